@@ -1,0 +1,54 @@
+/**
+ * Coded errors. Every failure cellgate reports carries a stable `code` (match on it, not on
+ * the class or the message) and, where there was one, the raw input that caused it.
+ * The README's error table is checked against ERROR_CODES by a test.
+ */
+export const ERROR_CODES = {
+  CG_ERR_AT_TIMEOUT: "the modem gave no final result code before the command's timeout",
+  CG_ERR_AT_ERROR: "the modem answered ERROR (or COMMAND NOT SUPPORT, MODEM ERROR, NO CARRIER, BUSY…)",
+  CG_ERR_AT_CME: "the modem answered +CME ERROR (equipment/network error); detail has the code and text",
+  CG_ERR_AT_CMS: "the modem answered +CMS ERROR (SMS service error); detail has the code and text",
+  CG_ERR_AT_PROMPT: "an SMS command did not get the `>` prompt",
+  CG_ERR_AT_ABORTED: "the command was cancelled by its AbortSignal",
+  CG_ERR_AT_CLOSED: "the AT engine or its port closed while the command was queued or in flight",
+  CG_ERR_AT_INVALID: "the command text is not a single AT command line",
+  CG_ERR_AT_FRAME: "the modem sent a line longer than the framer accepts (garbage on the line)",
+  CG_ERR_LINK_OPEN: "the serial port could not be opened",
+  CG_ERR_LINK_LOST: "the serial port went away (unplugged, EIO, device node gone)",
+  CG_ERR_LINK_WRITE: "writing to the serial port failed",
+  CG_ERR_MODEM_PARSE: "a modem reply did not have the documented form; detail.raw has the reply",
+  CG_ERR_MODEM_UNSUPPORTED: "the modem (or its vendor profile) does not support this query",
+  CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",
+  CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class CellgateError<C extends ErrorCode = ErrorCode> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    readonly detail: Readonly<Record<string, unknown>> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export function isCellgateError<C extends ErrorCode>(err: unknown, code?: C): err is CellgateError<C> {
+  return err instanceof CellgateError && (code === undefined || err.code === code);
+}
+
+/** Node system errors (`ENOENT`, `EIO`…) as a type guard, as balena-supervisor does. */
+export function isErrno(err: unknown, code?: string): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === "string" &&
+    (code === undefined || (err as NodeJS.ErrnoException).code === code);
+}
+
+/** A one-line description of anything thrown, for logs and CLI output. */
+export function describeError(err: unknown): string {
+  if (err instanceof CellgateError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

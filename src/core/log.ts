@@ -1,0 +1,47 @@
+import { pino, type Logger, type DestinationStream } from "pino";
+
+export type { Logger };
+
+/**
+ * Paths redacted in every log line. Secrets are listed once, here, when the logger is built
+ * (pino's redaction). AT traces of secret-bearing commands (+CPIN) are masked at the source.
+ */
+export const REDACT_PATHS = [
+  "password",
+  "*.password",
+  "authToken",
+  "*.authToken",
+  "apiSecret",
+  "*.apiSecret",
+  "clientSecret",
+  "*.clientSecret",
+  "commandKey",
+  "*.commandKey",
+  "pin",
+  "*.pin",
+  "puk",
+  "*.puk",
+  "headers.authorization",
+  "*.headers.authorization",
+] as const;
+
+export interface LoggerOptions {
+  level?: string;
+  /** 1 = stdout (daemon, journald), 2 = stderr (CLI commands, whose stdout is their output). */
+  fd?: 1 | 2;
+  /** A destination stream instead of a file descriptor (tests). */
+  stream?: DestinationStream;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const options = {
+    level: opts.level ?? process.env.CELLGATE_LOG_LEVEL ?? "info",
+    base: { name: "cellgate" },
+    redact: { paths: [...REDACT_PATHS], censor: "[redacted]" },
+  };
+  const dest = opts.stream ?? pino.destination({ fd: opts.fd ?? 1, sync: opts.fd === 2 });
+  return pino(options, dest);
+}
+
+/** A logger that drops everything (library defaults, tests that do not look at logs). */
+export const silentLogger: Logger = pino({ level: "silent" });
