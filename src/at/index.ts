@@ -1,0 +1,10 @@
+export type { Link } from "./link.js";
+export { createLinkPair } from "./memory-link.js";
+export { openSerialLink, type SerialLinkOptions } from "./serial-link.js";
+export { traceLink, ioChannel, maskSecrets, type IoTrace } from "./trace-link.js";
+export { LineFramer, type FrameToken } from "./line-framer.js";
+export { classifyLine, isFinal, type LineKind } from "./line-kind.js";
+export { UrcRegistry, STANDARD_URCS, type UrcSpec, type Urc } from "./urc-registry.js";
+export { cmeInfo, cmsInfo, normalizeErrorText, type ErrorCodeInfo } from "./error-codes.js";
+export { AtEngine, type AtEngineOptions, type AtEngineEvents } from "./engine.js";
+export { shownCommand, type AtPort, type AtResponse, type AtCommandOptions, type SmsCommandOptions } from "./port.js";

@@ -1,0 +1,110 @@
+/**
+ * Unsolicited result codes: which lines are URCs, and how many lines after them belong to
+ * them (`+CMT:` carries its PDU on the next line). A prefix URC such as `+CREG:` is also the
+ * reply to `AT+CREG?`, so it counts as a URC only while no command of that name is in
+ * flight (gammu's rule; ModemManager decides the same thing by context).
+ */
+export interface UrcSpec {
+  /** `+CMTI:`-style prefix, or an exact line such as `RDY` when `exact` is set. */
+  match: string;
+  exact?: boolean;
+  /** Lines after the first that belong to this URC (`+CMT:` and `+CDS:` take 1). */
+  trailingLines?: number;
+  /**
+   * Commands whose reply uses the same prefix. Default for a `+XYZ:` prefix: any command that
+   * starts with `AT+XYZ`. `null`: never part of a reply.
+   */
+  solicitedBy?: RegExp | null;
+}
+
+export interface Urc {
+  /** The match string of the spec that claimed it (`+CMTI:`, `RDY`). */
+  name: string;
+  line: string;
+  trailing: string[];
+}
+
+interface Entry {
+  spec: UrcSpec;
+  solicitedBy: RegExp | null;
+}
+
+function defaultSolicitedBy(spec: UrcSpec): RegExp | null {
+  if (spec.solicitedBy !== undefined) return spec.solicitedBy;
+  const m = /^([+^#$%*][A-Z0-9]+):$/i.exec(spec.match);
+  if (m === null) return null;
+  const name = m[1]!.replace(/[+^$*]/g, (c) => `\\${c}`);
+  return new RegExp(`^AT${name}(?![A-Z0-9])`, "i");
+}
+
+export class UrcRegistry {
+  #prefix: Entry[] = [];
+  #exact = new Map<string, Entry>();
+
+  constructor(specs: readonly UrcSpec[] = []) {
+    for (const s of specs) this.register(s);
+  }
+
+  register(spec: UrcSpec): void {
+    const entry = { spec, solicitedBy: defaultSolicitedBy(spec) };
+    if (spec.exact) {
+      this.#exact.set(spec.match, entry);
+    } else {
+      this.#prefix = this.#prefix.filter((e) => e.spec.match !== spec.match);
+      this.#prefix.push(entry);
+    }
+  }
+
+  /** The spec claiming `line` as a URC, given the command in flight (if any). */
+  match(line: string, inFlight?: string): UrcSpec | undefined {
+    const text = line.trim();
+    const exact = this.#exact.get(text);
+    if (exact !== undefined) return exact.spec;
+    for (const e of this.#prefix) {
+      if (!text.startsWith(e.spec.match)) continue;
+      if (inFlight !== undefined && e.solicitedBy?.test(inFlight)) return undefined;
+      return e.spec;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * URCs every 27.007/27.005 modem may send, plus boot banners from the common vendors. Vendor
+ * profiles register their own on top (ModemManager keeps vendor URCs in the plugins).
+ */
+export const STANDARD_URCS: readonly UrcSpec[] = [
+  { match: "RING", exact: true },
+  { match: "+CRING:" },
+  { match: "+CLIP:" },
+  { match: "+CCWA:" },
+  { match: "+CMTI:", solicitedBy: null },
+  { match: "+CMT:", trailingLines: 1, solicitedBy: null },
+  { match: "+CDSI:", solicitedBy: null },
+  { match: "+CDS:", trailingLines: 1, solicitedBy: null },
+  { match: "+CBM:", trailingLines: 1, solicitedBy: null },
+  { match: "+CIEV:" },
+  { match: "+CREG:" },
+  { match: "+CGREG:" },
+  { match: "+CEREG:" },
+  { match: "+C5GREG:" },
+  { match: "+CGEV:" },
+  { match: "+CUSD:" },
+  { match: "+CTZV:" },
+  { match: "+CTZE:" },
+  { match: "+CTZEU:" },
+  { match: "+CPIN:" },
+  { match: "+CFUN:" },
+  { match: "RDY", exact: true },
+  { match: "SMS Ready", exact: true },
+  { match: "SMS DONE", exact: true },
+  { match: "Call Ready", exact: true },
+  { match: "PB DONE", exact: true },
+  { match: "NORMAL POWER DOWN", exact: true },
+  { match: "POWERED DOWN", exact: true },
+  { match: "^SMMEMFULL", exact: true },
+  { match: "^SMMEMFULL:" },
+  { match: "^RSSI:" },
+  { match: "^MODE:" },
+  { match: "^BOOT:" },
+];
