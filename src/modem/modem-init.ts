@@ -1,0 +1,99 @@
+import type { AtPort } from "../at/index.js";
+import { describeError, isCellgateError, sleep, type Clock, type Logger } from "../core/index.js";
+import { parseCgsnExec, parseCimiExec, parseIccidReply, parseIdentityText } from "./parsers/index.js";
+import { withRetry } from "./retry.js";
+import type { ModemIdentity, SimState, VendorName } from "./types.js";
+import { chooseProfile, type VendorProfile } from "./vendors/index.js";
+
+export interface InitDeps {
+  port: AtPort;
+  clock: Clock;
+  log: Logger;
+  signal?: AbortSignal;
+  vendor?: VendorName | "auto";
+  pin?: string;
+  simState: () => Promise<SimState>;
+}
+
+export interface InitResult {
+  identity: ModemIdentity;
+  profile: VendorProfile;
+  /** The +CSCS character set strings arrive in. */
+  charset: string;
+}
+
+/**
+ * The init sequence (ModemManager's E0, V1, +CMEE=1, then identification). Run after every
+ * open and every modem restart: a modem that rebooted comes back with echo on (TinyGSM#608).
+ */
+export async function initModem(d: InitDeps): Promise<InitResult> {
+  const opt = d.signal ? { signal: d.signal } : {};
+  const run = (cmd: string) => withRetry(() => d.port.command(cmd, opt), { clock: d.clock, ...opt });
+  const tolerate = async (cmd: string) => {
+    try {
+      await run(cmd);
+      return true;
+    } catch (err) {
+      if (!isCellgateError(err, "CG_ERR_AT_ERROR") && !isCellgateError(err, "CG_ERR_AT_CME")) throw err;
+      d.log.info({ cmd, err: describeError(err) }, "init command refused; continuing");
+      return false;
+    }
+  };
+  const first = async <T>(cmds: readonly string[], parse: (lines: string[]) => T): Promise<T> => {
+    let last: unknown;
+    for (const cmd of cmds) {
+      try {
+        return parse((await run(cmd)).lines);
+      } catch (err) {
+        if (!isCellgateError(err, "CG_ERR_AT_ERROR") && !isCellgateError(err, "CG_ERR_AT_CME") && !isCellgateError(err, "CG_ERR_MODEM_PARSE")) throw err;
+        last = err;
+      }
+    }
+    throw last;
+  };
+
+  for (const cmd of ["ATE0", "ATV1", "AT+CMEE=1"]) await tolerate(cmd);
+  let charset = "IRA";
+  if (!(await tolerate('AT+CSCS="IRA"'))) {
+    charset = await first(["AT+CSCS?"], (l) => /"([^"]+)"/.exec(l.join(""))?.[1] ?? "GSM").catch(() => "GSM");
+  }
+
+  const manufacturer = await first(["AT+CGMI", "AT+GMI"], (l) => parseIdentityText(l, "+CGMI"));
+  const model = await first(["AT+CGMM", "AT+GMM"], (l) => parseIdentityText(l, "+CGMM"));
+  const revision = await first(["AT+CGMR", "AT+GMR"], (l) => parseIdentityText(l, "+CGMR"));
+  const { imei, luhnValid } = await first(["AT+CGSN", "AT+GSN"], parseCgsnExec);
+  if (!luhnValid) d.log.warn({ imei }, "the IMEI fails its Luhn check");
+
+  const profile = chooseProfile({ manufacturer, model }, d.vendor);
+  d.port.addUrcs(profile.urcs);
+  for (const cmd of profile.initCommands) await tolerate(cmd);
+
+  const sim = await settledSimState(d, opt.signal);
+  const iccid = sim === "absent" ? null : await first(profile.iccidCommands, parseIccidReply).catch(() => null);
+  const imsi = sim === "ready" ? await first(["AT+CIMI"], parseCimiExec).catch(() => null) : null;
+
+  // Registration changes as URCs with location (<n>=2); a modem without a domain refuses it.
+  for (const cmd of ["AT+CREG=2", "AT+CGREG=2", "AT+CEREG=2"]) await tolerate(cmd);
+
+  const identity: ModemIdentity = { manufacturer, model, revision, imei, iccid, imsi, vendor: profile.name };
+  d.log.info({ identity }, "modem identified");
+  return { identity, profile, charset };
+}
+
+/** +CPIN? until the SIM is past "busy" (right after boot), entering the PIN if one is configured. */
+async function settledSimState(d: InitDeps, signal?: AbortSignal): Promise<SimState> {
+  let state = await d.simState();
+  for (let i = 0; state === "busy" && i < 5; i++) {
+    await sleep(1000 * 2 ** i, d.clock, signal);
+    state = await d.simState();
+  }
+  if (state === "sim-pin" && d.pin !== undefined) {
+    if (!/^\d{4,8}$/.test(d.pin)) {
+      d.log.error("the configured SIM PIN is not 4 to 8 digits; not sent");
+      return state;
+    }
+    await d.port.command(`AT+CPIN="${d.pin}"`, { sensitive: true, ...(signal ? { signal } : {}) });
+    state = await d.simState();
+  }
+  return state;
+}

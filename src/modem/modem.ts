@@ -1,0 +1,250 @@
+import type { AtPort, Urc } from "../at/index.js";
+import { CellgateError, describeError, Emitter, isCellgateError, silentLogger, systemClock, type Clock, type Logger } from "../core/index.js";
+import {
+  cesqToSignal,
+  parseCesqExec,
+  parseCclkRead,
+  parseCgattRead,
+  parseCgdcontRead,
+  parseCopsRead,
+  parseCpinRead,
+  parseCsqExec,
+  parseRegistrationLine,
+  simStateFromCme,
+} from "./parsers/index.js";
+import { initModem } from "./modem-init.js";
+import { withRetry } from "./retry.js";
+import type {
+  FieldError,
+  ModemIdentity,
+  ModemSnapshot,
+  NetworkTime,
+  Operator,
+  PdpContext,
+  RegDomain,
+  Registration,
+  ServingCell,
+  SignalQuality,
+  SimState,
+  VendorName,
+} from "./types.js";
+import { PROFILES, type VendorProfile } from "./vendors/index.js";
+
+export interface ModemOptions {
+  port: AtPort;
+  log?: Logger;
+  clock?: Clock;
+  /** Force a vendor profile instead of choosing it from +CGMI/+CGMM. */
+  vendor?: VendorName | "auto";
+  /** SIM PIN, from the credentials (never from the YAML). */
+  pin?: string;
+}
+
+export type ModemEvents = {
+  registration: [Registration];
+  /** A boot banner (RDY, SMS Ready, +CFUN: 1…) arrived: the modem restarted and forgot its settings. */
+  rebooted: [{ banner: string }];
+  /** New SMS in storage (+CMTI) and other URCs other layers consume. */
+  urc: [Urc];
+};
+
+const REG_READ: ReadonlyArray<[RegDomain, string]> = [
+  ["cs", "AT+CREG?"],
+  ["ps", "AT+CGREG?"],
+  ["eps", "AT+CEREG?"],
+];
+const BOOT_BANNERS = new Set(["RDY", "SMS Ready", "SMS DONE", "Call Ready", "+CFUN: 1", "+QUSIM: 1"]);
+
+/**
+ * The typed modem over an AtPort: identity, SIM, signal, registration, operator, packet
+ * attach, PDP contexts, network time. Pure parsers do the reading; vendor profiles add
+ * what only their modems have.
+ */
+export class Modem {
+  readonly events: Emitter<ModemEvents>;
+  readonly #port: AtPort;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #opts: ModemOptions;
+  #profile: VendorProfile = PROFILES.generic;
+  #identity: ModemIdentity | undefined;
+  #charset = "IRA";
+
+  constructor(o: ModemOptions) {
+    this.#port = o.port;
+    this.#opts = o;
+    this.#clock = o.clock ?? systemClock;
+    this.#log = (o.log ?? silentLogger).child({ mod: "modem" });
+    this.events = new Emitter((event, err) => this.#log.error({ err, event }, "modem listener failed"));
+    this.#port.onUrc((u) => this.#onUrc(u));
+  }
+
+  get port(): AtPort {
+    return this.#port;
+  }
+
+  get profile(): VendorProfile {
+    return this.#profile;
+  }
+
+  /** Known after init(). */
+  get identity(): ModemIdentity | undefined {
+    return this.#identity;
+  }
+
+  /** Echo off, verbose results, numeric errors, identify, pick the vendor, unlock, enable URCs. */
+  async init(signal?: AbortSignal): Promise<ModemIdentity> {
+    const r = await initModem({
+      port: this.#port,
+      clock: this.#clock,
+      log: this.#log,
+      ...(signal ? { signal } : {}),
+      ...(this.#opts.vendor ? { vendor: this.#opts.vendor } : {}),
+      ...(this.#opts.pin ? { pin: this.#opts.pin } : {}),
+      simState: () => this.simState(signal),
+    });
+    this.#profile = r.profile;
+    this.#charset = r.charset;
+    this.#identity = r.identity;
+    return r.identity;
+  }
+
+  async simState(signal?: AbortSignal): Promise<SimState> {
+    try {
+      return parseCpinRead((await this.#cmd("AT+CPIN?", signal)).lines);
+    } catch (err) {
+      // A SIM that is absent or broken answers +CME ERROR: 10 / 13 instead of +CPIN.
+      if (isCellgateError(err, "CG_ERR_AT_CME")) return simStateFromCme(err.detail.errorCode as number | undefined);
+      throw err;
+    }
+  }
+
+  /** +CSQ, refined with +CESQ and the vendor's serving-cell report when available. */
+  async signal(signal?: AbortSignal): Promise<SignalQuality> {
+    const q: SignalQuality = parseCsqExec((await this.#cmd("AT+CSQ", signal)).lines);
+    try {
+      Object.assign(q, cesqToSignal(parseCesqExec((await this.#cmd("AT+CESQ", signal)).lines)));
+    } catch (err) {
+      if (!isUnsupported(err)) throw err;
+    }
+    return q;
+  }
+
+  async servingCell(signal?: AbortSignal): Promise<ServingCell | null> {
+    if (this.#profile.servingCell === undefined) return null;
+    return this.#profile.servingCell(this.#port, signal);
+  }
+
+  /** Registration in every domain the modem answers for (CS, PS, EPS). */
+  async registration(signal?: AbortSignal): Promise<Partial<Record<RegDomain, Registration>>> {
+    const out: Partial<Record<RegDomain, Registration>> = {};
+    for (const [domain, cmd] of REG_READ) {
+      try {
+        const line = (await this.#cmd(cmd, signal)).lines.find((l) => /^\s*\+C\w*REG:/i.test(l));
+        if (line === undefined) throw new CellgateError("CG_ERR_MODEM_PARSE", `${cmd}: no registration line`, { raw: "" });
+        out[domain] = parseRegistrationLine(line, "read");
+      } catch (err) {
+        if (!isUnsupported(err)) throw err;
+      }
+    }
+    return out;
+  }
+
+  /** The registered operator, numeric and long name (two +COPS? reads with the format set). */
+  async operator(signal?: AbortSignal): Promise<Operator> {
+    await this.#cmd("AT+COPS=3,2", signal);
+    const numeric = parseCopsRead((await this.#cmd("AT+COPS?", signal)).lines, { charset: this.#charset });
+    await this.#cmd("AT+COPS=3,0", signal);
+    const named = parseCopsRead((await this.#cmd("AT+COPS?", signal)).lines, { charset: this.#charset });
+    return { ...named, ...numeric, ...(named.name !== undefined ? { name: named.name } : {}) };
+  }
+
+  async attached(signal?: AbortSignal): Promise<boolean> {
+    return parseCgattRead((await this.#cmd("AT+CGATT?", signal)).lines);
+  }
+
+  async pdpContexts(signal?: AbortSignal): Promise<PdpContext[]> {
+    return parseCgdcontRead((await this.#cmd("AT+CGDCONT?", signal)).lines);
+  }
+
+  /** NITZ time from the vendor command when there is one, else the modem's clock (+CCLK?). */
+  async networkTime(signal?: AbortSignal): Promise<NetworkTime | null> {
+    if (this.#profile.networkTime !== undefined) {
+      try {
+        return await this.#profile.networkTime(this.#port, signal);
+      } catch (err) {
+        if (!isUnsupported(err)) throw err;
+      }
+    }
+    return parseCclkRead((await this.#cmd("AT+CCLK?", signal)).lines);
+  }
+
+  /** The vendor's full functionality reset; the modem reboots (and may re-enumerate). */
+  async reset(signal?: AbortSignal): Promise<void> {
+    await this.#port.command(this.#profile.resetCommand, { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+  }
+
+  /** Every query, each allowed to fail on its own: a partial answer beats none. */
+  async snapshot(signal?: AbortSignal): Promise<ModemSnapshot> {
+    const snap: ModemSnapshot = { at: new Date(this.#clock.now()).toISOString(), registration: {}, errors: {} };
+    const part = async <K extends keyof ModemSnapshot["errors"]>(key: K, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (err) {
+        snap.errors[key] = fieldError(err);
+      }
+    };
+    await part("identity", async () => {
+      snap.identity = this.#identity ?? (await this.init(signal));
+    });
+    await part("sim", async () => void (snap.sim = await this.simState(signal)));
+    await part("signal", async () => void (snap.signal = await this.signal(signal)));
+    await part("servingCell", async () => {
+      snap.servingCell = await this.servingCell(signal);
+      mergeServingCell(snap);
+    });
+    await part("registration", async () => void (snap.registration = await this.registration(signal)));
+    await part("operator", async () => void (snap.operator = await this.operator(signal)));
+    await part("attached", async () => void (snap.attached = await this.attached(signal)));
+    await part("pdp", async () => void (snap.pdp = await this.pdpContexts(signal)));
+    await part("networkTime", async () => void (snap.networkTime = await this.networkTime(signal)));
+    return snap;
+  }
+
+  #cmd(cmd: string, signal?: AbortSignal) {
+    return withRetry(() => this.#port.command(cmd, signal ? { signal } : {}), { clock: this.#clock, ...(signal ? { signal } : {}) });
+  }
+
+  #onUrc(u: Urc): void {
+    const line = u.line.trim();
+    if (BOOT_BANNERS.has(line)) {
+      this.#log.warn({ banner: line }, "modem boot banner: it restarted");
+      this.events.emit("rebooted", { banner: line });
+    } else if (/^\+C(5G|G|E)?REG:/.test(line)) {
+      try {
+        this.events.emit("registration", parseRegistrationLine(line, "urc"));
+      } catch (err) {
+        this.#log.warn({ line, err: describeError(err) }, "unparseable registration URC");
+      }
+    }
+    this.events.emit("urc", u);
+  }
+}
+
+/** The serving cell's LTE values fill what +CSQ/+CESQ left unknown. */
+function mergeServingCell(snap: ModemSnapshot): void {
+  const c = snap.servingCell;
+  if (!c || !snap.signal) return;
+  for (const k of ["rsrpDbm", "rsrqDb", "sinrDb"] as const) {
+    if ((snap.signal[k] === undefined || snap.signal[k] === null) && c[k] !== undefined) snap.signal[k] = c[k];
+  }
+}
+
+/** ERROR / +CME ERROR: 4 "operation not supported": the modem lacks the command. */
+export function isUnsupported(err: unknown): boolean {
+  return isCellgateError(err, "CG_ERR_AT_ERROR") || (isCellgateError(err, "CG_ERR_AT_CME") && (err.detail.errorCode === 4 || err.detail.errorCode === 3));
+}
+
+function fieldError(err: unknown): FieldError {
+  return isCellgateError(err) ? { code: err.code, message: err.message } : { code: "CG_ERR_MODEM_PARSE", message: describeError(err) };
+}

@@ -1,0 +1,13 @@
+export { parseError, splitFields, decodeUcs2Hex, type Field } from "./fields.js";
+export { accessTech } from "./act.js";
+export { parseCsqExec, csqRssiDbm } from "./csq.js";
+export { parseCesqExec, cesqToSignal, type CesqResult } from "./cesq.js";
+export { parseCregRead, parseCgregRead, parseCeregRead, parseC5gregRead, parseRegistrationLine } from "./creg.js";
+export { parseCopsRead, parseCopsTest } from "./cops.js";
+export { parseCpinRead, simStateFromCme } from "./cpin.js";
+export { parseIccid, parseIccidReply } from "./iccid.js";
+export { parseIdentityText, parseCgsnExec, parseCimiExec, type Imei } from "./identity.js";
+export { parseCgattRead } from "./cgatt.js";
+export { parseCfunRead } from "./cfun.js";
+export { parseCgdcontRead } from "./cgdcont.js";
+export { parseCclkRead, parseQltsExec } from "./cclk.js";

@@ -1,0 +1,56 @@
+import type { AtPort, UrcSpec } from "../../at/index.js";
+import { decField, hexField, type Field } from "../parsers/fields.js";
+import type { NetworkTime, ServingCell, VendorName } from "../types.js";
+
+/**
+ * What differs between modem vendors, kept at the edge (ModemManager's plugins): the
+ * vendor-only commands and their parsers, URCs, the reset command. The generic profile
+ * works with any 27.007 modem; the others add to it.
+ */
+export interface VendorProfile {
+  readonly name: VendorName;
+  /** Chosen from +CGMI / +CGMM. */
+  matches(id: { manufacturer: string; model: string }): boolean;
+  /** URCs this vendor sends on the AT port besides the standard ones. */
+  readonly urcs: readonly UrcSpec[];
+  /** Commands that read the ICCID, tried in order. */
+  readonly iccidCommands: readonly string[];
+  /** Commands run once after identification; failures are logged, not fatal. */
+  readonly initCommands: readonly string[];
+  /** A full functionality reset (the recovery ladder's reset step). */
+  readonly resetCommand: string;
+  /** The vendor's serving-cell report, normalised; null when not camped. */
+  servingCell?(port: AtPort, signal?: AbortSignal): Promise<ServingCell | null>;
+  /** Time from the network (NITZ) when the vendor has a command for it. */
+  networkTime?(port: AtPort, signal?: AbortSignal): Promise<NetworkTime | null>;
+}
+
+/** Plausible measurement ranges: values outside are reported as unknown (null), not trusted. */
+export const RANGE = {
+  rsrpDbm: [-156, -44],
+  rsrqDb: [-35, 0],
+  rssiDbm: [-125, 0],
+  sinrDb: [-23, 40],
+  rscpDbm: [-125, -20],
+} as const;
+
+export function inRange(v: number | undefined, [lo, hi]: readonly [number, number]): number | null {
+  return v === undefined || Number.isNaN(v) || v < lo || v > hi ? null : v;
+}
+
+/** A decimal field, or undefined when empty or not a number. */
+export function num(f: Field | undefined): number | undefined {
+  const v = decField(f);
+  return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
+/** A hexadecimal field (LAC, TAC, cell id), or undefined when empty or not hex. */
+export function hex(f: Field | undefined): number | undefined {
+  const v = hexField(f);
+  return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
+/** Drops the keys whose value is undefined (optional fields stay absent, not `undefined`). */
+export function defined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}

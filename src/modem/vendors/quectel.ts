@@ -1,0 +1,99 @@
+import type { AtPort } from "../../at/index.js";
+import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
+import { parseQltsExec } from "../parsers/index.js";
+import type { ServingCell } from "../types.js";
+import { defined, hex, inRange, num, RANGE, type VendorProfile } from "./profile.js";
+
+/**
+ * Quectel AT+QENG="servingcell". LTE / CAT-M / NB-IoT field order (EG25-G, BG96):
+ * "servingcell",<state>,<rat>,<is_tdd>,<mcc>,<mnc>,<cellid>,<pcid>,<earfcn>,<band>,<ul_bw>,
+ * <dl_bw>,<tac>,<rsrp>,<rsrq>,<rssi>,<sinr>,<srxlev>. `-` is a missing value. Some firmware
+ * breaks the line after `+QENG:`. `"SEARCH"` alone means not camped.
+ */
+export function parseQengServingcell(reply: string | readonly string[]): ServingCell | null {
+  const lines = asLines(reply);
+  const i = lines.findIndex((l) => afterPrefix(l, "+QENG:") !== undefined);
+  if (i < 0) throw parseError('+QENG="servingcell"', lines, "no +QENG line");
+  let rest = afterPrefix(lines[i]!, "+QENG:")!;
+  if (rest === "" && lines[i + 1] !== undefined) rest = lines[i + 1]!.trim();
+  const f = splitFields(rest.replace(/,\s*-\s*(?=,|$)/g, ","));
+  if (f === null || f[0]?.text.toLowerCase() !== "servingcell") throw parseError('+QENG="servingcell"', lines);
+  const state = f[1]?.text;
+  const rat = f[2]?.text;
+  if (rat === undefined || rat === "") return null;
+  const cell: ServingCell = { source: "+QENG", rat, ...(state ? { state } : {}) };
+  if (rat === "LTE" || rat === "CAT-M" || rat === "CAT-NB" || rat === "eMTC" || rat === "NBIoT") {
+    return Object.assign(cell, defined({
+      mcc: f[4]?.text,
+      mnc: f[5]?.text,
+      ci: hex(f[6]),
+      pci: num(f[7]),
+      earfcn: num(f[8]),
+      band: f[9]?.text ? `B${f[9].text}` : undefined,
+      tac: hex(f[12]),
+      rsrpDbm: inRange(num(f[13]), RANGE.rsrpDbm),
+      rsrqDb: inRange(num(f[14]), RANGE.rsrqDb),
+      rssiDbm: inRange(num(f[15]), RANGE.rssiDbm),
+      sinrDb: inRange(num(f[16]), RANGE.sinrDb),
+    }));
+  }
+  if (rat === "WCDMA") {
+    // <mcc>,<mnc>,<lac>,<cellid>,<uarfcn>,<psc>,<rac>,<rscp>,<ecio>,…
+    return Object.assign(cell, defined({ mcc: f[3]?.text, mnc: f[4]?.text, lac: hex(f[5]), ci: hex(f[6]), rssiDbm: null }));
+  }
+  if (rat === "GSM") {
+    // <mcc>,<mnc>,<lac>,<cellid>,<bsic>,<arfcn>,<band>,<rxlev>,…
+    return Object.assign(cell, defined({ mcc: f[3]?.text, mnc: f[4]?.text, lac: hex(f[5]), ci: hex(f[6]) }));
+  }
+  return cell;
+}
+
+export interface Qcsq {
+  rat: string;
+  rssiDbm?: number | null;
+  rsrpDbm?: number | null;
+  sinrDb?: number | null;
+  rsrqDb?: number | null;
+}
+
+/**
+ * Quectel AT+QCSQ → `+QCSQ: "LTE",<rssi>,<rsrp>,<sinr>,<rsrq>` (GSM: rssi only; WCDMA: rssi,
+ * rscp, ecio; `"NOSERVICE"`). The LTE SINR here is raw: dB = raw / 5 - 20.
+ */
+export function parseQcsqExec(reply: string | readonly string[]): Qcsq {
+  const lines = asLines(reply);
+  const rest = lines.map((l) => afterPrefix(l, "+QCSQ:")).find((r) => r !== undefined);
+  const f = rest === undefined ? null : splitFields(rest);
+  if (f === null || f[0] === undefined || f[0].text === "") throw parseError("+QCSQ", lines);
+  const rat = f[0].text;
+  if (rat === "LTE" || rat === "CAT-M1" || rat === "CAT-NB1" || rat === "eMTC" || rat === "NBIoT") {
+    const sinr = num(f[3]);
+    return {
+      rat,
+      rssiDbm: inRange(num(f[1]), RANGE.rssiDbm),
+      rsrpDbm: inRange(num(f[2]), RANGE.rsrpDbm),
+      sinrDb: sinr === undefined ? null : inRange(sinr / 5 - 20, RANGE.sinrDb),
+      rsrqDb: inRange(num(f[4]), RANGE.rsrqDb),
+    };
+  }
+  if (rat === "GSM" || rat === "WCDMA") return { rat, rssiDbm: inRange(num(f[1]), RANGE.rssiDbm) };
+  return { rat };
+}
+
+export const quectel: VendorProfile = {
+  name: "quectel",
+  matches: ({ manufacturer, model }) => /quectel/i.test(manufacturer) || /^(EC2\d|EG\d\d|BG9\d|EM\d\d|RM5\d\d|EP06|EC200)/i.test(model),
+  urcs: [{ match: "+QIND:" }, { match: "+QUSIM:" }, { match: "+QSTAT:" }, { match: "+QCSQ:" }, { match: "+QNITZ:" }],
+  iccidCommands: ["AT+QCCID", "AT+CCID"],
+  initCommands: [],
+  resetCommand: "AT+CFUN=1,1",
+  async servingCell(port: AtPort, signal?: AbortSignal) {
+    const r = await port.command('AT+QENG="servingcell"', signal ? { signal } : {});
+    return parseQengServingcell(r.lines);
+  },
+  async networkTime(port: AtPort, signal?: AbortSignal) {
+    // Mode 2: the local time computed from the last NITZ; empty when none was received.
+    const r = await port.command("AT+QLTS=2", signal ? { signal } : {});
+    return parseQltsExec(r.lines);
+  },
+};

@@ -1,0 +1,56 @@
+import type { AtPort } from "../../at/index.js";
+import { afterPrefix, asLines, parseError, splitFields, type Field } from "../parsers/fields.js";
+import type { ServingCell } from "../types.js";
+import { defined, hex, inRange, num, RANGE, type VendorProfile } from "./profile.js";
+
+/**
+ * SIMCom AT+CPSI? (SIM7500/SIM7600 manual): `+CPSI: <System Mode>,<Operation Mode>[,<MCC>-<MNC>,
+ * <TAC>,<SCellID>,<PCellID>,<Frequency Band>,<earfcn>,<dlbw>,<ulbw>,<RSRQ>,<RSRP>,<RSSI>,<RSSNR>]`
+ * for LTE. SIM7600 firmware reports RSRQ/RSRP/RSSI in tenths of a dB (-672 = -67.2 dBm, an
+ * unconfirmed reading of one parser, but -672 dBm is impossible); a value that is plausible
+ * neither as is nor in tenths is reported as unknown. GSM/WCDMA: `<MCC>-<MNC>,<LAC>,<CellID>,…`.
+ */
+export function parseCpsiRead(reply: string | readonly string[]): ServingCell | null {
+  const lines = asLines(reply);
+  const rest = lines.map((l) => afterPrefix(l, "+CPSI:")).find((r) => r !== undefined);
+  const f = rest === undefined ? null : splitFields(rest);
+  if (f === null || f[0] === undefined || f[0].text === "") throw parseError("+CPSI?", lines);
+  const rat = f[0].text;
+  if (/^NO SERVICE$/i.test(rat)) return null;
+  const cell: ServingCell = { source: "+CPSI", rat, ...(f[1]?.text ? { state: f[1].text } : {}) };
+  const [mcc, mnc] = (f[2]?.text ?? "").split("-");
+  if (mcc) Object.assign(cell, defined({ mcc, mnc }));
+  if (rat === "LTE" || rat === "CAT-M" || rat === "NB-IOT") {
+    return Object.assign(cell, defined({
+      tac: hex(f[3]),
+      ci: num(f[4]),
+      pci: num(f[5]),
+      band: f[6]?.text.replace(/^EUTRAN-BAND/i, "B") || undefined,
+      earfcn: num(f[7]),
+      rsrqDb: dbOrTenths(f[10], RANGE.rsrqDb),
+      rsrpDbm: dbOrTenths(f[11], RANGE.rsrpDbm),
+      rssiDbm: dbOrTenths(f[12], RANGE.rssiDbm),
+      sinrDb: inRange(num(f[13]), RANGE.sinrDb),
+    }));
+  }
+  return Object.assign(cell, defined({ lac: hex(f[3]), ci: num(f[4]) }));
+}
+
+function dbOrTenths(f: Field | undefined, range: readonly [number, number]): number | null {
+  const v = num(f);
+  if (v === undefined) return null;
+  return inRange(v, range) ?? inRange(v / 10, range);
+}
+
+export const simcom: VendorProfile = {
+  name: "simcom",
+  matches: ({ manufacturer, model }) => /simcom/i.test(manufacturer) || /^(SIM7\d{3}|A76\d\d)/i.test(model),
+  urcs: [{ match: "+CPSI:" }, { match: "+CNSMOD:" }, { match: "+CGNSINF:" }],
+  iccidCommands: ["AT+CICCID", "AT+CCID"],
+  initCommands: [],
+  resetCommand: "AT+CFUN=1,1",
+  async servingCell(port: AtPort, signal?: AbortSignal) {
+    const r = await port.command("AT+CPSI?", signal ? { signal } : {});
+    return parseCpsiRead(r.lines);
+  },
+};

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { AtEngine, createLinkPair } from "../../src/at/index.js";
+import { ManualClock } from "../../src/core/index.js";
+import { Modem, type Registration } from "../../src/modem/index.js";
+import { ModemSimulator, serveInProcess, type ModemSimulatorOptions } from "../../src/sim/modem/index.js";
+import { drive, flush } from "../helpers/drive.js";
+
+// The typed modem against the simulator, in process (the pty + serialport runs are in test/integration).
+function setup(o: ModemSimulatorOptions = {}, modemOpts: { pin?: string } = {}) {
+  const clock = new ManualClock(Date.parse("2026-11-26T12:00:00Z"));
+  const [host, far] = createLinkPair();
+  const sim = new ModemSimulator({ clock, ...o });
+  serveInProcess(sim, far);
+  const engine = new AtEngine({ link: host, clock });
+  const modem = new Modem({ port: engine, clock, ...modemOpts });
+  return { clock, sim, engine, modem, run: <T>(p: Promise<T>) => drive(p, clock, 5) };
+}
+
+describe.each(["quectel", "simcom"] as const)("Modem on the %s simulator", (personality) => {
+  it("init: echo off, identity, ICCID in the vendor's form, vendor profile", async () => {
+    const { modem, run, sim } = setup({ personality });
+    const id = await run(modem.init());
+    expect(id).toEqual({
+      manufacturer: sim.personality.manufacturer,
+      model: sim.personality.model,
+      revision: sim.personality.revision,
+      imei: sim.personality.imei,
+      iccid: "8988307000012345678",
+      imsi: "310260123456789",
+      vendor: personality,
+    });
+    expect(sim.world.settings.echo).toBe(false);
+    expect(sim.world.settings.cmee).toBe(1);
+    expect([sim.world.settings.cregN, sim.world.settings.cgregN, sim.world.settings.ceregN]).toEqual([2, 2, 2]);
+  });
+
+  it("snapshot: SIM, signal, serving cell, registration, operator, attach, PDP, time", async () => {
+    const { modem, run } = setup({ personality });
+    await run(modem.init());
+    const s = await run(modem.snapshot());
+    expect(s.errors).toEqual({});
+    expect(s.sim).toBe("ready");
+    expect(s.signal?.rssiDbm).toBe(-71);
+    expect(s.signal).toMatchObject({ rsrpDbm: -95, rsrqDb: -10 });
+    expect(s.servingCell).toMatchObject({ rat: "LTE", mcc: "310", mnc: "260", tac: 0x2d18, ci: 0x3089f02 });
+    expect(s.registration.eps).toMatchObject({ state: "roaming", roaming: true, tac: 0x2d18, ci: 0x3089f02, act: "lte" });
+    expect(s.registration.cs).toMatchObject({ state: "roaming", lac: 0x2d18 });
+    expect(s.operator).toEqual({ mode: 0, name: "T-Mobile", numeric: "310260", mcc: "310", mnc: "260", act: "lte" });
+    expect(s.attached).toBe(true);
+    expect(s.pdp).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.64.12.3" }]);
+    expect(s.networkTime?.tzMinutes).toBe(-480);
+    expect(s.networkTime?.epochMs).toBe(Date.parse("2026-11-26T12:00:00Z"));
+  });
+
+  it("registration URCs become typed events", async () => {
+    const { modem, run, sim, clock } = setup({ personality });
+    await run(modem.init());
+    const seen: Registration[] = [];
+    modem.events.on("registration", (r) => seen.push(r));
+    sim.setNetwork({ eps: 2, cs: 2, ps: 2 });
+    await flush();
+    clock.advance(10);
+    await flush();
+    expect(seen.map((r) => [r.domain, r.state])).toEqual([["cs", "searching"], ["ps", "searching"], ["eps", "searching"]]);
+  });
+});
+
+describe("Modem: SIM states", () => {
+  it("enters the configured PIN, masked on the wire log", async () => {
+    const { modem, run, sim } = setup({ sim: { pin: "4321" } }, { pin: "4321" });
+    const id = await run(modem.init());
+    expect(sim.world.sim.unlocked).toBe(true);
+    expect(id.imsi).toBe("310260123456789");
+  });
+
+  it("a locked SIM without a configured PIN: identity still reads, IMSI is null", async () => {
+    const { modem, run } = setup({ sim: { pin: "4321" } });
+    const id = await run(modem.init());
+    expect(id.imsi).toBeNull();
+    expect(await run(modem.simState())).toBe("sim-pin");
+  });
+
+  it("no SIM: +CME ERROR: 10 is the state `absent`, and the ICCID is null", async () => {
+    const { modem, run } = setup({ sim: { present: false } });
+    const id = await run(modem.init());
+    expect(id.iccid).toBeNull();
+    expect(await run(modem.simState())).toBe("absent");
+  });
+});

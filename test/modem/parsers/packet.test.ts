@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { parseCclkRead, parseCfunRead, parseCgattRead, parseCgdcontRead, parseQltsExec } from "../../../src/modem/parsers/index.js";
+
+describe("parseCgdcontRead (ModemManager test-modem-helpers.c)", () => {
+  it("Nokia: empty unquoted APN", () => {
+    expect(parseCgdcontRead(['+CGDCONT: 1,"IP",,,0,0'])).toEqual([{ cid: 1, type: "IP", apn: "" }]);
+  });
+
+  it("Samsung: three contexts", () => {
+    const r = parseCgdcontRead(['+CGDCONT: 1,"IP","nate.sktelecom.com","",0,0', '+CGDCONT: 2,"IP","epc.tmobile.com","",0,0', '+CGDCONT: 3,"IP","MAXROAM.com","",0,0']);
+    expect(r.map((c) => c.apn)).toEqual(["nate.sktelecom.com", "epc.tmobile.com", "MAXROAM.com"]);
+  });
+
+  it("SIMCom: only three fields", () => {
+    expect(parseCgdcontRead(['+CGDCONT: 1,"IP","nate.sktelecom.com"'])).toEqual([{ cid: 1, type: "IP", apn: "nate.sktelecom.com" }]);
+  });
+
+  it("Telit ME910C1 (magenta IoT quickstart): IPV4V6 contexts with zero addresses", () => {
+    const r = parseCgdcontRead(['+CGDCONT: 1,"IP","catm","",0,0,0,0', '+CGDCONT: 2,"IPV4V6","","0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0']);
+    expect(r).toEqual([{ cid: 1, type: "IP", apn: "catm" }, { cid: 2, type: "IPV4V6", apn: "" }]);
+  });
+
+  it("Twilio APN with an address", () => {
+    expect(parseCgdcontRead(['+CGDCONT: 1,"IP","wireless.twilio.com","10.64.12.3",0,0'])).toEqual([
+      { cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.64.12.3" },
+    ]);
+  });
+
+  it("rejects a context without a cid", () => {
+    expect(() => parseCgdcontRead(['+CGDCONT: ,"IP"'])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+});
+
+describe("parseCgattRead / parseCfunRead", () => {
+  it("SIMCom manual: +CGATT: 1", () => {
+    expect(parseCgattRead(["+CGATT: 1"])).toBe(true);
+    expect(parseCgattRead(["+CGATT: 0"])).toBe(false);
+    expect(() => parseCgattRead(["+CGATT: 2"])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+
+  it.each([
+    ["+CFUN: 1", 1],
+    ["+CFUN: 1,0", 1],
+    ["+CFUN: 0", 0],
+    ["+CFUN: 0,0", 0],
+    ["+CFUN: 19", 19],
+    ["+CFUN: 19,0", 19],
+    ["+CFUN: 4", 4],
+  ])("ModemManager cfun table: %s", (line, want) => {
+    expect(parseCfunRead([line])).toBe(want);
+  });
+
+  it("ZTE K3565-Z answers AT+CFUN? with a range: refused", () => {
+    expect(() => parseCfunRead(["+CFUN: (0-1,4-7),(0-1)"])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+});
+
+describe("network time: +CCLK? and Quectel +QLTS", () => {
+  it.each([
+    ['+CCLK: "24/11/26,14:03:21+04"', "2024-11-26T14:03:21+01:00", 60],
+    ['+CCLK: "24/11/26,14:03:21-32"', "2024-11-26T14:03:21-08:00", -480],
+    ['+CCLK: "24/11/26,14:03:21+22"', "2024-11-26T14:03:21+05:30", 330],
+    ['+CCLK: "24/11/26,14:03:21"', "2024-11-26T14:03:21Z", null],
+  ])("%s", (line, iso, tz) => {
+    const t = parseCclkRead([line]);
+    expect(t.iso).toBe(iso);
+    expect(t.tzMinutes).toBe(tz);
+    expect(t.epochMs).toBe(Date.parse(iso));
+    expect(t.source).toBe("rtc");
+  });
+
+  it("Quectel +QLTS: four-digit year and DST; empty when no NITZ was received", () => {
+    expect(parseQltsExec(['+QLTS: "2019/01/13,03:40:48+32,0"'])).toEqual({
+      iso: "2019-01-13T03:40:48+08:00",
+      epochMs: Date.parse("2019-01-13T03:40:48+08:00"),
+      tzMinutes: 480,
+      source: "nitz",
+      dst: 0,
+    });
+    expect(parseQltsExec(['+QLTS: ""'])).toBeNull();
+  });
+
+  it("rejects impossible fields", () => {
+    expect(() => parseCclkRead(['+CCLK: "24/13/26,14:03:21+04"'])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+    expect(() => parseCclkRead(['+CCLK: "garbage"'])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+});
