@@ -159,7 +159,7 @@ export class AtEngine implements AtPort {
         try {
           if (job.opts.signal?.aborted) throw this.#abortedError(job);
           if (this.#closed) throw this.#closedError(job.command, job.opts);
-          if (this.#needsResync) await this.#resync(job);
+          if (this.#needsResync && !job.opts.force) await this.#resync(job);
           job.resolve(await this.#execute(job));
         } catch (err) {
           job.reject(err);

@@ -6,6 +6,11 @@ export interface AtCommandOptions {
   signal?: AbortSignal;
   /** The command carries a secret (a PIN): its arguments are masked in errors and events. */
   sensitive?: boolean;
+  /**
+   * Write it even though a previous timeout left the line unsynchronised (no ESC/AT first):
+   * the recovery ladder's reset must reach a modem that answers nothing else.
+   */
+  force?: boolean;
 }
 
 export interface SmsCommandOptions extends AtCommandOptions {

@@ -1,0 +1,107 @@
+/**
+ * The simulated modem's world: SIM, radio, network, settings. Plain data the command
+ * handlers read and change, and tests and the API simulator steer through ModemSimulator.
+ */
+export interface SimCard {
+  present: boolean;
+  iccid: string;
+  imsi: string;
+  /** PIN the SIM is locked with; undefined = no PIN lock. */
+  pin?: string;
+  unlocked: boolean;
+  pinAttemptsLeft: number;
+}
+
+export interface Network {
+  /** 27.007 <stat> per domain: 1 home, 5 roaming, 2 searching, 0 idle, 3 denied. */
+  cs: number;
+  ps: number;
+  eps: number;
+  /** 27.007 <AcT>: 7 LTE, 2 UTRAN, 0 GSM, 9 NB-IoT. */
+  act: number;
+  lac: number;
+  tac: number;
+  ci: number;
+  pci: number;
+  earfcn: number;
+  band: number;
+  mcc: string;
+  mnc: string;
+  longName: string;
+  shortName: string;
+  rssiDbm: number | null;
+  rsrpDbm: number | null;
+  rsrqDb: number | null;
+  sinrDb: number | null;
+  attached: boolean;
+  /** Minutes east of UTC the network announces (NITZ); null = no NITZ received. */
+  nitzTzMinutes: number | null;
+}
+
+export interface Settings {
+  echo: boolean;
+  cmee: 0 | 1 | 2;
+  cfun: number;
+  charset: string;
+  cmgf: 0 | 1;
+  /** <n> of +CREG / +CGREG / +CEREG: 0 no URC, 1 stat only, 2 stat + location. */
+  cregN: number;
+  cgregN: number;
+  ceregN: number;
+  copsFormat: 0 | 1 | 2;
+  copsMode: number;
+  cnmi: [number, number, number, number, number];
+  pdp: Array<{ cid: number; type: string; apn: string }>;
+}
+
+export interface ModemWorld {
+  sim: SimCard;
+  net: Network;
+  settings: Settings;
+}
+
+export function defaultNetwork(): Network {
+  // A Twilio SIM roaming on T-Mobile US LTE: roaming is normal for these SIMs.
+  return {
+    cs: 5,
+    ps: 5,
+    eps: 5,
+    act: 7,
+    lac: 0x2d18,
+    tac: 0x2d18,
+    ci: 0x3089f02,
+    pci: 187,
+    earfcn: 66786,
+    band: 66,
+    mcc: "310",
+    mnc: "260",
+    longName: "T-Mobile",
+    shortName: "TMO",
+    rssiDbm: -71,
+    rsrpDbm: -95,
+    rsrqDb: -10,
+    sinrDb: 12,
+    attached: true,
+    nitzTzMinutes: -480,
+  };
+}
+
+export function defaultSettings(cmee: 0 | 1 | 2): Settings {
+  return {
+    echo: true,
+    cmee,
+    cfun: 1,
+    charset: "IRA",
+    cmgf: 0,
+    cregN: 0,
+    cgregN: 0,
+    ceregN: 0,
+    copsFormat: 0,
+    copsMode: 0,
+    cnmi: [2, 1, 0, 0, 0],
+    pdp: [{ cid: 1, type: "IP", apn: "wireless.twilio.com" }],
+  };
+}
+
+/** Registered (home or roaming, incl. SMS-only) in a domain. */
+export const isRegistered = (stat: number) => [1, 5, 6, 7, 9, 10].includes(stat);
