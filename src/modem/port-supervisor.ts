@@ -1,0 +1,347 @@
+import {
+  AtEngine,
+  openSerialLink,
+  traceLink,
+  type AtEngineOptions,
+  type AtPort,
+  type AtResponse,
+  type Link,
+  type Urc,
+  type UrcSpec,
+} from "../at/index.js";
+import { CellgateError, describeError, Emitter, silentLogger, sleep, systemClock, type Clock, type Logger } from "../core/index.js";
+import { deviceId, findPorts } from "./port-finder.js";
+import { DEFAULT_LADDER, INITIAL_LADDER, ladderNext, type LadderAction, type LadderConfig, type LadderEvent, type RecoveryStep } from "./recovery-ladder.js";
+
+export interface PortSupervisorOptions {
+  /** Paths or patterns (`*` in the last segment) the modem's AT port may appear under. */
+  ports: readonly string[];
+  baudRate?: number;
+  /** How a path becomes a Link; the real serialport binding by default. */
+  openLink?: (path: string) => Promise<Link>;
+  clock?: Clock;
+  log?: Logger;
+  engine?: Pick<AtEngineOptions, "timeoutMs" | "resyncTimeoutMs" | "resyncQuietMs">;
+  /** How often to look for the device while it is missing, and to check it is still there. */
+  pollMs?: number;
+  /** An idle modem is probed with `AT` this often, so a dead AT channel is noticed. */
+  livenessMs?: number;
+  ladder?: Partial<LadderConfig>;
+  /** Run after each (re)open and after a reset: the modem's init sequence. */
+  onReady?: (port: AtPort, signal: AbortSignal) => Promise<void>;
+  /** The vendor's reset command (known once the modem is identified). */
+  resetCommand?: () => string;
+  /** How long a reset modem gets to answer again. */
+  resetWaitMs?: number;
+}
+
+export type PortState =
+  | { kind: "stopped" }
+  | { kind: "waiting"; since: number; reason: string }
+  | { kind: "opening"; path: string }
+  | { kind: "ready"; path: string; since: number };
+
+export type RecoveryEvent =
+  | { step: RecoveryStep; phase: "start" | "ok" | "failed"; detail?: string }
+  | { step: "give-up"; until: number };
+
+export type SupervisorEvents = {
+  state: [PortState];
+  recovery: [RecoveryEvent];
+  portLost: [{ path: string; reason: string }];
+  portOpened: [{ path: string }];
+};
+
+/**
+ * Owns the modem's serial port: finds it under any allowed name, opens it, notices when it
+ * goes (close/EIO from the binding, or the device node vanishing or changing), reopens it
+ * when it returns, and climbs the recovery ladder when the modem stops answering. Other
+ * layers see only `port`, an AtPort that survives reopens.
+ */
+export class PortSupervisor {
+  readonly events: Emitter<SupervisorEvents>;
+  readonly port: AtPort;
+  readonly #o: PortSupervisorOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #ladderCfg: LadderConfig;
+  readonly #abort = new AbortController();
+  readonly #urcListeners = new Set<(u: Urc) => void>();
+  readonly #urcSpecs: UrcSpec[] = [];
+  #state: PortState = { kind: "stopped" };
+  #engine: AtEngine | undefined;
+  #link: Link | undefined;
+  #deviceId: string | undefined;
+  #ladder = INITIAL_LADDER;
+  #connecting: Promise<void> | undefined;
+  #probing = false;
+  #timers: Array<ReturnType<Clock["setTimeout"]>> = [];
+
+  constructor(o: PortSupervisorOptions) {
+    this.#o = o;
+    this.#clock = o.clock ?? systemClock;
+    this.#log = (o.log ?? silentLogger).child({ mod: "port" });
+    this.#ladderCfg = { ...DEFAULT_LADDER, ...o.ladder };
+    this.events = new Emitter((event, err) => this.#log.error({ err, event }, "port listener failed"));
+    this.port = {
+      command: (cmd, opts) => this.#withEngine(cmd, (e) => e.command(cmd, opts)),
+      smsCommand: (cmd, payload, opts) => this.#withEngine(cmd, (e) => e.smsCommand(cmd, payload, opts)),
+      onUrc: (cb) => {
+        this.#urcListeners.add(cb);
+        return () => this.#urcListeners.delete(cb);
+      },
+      addUrcs: (specs) => {
+        this.#urcSpecs.push(...specs);
+        this.#engine?.addUrcs(specs);
+      },
+    } satisfies AtPort;
+  }
+
+  get state(): PortState {
+    return this.#state;
+  }
+
+  /** The engine of the open port (its lastAnswerAt feeds the watchdog). */
+  get engine(): AtEngine | undefined {
+    return this.#engine;
+  }
+
+  /** Starts looking for the port; resolves once it is open and ready, or rejects after `timeoutMs`. */
+  async start(timeoutMs = 30_000): Promise<void> {
+    if (this.#state.kind !== "stopped") return;
+    this.#setState({ kind: "waiting", since: this.#clock.now(), reason: "starting" });
+    this.#connect();
+    this.#every(this.#o.pollMs ?? 1000, () => void this.#watchDevice());
+    this.#every(this.#o.livenessMs ?? 30_000, () => void this.#probe());
+    await this.whenReady(timeoutMs);
+  }
+
+  /** Resolves when the port is ready; rejects with CG_ERR_LINK_OPEN after `timeoutMs`. */
+  async whenReady(timeoutMs: number): Promise<void> {
+    const deadline = this.#clock.now() + timeoutMs;
+    while (this.#state.kind !== "ready") {
+      if (this.#state.kind === "stopped" || this.#clock.now() >= deadline) {
+        throw new CellgateError("CG_ERR_LINK_OPEN", `no modem port became ready among ${this.#o.ports.join(", ")}`, {
+          ports: this.#o.ports,
+          state: this.#state,
+        });
+      }
+      await sleep(20, this.#clock);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort(new CellgateError("CG_ERR_AT_CLOSED", "port supervisor stopped"));
+    for (const t of this.#timers) this.#clock.clearTimeout(t);
+    this.#setState({ kind: "stopped" });
+    await this.#closeCurrent();
+  }
+
+  /** Runs the modem's init again (after a boot banner: a restarted modem forgot its settings). */
+  async reinit(reason: string): Promise<void> {
+    if (this.#state.kind !== "ready" || this.#o.onReady === undefined) return;
+    this.#log.info({ reason }, "re-initialising the modem");
+    await this.#o.onReady(this.port, this.#abort.signal).catch((err: unknown) => this.#log.error({ err: describeError(err) }, "re-init failed"));
+  }
+
+  #withEngine(cmd: string, fn: (e: AtEngine) => Promise<AtResponse>): Promise<AtResponse> {
+    const e = this.#engine;
+    if (e === undefined || e.isClosed) {
+      return Promise.reject(new CellgateError("CG_ERR_LINK_LOST", `${cmd}: the modem port is not open (${this.#state.kind})`, { state: this.#state.kind }));
+    }
+    return fn(e);
+  }
+
+  #connect(): void {
+    if (this.#connecting !== undefined) return;
+    this.#connecting = this.#connectLoop().finally(() => (this.#connecting = undefined));
+  }
+
+  async #connectLoop(): Promise<void> {
+    let wait = this.#o.pollMs ?? 1000;
+    while (this.#state.kind === "waiting" && !this.#abort.signal.aborted) {
+      for (const path of await findPorts(this.#o.ports)) {
+        try {
+          await this.#open(path);
+          return;
+        } catch (err) {
+          this.#log.warn({ path, err: describeError(err) }, "cannot open the modem port");
+          await this.#closeCurrent();
+          this.#setState({ kind: "waiting", since: this.#clock.now(), reason: describeError(err) });
+        }
+      }
+      await sleep(wait, this.#clock, this.#abort.signal).catch(() => {});
+      wait = Math.min(wait * 2, 10_000);
+    }
+  }
+
+  async #open(path: string): Promise<void> {
+    this.#setState({ kind: "opening", path });
+    const raw = await (this.#o.openLink ?? ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate ?? 115200 })))(path);
+    const link = traceLink(raw);
+    const engine = new AtEngine({ link, clock: this.#clock, log: this.#log, ...this.#o.engine });
+    engine.addUrcs(this.#urcSpecs);
+    engine.onUrc((u) => {
+      for (const cb of [...this.#urcListeners]) cb(u);
+    });
+    engine.events.on("timeout", (t) => this.#ladderEvent({ type: "timeout", consecutive: t.consecutive, now: this.#clock.now() }));
+    engine.events.on("answered", () => this.#ladderEvent({ type: "answered", now: this.#clock.now() }));
+    link.onClose((err) => this.#lost(engine, path, err ? describeError(err) : "closed"));
+    this.#link = link;
+    this.#engine = engine;
+    this.#deviceId = await deviceId(path);
+    await this.#initOnOpen(path);
+    if (this.#engine !== engine) throw new CellgateError("CG_ERR_LINK_LOST", `${path} went away while opening`, { path });
+    this.#setState({ kind: "ready", path, since: this.#clock.now() });
+    this.#log.info({ path }, "modem port ready");
+    this.events.emit("portOpened", { path });
+  }
+
+  /**
+   * The modem's init, retried a few times: a modem that was just plugged in or reset is
+   * still booting and ignores commands until its RDY. One that never answers is left to the
+   * ladder rather than given up.
+   */
+  async #initOnOpen(path: string): Promise<void> {
+    if (this.#o.onReady === undefined) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#o.onReady(this.port, this.#abort.signal);
+        return;
+      } catch (err) {
+        const again = attempt < 3 && this.#engine !== undefined && !this.#abort.signal.aborted;
+        this.#log.warn({ path, attempt, err: describeError(err) }, again ? "modem init failed; retrying" : "modem init failed");
+        if (!again) return;
+        await sleep(1000, this.#clock, this.#abort.signal).catch(() => {});
+      }
+    }
+  }
+
+  /** `ownStep`: the ladder's reopen closed the port, so its state carries on. */
+  #lost(engine: AtEngine, path: string, reason: string, ownStep = false): void {
+    if (this.#engine !== engine) return;
+    this.#engine = undefined;
+    this.#link = undefined;
+    if (!ownStep) this.#ladder = { ...INITIAL_LADDER, resets: this.#ladder.resets };
+    if (this.#state.kind === "stopped") return;
+    this.#log.warn({ path, reason }, "modem port lost");
+    this.events.emit("portLost", { path, reason });
+    this.#setState({ kind: "waiting", since: this.#clock.now(), reason });
+    this.#connect();
+  }
+
+  /** The device node vanished or now names another device: treat the port as lost. */
+  async #watchDevice(): Promise<void> {
+    const s = this.#state;
+    if (s.kind === "ready") {
+      const id = await deviceId(s.path);
+      if (id !== this.#deviceId) await this.#drop(id === undefined ? "device node gone" : "device node replaced");
+    }
+    this.#ladderEvent({ type: "tick", now: this.#clock.now() });
+  }
+
+  /** Gives up the open port for `reason` and starts looking for it again. */
+  async #drop(reason: string, ownStep = false): Promise<void> {
+    const { engine, link } = { engine: this.#engine, link: this.#link };
+    const path = this.#state.kind === "ready" || this.#state.kind === "opening" ? this.#state.path : "";
+    if (engine !== undefined) this.#lost(engine, path, reason, ownStep);
+    if (link?.isOpen) await link.close().catch(() => {});
+  }
+
+  /** One `AT` when the modem has been quiet for a while; never several queued, never during recovery. */
+  async #probe(): Promise<void> {
+    const e = this.#engine;
+    const idle = this.#clock.now() - (e?.lastAnswerAt ?? 0) >= (this.#o.livenessMs ?? 30_000);
+    if (e === undefined || !idle || this.#probing || this.#ladder.mode.kind === "recovering") return;
+    this.#probing = true;
+    await e.command("AT").catch(() => {});
+    this.#probing = false;
+  }
+
+  #ladderEvent(ev: LadderEvent): void {
+    const { state, action } = ladderNext(this.#ladder, ev, this.#ladderCfg);
+    this.#ladder = state;
+    if (action !== undefined) this.#onLadderAction(action);
+  }
+
+  #onLadderAction(a: LadderAction): void {
+    if (a.type === "run") {
+      this.#log.warn({ step: a.step }, "modem not answering: recovery step");
+      this.events.emit("recovery", { step: a.step, phase: "start" });
+      void this.#runStep(a.step).then((ok) => {
+        this.events.emit("recovery", { step: a.step, phase: ok ? "ok" : "failed" });
+        this.#ladderEvent({ type: "step-done", step: a.step, ok, now: this.#clock.now() });
+      });
+    } else if (a.type === "give-up") {
+      this.#log.error({ until: new Date(a.until).toISOString() }, "modem recovery failed; cooling down");
+      this.events.emit("recovery", { step: "give-up", until: a.until });
+    } else {
+      this.#log.info({ step: a.step }, "modem answers again");
+    }
+  }
+
+  async #runStep(step: RecoveryStep): Promise<boolean> {
+    const answers = async (timeoutMs = 2000) => {
+      try {
+        await this.port.command("AT", { timeoutMs });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      if (step === "resync") return await answers();
+      if (step === "reset") {
+        const cmd = this.#o.resetCommand?.() ?? "AT+CFUN=1,1";
+        await this.port.command(cmd, { force: true }).catch(() => {});
+        return await this.#awaitAnswer(this.#o.resetWaitMs ?? 30_000, answers);
+      }
+      // reopen: close, let the connect loop find and open the port again.
+      await this.#drop("recovery: reopen", true);
+      await this.whenReady(this.#o.resetWaitMs ?? 30_000);
+      return await answers();
+    } catch (err) {
+      this.#log.warn({ step, err: describeError(err) }, "recovery step failed");
+      return false;
+    }
+  }
+
+  /** After a reset: poll until the modem answers (re-initialising it), or the port is replaced. */
+  async #awaitAnswer(withinMs: number, answers: (t?: number) => Promise<boolean>): Promise<boolean> {
+    const engine = this.#engine;
+    const deadline = this.#clock.now() + withinMs;
+    while (this.#clock.now() < deadline && !this.#abort.signal.aborted) {
+      await sleep(1000, this.#clock, this.#abort.signal);
+      // A USB modem re-enumerates on reset: the port-loss path reopens and re-inits it.
+      if (this.#engine !== engine) {
+        await this.whenReady(Math.max(0, deadline - this.#clock.now()));
+        return answers();
+      }
+      if (await answers(1000)) {
+        await this.reinit("after reset");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  async #closeCurrent(): Promise<void> {
+    const link = this.#link;
+    if (link?.isOpen) await link.close().catch(() => {});
+  }
+
+  #every(ms: number, fn: () => void): void {
+    const slot = this.#timers.length;
+    const tick = () => {
+      if (this.#abort.signal.aborted) return;
+      fn();
+      this.#timers[slot] = this.#clock.setTimeout(tick, ms);
+    };
+    this.#timers[slot] = this.#clock.setTimeout(tick, ms);
+  }
+
+  #setState(s: PortState): void {
+    this.#state = s;
+    this.events.emit("state", s);
+  }
+}

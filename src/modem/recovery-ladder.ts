@@ -1,0 +1,69 @@
+/**
+ * The recovery ladder for a modem that stops answering, as a pure state machine (tested with
+ * a table): after N consecutive timeouts try a resync (ESC + AT), then the vendor's
+ * functionality reset, then closing and reopening the port; if all fail, a cooldown before
+ * the ladder may start again. Resets are rate-limited: a modem that needs one every few
+ * minutes needs a human, not a reset loop.
+ */
+export type RecoveryStep = "resync" | "reset" | "reopen";
+
+export interface LadderConfig {
+  /** Consecutive command timeouts that start the ladder. */
+  timeoutsToAct: number;
+  /** Wait after the last step failed before the ladder may run again. */
+  cooldownMs: number;
+  /** At most this many reset steps per `resetWindowMs`; past it the reset step is skipped. */
+  maxResets: number;
+  resetWindowMs: number;
+}
+
+export const DEFAULT_LADDER: LadderConfig = {
+  timeoutsToAct: 3,
+  cooldownMs: 5 * 60_000,
+  maxResets: 3,
+  resetWindowMs: 60 * 60_000,
+};
+
+export type LadderMode = { kind: "healthy" } | { kind: "recovering"; step: RecoveryStep } | { kind: "cooldown"; until: number };
+
+export interface LadderState {
+  mode: LadderMode;
+  /** When reset steps ran (clock ms), for the rate limit. */
+  resets: readonly number[];
+}
+
+export type LadderEvent =
+  | { type: "timeout"; consecutive: number; now: number }
+  | { type: "answered"; now: number }
+  | { type: "step-done"; step: RecoveryStep; ok: boolean; now: number }
+  | { type: "tick"; now: number };
+
+export type LadderAction = { type: "run"; step: RecoveryStep } | { type: "recovered"; step: RecoveryStep } | { type: "give-up"; until: number };
+
+export const INITIAL_LADDER: LadderState = { mode: { kind: "healthy" }, resets: [] };
+
+export function ladderNext(s: LadderState, e: LadderEvent, cfg: LadderConfig = DEFAULT_LADDER): { state: LadderState; action?: LadderAction } {
+  const resets = s.resets.filter((t) => e.now - t < cfg.resetWindowMs);
+  const at = (mode: LadderMode, action?: LadderAction) => ({ state: { mode, resets }, ...(action ? { action } : {}) });
+  const run = (step: RecoveryStep) => {
+    const state: LadderState = { mode: { kind: "recovering", step }, resets: step === "reset" ? [...resets, e.now] : resets };
+    return { state, action: { type: "run", step } as LadderAction };
+  };
+  switch (s.mode.kind) {
+    case "healthy":
+      if (e.type === "timeout" && e.consecutive >= cfg.timeoutsToAct) return run("resync");
+      return at(s.mode);
+    case "cooldown":
+      if (e.type === "answered" || (e.type === "tick" && e.now >= s.mode.until)) return at({ kind: "healthy" });
+      return at(s.mode);
+    case "recovering": {
+      // While a step runs, only its own outcome moves the ladder.
+      if (e.type !== "step-done" || e.step !== s.mode.step) return at(s.mode);
+      if (e.ok) return at({ kind: "healthy" }, { type: "recovered", step: e.step });
+      if (e.step === "resync") return resets.length < cfg.maxResets ? run("reset") : run("reopen");
+      if (e.step === "reset") return run("reopen");
+      const until = e.now + cfg.cooldownMs;
+      return at({ kind: "cooldown", until }, { type: "give-up", until });
+    }
+  }
+}
