@@ -16,6 +16,8 @@ const GT = 0x3e;
 const SPACE = 0x20;
 
 export const DEFAULT_MAX_LINE = 16 * 1024;
+const NON_ASCII = /[\x80-\xff]/;
+const VISIBLE = /[^\x00-\x20]/;
 
 export class LineFramer {
   #parts: Buffer[] = [];
@@ -29,17 +31,25 @@ export class LineFramer {
     const out: FrameToken[] = [];
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i];
-      if (b !== CR && b !== LF) continue;
+    // One decode per chunk; lines are slices of it. Latin-1 keeps byte offsets, so it is only
+    // used when the chunk is pure ASCII; otherwise each line is decoded as UTF-8 on its own.
+    const text = buf.toString("latin1");
+    const ascii = !NON_ASCII.test(text);
+    // Native searches for the next CR and LF (memchr) instead of a byte loop in JS.
+    let cr = buf.indexOf(CR, 0);
+    let lf = buf.indexOf(LF, 0);
+    while (cr >= 0 || lf >= 0) {
+      const i = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
       if (this.#len === 0 && !this.#discarding) {
         // Fast path: the whole line is inside this chunk, no copy needed.
-        if (i > start) this.#emitLine(buf.subarray(start, i), out);
+        if (i > start) this.#emitText(ascii ? text.slice(start, i) : buf.toString("utf8", start, i), out);
       } else {
         this.#append(buf.subarray(start, i), out);
         this.#endLine(out);
       }
       start = i + 1;
+      if (i === cr) cr = buf.indexOf(CR, start);
+      if (i === lf) lf = buf.indexOf(LF, start);
     }
     this.#append(buf.subarray(start), out);
     this.#takePrompt(out);
@@ -72,18 +82,26 @@ export class LineFramer {
   }
 
   #emitLine(line: Buffer, out: FrameToken[]): void {
-    const body = this.#stripPrompt(line, out);
-    if (body.length > this.maxLine) {
-      out.push({ kind: "overflow", dropped: body.length, head: body.subarray(0, 32).toString("latin1") });
-      return;
-    }
-    const text = body.toString("utf8");
-    // Lines of only blanks and control bytes carry nothing (a dribbled "> " leaves a lone
-    // space behind; an ESC we sent comes back as echo).
-    if (/[^\x00-\x20]/.test(text)) out.push({ kind: "line", text });
+    this.#emitText(line.toString("utf8"), out);
   }
 
-  /** A line that starts with `>` begins with the SMS prompt: emit it, return what follows. */
+  #emitText(line: string, out: FrameToken[]): void {
+    let text = line;
+    if (text.charCodeAt(0) === GT) {
+      // A line that starts with `>` begins with the SMS prompt; what follows is a line of its own.
+      out.push({ kind: "prompt" });
+      text = text.slice(1).replace(/^ +/, "");
+    }
+    if (text.length > this.maxLine) {
+      out.push({ kind: "overflow", dropped: text.length, head: text.slice(0, 32) });
+      return;
+    }
+    // Lines of only blanks and control bytes carry nothing (a dribbled "> " leaves a lone
+    // space behind; an ESC we sent comes back as echo).
+    if (VISIBLE.test(text)) out.push({ kind: "line", text });
+  }
+
+  /** Strips a leading `>` prompt (and its spaces) from pending bytes, emitting the prompt. */
   #stripPrompt(line: Buffer, out: FrameToken[]): Buffer {
     if (line[0] !== GT) return line;
     out.push({ kind: "prompt" });

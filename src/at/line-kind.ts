@@ -27,11 +27,12 @@ const CALL_FINALS: readonly CallFinal[] = ["NO CARRIER", "BUSY", "NO ANSWER", "N
 
 export function classifyLine(raw: string): LineKind {
   // Leading control bytes are echo residue (an ESC we sent, a stray NUL): ignore them.
-  const line = raw.replace(/^[\x00-\x1f]+/, "").trimEnd();
+  const body = raw.charCodeAt(0) < 0x20 ? raw.replace(/^[\x00-\x1f]+/, "") : raw;
+  const line = body.trimEnd();
   if (line === "OK") return OK;
   if (line === "ERROR" || line === "COMMAND NOT SUPPORT") return { kind: "error", final: line };
   if (line.startsWith("+CM")) {
-    const m = EXT_ERROR.exec(raw.replace(/^[\x00-\x1f]+/, ""));
+    const m = EXT_ERROR.exec(body);
     if (m !== null) {
       const text = m[2]!.trim();
       const kind = m[1] === "CME" ? "cme" : "cms";

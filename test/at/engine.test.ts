@@ -156,9 +156,8 @@ describe("AtEngine: timeouts and resync", () => {
     modem.script = (cmd) => {
       if (cmd === "AT") {
         resyncs++;
-        // our OK, then the timed-out command's OK a little later
-        setTimeout(() => modem.send("\r\nOK\r\n"), 0);
-        return "\r\nOK\r\n";
+        // our OK, then (in a later read) the timed-out command's OK
+        return ["\r\nOK\r\n", "\r\nOK\r\n"];
       }
       return cmd === "AT+CGATT?" ? "\r\n+CGATT: 1\r\n\r\nOK\r\n" : undefined;
     };
@@ -287,5 +286,19 @@ describe("AtEngine: the SMS prompt flow", () => {
   it("refuses a payload that is not hex before writing anything", async () => {
     const { engine } = setup(() => undefined);
     await expect(engine.smsCommand("AT+CMGS=3", "hello\x1a")).rejects.toMatchObject({ code: "CG_ERR_AT_INVALID" });
+  });
+});
+
+describe("AtEngine: garbage", () => {
+  it("an over-long line is dropped with CG_ERR_AT_FRAME and the command still completes", async () => {
+    const { engine, run, modem } = setup((cmd) => (cmd === "AT+CSQ" ? "\r\n+CSQ: 4,99\r\n\r\nOK\r\n" : undefined));
+    await run("AT");
+    const frames: Array<{ code: string; detail: Record<string, unknown> }> = [];
+    engine.events.on("overflow", (e) => frames.push(e));
+    modem.send("\x00".repeat(20_000) + "\r\n");
+    await flush();
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toMatchObject({ code: "CG_ERR_AT_FRAME", detail: { dropped: 20_000 } });
+    expect((await run("AT+CSQ")).lines).toEqual(["+CSQ: 4,99"]);
   });
 });
