@@ -31,7 +31,8 @@ export type AtEngineEvents = {
   resync: [{ ok: boolean; absorbed: string[] }];
   /** A line that arrived with no command in flight and is no known URC (a late reply, noise). */
   stray: [{ line: string }];
-  overflow: [{ dropped: number; head: string }];
+  /** An over-long line was dropped (CG_ERR_AT_FRAME, with the line's first bytes). */
+  overflow: [CellgateError<"CG_ERR_AT_FRAME">];
   closed: [{ err?: Error }];
 };
 
@@ -322,8 +323,9 @@ export class AtEngine implements AtPort {
 
   #onToken(tok: FrameToken): void {
     if (tok.kind === "overflow") {
-      this.#log.warn({ dropped: tok.dropped, head: tok.head }, "over-long line from the modem dropped");
-      this.events.emit("overflow", { dropped: tok.dropped, head: tok.head });
+      const err = new CellgateError("CG_ERR_AT_FRAME", `dropped a ${tok.dropped}-byte line without a terminator`, { dropped: tok.dropped, raw: tok.head });
+      this.#log.warn({ err: err.message, head: tok.head }, "over-long line from the modem dropped");
+      this.events.emit("overflow", err);
       return;
     }
     if (tok.kind === "prompt") {
