@@ -3,7 +3,7 @@ import { describeError, isCellgateError, sleep, type Clock, type Logger } from "
 import { parseCgsnExec, parseCimiExec, parseIccidReply, parseIdentityText } from "./parsers/index.js";
 import { withRetry } from "./retry.js";
 import type { ModemIdentity, SimState, VendorName } from "./types.js";
-import { chooseProfile, type VendorProfile } from "./vendors/index.js";
+import { chooseProfile, PROFILES, type VendorProfile } from "./vendors/index.js";
 
 export interface InitDeps {
   port: AtPort;
@@ -52,6 +52,9 @@ export async function initModem(d: InitDeps): Promise<InitResult> {
     throw last;
   };
 
+  // Every vendor's URCs are known before identification: a modem that just booted prints
+  // +QIND / SMS DONE while AT+CGMI is in flight (openwrt#25285 took one for the vendor name).
+  for (const p of Object.values(PROFILES)) d.port.addUrcs(p.urcs);
   for (const cmd of ["ATE0", "ATV1", "AT+CMEE=1"]) await tolerate(cmd);
   let charset = "IRA";
   if (!(await tolerate('AT+CSCS="IRA"'))) {
@@ -65,7 +68,6 @@ export async function initModem(d: InitDeps): Promise<InitResult> {
   if (!luhnValid) d.log.warn({ imei }, "the IMEI fails its Luhn check");
 
   const profile = chooseProfile({ manufacturer, model }, d.vendor);
-  d.port.addUrcs(profile.urcs);
   for (const cmd of profile.initCommands) await tolerate(cmd);
 
   const sim = await settledSimState(d, opt.signal);

@@ -52,7 +52,10 @@ const REG_READ: ReadonlyArray<[RegDomain, string]> = [
   ["cs", "AT+CREG?"],
   ["ps", "AT+CGREG?"],
   ["eps", "AT+CEREG?"],
+  ["5gs", "AT+C5GREG?"],
 ];
+const BOOT_WINDOW_MS = 10_000;
+const LIVE_PARTS = ["sim", "signal", "operator", "attached", "pdp"] as const;
 const BOOT_BANNERS = new Set(["RDY", "SMS Ready", "SMS DONE", "Call Ready", "+CFUN: 1", "+QUSIM: 1"]);
 
 /**
@@ -69,6 +72,7 @@ export class Modem {
   #profile: VendorProfile = PROFILES.generic;
   #identity: ModemIdentity | undefined;
   #charset = "IRA";
+  #lastBoot: number | undefined;
 
   constructor(o: ModemOptions) {
     this.#port = o.port;
@@ -186,7 +190,7 @@ export class Modem {
 
   /** Every query, each allowed to fail on its own: a partial answer beats none. */
   async snapshot(signal?: AbortSignal): Promise<ModemSnapshot> {
-    const snap: ModemSnapshot = { at: new Date(this.#clock.now()).toISOString(), registration: {}, errors: {} };
+    const snap: ModemSnapshot = { at: new Date(this.#clock.now()).toISOString(), answering: false, registration: {}, errors: {} };
     const part = async <K extends keyof ModemSnapshot["errors"]>(key: K, fn: () => Promise<void>) => {
       try {
         await fn();
@@ -208,6 +212,8 @@ export class Modem {
     await part("attached", async () => void (snap.attached = await this.attached(signal)));
     await part("pdp", async () => void (snap.pdp = await this.pdpContexts(signal)));
     await part("networkTime", async () => void (snap.networkTime = await this.networkTime(signal)));
+    // The identity may be remembered from an earlier init: only live answers count.
+    snap.answering = LIVE_PARTS.some((k) => snap[k] !== undefined);
     return snap;
   }
 
@@ -218,8 +224,13 @@ export class Modem {
   #onUrc(u: Urc): void {
     const line = u.line.trim();
     if (BOOT_BANNERS.has(line)) {
-      this.#log.warn({ banner: line }, "modem boot banner: it restarted");
-      this.events.emit("rebooted", { banner: line });
+      // One boot prints several banners (RDY, +CFUN: 1, +QUSIM: 1…): one event per boot.
+      const now = this.#clock.now();
+      if (this.#lastBoot === undefined || now - this.#lastBoot > BOOT_WINDOW_MS) {
+        this.#log.warn({ banner: line }, "modem boot banner: it restarted");
+        this.events.emit("rebooted", { banner: line });
+      }
+      this.#lastBoot = now;
     } else if (/^\+C(5G|G|E)?REG:/.test(line)) {
       try {
         this.events.emit("registration", parseRegistrationLine(line, "urc"));

@@ -157,6 +157,8 @@ export interface FieldError {
 export interface ModemSnapshot {
   /** ISO time the snapshot was taken. */
   at: string;
+  /** The modem answered at least one query of this snapshot (the identity may be remembered). */
+  answering: boolean;
   identity?: ModemIdentity;
   sim?: SimState;
   signal?: SignalQuality;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AtEngine, createLinkPair } from "../../src/at/index.js";
-import { ManualClock } from "../../src/core/index.js";
+import { AtEngine, createLinkPair, type AtCommandOptions } from "../../src/at/index.js";
+import { CellgateError, ManualClock } from "../../src/core/index.js";
 import { Modem, type Registration } from "../../src/modem/index.js";
 import { ModemSimulator, serveInProcess, type ModemSimulatorOptions } from "../../src/sim/modem/index.js";
 import { drive, flush } from "../helpers/drive.js";
@@ -85,5 +85,31 @@ describe("Modem: SIM states", () => {
     const id = await run(modem.init());
     expect(id.iccid).toBeNull();
     expect(await run(modem.simState())).toBe("absent");
+  });
+});
+
+describe("Modem: a freshly booted modem", () => {
+  it("vendor URCs arriving in the middle of AT+CGMI are not taken for the manufacturer", async () => {
+    const { modem, run, sim, engine } = setup();
+    const urcs: string[] = [];
+    engine.onUrc((u) => urcs.push(u.line));
+    sim.events.on("command", (c) => {
+      if (c === "AT+CGMI") sim.urcInNextReply("+QIND: SMS DONE");
+    });
+    const id = await run(modem.init());
+    expect(id.manufacturer).toBe("Quectel");
+    expect(urcs).toContain("+QIND: SMS DONE");
+  });
+
+  it("Quectel firmware without +QENG: the serving cell's signal comes from +QCSQ", async () => {
+    const { modem, run } = setup();
+    await run(modem.init());
+    expect((await run(modem.servingCell()))?.source).toBe("+QENG");
+    const noQeng = {
+      ...modem.port,
+      command: (cmd: string, o?: AtCommandOptions) =>
+        cmd.startsWith("AT+QENG") ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", `${cmd}: ERROR`)) : modem.port.command(cmd, o),
+    };
+    expect(await run(modem.profile.servingCell!(noQeng))).toEqual({ source: "+QCSQ", rat: "LTE", rssiDbm: -71, rsrpDbm: -95, sinrDb: 12, rsrqDb: -10 });
   });
 });

@@ -1,4 +1,5 @@
 import type { AtPort } from "../../at/index.js";
+import { isCellgateError } from "../../core/index.js";
 import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
 import { parseQltsExec } from "../parsers/index.js";
 import type { ServingCell } from "../types.js";
@@ -88,8 +89,15 @@ export const quectel: VendorProfile = {
   initCommands: [],
   resetCommand: "AT+CFUN=1,1",
   async servingCell(port: AtPort, signal?: AbortSignal) {
-    const r = await port.command('AT+QENG="servingcell"', signal ? { signal } : {});
-    return parseQengServingcell(r.lines);
+    const opt = signal ? { signal } : {};
+    try {
+      return parseQengServingcell((await port.command('AT+QENG="servingcell"', opt)).lines);
+    } catch (err) {
+      // Firmware without +QENG (BG95 variants) still has +QCSQ: signal without the cell.
+      if (!isCellgateError(err, "CG_ERR_AT_ERROR") && !isCellgateError(err, "CG_ERR_AT_CME")) throw err;
+      const q = parseQcsqExec((await port.command("AT+QCSQ", opt)).lines);
+      return q.rat === "NOSERVICE" ? null : { source: "+QCSQ", ...q };
+    }
   },
   async networkTime(port: AtPort, signal?: AbortSignal) {
     // Mode 2: the local time computed from the last NITZ; empty when none was received.

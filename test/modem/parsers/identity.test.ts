@@ -33,3 +33,10 @@ describe("identity replies (python-gsmmodem fakemodems, gammu at-model dumps)", 
     expect(() => parseCgsnExec(["12345"])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
   });
 });
+
+describe("identity with a URC that slipped in (openwrt#25285)", () => {
+  it("drops lines with another command's prefix", () => {
+    expect(parseIdentityText(["+QIND: SMS DONE", "Quectel"], "+CGMI")).toBe("Quectel");
+    expect(parseIdentityText(["+CGMR: LE11B12SIM7600M22"], "+CGMR")).toBe("LE11B12SIM7600M22");
+  });
+});
