@@ -44,7 +44,7 @@ module.exports = {
       from: { path: "^src/([^/]+)/" },
       to: {
         path: "^src/[^/]+/",
-        pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/sms/pdu/index\\.ts$"],
+        pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/sms/pdu/index\\.ts$", "^src/sim/[^/]+/index\\.ts$"],
       },
     },
     {

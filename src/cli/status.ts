@@ -1,0 +1,70 @@
+import type { Command } from "commander";
+import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
+import { CellgateError, describeError, isCellgateError, type Logger } from "../core/index.js";
+import { assess, VERDICT_EXIT, type HealthReport, type ModemView } from "../health/index.js";
+import { Modem, type VendorName } from "../modem/index.js";
+import { cliLogger, enableTrace, parseIntOption, resolvePort } from "./common.js";
+import { formatStatus } from "./format-status.js";
+
+interface StatusOptions {
+  port?: string;
+  baud: string;
+  json?: boolean;
+  vendor?: string;
+  trace?: boolean;
+}
+
+const VENDORS = ["auto", "quectel", "simcom", "ublox", "telit", "generic"];
+
+/**
+ * `cellgate status [--port PATH] [--json]`: the modem part of the health report — identity,
+ * SIM, signal, registration, operator, attach — with a verdict. Exit 0 ok, 1 degraded,
+ * 2 down, 3 unknown. (Through a running daemon's control socket once the daemon exists.)
+ */
+export function registerStatus(program: Command): void {
+  program
+    .command("status")
+    .description("connectivity health from the modem: identity, SIM, signal, registration, attach")
+    .option("-p, --port <path>", "the modem's AT port (default: $CELLGATE_MODEM_PORT)")
+    .option("-b, --baud <rate>", "baud rate", "115200")
+    .option("--vendor <name>", `force a vendor profile (${VENDORS.join(", ")})`, "auto")
+    .option("--json", "print the report as JSON")
+    .option("--trace", "print every byte sent and received on stderr")
+    .action(async (o: StatusOptions) => {
+      const report = await runStatus(o);
+      process.exitCode = VERDICT_EXIT[report.verdict];
+    });
+}
+
+async function runStatus(o: StatusOptions): Promise<HealthReport> {
+  const path = resolvePort(o.port);
+  const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
+  if (o.vendor !== undefined && !VENDORS.includes(o.vendor)) {
+    throw new CellgateError("CG_ERR_CLI_USAGE", `--vendor must be one of ${VENDORS.join(", ")}`);
+  }
+  if (o.trace) enableTrace();
+  const log = cliLogger();
+  const view = await readModem(path, baudRate, (o.vendor ?? "auto") as VendorName | "auto", log);
+  const report = assess({ modem: view, now: Date.now() });
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ port: path, ...report, modem: "snapshot" in view ? view.snapshot : { error: view.error } }, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatStatus(path, report, view));
+  }
+  return report;
+}
+
+async function readModem(path: string, baudRate: number, vendor: VendorName | "auto", log: Logger): Promise<ModemView> {
+  let engine: AtEngine | undefined;
+  try {
+    engine = new AtEngine({ link: traceLink(await openSerialLink({ path, baudRate })), log });
+    const modem = new Modem({ port: engine, log, vendor });
+    await modem.init();
+    return { snapshot: await modem.snapshot() };
+  } catch (err) {
+    log.debug({ err: describeError(err) }, "modem not readable");
+    return { error: { code: isCellgateError(err) ? err.code : "CG_ERR_LINK_OPEN", message: describeError(err) }, port: path };
+  } finally {
+    await engine?.close();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * npm run bench: each cellgate measurement beside a named baseline in the same run, as ratios.
+ *
+ *  1. AT round trip over a pty (the simulator in its own process, `--latency 0`):
+ *     cellgate's AtEngine.command("AT") against a minimal loop on the same pty — raw
+ *     serialport + @serialport/parser-readline, write "AT\r", wait for the "OK" line. The
+ *     baseline does nothing cellgate must do (URC split, echo strip, timeouts, resync).
+ *  2. Framing + classification of a realistic reply stream: LineFramer + classifyLine
+ *     against the naive chain (split on /\r?\n/, a list of regexes).
+ *
+ * Rounds alternate between contender and baseline; medians are reported.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { ReadlineParser } from "@serialport/parser-readline";
+import { SerialPort } from "serialport";
+import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
+
+async function startSimulator(link: string): Promise<() => Promise<void>> {
+  const cli = join(import.meta.dirname, "../../src/cli/main.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", cli, "simulate", "modem", "--link", link, "--latency", "0"], { stdio: "ignore" });
+  for (let i = 0; !existsSync(link); i++) {
+    if (i > 500) throw new Error("simulator did not start");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return async () => {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  };
+}
+
+async function cellgateRoundTrips(link: string, n: number): Promise<number> {
+  const engine = new AtEngine({ link: await openSerialLink({ path: link }) });
+  await engine.command("ATE0");
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await engine.command("AT");
+  const ms = performance.now() - t0;
+  await engine.close();
+  return (n / ms) * 1000;
+}
+
+async function rawRoundTrips(link: string, n: number): Promise<number> {
+  const port = new SerialPort({ path: link, baudRate: 115200, autoOpen: false });
+  await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+  const lines = port.pipe(new ReadlineParser({ delimiter: "\r\n" }));
+  let waiting: (() => void) | undefined;
+  lines.on("data", (l: string) => {
+    if (l === "OK") waiting?.();
+  });
+  const roundTrip = (cmd: string) =>
+    new Promise<void>((res) => {
+      waiting = res;
+      port.write(`${cmd}\r`);
+    });
+  await roundTrip("ATE0");
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await roundTrip("AT");
+  const ms = performance.now() - t0;
+  await new Promise((r) => port.close(r));
+  return (n / ms) * 1000;
+}
+
+function replyStream(): Buffer {
+  const one =
+    '\r\n+CSQ: 21,99\r\n\r\nOK\r\n\r\n+CEREG: 2,5,"2D18","3089F02",7\r\n\r\nOK\r\n\r\n+CMTI: "SM",3\r\n' +
+    '\r\n+QENG: "servingcell","NOCONN","LTE","FDD",310,260,3089F02,187,66786,66,5,5,2D18,-95,-10,-71,12,30\r\n\r\nOK\r\n' +
+    "\r\n+CME ERROR: 10\r\n\r\nERROR\r\n";
+  return Buffer.from(one.repeat(2000), "latin1");
+}
+
+function cellgateFraming(buf: Buffer, chunk: number): number {
+  const framer = new LineFramer();
+  let finals = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < buf.length; i += chunk) {
+    for (const t of framer.push(buf.subarray(i, i + chunk))) if (t.kind === "line" && classifyLine(t.text).kind !== "info") finals++;
+  }
+  return (buf.length / (performance.now() - t0)) * 1000 + finals * 0;
+}
+
+const NAIVE = [/^OK$/, /^ERROR$/, /^\+CME ERROR: .+$/, /^\+CMS ERROR: .+$/, /^NO CARRIER$/, /^BUSY$/, /^NO ANSWER$/, /^CONNECT/];
+function naiveFraming(buf: Buffer, chunk: number): number {
+  let pending = "";
+  let finals = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < buf.length; i += chunk) {
+    const parts = (pending + buf.subarray(i, i + chunk).toString("latin1")).split(/\r?\n/);
+    pending = parts.pop() ?? "";
+    for (const l of parts) if (l !== "" && NAIVE.some((re) => re.test(l))) finals++;
+  }
+  return (buf.length / (performance.now() - t0)) * 1000 + finals * 0;
+}
+
+async function main(): Promise<void> {
+  const rows: Array<[string, string, number, number]> = [];
+
+  const dir = mkdtempSync(join(tmpdir(), "cellgate-bench-"));
+  const link = join(dir, "modem.pty");
+  const stop = await startSimulator(link);
+  try {
+    const n = 2000;
+    const ours: number[] = [];
+    const base: number[] = [];
+    await cellgateRoundTrips(link, 200); // warm-up
+    await rawRoundTrips(link, 200);
+    for (let round = 0; round < 5; round++) {
+      ours.push(await cellgateRoundTrips(link, n));
+      base.push(await rawRoundTrips(link, n));
+    }
+    rows.push(["AT round trip over a pty (round trips/s)", "raw serialport + parser-readline loop", median(ours), median(base)]);
+  } finally {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const buf = replyStream();
+  for (const chunk of [64, 4096]) {
+    const ours: number[] = [];
+    const base: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      ours.push(cellgateFraming(buf, chunk));
+      base.push(naiveFraming(buf, chunk));
+    }
+    rows.push([`framing + classifying replies, ${chunk}-byte reads (bytes/s)`, "split(/\\r?\\n/) + regex chain", median(ours), median(base)]);
+  }
+
+  console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
+  console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
+  console.log("|---|---:|---|---:|---:|");
+  for (const [what, baseline, ours, theirs] of rows) {
+    console.log(`| ${what} | ${fmt(ours)} | ${baseline} | ${fmt(theirs)} | ${(ours / theirs).toFixed(2)} |`);
+  }
+}
+
+await main();
