@@ -191,6 +191,9 @@ export class AtEngine implements AtPort {
           outcome = await w.wait(job.opts.timeoutMs ?? this.#opts.smsTimeoutMs, this.#clock, job.opts.signal);
         } else if (outcome.type === "final" && outcome.kind.kind === "ok") {
           throw new CellgateError("CG_ERR_AT_PROMPT", `${shown}: OK without the > prompt`, { command: shown, lines: w.lines });
+        } else if (outcome.type === "timeout" || outcome.type === "aborted") {
+          // Leave PDU entry now: until ESC, the modem would take our next command for PDU text.
+          this.#escapeOnResync = !(await this.#write(ESC).then(() => true, () => false));
         }
       }
       return this.#settle(job, shown, started, w, outcome);
@@ -207,7 +210,8 @@ export class AtEngine implements AtPort {
       case "aborted": {
         // The modem may still answer: the next command must not see that answer.
         this.#needsResync = true;
-        if (w.phase === "prompt" || job.payload !== undefined) this.#escapeOnResync = true;
+        // A prompt that came late may have put the modem in PDU entry after all: ESC again first.
+        if (job.payload !== undefined && w.phase !== "prompt") this.#escapeOnResync = true;
         if (outcome.type === "aborted") throw this.#abortedError(job);
         this.#consecutiveTimeouts++;
         this.#log.warn({ command: shown, consecutive: this.#consecutiveTimeouts }, "AT command timed out");

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { SerialPort } from "serialport";
 import { CellgateError } from "../core/index.js";
 import { LinkListeners, type Link } from "./link.js";
@@ -6,6 +7,12 @@ export interface SerialLinkOptions {
   /** Any path the OS can open, including /dev/serial/by-id/... symlinks. */
   path: string;
   baudRate?: number;
+  /**
+   * How often to check that the device node is still there and still the same device (0: never).
+   * The binding does not always report a vanished device (serialport#2351; seen here under load
+   * on a pty whose master closed), so the link looks for itself.
+   */
+  watchMs?: number;
 }
 
 /**
@@ -23,12 +30,25 @@ export async function openSerialLink(opts: SerialLinkOptions): Promise<Link> {
       }
     });
   });
-  return new SerialLink(port, opts.path);
+  const link = new SerialLink(port, opts.path);
+  await link.watch(opts.watchMs ?? 1000);
+  return link;
+}
+
+/** dev:ino:rdev of what a path resolves to, undefined when it is gone. */
+async function nodeId(path: string): Promise<string | undefined> {
+  try {
+    const s = await stat(path);
+    return `${s.dev}:${s.ino}:${s.rdev}`;
+  } catch {
+    return undefined;
+  }
 }
 
 class SerialLink implements Link {
   readonly #l = new LinkListeners();
   #closing = false;
+  #watch: NodeJS.Timeout | undefined;
 
   constructor(
     readonly port: SerialPort,
@@ -36,17 +56,24 @@ class SerialLink implements Link {
   ) {
     port.on("data", (chunk: Buffer) => this.#l.emitData(chunk));
     port.on("close", (err?: Error & { disconnected?: boolean }) => {
-      this.#l.emitClose(
-        this.#closing
-          ? undefined
-          : new CellgateError("CG_ERR_LINK_LOST", `${description} went away${err ? `: ${err.message}` : ""}`, { path: description }, { cause: err }),
-      );
+      this.#lose(this.#closing ? undefined : `went away${err ? `: ${err.message}` : ""}`, err);
     });
     port.on("error", (err: Error) => {
       // An error on an open port (EIO after an unplug) means the port is unusable.
-      this.#l.emitClose(new CellgateError("CG_ERR_LINK_LOST", `${description}: ${err.message}`, { path: description }, { cause: err }));
-      if (port.isOpen) port.close(() => {});
+      this.#lose(err.message, err);
     });
+  }
+
+  /** Starts checking that the device node still names the device we opened. */
+  async watch(everyMs: number): Promise<void> {
+    if (everyMs <= 0) return;
+    const opened = await nodeId(this.description);
+    this.#watch = setInterval(() => {
+      void nodeId(this.description).then((now) => {
+        if (now !== opened) this.#lose(now === undefined ? "device node gone" : "device node replaced");
+      });
+    }, everyMs);
+    this.#watch.unref();
   }
 
   get isOpen(): boolean {
@@ -78,6 +105,7 @@ class SerialLink implements Link {
 
   close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#watch);
     if (!this.port.isOpen) {
       this.#l.emitClose();
       return Promise.resolve();
@@ -88,5 +116,13 @@ class SerialLink implements Link {
         resolve();
       });
     });
+  }
+
+  /** The port is gone (`reason`), or closed by us (undefined): tell the listeners once, free the fd. */
+  #lose(reason: string | undefined, cause?: Error): void {
+    clearInterval(this.#watch);
+    const err = reason === undefined ? undefined : new CellgateError("CG_ERR_LINK_LOST", `${this.description}: ${reason}`, { path: this.description }, { cause });
+    this.#l.emitClose(err);
+    if (this.port.isOpen && !this.#closing) this.port.close(() => {});
   }
 }

@@ -5,4 +5,4 @@ export { Modem, isUnsupported, type ModemOptions, type ModemEvents } from "./mod
 export { withRetry, isRetryable } from "./retry.js";
 export { PortSupervisor, type PortSupervisorOptions, type PortState, type RecoveryEvent, type SupervisorEvents } from "./port-supervisor.js";
 export { ladderNext, DEFAULT_LADDER, INITIAL_LADDER, type LadderConfig, type LadderState, type LadderEvent, type LadderAction, type RecoveryStep } from "./recovery-ladder.js";
-export { findPorts, deviceId } from "./port-finder.js";
+export { findPorts } from "./port-finder.js";

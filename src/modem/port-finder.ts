@@ -22,16 +22,12 @@ export async function findPorts(patterns: readonly string[]): Promise<string[]> 
   return [...new Set(out)];
 }
 
-/** The device a path resolves to (symlinks followed); undefined when it is gone. */
-export async function deviceId(path: string): Promise<string | undefined> {
-  try {
-    const s = await stat(path);
-    return `${s.dev}:${s.ino}:${s.rdev}`;
-  } catch {
-    return undefined;
-  }
-}
-
+/** The path resolves (symlinks followed) to something that exists. */
 async function exists(path: string): Promise<boolean> {
-  return (await deviceId(path)) !== undefined;
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,7 +10,7 @@ import {
   type UrcSpec,
 } from "../at/index.js";
 import { CellgateError, describeError, Emitter, silentLogger, sleep, systemClock, type Clock, type Logger } from "../core/index.js";
-import { deviceId, findPorts } from "./port-finder.js";
+import { findPorts } from "./port-finder.js";
 import { DEFAULT_LADDER, INITIAL_LADDER, ladderNext, type LadderAction, type LadderConfig, type LadderEvent, type RecoveryStep } from "./recovery-ladder.js";
 
 export interface PortSupervisorOptions {
@@ -71,7 +71,6 @@ export class PortSupervisor {
   #state: PortState = { kind: "stopped" };
   #engine: AtEngine | undefined;
   #link: Link | undefined;
-  #deviceId: string | undefined;
   #ladder = INITIAL_LADDER;
   #connecting: Promise<void> | undefined;
   #probing = false;
@@ -111,7 +110,7 @@ export class PortSupervisor {
     if (this.#state.kind !== "stopped") return;
     this.#setState({ kind: "waiting", since: this.#clock.now(), reason: "starting" });
     this.#connect();
-    this.#every(this.#o.pollMs ?? 1000, () => void this.#watchDevice());
+    this.#every(this.#o.pollMs ?? 1000, () => this.#tick());
     this.#every(this.#o.livenessMs ?? 30_000, () => void this.#probe());
     await this.whenReady(timeoutMs);
   }
@@ -177,7 +176,9 @@ export class PortSupervisor {
 
   async #open(path: string): Promise<void> {
     this.#setState({ kind: "opening", path });
-    const raw = await (this.#o.openLink ?? ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate ?? 115200 })))(path);
+    // The link watches its device node itself (gone, or replaced by another device).
+    const open = this.#o.openLink ?? ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate ?? 115200, watchMs: this.#o.pollMs ?? 1000 }));
+    const raw = await open(path);
     const link = traceLink(raw);
     const engine = new AtEngine({ link, clock: this.#clock, log: this.#log, ...this.#o.engine });
     engine.addUrcs(this.#urcSpecs);
@@ -189,7 +190,6 @@ export class PortSupervisor {
     link.onClose((err) => this.#lost(engine, path, err ? describeError(err) : "closed"));
     this.#link = link;
     this.#engine = engine;
-    this.#deviceId = await deviceId(path);
     await this.#initOnOpen(path);
     if (this.#engine !== engine) throw new CellgateError("CG_ERR_LINK_LOST", `${path} went away while opening`, { path });
     this.#setState({ kind: "ready", path, since: this.#clock.now() });
@@ -230,13 +230,7 @@ export class PortSupervisor {
     this.#connect();
   }
 
-  /** The device node vanished or now names another device: treat the port as lost. */
-  async #watchDevice(): Promise<void> {
-    const s = this.#state;
-    if (s.kind === "ready") {
-      const id = await deviceId(s.path);
-      if (id !== this.#deviceId) await this.#drop(id === undefined ? "device node gone" : "device node replaced");
-    }
+  #tick(): void {
     this.#ladderEvent({ type: "tick", now: this.#clock.now() });
   }
 

@@ -271,6 +271,8 @@ describe("AtEngine: the SMS prompt flow", () => {
     await run("AT");
     const err = await driveRejects(engine.smsCommand("AT+CMGS=23", PDU), clock);
     expect(isCellgateError(err, "CG_ERR_AT_TIMEOUT") && err.detail.phase).toBe("prompt");
+    await flush();
+    expect(modem.received.slice(-2)).toEqual(["AT+CMGS=23", "<ESC>"]); // at once, not only before the next command
     await run("AT+CSQ");
     expect(modem.received.slice(-4)).toEqual(["AT+CMGS=23", "<ESC>", "AT", "AT+CSQ"]);
   });

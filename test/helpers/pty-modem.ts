@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { availableBackends, ModemSimulator, PtyModem, type ModemSimulatorOptions, type PtyBackend } from "../../src/sim/modem/index.js";
 
-/** The pty helpers this machine has; CI installs socat, a bare machine still has python3. */
-export const PTY_BACKENDS: PtyBackend[] = availableBackends();
+/** The pty helpers this machine has (CI installs socat, a bare machine still has python3); CELLGATE_PTY picks one. */
+export const PTY_BACKENDS: PtyBackend[] = process.env.CELLGATE_PTY ? [process.env.CELLGATE_PTY as PtyBackend] : availableBackends();
 
 /**
  * The modem simulator behind a real pseudo-terminal, for tests that open it with the real

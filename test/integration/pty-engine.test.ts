@@ -61,9 +61,9 @@ describe.each(PTY_BACKENDS)("over a pty (%s) with the real serialport binding", 
   });
 
   it("a late reply after a timeout is not given to the next command", async () => {
-    const { engine, sim } = await open({}, { timeoutMs: 300 });
+    const { engine, sim } = await open({}, { timeoutMs: 500 });
     await engine.command("ATE0");
-    sim.stall(800);
+    sim.stall(1500);
     const err = await engine.command("AT+CSQ").catch((e: unknown) => e);
     expect(isCellgateError(err, "CG_ERR_AT_TIMEOUT")).toBe(true);
     sim.stall(0);
