@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   CG_ERR_LINK_LOST: "the serial port went away (unplugged, EIO, device node gone)",
   CG_ERR_LINK_WRITE: "writing to the serial port failed",
   CG_ERR_MODEM_PARSE: "a modem reply did not have the documented form; detail.raw has the reply",
+  CG_ERR_PDU_DECODE: "an SMS PDU is malformed; the message names the field and the octet, detail.raw has the PDU",
+  CG_ERR_PDU_ENCODE: "an SMS cannot be encoded as asked (too long for one SMS, neither text nor data)",
   CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",
   CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
 } as const;
