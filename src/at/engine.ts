@@ -71,6 +71,8 @@ export class AtEngine implements AtPort {
   #needsResync = true;
   #escapeOnResync = true;
   #consecutiveTimeouts = 0;
+  /** Commands that timed out or were aborted since the last resync: their output may still come. */
+  #late: string[] = [];
   #lastAnswerAt: number | undefined;
   readonly #unsubscribe: Array<() => void> = [];
 
@@ -210,6 +212,7 @@ export class AtEngine implements AtPort {
       case "aborted": {
         // The modem may still answer: the next command must not see that answer.
         this.#needsResync = true;
+        this.#late.push(job.command);
         // A prompt that came late may have put the modem in PDU entry after all: ESC again first.
         if (job.payload !== undefined && w.phase !== "prompt") this.#escapeOnResync = true;
         if (outcome.type === "aborted") throw this.#abortedError(job);
@@ -286,7 +289,9 @@ export class AtEngine implements AtPort {
         }
         const lines = w.takeLines();
         absorbed.push(...lines, o.type === "final" ? o.line : ">");
-        if (o.type === "final" && o.kind.kind === "ok" && lines.length === 0) break;
+        // Our OK is one with no output of a timed-out command before it (that output means the
+        // OK is the late reply's). Other lines (an unregistered URC) do not disqualify it.
+        if (o.type === "final" && o.kind.kind === "ok" && !lines.some((l) => this.#isLateOutput(l))) break;
       }
       // Quiet window: anything arriving now is absorbed too.
       for (;;) {
@@ -297,6 +302,7 @@ export class AtEngine implements AtPort {
       absorbed.push(...w.takeLines());
       this.#needsResync = false;
       this.#escapeOnResync = false;
+      this.#late = [];
       this.#consecutiveTimeouts = 0;
       this.#lastAnswerAt = this.#clock.now();
       this.#log.debug({ absorbed }, "resynchronised");
@@ -304,6 +310,15 @@ export class AtEngine implements AtPort {
     } finally {
       if (this.#active === w) this.#active = undefined;
     }
+  }
+
+  /** A line a timed-out command would print: its own `+XYZ:` prefix, or bare text (ATI, +CGMI). */
+  #isLateOutput(line: string): boolean {
+    if (this.#late.length === 0) return false;
+    const prefixed = /^\s*([+^#$%*][A-Z0-9]+):/i.exec(line);
+    if (prefixed === null) return true;
+    const name = prefixed[1]!.toUpperCase();
+    return this.#late.some((c) => c.toUpperCase().startsWith(`AT${name}`));
   }
 
   #begin(command: string): Waiter {

@@ -19,6 +19,9 @@ export const ERROR_CODES = {
   CG_ERR_MODEM_PARSE: "a modem reply did not have the documented form; detail.raw has the reply",
   CG_ERR_PDU_DECODE: "an SMS PDU is malformed; the message names the field and the octet, detail.raw has the PDU",
   CG_ERR_PDU_ENCODE: "an SMS cannot be encoded as asked (too long for one SMS, neither text nor data)",
+  CG_ERR_SMS_STORAGE: "the modem's SMS storage cannot be used as needed (PDU mode refused, no usable memory)",
+  CG_ERR_SMS_SEND: "an MO SMS could not be sent; detail.maybeSent says whether it may have left anyway",
+  CG_ERR_STATE_IO: "the state directory could not be read or written (the path and the system error are in detail)",
   CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",
   CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
 } as const;

@@ -2,3 +2,4 @@ export * from "./errors.js";
 export * from "./clock.js";
 export * from "./emitter.js";
 export * from "./log.js";
+export * from "./durable-file.js";

@@ -6,3 +6,4 @@ export { withRetry, isRetryable } from "./retry.js";
 export { PortSupervisor, type PortSupervisorOptions, type PortState, type RecoveryEvent, type SupervisorEvents } from "./port-supervisor.js";
 export { ladderNext, DEFAULT_LADDER, INITIAL_LADDER, type LadderConfig, type LadderState, type LadderEvent, type LadderAction, type RecoveryStep } from "./recovery-ladder.js";
 export { findPorts } from "./port-finder.js";
+export { ModemSms, isStorageFull, type SmsEvents, type SmsSetupOptions } from "./sms.js";

@@ -13,6 +13,7 @@ import {
   simStateFromCme,
 } from "./parsers/index.js";
 import { initModem } from "./modem-init.js";
+import { ModemSms } from "./sms.js";
 import { withRetry } from "./retry.js";
 import type {
   FieldError,
@@ -73,6 +74,7 @@ export class Modem {
   #identity: ModemIdentity | undefined;
   #charset = "IRA";
   #lastBoot: number | undefined;
+  #sms: ModemSms | undefined;
 
   constructor(o: ModemOptions) {
     this.#port = o.port;
@@ -85,6 +87,12 @@ export class Modem {
 
   get port(): AtPort {
     return this.#port;
+  }
+
+  /** SMS storage and sending (27.005, PDU mode). */
+  get sms(): ModemSms {
+    this.#sms ??= new ModemSms(this.#port, this.#log);
+    return this.#sms;
   }
 
   get profile(): VendorProfile {

@@ -304,3 +304,23 @@ describe("AtEngine: garbage", () => {
     expect((await run("AT+CSQ")).lines).toEqual(["+CSQ: 4,99"]);
   });
 });
+
+describe("AtEngine: resync and unknown URCs", () => {
+  it("an unregistered URC just before the resync OK does not make the resync fail", async () => {
+    const { engine, clock, modem } = setup((cmd) => (cmd === "AT" ? '\r\n+QIND: "smsfull","SM"\r\n\r\nOK\r\n' : cmd === "AT+CMGF=0" ? "\r\nOK\r\n" : undefined));
+    const r = await drive(engine.command("AT+CMGF=0"), clock);
+    expect(r.final).toBe("OK");
+    expect(modem.received).toEqual(["<ESC>", "AT", "AT+CMGF=0"]);
+  });
+
+  it("but output of the timed-out command before an OK marks that OK as the late reply's", async () => {
+    const { engine, clock, modem, run } = setup(() => undefined);
+    await run("AT");
+    await driveRejects(engine.command("AT+CSQ"), clock);
+    modem.script = (cmd) => (cmd === "AT" ? ["\r\n+CSQ: 9,99\r\n\r\nOK\r\n", "\r\nOK\r\n"] : cmd === "AT+CGATT?" ? "\r\n+CGATT: 1\r\n\r\nOK\r\n" : undefined);
+    const absorbed: string[][] = [];
+    engine.events.on("resync", (e) => absorbed.push(e.absorbed));
+    expect((await run("AT+CGATT?")).lines).toEqual(["+CGATT: 1"]);
+    expect(absorbed).toEqual([["+CSQ: 9,99", "OK", "OK"]]);
+  });
+});

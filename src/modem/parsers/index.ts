@@ -11,3 +11,4 @@ export { parseCgattRead } from "./cgatt.js";
 export { parseCfunRead } from "./cfun.js";
 export { parseCgdcontRead } from "./cgdcont.js";
 export { parseCclkRead, parseQltsExec } from "./cclk.js";
+export { parseCmglPdu, parseCmgrPdu, parseCpmsRead, parseCpmsWrite, parseCpmsTest, parseCmti, parseCmgsWrite, type StoredSms, type MemoryUsage } from "./sms.js";

@@ -6,3 +6,4 @@ export type { ModemWorld, Network, SimCard } from "./state.js";
 export { PtyModem, serveInProcess } from "./serve.js";
 export { openPty, chooseBackend, availableBackends, type PtyBackend, type PtyPeer } from "./pty.js";
 export { parseCommandLine } from "./dispatch.js";
+export { buildMtPdus, type MtSms } from "./network-sms.js";

@@ -5,6 +5,7 @@ import { smsCommands } from "./commands/sms.js";
 import type { CommandTable, Ctx, Result, SentSms } from "./commands/types.js";
 import { quectelCommands, simcomCommands } from "./commands/vendor.js";
 import { dispatch } from "./dispatch.js";
+import { buildMtPdus, type MtSms } from "./network-sms.js";
 import { PERSONALITIES, type Personality, type PersonalityName } from "./personality.js";
 import { SmsStore, type Memory, type StoredMessage } from "./sms-store.js";
 import { defaultNetwork, defaultSettings, type ModemWorld, type Network, type SimCard } from "./state.js";
@@ -57,6 +58,8 @@ export class ModemSimulator {
   #outQueue: Array<{ text: string; delayMs: number }> = [];
   #pumping = false;
   #mr = 0;
+  /** MT messages the network holds because storage was full; retried when space frees up. */
+  #heldByNetwork: Array<Omit<StoredMessage, "stat">> = [];
 
   constructor(o: ModemSimulatorOptions = {}) {
     this.personality = PERSONALITIES[o.personality ?? "quectel"];
@@ -75,6 +78,7 @@ export class ModemSimulator {
       now: () => this.#clock.now(),
       nextMr: () => (this.#mr = (this.#mr + 1) % 256),
       sent: this.sent,
+      storageFreed: () => this.#redeliver(),
     };
     const vendor = this.personality.name === "quectel" ? quectelCommands : simcomCommands;
     this.#table = { ...basicCommands, ...iccidCommands(this.#ctx), ...networkCommands, ...smsCommands, ...vendor };
@@ -137,6 +141,38 @@ export class ModemSimulator {
     if (index === undefined) return undefined;
     if (mt === 1) this.emitUrc(`+CMTI: "${memory}",${index}`);
     return { memory, index };
+  }
+
+  /**
+   * A message from the network side: built as DELIVER PDUs (split into parts when long), each
+   * delivered as deliverSms does. When storage is full the network holds the part and
+   * delivers it once a message is deleted; the modem says it is full the vendor's way.
+   */
+  sendFromNetwork(m: MtSms): Array<{ memory: Memory; index: number } | "held" | "routed"> {
+    return buildMtPdus(m, this.#clock.now()).map((pdu) => this.#deliverOrHold({ pdu }));
+  }
+
+  /** Messages the network is holding for lack of storage. */
+  get heldByNetwork(): number {
+    return this.#heldByNetwork.length;
+  }
+
+  #deliverOrHold(msg: Omit<StoredMessage, "stat">): { memory: Memory; index: number } | "held" | "routed" {
+    const mt = this.world.settings.cnmi[1];
+    if (mt === 2 || mt === 3) {
+      this.deliverSms(msg);
+      return "routed";
+    }
+    const r = this.deliverSms(msg);
+    if (r !== undefined) return r;
+    this.#heldByNetwork.push(msg);
+    if (this.personality.name === "quectel") this.emitUrc(`+QIND: "smsfull","${this.#ctx.mems[2]}"`);
+    return "held";
+  }
+
+  #redeliver(): void {
+    const held = this.#heldByNetwork.splice(0);
+    for (const m of held) this.#deliverOrHold(m);
   }
 
   emitUrc(line: string, ...trailing: string[]): void {

@@ -106,10 +106,12 @@ export const smsCommands: CommandTable = {
       const [index, flag] = args(a).map(Number);
       if (flag !== undefined && flag >= 1 && flag <= 4) {
         ctx.store.deleteByFlag(ctx.mems[0], flag as 1 | 2 | 3 | 4);
+        ctx.storageFreed();
         return OK;
       }
       if (!ctx.store.inRange(ctx.mems[0], index!)) return { cms: 321 };
       ctx.store.delete(ctx.mems[0], index!);
+      ctx.storageFreed();
       return OK;
     },
     test: (_a, ctx) => ok(`+CMGD: (${ctx.store.list(ctx.mems[0], 4).map(([i]) => i).join(",")}),(0-4)`),

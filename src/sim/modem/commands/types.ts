@@ -32,6 +32,8 @@ export interface Ctx {
   now(): number;
   nextMr(): number;
   sent: SentSms[];
+  /** Called after messages were deleted: the network may deliver what it was holding. */
+  storageFreed(): void;
 }
 
 export type Handler = (args: string, ctx: Ctx) => Result;

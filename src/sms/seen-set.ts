@@ -1,0 +1,52 @@
+import { join } from "node:path";
+import { readJsonFile, writeFileDurable } from "../core/index.js";
+
+export interface SeenSetOptions {
+  dir: string;
+  /** Entries older than this are forgotten (Twilio keeps Commands 30 days). */
+  maxAgeMs?: number;
+  /** At most this many entries; the oldest go first. */
+  maxEntries?: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Ids of messages already handed off, persisted (fsync) so a Command is delivered at most
+ * once across restarts and network re-deliveries; bounded in size and age.
+ */
+export class SeenSet {
+  readonly #path: string;
+  readonly #maxAgeMs: number;
+  readonly #maxEntries: number;
+  #entries = new Map<string, number>();
+
+  private constructor(o: SeenSetOptions) {
+    this.#path = join(o.dir, "seen.json");
+    this.#maxAgeMs = o.maxAgeMs ?? 30 * DAY;
+    this.#maxEntries = o.maxEntries ?? 10_000;
+  }
+
+  static async open(o: SeenSetOptions): Promise<SeenSet> {
+    const s = new SeenSet(o);
+    const stored = await readJsonFile<Record<string, number>>(s.#path);
+    s.#entries = new Map(Object.entries(stored ?? {}));
+    return s;
+  }
+
+  has(id: string, now: number): boolean {
+    const at = this.#entries.get(id);
+    return at !== undefined && now - at < this.#maxAgeMs;
+  }
+
+  async add(id: string, now: number): Promise<void> {
+    this.#entries.set(id, now);
+    for (const [k, at] of this.#entries) if (now - at >= this.#maxAgeMs) this.#entries.delete(k);
+    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    await writeFileDurable(this.#path, JSON.stringify(Object.fromEntries(this.#entries)));
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
