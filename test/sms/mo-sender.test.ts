@@ -4,7 +4,7 @@ import { sendCommand, type SmsSender } from "../../src/sms/index.js";
 import { drive } from "../helpers/drive.js";
 
 /** A sender that fails with the given errors first, then answers with a message reference. */
-function sender(failures: unknown[]): SmsSender & { calls: Array<{ hex: string; tpduLength: number }> } {
+function sender(failures: Error[]): SmsSender & { calls: Array<{ hex: string; tpduLength: number }> } {
   const calls: Array<{ hex: string; tpduLength: number }> = [];
   return {
     calls,
