@@ -6,6 +6,7 @@ import { CellgateError, createLogger, describeError } from "../core/index.js";
 import { createModemStack, type ModemStack } from "../daemon.js";
 import { assess, VERDICT_EXIT, type HealthReport } from "../health/index.js";
 import { ModemSimulator, PtyModem } from "../sim/modem/index.js";
+import { sendCommand, type InboundMessage } from "../sms/index.js";
 import { parseIntOption } from "./common.js";
 
 interface DemoOptions {
@@ -45,12 +46,13 @@ async function runDemo(o: DemoOptions): Promise<number> {
   const link = join(dir, "modem.pty");
   const sim = new ModemSimulator({ personality: o.personality });
   const pty = await PtyModem.serve(sim, link);
-  const stack = createModemStack({
+  const say = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${msg}\n`);
+  const stack = await createModemStack({
     ports: [link],
+    inbox: { stateDir: join(dir, "state"), product: "programmable-wireless", consumer: (m) => onMessage(m, stack, sim, say) },
     log: createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "silent" }),
     supervisor: { pollMs: 500, livenessMs: 3000, engine: { timeoutMs: 2000, resyncTimeoutMs: 1500 }, ladder: { timeoutsToAct: 2 }, resetWaitMs: 20_000 },
   });
-  const say = (msg: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${msg}\n`);
   watch(stack, say);
   say(`simulated ${sim.personality.manufacturer} ${sim.personality.model} on ${link} (pty via ${pty.backend}); cellgate opens it with the serialport binding`);
   await stack.start(15_000);
@@ -78,6 +80,27 @@ async function runDemo(o: DemoOptions): Promise<number> {
   return last === undefined ? 3 : VERDICT_EXIT[last.verdict];
 }
 
+let sidCounter = 0;
+function demoSid(): string {
+  return `DC${(++sidCounter).toString(16).padStart(32, "0")}`;
+}
+
+/**
+ * The demo's consumer: prints what the inbox hands off and answers a Command with an MO
+ * Command, which the simulated network captures. (Authenticated verbs come later.)
+ */
+function onMessage(m: InboundMessage, stack: ModemStack, sim: ModemSimulator, say: (msg: string) => void): Promise<void> {
+  const what = m.text !== undefined ? JSON.stringify(m.text) : m.dataBase64 !== undefined ? `${m.dataBase64} (base64)` : (m.error?.message ?? "");
+  say(`inbox: ${m.kind} from ${m.sender ?? "?"}: ${what}${m.sid ? ` [SID ${m.sid}]` : ""}`);
+  if (m.kind === "command") {
+    void sendCommand({ text: `ok ${m.text ?? ""}`.trim() }, { sender: stack.modem.sms, product: "programmable-wireless" }).then(
+      (r) => say(`MO Command sent to ${r.to}, message reference ${r.mr}; the network captured ${sim.sent.at(-1)?.pdu ?? "nothing"}`),
+      (err: unknown) => say(`MO Command failed: ${describeError(err)}`),
+    );
+  }
+  return Promise.resolve();
+}
+
 function watch(stack: ModemStack, say: (m: string) => void): void {
   stack.supervisor.events.on("portLost", (e) => say(`port lost: ${e.reason}; waiting for the device to come back`));
   stack.supervisor.events.on("portOpened", (e) => say(`port open: ${e.path}`));
@@ -87,6 +110,7 @@ function watch(stack: ModemStack, say: (m: string) => void): void {
   stack.modem.events.on("urc", (u) => {
     if (u.name === "+CMTI:") say(`URC: new SMS in storage: ${u.line}`);
   });
+  stack.inbox?.events.on("duplicate", (d) => say(`inbox: ${d.id} was handed off before: not again`));
 }
 
 async function healthLine(stack: ModemStack, say: (m: string) => void): Promise<HealthReport | undefined> {
@@ -109,7 +133,8 @@ function script(sim: ModemSimulator, pty: PtyModem, say: (m: string) => void): (
     [12, "the signal fades", () => sim.setNetwork({ rsrpDbm: -113, rsrqDb: -17, sinrDb: -2, rssiDbm: -97 })],
     [20, "coverage is lost", () => sim.setNetwork({ eps: 2, cs: 2, ps: 2 })],
     [26, "coverage is back", () => sim.setNetwork(good)],
-    [32, "an SMS arrives", () => void sim.deliverSms({ pdu: SAMPLE_SMS })],
+    [30, "an SMS arrives from an ordinary number", () => void sim.deliverSms({ pdu: SAMPLE_SMS })],
+    [34, "a Command arrives from 2936 (IncludeSid at the end)", () => void sim.sendFromNetwork({ text: "status", sid: demoSid(), sidAt: "end" })],
     [38, "the modem's AT channel hangs (only a reset helps)", () => sim.hang("until-reset")],
     [58, "the modem is unplugged", () => void pty.unplug()],
     [62, "the modem is plugged back in", () => void pty.replug()],

@@ -4,6 +4,8 @@ import { describeError, isCellgateError } from "../core/index.js";
 import { registerAt } from "./at.js";
 import { EXIT } from "./common.js";
 import { registerDemo } from "./demo.js";
+import { registerPdu } from "./pdu.js";
+import { registerSend } from "./send.js";
 import { registerSimulate } from "./simulate.js";
 import { registerStatus } from "./status.js";
 
@@ -15,6 +17,8 @@ const program = new Command("cellgate")
 
 registerAt(program);
 registerStatus(program);
+registerSend(program);
+registerPdu(program);
 registerSimulate(program);
 registerDemo(program);
 

@@ -93,6 +93,7 @@ export class Inbox {
   /** Sets up reception, sweeps what is stored, then follows +CMTI, full-storage signs and a timer. */
   async start(): Promise<void> {
     const d = this.#o.device;
+    this.#stopped = false;
     this.#unsubscribe.push(
       d.events.on("stored", ({ index, memory }) => void this.#run(`+CMTI ${memory} ${index}`, () => this.#readAndHandle(index, memory))),
       d.events.on("delivered", ({ pdu }) => void this.#run("+CMT", () => this.#handleRouted(pdu))),
@@ -101,9 +102,17 @@ export class Inbox {
         void this.sweep();
       }),
     );
-    await d.setupReception(this.#o.storage ? { storage: this.#o.storage } : {});
-    await this.sweep();
     this.#every(this.#o.sweepIntervalMs ?? 5 * 60_000, () => void this.sweep());
+    await this.resume();
+  }
+
+  /**
+   * Sets up reception and sweeps: after start, and again whenever the modem was re-opened or
+   * restarted (it forgot PDU mode, +CNMI and +CPMS, and may have stored messages meanwhile).
+   */
+  async resume(): Promise<void> {
+    await this.#o.device.setupReception(this.#o.storage ? { storage: this.#o.storage } : {});
+    await this.sweep();
   }
 
   async stop(): Promise<void> {

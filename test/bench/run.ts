@@ -7,6 +7,10 @@
  *     baseline does nothing cellgate must do (URC split, echo strip, timeouts, resync).
  *  2. Framing + classification of a realistic reply stream: LineFramer + classifyLine
  *     against the naive chain (split on /\r?\n/, a list of regexes).
+ *  3. SMS PDU decoding of the 62 reference vectors: cellgate's decodePdu against node-pdu
+ *     (JulianWowra/node-pdu 2.x, the maintained Node PDU library; devDependency), with the
+ *     number of vectors each gets right (valid: type, number and text as the source asserts;
+ *     malformed: an error).
  *
  * Rounds alternate between contender and baseline; medians are reported.
  */
@@ -17,7 +21,10 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ReadlineParser } from "@serialport/parser-readline";
 import { SerialPort } from "serialport";
+import { readFileSync } from "node:fs";
+import * as nodePdu from "node-pdu";
 import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
+import { decodePdu } from "../../src/sms/pdu/index.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -97,6 +104,63 @@ function naiveFraming(buf: Buffer, chunk: number): number {
   return (buf.length / (performance.now() - t0)) * 1000 + finals * 0;
 }
 
+interface Vector {
+  id: string;
+  pdu: string;
+  has_smsc: boolean;
+  malformed?: boolean;
+  pdu_type?: string;
+  sender?: string;
+  recipient?: string;
+  text?: string;
+}
+const VECTORS = JSON.parse(readFileSync(join(import.meta.dirname, "../fixtures/pdu/sms-pdus.json"), "utf8")) as Vector[];
+const digits = (s: string | undefined | null) => (s ?? "").replace(/^\+/, "");
+
+function cellgateRight(v: Vector): boolean {
+  try {
+    const p = decodePdu(v.pdu, { smsc: v.has_smsc });
+    if (v.malformed) return false;
+    const type = { "SMS-DELIVER": "deliver", "SMS-SUBMIT": "submit", "SMS-STATUS-REPORT": "status-report" }[v.pdu_type ?? ""];
+    if (type !== undefined && p.type !== type) return false;
+    const number = p.type === "deliver" ? p.sender : p.recipient;
+    if ((v.sender ?? v.recipient) !== undefined && p.type !== "status-report" && digits(number) !== digits(v.sender ?? v.recipient)) return false;
+    const text = p.type === "status-report" ? undefined : (p.text ?? Buffer.from(p.data ?? []).toString("latin1"));
+    return v.text === undefined || p.type === "status-report" || text === v.text;
+  } catch {
+    return v.malformed === true;
+  }
+}
+
+function nodePduRight(v: Vector): boolean {
+  try {
+    // node-pdu always expects the SMSC part.
+    const p = nodePdu.parse(v.has_smsc ? v.pdu : `00${v.pdu}`);
+    if (v.malformed) return false;
+    const type = p instanceof nodePdu.Deliver ? "SMS-DELIVER" : p instanceof nodePdu.Submit ? "SMS-SUBMIT" : "SMS-STATUS-REPORT";
+    if (v.pdu_type !== undefined && type !== v.pdu_type) return false;
+    if ((v.sender ?? v.recipient) !== undefined && type !== "SMS-STATUS-REPORT" && digits(p.address.phone) !== digits(v.sender ?? v.recipient)) return false;
+    if (v.text === undefined || type === "SMS-STATUS-REPORT") return true;
+    return "data" in p && (p as nodePdu.Deliver).data.getText() === v.text;
+  } catch {
+    return v.malformed === true;
+  }
+}
+
+function decodeAll(decode: (v: Vector) => unknown, rounds: number): number {
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const v of VECTORS) {
+      try {
+        decode(v);
+      } catch {
+        // malformed vectors throw in both
+      }
+    }
+  }
+  return ((rounds * VECTORS.length) / (performance.now() - t0)) * 1000;
+}
+
 async function main(): Promise<void> {
   const rows: Array<[string, string, number, number]> = [];
 
@@ -130,12 +194,24 @@ async function main(): Promise<void> {
     rows.push([`framing + classifying replies, ${chunk}-byte reads (bytes/s)`, "split(/\\r?\\n/) + regex chain", median(ours), median(base)]);
   }
 
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let round = 0; round < 7; round++) {
+    ours.push(decodeAll((v) => decodePdu(v.pdu, { smsc: v.has_smsc }), 200));
+    theirs.push(decodeAll((v) => nodePdu.parse(v.has_smsc ? v.pdu : `00${v.pdu}`), 200));
+  }
+  rows.push(["SMS PDU decode, the 62 reference vectors (PDUs/s)", "node-pdu 2.x parse()", median(ours), median(theirs)]);
+  const right = [VECTORS.filter(cellgateRight).length, VECTORS.filter(nodePduRight).length];
+
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
   console.log("|---|---:|---|---:|---:|");
   for (const [what, baseline, ours, theirs] of rows) {
     console.log(`| ${what} | ${fmt(ours)} | ${baseline} | ${fmt(theirs)} | ${(ours / theirs).toFixed(2)} |`);
   }
+  console.log(`\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`);
+  console.log(`  cellgate wrong: ${VECTORS.filter((v) => !cellgateRight(v)).map((v) => v.id).join(", ") || "none"} (strict: refuses a UDL larger than the data; --lenient decodes it)`);
+  console.log(`  node-pdu wrong: ${VECTORS.filter((v) => !nodePduRight(v)).map((v) => v.id).join(", ") || "none"}`);
 }
 
 await main();

@@ -1,0 +1,74 @@
+import type { Command } from "commander";
+import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
+import { CellgateError, describeError, isCellgateError } from "../core/index.js";
+import { Modem } from "../modem/index.js";
+import { sendCommand, type MoCommand, type Product } from "../sms/index.js";
+import { cliLogger, enableTrace, EXIT, parseIntOption, resolvePort } from "./common.js";
+
+interface SendOptions {
+  port?: string;
+  baud: string;
+  binary?: string;
+  product?: string;
+  json?: boolean;
+  trace?: boolean;
+}
+
+const PRODUCTS: readonly Product[] = ["programmable-wireless", "super-sim"];
+
+/** `cellgate send TEXT | --binary BASE64`: a Mobile-Originated Command to 2936 / 000. */
+export function registerSend(program: Command): void {
+  program
+    .command("send")
+    .description("send a Mobile-Originated Command (to 2936, or 000 for Super SIM)")
+    .argument("[text]", "the Command text (≤160 GSM 7-bit characters or 70 UCS2)")
+    .option("--binary <base64>", "send bytes instead of text (≤140)")
+    .option("-p, --port <path>", "the modem's AT port (default: $CELLGATE_MODEM_PORT)")
+    .option("-b, --baud <rate>", "baud rate", "115200")
+    .option("--product <name>", "programmable-wireless (2936) or super-sim (000); default $CELLGATE_SIM_PRODUCT or programmable-wireless")
+    .option("--json", "print the result as JSON")
+    .option("--trace", "print every byte sent and received on stderr")
+    .action(async (text: string | undefined, o: SendOptions) => {
+      process.exitCode = await runSend(text, o);
+    });
+}
+
+function parseInput(text: string | undefined, o: SendOptions): { cmd: MoCommand; product: Product } {
+  const product = (o.product ?? process.env.CELLGATE_SIM_PRODUCT ?? "programmable-wireless") as Product;
+  if (!PRODUCTS.includes(product)) throw new CellgateError("CG_ERR_CLI_USAGE", `--product must be ${PRODUCTS.join(" or ")}, got ${JSON.stringify(product)}`);
+  if ((text === undefined) === (o.binary === undefined)) throw new CellgateError("CG_ERR_CLI_USAGE", "give the Command text, or --binary BASE64, not both");
+  if (o.binary !== undefined) {
+    const data = Buffer.from(o.binary, "base64");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(o.binary) || o.binary.length % 4 !== 0 || data.toString("base64") !== o.binary) {
+      throw new CellgateError("CG_ERR_CLI_USAGE", `--binary is not valid base64: ${JSON.stringify(o.binary)}`);
+    }
+    return { cmd: { data }, product };
+  }
+  return { cmd: { text: text! }, product };
+}
+
+async function runSend(text: string | undefined, o: SendOptions): Promise<number> {
+  const { cmd, product } = parseInput(text, o);
+  const path = resolvePort(o.port);
+  const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
+  if (o.trace) enableTrace();
+  const log = cliLogger();
+  let engine: AtEngine | undefined;
+  try {
+    engine = new AtEngine({ link: traceLink(await openSerialLink({ path, baudRate })), log });
+    const modem = new Modem({ port: engine, log });
+    await modem.init();
+    await engine.command("AT+CMGF=0");
+    const r = await sendCommand(cmd, { sender: modem.sms, product, log });
+    const size = cmd.text !== undefined ? `${[...cmd.text].length} characters` : `${cmd.data!.length} bytes`;
+    process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`);
+    return EXIT.ok;
+  } catch (err) {
+    process.stderr.write(`${describeError(err)}\n`);
+    if (isCellgateError(err, "CG_ERR_PDU_ENCODE")) return EXIT.usage;
+    if (isCellgateError(err, "CG_ERR_SMS_SEND") || isCellgateError(err, "CG_ERR_AT_CMS") || isCellgateError(err, "CG_ERR_AT_CME")) return EXIT.modemError;
+    return EXIT.portError;
+  } finally {
+    await engine?.close();
+  }
+}
