@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describeError, Emitter, isCellgateError, readJsonFile, silentLogger, systemClock, writeFileDurable, type Clock, type Logger } from "../core/index.js";
-import type { MemoryUsage, SmsEvents, StoredSms } from "../modem/index.js";
+import { isStorageFull, type MemoryUsage, type SmsEvents, type StoredSms } from "../modem/index.js";
 import { decodePdu, type DeliverPdu, type Pdu } from "./pdu/index.js";
 import { Reassembler, type PartRecord } from "./reassembly.js";
 import { SeenSet } from "./seen-set.js";
@@ -160,6 +160,11 @@ export class Inbox {
   #failed(err: unknown, what: string, index?: number): void {
     this.#log.error({ what, err: describeError(err) }, "SMS not handed off; it stays in storage and is tried again");
     this.events.emit("failed", { error: describeError(err), ...(index !== undefined ? { index } : {}) });
+    if (isStorageFull(err) && what !== "sweep") {
+      // +CMS ERROR: 322: the modem says its memory is full; drain it now rather than later.
+      void this.sweep();
+      return;
+    }
     if (this.#retry === undefined && !this.#stopped) {
       this.#retry = this.#clock.setTimeout(() => {
         this.#retry = undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AtEngine, createLinkPair } from "../../src/at/index.js";
-import { ManualClock } from "../../src/core/index.js";
+import { CellgateError, ManualClock } from "../../src/core/index.js";
 import { ModemSms } from "../../src/modem/index.js";
 import { ModemSimulator, serveInProcess } from "../../src/sim/modem/index.js";
 import { Inbox, Spool, type Consumer, type InboundMessage, type Product } from "../../src/sms/index.js";
@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 /** The inbox against the simulator in process, time driven by a manual clock. */
-async function setup(o: { product?: Product; consumer?: Consumer; stateDir?: string; personality?: "quectel" | "simcom" } = {}) {
+async function setup(o: { product?: Product; consumer?: Consumer; stateDir?: string; personality?: "quectel" | "simcom"; retryMs?: number } = {}) {
   const clock = new ManualClock(Date.parse("2026-11-26T12:00:00Z"));
   const [host, far] = createLinkPair();
   const sim = new ModemSimulator({ clock, personality: o.personality ?? "quectel" });
@@ -27,7 +27,7 @@ async function setup(o: { product?: Product; consumer?: Consumer; stateDir?: str
   if (!o.stateDir) dirs.push(stateDir);
   const got: InboundMessage[] = [];
   const consumer: Consumer = o.consumer ?? ((m) => Promise.resolve(void got.push(m)));
-  const inbox = await Inbox.open({ device: sms, stateDir, product: o.product ?? "programmable-wireless", clock, consumer, reassemblyTimeoutMs: 60_000, retryMs: 5_000 });
+  const inbox = await Inbox.open({ device: sms, stateDir, product: o.product ?? "programmable-wireless", clock, consumer, reassemblyTimeoutMs: 60_000, retryMs: o.retryMs ?? 5_000 });
   const run = <T>(p: Promise<T>) => drive(p, clock, 5);
   /** Lets the inbox work until `cond` holds (URC → read → hand off → delete). */
   const until = (cond: () => boolean) =>
@@ -202,5 +202,26 @@ describe("Inbox: never lose one", () => {
       5,
     );
     expect((await new Spool(join(stateDir, "spool")).list()).map((m) => [m.id, m.text])).toEqual([[`sid:${SID}`, "status"]]);
+  });
+});
+
+describe("Inbox: +CMS ERROR: 322", () => {
+  it("a memory-full error on a read drains storage at once", async () => {
+    // The ordinary retry is an hour away: only the drain on 322 can deliver in time.
+    const { sim, inbox, got, run, until, sms } = await setup({ retryMs: 3_600_000 });
+    await run(inbox.start());
+    // The modem answers the +CMTI read with memory full; the sweep that follows still gets it.
+    const realRead = sms.read.bind(sms);
+    let refused = false;
+    sms.read = (index, memory, signal) => {
+      if (!refused) {
+        refused = true;
+        return Promise.reject(new CellgateError("CG_ERR_AT_CMS", "+CMS ERROR: 322", { errorCode: 322 }));
+      }
+      return realRead(index, memory, signal);
+    };
+    sim.sendFromNetwork({ text: "status" });
+    await until(() => got.length === 1 && sim.store.used("ME") === 0);
+    expect(refused).toBe(true);
   });
 });
