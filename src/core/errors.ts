@@ -22,6 +22,13 @@ export const ERROR_CODES = {
   CG_ERR_SMS_STORAGE: "the modem's SMS storage cannot be used as needed (PDU mode refused, no usable memory)",
   CG_ERR_SMS_SEND: "an MO SMS could not be sent; detail.maybeSent says whether it may have left anyway",
   CG_ERR_STATE_IO: "the state directory could not be read or written (the path and the system error are in detail)",
+  CG_ERR_API_CONFIG: "the Wireless API client is missing its base URL or credentials",
+  CG_ERR_API_AUTH: "the Wireless API refused the credentials (401/403, or the OAuth token endpoint did); not retried",
+  CG_ERR_API_HTTP: "the Wireless API answered an error; detail has the API's code, message, more_info and the HTTP status",
+  CG_ERR_API_RATE_LIMIT: "the Wireless API kept answering 429 after the retries (Retry-After was honoured)",
+  CG_ERR_API_UNAVAILABLE: "the Wireless API kept failing (5xx, connection refused/reset, timeout) after bounded, jittered retries",
+  CG_ERR_API_RESPONSE: "a Wireless API answer did not have the documented shape; detail.raw has the body",
+  CG_ERR_API_NOT_FOUND: "the SIM (or other resource) is not in the account",
   CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",
   CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
 } as const;

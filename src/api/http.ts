@@ -1,0 +1,173 @@
+import { Agent, request, type Dispatcher } from "undici";
+import { CellgateError, silentLogger, sleep, systemClock, type Clock, type ErrorCode, type Logger } from "../core/index.js";
+import type { Auth } from "./auth.js";
+import { encodeParams, type Params } from "./form.js";
+
+export interface ApiHttpOptions {
+  /** `https://wireless.twilio.com`, `https://programmable-wireless.api.korewireless.com`, a simulator… */
+  baseUrl: string;
+  auth: Auth;
+  /** undici dispatcher (keep-alive pool); injected by tests and by the daemon. */
+  dispatcher?: Dispatcher;
+  clock?: Clock;
+  log?: Logger;
+  /** Retries after the first try for 429, 5xx and connection failures. */
+  retries?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** A Retry-After longer than this is not waited for. */
+  maxRetryAfterMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+/** Twilio's error body: `{code, message, more_info, status}`. */
+interface ApiErrorBody {
+  code?: number;
+  message?: string;
+  more_info?: string;
+  status?: number;
+}
+
+/**
+ * HTTP for the Wireless API: undici with keep-alive and timeouts, form-encoded bodies,
+ * authentication, and the failure rules: 429 waits for Retry-After; 5xx and connection
+ * failures are retried with bounded, jittered backoff; 401/403 are never retried (an OAuth2
+ * token is fetched anew once) and say which credential was refused. No header, and so no
+ * secret, is ever logged or put in an error.
+ */
+export class ApiHttp {
+  readonly #o: ApiHttpOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #dispatcher: Dispatcher;
+
+  constructor(o: ApiHttpOptions) {
+    if (!/^https?:\/\//.test(o.baseUrl)) throw new CellgateError("CG_ERR_API_CONFIG", `the API base URL must be http(s)://…, got ${JSON.stringify(o.baseUrl)}`);
+    this.#o = o;
+    this.#clock = o.clock ?? systemClock;
+    this.#log = (o.log ?? silentLogger).child({ mod: "api" });
+    this.#dispatcher = o.dispatcher ?? new Agent({ connect: { timeout: o.connectTimeoutMs ?? 10_000 }, keepAliveTimeout: 30_000 });
+  }
+
+  get baseUrl(): string {
+    return this.#o.baseUrl.replace(/\/+$/, "");
+  }
+
+  /** `path` is relative to the base URL, or an absolute `next_page_url` taken as is. */
+  async request(method: "GET" | "POST" | "DELETE", path: string, p: { query?: Params; form?: Params; signal?: AbortSignal } = {}): Promise<ApiResponse> {
+    const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}${p.query ? `?${encodeParams(p.query)}` : ""}`;
+    const retries = this.#o.retries ?? 3;
+    let reauthenticated = false;
+    for (let attempt = 0; ; attempt++) {
+      const started = this.#clock.now();
+      let res: Dispatcher.ResponseData;
+      let text: string;
+      try {
+        res = await request(url, {
+          method,
+          dispatcher: this.#dispatcher,
+          headers: {
+            authorization: await this.#o.auth.header(p.signal),
+            accept: "application/json",
+            "user-agent": "cellgate/0.1.0",
+            ...(p.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          },
+          ...(p.form ? { body: encodeParams(p.form) } : {}),
+          headersTimeout: this.#o.headersTimeoutMs ?? 15_000,
+          bodyTimeout: this.#o.bodyTimeoutMs ?? 15_000,
+          ...(p.signal ? { signal: p.signal } : {}),
+        });
+        text = await res.body.text();
+      } catch (err) {
+        if (err instanceof CellgateError) throw err;
+        if (p.signal?.aborted) throw err;
+        const why = (err as Error & { code?: string }).code ?? (err as Error).message;
+        if (attempt < retries) {
+          await this.#backoff(attempt, `${method} ${pathOf(url)}: ${why}`, p.signal);
+          continue;
+        }
+        throw new CellgateError("CG_ERR_API_UNAVAILABLE", `${method} ${pathOf(url)} failed after ${attempt + 1} attempts: ${why}`, { method, url: pathOf(url), attempts: attempt + 1 }, { cause: err });
+      }
+      const status = res.statusCode;
+      this.#log.debug({ method, path: pathOf(url), status, ms: this.#clock.now() - started, attempt }, "API request");
+      if (status >= 200 && status < 300) return { status, body: status === 204 || text === "" ? null : parseJson(text, method, url) };
+      const apiError = errorBody(text);
+      if (status === 401 && this.#o.auth.scheme === "oauth2" && !reauthenticated) {
+        this.#o.auth.invalidate(); // the token may have been revoked or expired early: one fresh token
+        reauthenticated = true;
+        continue;
+      }
+      if (status === 401 || status === 403) {
+        throw this.#error("CG_ERR_API_AUTH", `${method} ${pathOf(url)}: HTTP ${status}, the API refused the ${this.#o.auth.describe} credential${apiError.message ? ` (${apiError.message})` : ""}`, method, url, status, apiError);
+      }
+      if ((status === 429 || status >= 500) && attempt < retries) {
+        const retryAfter = status === 429 ? retryAfterMs(res.headers["retry-after"], this.#clock.now()) : undefined;
+        if (retryAfter !== undefined && retryAfter <= (this.#o.maxRetryAfterMs ?? 60_000)) {
+          this.#log.warn({ method, path: pathOf(url), retryAfterMs: retryAfter }, "API rate limit: waiting as Retry-After says");
+          await sleep(retryAfter, this.#clock, p.signal);
+        } else {
+          await this.#backoff(attempt, `${method} ${pathOf(url)}: HTTP ${status}`, p.signal);
+        }
+        continue;
+      }
+      if (status === 429) throw this.#error("CG_ERR_API_RATE_LIMIT", `${method} ${pathOf(url)}: still rate limited after ${attempt + 1} attempts`, method, url, status, apiError);
+      if (status >= 500) throw this.#error("CG_ERR_API_UNAVAILABLE", `${method} ${pathOf(url)}: HTTP ${status} after ${attempt + 1} attempts`, method, url, status, apiError);
+      if (status === 404) throw this.#error("CG_ERR_API_NOT_FOUND", `${method} ${pathOf(url)}: not found${apiError.message ? ` (${apiError.message})` : ""}`, method, url, status, apiError);
+      throw this.#error("CG_ERR_API_HTTP", `${method} ${pathOf(url)}: HTTP ${status}${apiError.code ? ` ${apiError.code}` : ""}${apiError.message ? `: ${apiError.message}` : ""}`, method, url, status, apiError);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#o.dispatcher === undefined) await this.#dispatcher.close();
+  }
+
+  async #backoff(attempt: number, why: string, signal?: AbortSignal): Promise<void> {
+    const cap = Math.min(this.#o.maxBackoffMs ?? 8000, (this.#o.backoffMs ?? 500) * 2 ** attempt);
+    const wait = cap / 2 + Math.random() * (cap / 2); // jittered, never zero
+    this.#log.warn({ why, waitMs: Math.round(wait), attempt: attempt + 1 }, "API request failed; retrying");
+    await sleep(wait, this.#clock, signal);
+  }
+
+  #error(code: ErrorCode, message: string, method: string, url: string, status: number, e: ApiErrorBody): CellgateError {
+    return new CellgateError(code, message, { method, url: pathOf(url), status, apiCode: e.code, apiMessage: e.message, moreInfo: e.more_info });
+  }
+}
+
+/** The path and query of a URL, for logs and errors (never credentials: they travel in headers). */
+function pathOf(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}
+
+function parseJson(text: string, method: string, url: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CellgateError("CG_ERR_API_RESPONSE", `${method} ${pathOf(url)}: the answer is not JSON`, { raw: text.slice(0, 500) });
+  }
+}
+
+function errorBody(text: string): ApiErrorBody {
+  try {
+    const j = JSON.parse(text) as ApiErrorBody;
+    return typeof j === "object" && j !== null ? j : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, as milliseconds from now. */
+function retryAfterMs(h: string | string[] | undefined, now: number): number | undefined {
+  const v = Array.isArray(h) ? h[0] : h;
+  if (v === undefined) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
