@@ -31,6 +31,8 @@ export interface ApiClientOptions {
   log?: Logger;
   retries?: number;
   backoffMs?: number;
+  /** Per-request timeouts, ms (defaults: connect 10 s, headers 15 s, body 15 s). */
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
 }
 
 const BASE_URLS: Record<ApiProvider, Record<ApiProduct, string>> = {
@@ -72,6 +74,9 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     ...(o.log ? { log: o.log } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
+    ...(o.timeouts?.connectMs !== undefined ? { connectTimeoutMs: o.timeouts.connectMs } : {}),
+    ...(o.timeouts?.headersMs !== undefined ? { headersTimeoutMs: o.timeouts.headersMs } : {}),
+    ...(o.timeouts?.bodyMs !== undefined ? { bodyTimeoutMs: o.timeouts.bodyMs } : {}),
   });
   if (o.product === "super-sim") {
     const supersim = new SuperSimResources(http);

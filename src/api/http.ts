@@ -70,21 +70,7 @@ export class ApiHttp {
       let res: Dispatcher.ResponseData;
       let text: string;
       try {
-        res = await request(url, {
-          method,
-          dispatcher: this.#dispatcher,
-          headers: {
-            authorization: await this.#o.auth.header(p.signal),
-            accept: "application/json",
-            "user-agent": "cellgate/0.1.0",
-            ...(p.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-          },
-          ...(p.form ? { body: encodeParams(p.form) } : {}),
-          headersTimeout: this.#o.headersTimeoutMs ?? 15_000,
-          bodyTimeout: this.#o.bodyTimeoutMs ?? 15_000,
-          ...(p.signal ? { signal: p.signal } : {}),
-        });
-        text = await res.body.text();
+        ({ res, text } = await this.#once(method, url, p));
       } catch (err) {
         if (err instanceof CellgateError) throw err;
         if (p.signal?.aborted) throw err;
@@ -122,6 +108,24 @@ export class ApiHttp {
       if (status === 404) throw this.#error("CG_ERR_API_NOT_FOUND", `${method} ${pathOf(url)}: not found${apiError.message ? ` (${apiError.message})` : ""}`, method, url, status, apiError);
       throw this.#error("CG_ERR_API_HTTP", `${method} ${pathOf(url)}: HTTP ${status}${apiError.code ? ` ${apiError.code}` : ""}${apiError.message ? `: ${apiError.message}` : ""}`, method, url, status, apiError);
     }
+  }
+
+  async #once(method: string, url: string, p: { form?: Params; signal?: AbortSignal }): Promise<{ res: Dispatcher.ResponseData; text: string }> {
+    const res = await request(url, {
+      method,
+      dispatcher: this.#dispatcher,
+      headers: {
+        authorization: await this.#o.auth.header(p.signal),
+        accept: "application/json",
+        "user-agent": "cellgate/0.1.0",
+        ...(p.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+      },
+      ...(p.form ? { body: encodeParams(p.form) } : {}),
+      headersTimeout: this.#o.headersTimeoutMs ?? 15_000,
+      bodyTimeout: this.#o.bodyTimeoutMs ?? 15_000,
+      ...(p.signal ? { signal: p.signal } : {}),
+    });
+    return { res, text: await res.body.text() };
   }
 
   async close(): Promise<void> {

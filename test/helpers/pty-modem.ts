@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AtEngine, openSerialLink } from "../../src/at/index.js";
+import { Modem } from "../../src/modem/index.js";
 import { availableBackends, ModemSimulator, PtyModem, type ModemSimulatorOptions, type PtyBackend } from "../../src/sim/modem/index.js";
+import { Inbox, type InboundMessage } from "../../src/sms/index.js";
 
 /** The pty helpers this machine has (CI installs socat, a bare machine still has python3); CELLGATE_PTY picks one. */
 export const PTY_BACKENDS: PtyBackend[] = process.env.CELLGATE_PTY ? [process.env.CELLGATE_PTY as PtyBackend] : availableBackends();
@@ -34,4 +37,23 @@ export async function waitFor(cond: () => boolean, ms = 5000, what = "condition"
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * The receiving side of a gateway over a pty: the simulator, the real engine and Modem, and an
+ * Inbox (not started) whose consumer collects what it hands off. Cleanups go on `cleanups`.
+ */
+export async function startPtyInbox(backend: PtyBackend, cleanups: Array<() => Promise<void> | void>) {
+  const m = await startPtyModem(backend);
+  cleanups.push(m.cleanup);
+  const engine = new AtEngine({ link: await openSerialLink({ path: m.link }) });
+  cleanups.push(() => engine.close());
+  const modem = new Modem({ port: engine });
+  await modem.init();
+  const stateDir = mkdtempSync(join(tmpdir(), "cellgate-state-"));
+  cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
+  const got: InboundMessage[] = [];
+  const inbox = await Inbox.open({ device: modem.sms, stateDir, product: "programmable-wireless", consumer: (msg) => Promise.resolve(void got.push(msg)) });
+  cleanups.push(() => inbox.stop());
+  return { ...m, modem, inbox, got };
 }

@@ -3,10 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AtEngine, openSerialLink } from "../../src/at/index.js";
-import { Modem } from "../../src/modem/index.js";
-import { Inbox, sendCommand, type InboundMessage } from "../../src/sms/index.js";
-import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
+import { sendCommand } from "../../src/sms/index.js";
+import { PTY_BACKENDS, startPtyInbox, startPtyModem, waitFor } from "../helpers/pty-modem.js";
 
 const SID = "DC5c7a3f0e9b1d4c2a8e6f0b3d5a7c9e1f";
 
@@ -17,20 +15,7 @@ describe.each(PTY_BACKENDS)("SMS over a pty (%s)", (backend) => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function agent() {
-    const m = await startPtyModem(backend);
-    cleanups.push(m.cleanup);
-    const engine = new AtEngine({ link: await openSerialLink({ path: m.link }) });
-    cleanups.push(() => engine.close());
-    const modem = new Modem({ port: engine });
-    await modem.init();
-    const stateDir = mkdtempSync(join(tmpdir(), "cellgate-state-"));
-    cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
-    const got: InboundMessage[] = [];
-    const inbox = await Inbox.open({ device: modem.sms, stateDir, product: "programmable-wireless", consumer: (msg) => Promise.resolve(void got.push(msg)) });
-    cleanups.push(() => inbox.stop());
-    return { ...m, modem, inbox, got };
-  }
+  const agent = () => startPtyInbox(backend, cleanups);
 
   it("a Command injected into the modem reaches the consumer exactly once, SID stripped", async () => {
     const { sim, inbox, got } = await agent();

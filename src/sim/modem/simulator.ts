@@ -25,6 +25,8 @@ export type SimulatorEvents = {
   /** A command line the simulator received (faults included: a hung modem still "hears"). */
   command: [string];
   rebooted: [];
+  /** An MO SMS the modem sent (+CMGS): what the network receives. */
+  smsSent: [SentSms];
 };
 
 const CTRL_Z = 0x1a;
@@ -79,6 +81,7 @@ export class ModemSimulator {
       nextMr: () => (this.#mr = (this.#mr + 1) % 256),
       sent: this.sent,
       storageFreed: () => this.#redeliver(),
+      smsSent: (sms) => this.events.emit("smsSent", sms),
     };
     const vendor = this.personality.name === "quectel" ? quectelCommands : simcomCommands;
     this.#table = { ...basicCommands, ...iccidCommands(this.#ctx), ...networkCommands, ...smsCommands, ...vendor };

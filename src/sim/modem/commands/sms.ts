@@ -140,6 +140,8 @@ function sendText(a: string, ctx: Ctx): Result {
 function submit(ctx: Ctx, sms: { pdu: string } | { text: { to: string; body: string } }): Result {
   if (!isRegistered(statOf(ctx, "eps")) && !isRegistered(statOf(ctx, "cs"))) return { cms: 331 };
   const mr = ctx.nextMr();
-  ctx.sent.push({ ...sms, mr });
+  const sent = { ...sms, mr };
+  ctx.sent.push(sent);
+  ctx.smsSent(sent);
   return ok(`+CMGS: ${mr}`);
 }

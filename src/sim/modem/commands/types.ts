@@ -32,6 +32,8 @@ export interface Ctx {
   now(): number;
   nextMr(): number;
   sent: SentSms[];
+  /** Called when an MO SMS left (+CMGS answered): the network side may act on it. */
+  smsSent(sms: SentSms): void;
   /** Called after messages were deleted: the network may deliver what it was holding. */
   storageFreed(): void;
 }

@@ -1,0 +1,113 @@
+import { badParam, notFound } from "../errors.js";
+import { commandJson } from "../format.js";
+import { page } from "../paging.js";
+import type { Route, RouteContext } from "../context.js";
+import { newSid, type CommandRecord } from "../store.js";
+
+const MODES = ["text", "binary"];
+
+/** The lifecycle of an MT Command: queued → sent → delivered (with a receipt) or failed; callback at the end. */
+function dispatch(ctx: RouteContext, cmd: CommandRecord): void {
+  const set = (status: CommandRecord["status"]) => {
+    cmd.status = status;
+    cmd.dateUpdated = new Date(ctx.clock.now());
+    if ((status === "delivered" || status === "failed" || (status === "sent" && !cmd.deliveryReceiptRequested)) && cmd.callbackUrl) {
+      ctx.callback(cmd.callbackUrl, cmd.callbackMethod, { AccountSid: ctx.store.accountSid, CommandSid: cmd.sid, SimSid: cmd.simSid, CommandStatus: status, Status: status });
+    }
+  };
+  ctx.clock.setTimeout(() => {
+    const sim = ctx.store.findSim(cmd.simSid)!;
+    const plan = sim.ratePlanSid ? ctx.store.findRatePlan(sim.ratePlanSid) : undefined;
+    if (!["active", "ready"].includes(sim.status) || plan?.messagingEnabled === false) return set("failed");
+    ctx.store.traffic.push({ kind: "command", simSid: sim.sid, at: ctx.clock.now(), direction: "to_sim" });
+    const outcome = ctx.deliverMt ? ctx.deliverMt(cmd, sim) : "stored";
+    if (outcome === "failed") return set("failed");
+    set("sent");
+    if (outcome === "stored" && cmd.deliveryReceiptRequested) ctx.clock.setTimeout(() => set("delivered"), ctx.asyncMs);
+  }, ctx.asyncMs);
+}
+
+export const commandRoutes: Route[] = [
+  {
+    method: "POST",
+    path: /^\/v1\/Commands$/,
+    operationId: "CreateCommand",
+    handle(ctx, _p, _q, f) {
+      const command = f.get("Command");
+      if (command === null || command === "") throw badParam("Missing required parameter Command in the post body");
+      const simRef = f.get("Sim");
+      if (simRef === null) throw badParam("Missing parameter Sim");
+      const sim = ctx.store.findSim(simRef);
+      if (sim === undefined) throw notFound(`/v1/Sims/${simRef}`);
+      const mode = (f.get("CommandMode") ?? "text") as "text" | "binary";
+      if (!MODES.includes(mode)) throw badParam(`Invalid CommandMode: ${mode}`);
+      const includeSid = f.get("IncludeSid") ?? "none";
+      if (!["none", "start", "end"].includes(includeSid)) throw badParam(`Invalid IncludeSid: ${includeSid}`);
+      if (mode === "binary") {
+        const bytes = Buffer.from(command, "base64");
+        if (bytes.toString("base64").replace(/=+$/, "") !== command.replace(/=+$/, "")) throw badParam("Command is not valid base64 in binary mode");
+        if (bytes.length > 140) throw badParam(`Command is ${bytes.length} bytes; binary Commands are at most 140`);
+        if (includeSid !== "none") throw badParam("IncludeSid is only for text Commands");
+      } else if (command.length > (includeSid === "none" ? 160 : 128)) {
+        throw badParam(`Command is ${command.length} characters; the limit is ${includeSid === "none" ? 160 : 128}`);
+      }
+      const receipt = f.get("DeliveryReceiptRequested");
+      if (receipt !== null && receipt !== "true" && receipt !== "false") throw badParam(`Invalid DeliveryReceiptRequested: ${receipt}`);
+      const cbUrl = f.get("CallbackUrl");
+      if (cbUrl !== null && !/^https?:\/\/\S+$/.test(cbUrl)) throw badParam(`Invalid CallbackUrl: ${cbUrl}`);
+      const now = new Date(ctx.clock.now());
+      const cmd: CommandRecord = {
+        sid: newSid("DC"),
+        simSid: sim.sid,
+        command,
+        commandMode: mode,
+        transport: "sms",
+        deliveryReceiptRequested: receipt !== "false",
+        status: "queued",
+        direction: "to_sim",
+        callbackUrl: cbUrl,
+        callbackMethod: f.get("CallbackMethod") === "GET" ? "GET" : "POST",
+        includeSid: includeSid as CommandRecord["includeSid"],
+        dateCreated: now,
+        dateUpdated: now,
+      };
+      ctx.store.commands.push(cmd);
+      dispatch(ctx, cmd);
+      return { status: 201, body: commandJson(cmd, ctx.base, ctx.store.accountSid) };
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/Commands$/,
+    operationId: "ListCommand",
+    handle(ctx, _p, q) {
+      const simRef = q.get("Sim");
+      const simSid = simRef === null ? null : (ctx.store.findSim(simRef)?.sid ?? simRef);
+      const items = ctx.store.commands
+        .filter((c) => (simSid === null || c.simSid === simSid) && (q.get("Status") === null || c.status === q.get("Status")) && (q.get("Direction") === null || c.direction === q.get("Direction")) && (q.get("Transport") === null || c.transport === q.get("Transport")))
+        .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+      return { status: 200, body: page(items.map((c) => commandJson(c, ctx.base, ctx.store.accountSid)), "commands", ctx.base, "/v1/Commands", q) };
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/Commands\/(DC[0-9a-fA-F]{32})$/,
+    operationId: "FetchCommand",
+    handle(ctx, [sid]) {
+      const c = ctx.store.commands.find((x) => x.sid === sid);
+      if (c === undefined) throw notFound(`/v1/Commands/${sid}`);
+      return { status: 200, body: commandJson(c, ctx.base, ctx.store.accountSid) };
+    },
+  },
+  {
+    method: "DELETE",
+    path: /^\/v1\/Commands\/(DC[0-9a-fA-F]{32})$/,
+    operationId: "DeleteCommand",
+    handle(ctx, [sid]) {
+      const i = ctx.store.commands.findIndex((x) => x.sid === sid);
+      if (i < 0) throw notFound(`/v1/Commands/${sid}`);
+      ctx.store.commands.splice(i, 1);
+      return { status: 204, body: null };
+    },
+  },
+];

@@ -1,0 +1,118 @@
+import { badParam, notFound } from "../errors.js";
+import { fleetJson, iso } from "../format.js";
+import { page } from "../paging.js";
+import type { Route, RouteContext } from "../context.js";
+import { newSid, type SimRecord } from "../store.js";
+
+/** Super SIM v1, the part that matches Programmable Wireless: Sims (HS…), Fleets, UsageRecords, SmsCommands. */
+function superSimJson(s: SimRecord, ctx: RouteContext) {
+  const url = `${ctx.base}/v1/Sims/${s.sid}`;
+  return {
+    sid: s.sid,
+    unique_name: s.uniqueName,
+    account_sid: ctx.store.accountSid,
+    iccid: s.iccid,
+    status: s.status,
+    fleet_sid: s.fleetSid ?? null,
+    date_created: iso(s.dateCreated),
+    date_updated: iso(s.dateUpdated),
+    url,
+    links: { billing_periods: `${url}/BillingPeriods`, sim_ip_addresses: `${url}/IpAddresses` },
+  };
+}
+
+function smsCommandJson(c: { sid: string; simSid: string; command: string; status: string; direction: string; dateCreated: Date; dateUpdated: Date }, ctx: RouteContext) {
+  return {
+    sid: c.sid,
+    account_sid: ctx.store.accountSid,
+    sim_sid: c.simSid,
+    payload: c.command,
+    status: c.status,
+    direction: c.direction,
+    date_created: iso(c.dateCreated),
+    date_updated: iso(c.dateUpdated),
+    url: `${ctx.base}/v1/SmsCommands/${c.sid}`,
+  };
+}
+
+export const superSimRoutes: Route[] = [
+  {
+    method: "GET",
+    path: /^\/v1\/Sims$/,
+    operationId: "ListSim",
+    handle(ctx, _p, q) {
+      const items = ctx.store.sims.filter((s) => (q.get("Iccid") === null || s.iccid === q.get("Iccid")) && (q.get("Status") === null || s.status === q.get("Status")) && (q.get("Fleet") === null || s.fleetSid === (ctx.store.findFleet(q.get("Fleet")!)?.sid ?? q.get("Fleet"))));
+      return { status: 200, body: page(items.map((s) => superSimJson(s, ctx)), "sims", ctx.base, "/v1/Sims", q) };
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/Sims\/([^/]+)$/,
+    operationId: "FetchSim",
+    handle(ctx, [sid]) {
+      const s = ctx.store.findSim(sid!);
+      if (s === undefined) throw notFound(`/v1/Sims/${sid}`);
+      return { status: 200, body: superSimJson(s, ctx) };
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/Fleets\/([^/]+)$/,
+    operationId: "FetchFleet",
+    handle(ctx, [sid]) {
+      const f = ctx.store.findFleet(sid!);
+      if (f === undefined) throw notFound(`/v1/Fleets/${sid}`);
+      return { status: 200, body: fleetJson(f, ctx.base, ctx.store.accountSid) };
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/UsageRecords$/,
+    operationId: "ListUsageRecord",
+    handle(ctx, _p, q) {
+      const simRef = q.get("Sim");
+      const sim = simRef === null ? undefined : ctx.store.findSim(simRef);
+      const end = q.get("EndTime") ? new Date(q.get("EndTime")!) : new Date(ctx.clock.now());
+      const start = q.get("StartTime") ? new Date(q.get("StartTime")!) : new Date(end.getTime() - 30 * 86_400_000);
+      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw badParam("Invalid StartTime or EndTime");
+      const data = ctx.store.traffic.filter((e) => e.kind === "data" && (sim === undefined || e.simSid === sim.sid) && e.at >= start.getTime() && e.at < end.getTime());
+      const up = data.reduce((a, e) => a + (e.kind === "data" ? e.upload : 0), 0);
+      const down = data.reduce((a, e) => a + (e.kind === "data" ? e.download : 0), 0);
+      const record = {
+        account_sid: ctx.store.accountSid,
+        sim_sid: sim?.sid ?? null,
+        network_sid: null,
+        fleet_sid: sim?.fleetSid ?? null,
+        iso_country: null,
+        period: { start_time: iso(start), end_time: iso(end) },
+        data_upload: up,
+        data_download: down,
+        data_total: up + down,
+        data_total_billed: Math.round(((up + down) / 1e6) * 0.1 * 100) / 100, // the spec says number (some live answers send a string; the client takes both)
+        billed_unit: "USD",
+      };
+      return { status: 200, body: page([record], "usage_records", ctx.base, "/v1/UsageRecords", q) };
+    },
+  },
+  {
+    method: "POST",
+    path: /^\/v1\/SmsCommands$/,
+    operationId: "CreateSmsCommand",
+    handle(ctx, _p, _q, f) {
+      const sim = ctx.store.findSim(f.get("Sim") ?? "");
+      const payload = f.get("Payload");
+      if (sim === undefined) throw badParam("Missing or unknown Sim");
+      if (payload === null || payload.length === 0 || payload.length > 160) throw badParam("Payload must be 1 to 160 characters");
+      const now = new Date(ctx.clock.now());
+      const cmd = { sid: newSid("HC"), simSid: sim.sid, command: payload, commandMode: "text" as const, transport: "sms" as const, deliveryReceiptRequested: false, status: "queued" as const, direction: "to_sim" as const, callbackUrl: f.get("CallbackUrl"), callbackMethod: "POST" as const, includeSid: "none" as const, dateCreated: now, dateUpdated: now };
+      ctx.store.commands.push(cmd);
+      return { status: 201, body: smsCommandJson(cmd, ctx) };
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/SmsCommands$/,
+    operationId: "ListSmsCommand",
+    handle: (ctx, _p, q) => ({ status: 200, body: page(ctx.store.commands.map((c) => smsCommandJson(c, ctx)), "sms_commands", ctx.base, "/v1/SmsCommands", q) }),
+  },
+];

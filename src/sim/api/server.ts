@@ -1,0 +1,284 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describeError, silentLogger, systemClock, type Clock, type Logger } from "../../core/index.js";
+import type { MtOutcome, Route, RouteContext } from "./context.js";
+import { ApiError } from "./errors.js";
+import { commandRoutes } from "./routes/commands.js";
+import { simRoutes } from "./routes/sims.js";
+import { superSimRoutes } from "./routes/supersim.js";
+import { usageRoutes } from "./routes/usage.js";
+import { ApiStore, newSid, seedStore, type CommandRecord, type SimRecord } from "./store.js";
+
+export interface ApiSimulatorOptions {
+  port?: number;
+  host?: string;
+  product?: "programmable-wireless" | "super-sim";
+  accountSid?: string;
+  authToken?: string;
+  /** The gateway SIM's ICCID (default: the modem simulator's). */
+  iccid?: string;
+  otherSims?: number;
+  clock?: Clock;
+  /** How long asynchronous changes take (SIM status, Command delivery). */
+  asyncMs?: number;
+  /** KORE OAuth2 token lifetime, seconds. */
+  tokenTtlS?: number;
+  log?: Logger;
+}
+
+/** A fault for the next matching request(s): an error status, a slow answer, a reset connection. */
+export type Fault = { status: 429; retryAfterS?: number } | { status: 500 | 502 | 503 } | { delayMs: number } | { reset: true };
+
+export interface RecordedResponse {
+  operationId: string;
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+export interface SimulatorCredentials {
+  accountSid: string;
+  authToken: string;
+  apiKeySid: string;
+  apiKeySecret: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * The Wireless API on loopback, faithful to twilio_wireless_v1.json: paths, field names and
+ * types, list envelopes, Twilio error bodies, HTTP Basic (Account SID/token or API key) and KORE
+ * OAuth2 bearer tokens, validated form bodies, 202 + `updating` for asynchronous SIM changes
+ * with callbacks, Commands with a lifecycle, usage that follows traffic, fault injection.
+ */
+export class ApiSimulator {
+  readonly store: ApiStore;
+  readonly credentials: SimulatorCredentials;
+  readonly gatewaySim: SimRecord;
+  /** Requests received, by "METHOD path" (retries show up here). */
+  readonly requests: string[] = [];
+  readonly #server: Server;
+  readonly #routes: Route[];
+  readonly #ctx: RouteContext;
+  readonly #log: Logger;
+  readonly #tokens = new Map<string, number>();
+  readonly #faults: Array<{ fault: Fault; path?: RegExp; times: number }> = [];
+  readonly #recorders = new Set<(r: RecordedResponse) => void>();
+  readonly #tokenTtlS: number;
+
+  private constructor(o: ApiSimulatorOptions, server: Server) {
+    this.#server = server;
+    this.#log = (o.log ?? silentLogger).child({ mod: "api-sim" });
+    this.#tokenTtlS = o.tokenTtlS ?? 3600;
+    const clock = o.clock ?? systemClock;
+    this.credentials = {
+      accountSid: o.accountSid ?? newSid("AC"),
+      authToken: o.authToken ?? randomBytes(16).toString("hex"),
+      apiKeySid: newSid("SK"),
+      apiKeySecret: randomBytes(16).toString("hex"),
+      clientId: `cg-${randomBytes(6).toString("hex")}`,
+      clientSecret: randomBytes(24).toString("base64url"),
+    };
+    this.store = new ApiStore(this.credentials.accountSid);
+    const now = new Date(clock.now());
+    if (o.product === "super-sim") {
+      this.gatewaySim = seedSuperSim(this.store, o.iccid ?? "8988307000012345678", now);
+      this.#routes = superSimRoutes;
+    } else {
+      this.gatewaySim = seedStore(this.store, { iccid: o.iccid ?? "8988307000012345678", now, ...(o.otherSims !== undefined ? { otherSims: o.otherSims } : {}) }).sim;
+      this.#routes = [...simRoutes, ...commandRoutes, ...usageRoutes];
+    }
+    this.#ctx = { store: this.store, base: "", clock, asyncMs: o.asyncMs ?? 300, callback: (url, method, params) => this.#callback(url, method, params) };
+  }
+
+  static async start(o: ApiSimulatorOptions = {}): Promise<ApiSimulator> {
+    const server = createServer();
+    const sim = new ApiSimulator(o, server);
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => void sim.#handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.port ?? 0, o.host ?? "127.0.0.1", () => resolve());
+    });
+    const { address, port } = server.address() as AddressInfo;
+    sim.#ctx.base = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+    return sim;
+  }
+
+  get baseUrl(): string {
+    return this.#ctx.base;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  /** The next `times` requests (matching `path`) get this fault. */
+  inject(fault: Fault, o: { times?: number; path?: RegExp } = {}): void {
+    this.#faults.push({ fault, times: o.times ?? 1, ...(o.path ? { path: o.path } : {}) });
+  }
+
+  /** Every answer the simulator gives, with its operation (the conformance tests validate them). */
+  onResponse(cb: (r: RecordedResponse) => void): () => void {
+    this.#recorders.add(cb);
+    return () => this.#recorders.delete(cb);
+  }
+
+  /** Invalidates every OAuth2 token issued so far (a client must fetch a new one). */
+  revokeTokens(): void {
+    this.#tokens.clear();
+  }
+
+  /** Delivers MT Commands through this function (the modem bridge sets it). */
+  setMtDelivery(fn: ((cmd: CommandRecord, sim: SimRecord) => MtOutcome) | undefined): void {
+    if (fn) this.#ctx.deliverMt = fn;
+    else delete this.#ctx.deliverMt;
+  }
+
+  /** Calls a callback URL the way the API does (form parameters). */
+  callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
+    this.#callback(url, method, params);
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://x");
+    this.requests.push(`${req.method} ${url.pathname}`);
+    try {
+      if (await this.#fault(url.pathname, req, res)) return;
+      const body = await readBody(req);
+      if (req.method === "POST" && url.pathname === "/api-services/v1/auth/token") return this.#token(body, req, res);
+      this.#authenticate(req);
+      const route = this.#routes.find((r) => r.method === req.method && r.path.test(url.pathname));
+      if (route === undefined) throw new ApiError(404, 20404, `The requested resource ${url.pathname} was not found`);
+      const params = route.path.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      const out = route.handle(this.#ctx, params, url.searchParams, new URLSearchParams(body));
+      this.#send(res, out.status, out.body, route.operationId, req.method!, url.pathname);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(500, 20500, `Internal error: ${describeError(err)}`);
+      if (!(err instanceof ApiError)) this.#log.error({ err: describeError(err) }, "simulator route failed");
+      for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+      this.#send(res, e.status, e.body(), "error", req.method ?? "GET", url.pathname);
+    }
+  }
+
+  async #fault(path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const i = this.#faults.findIndex((f) => f.path === undefined || f.path.test(path));
+    if (i < 0) return false;
+    const f = this.#faults[i]!;
+    if (--f.times <= 0) this.#faults.splice(i, 1);
+    if ("delayMs" in f.fault) {
+      await new Promise((r) => setTimeout(r, (f.fault as { delayMs: number }).delayMs));
+      return false;
+    }
+    if ("reset" in f.fault) {
+      req.socket.destroy();
+      return true;
+    }
+    const status = f.fault.status;
+    const e = status === 429 ? new ApiError(429, 20429, "Too many requests", f.fault.retryAfterS !== undefined ? { "retry-after": String(f.fault.retryAfterS) } : {}) : new ApiError(status, 20500, "Internal Server Error");
+    for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+    this.#send(res, e.status, e.body(), "error", req.method ?? "GET", path);
+    return true;
+  }
+
+  #authenticate(req: IncomingMessage): void {
+    const h = req.headers.authorization ?? "";
+    const c = this.credentials;
+    if (h.startsWith("Basic ")) {
+      const [user, pass] = Buffer.from(h.slice(6), "base64").toString().split(/:(.*)/s);
+      if ((user === c.accountSid && pass === c.authToken) || (user === c.apiKeySid && pass === c.apiKeySecret)) return;
+    } else if (h.startsWith("Bearer ")) {
+      const until = this.#tokens.get(h.slice(7));
+      if (until !== undefined && this.#ctx.clock.now() < until) return;
+    }
+    throw new ApiError(401, 20003, "Authentication Error - invalid username", { "www-authenticate": 'Basic realm="Twilio API"' });
+  }
+
+  /** KORE's token endpoint: client credentials in, a bearer token out. */
+  #token(body: string, req: IncomingMessage, res: ServerResponse): void {
+    const f = new URLSearchParams(body);
+    let [id, secret] = [f.get("client_id"), f.get("client_secret")];
+    const h = req.headers.authorization ?? "";
+    if (h.startsWith("Basic ")) [id, secret] = Buffer.from(h.slice(6), "base64").toString().split(/:(.*)/s) as [string, string];
+    if (f.get("grant_type") !== "client_credentials" || id !== this.credentials.clientId || secret !== this.credentials.clientSecret) {
+      this.#send(res, 401, { error: "invalid_client", error_description: "client authentication failed" }, "token", "POST", "/api-services/v1/auth/token");
+      return;
+    }
+    const token = randomBytes(24).toString("base64url");
+    this.#tokens.set(token, this.#ctx.clock.now() + this.#tokenTtlS * 1000);
+    this.#send(res, 200, { access_token: token, token_type: "Bearer", expires_in: this.#tokenTtlS }, "token", "POST", "/api-services/v1/auth/token");
+  }
+
+  #send(res: ServerResponse, status: number, body: unknown, operationId: string, method: string, path: string): void {
+    for (const r of this.#recorders) r({ operationId, method, path, status, body });
+    if (status === 204) {
+      res.writeHead(204).end();
+      return;
+    }
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  }
+
+  #callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
+    const form = new URLSearchParams(params).toString();
+    const target = method === "GET" ? `${url}${url.includes("?") ? "&" : "?"}${form}` : url;
+    fetch(target, method === "GET" ? {} : { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form })
+      .then((r) => void r.body?.cancel())
+      .catch((err: unknown) => this.#log.warn({ url, err: describeError(err) }, "callback failed"));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024) reject(new ApiError(413, 20001, "Request body too large"));
+      else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString()));
+    req.on("error", reject);
+  });
+}
+
+function seedSuperSim(store: ApiStore, iccid: string, now: Date): SimRecord {
+  const fleet = {
+    sid: newSid("HF"),
+    uniqueName: "gateways",
+    dataEnabled: true,
+    dataLimit: 1000,
+    dataMetering: "payg",
+    smsCommandsEnabled: true,
+    smsCommandsUrl: null,
+    smsCommandsMethod: "POST" as const,
+    dateCreated: new Date(now.getTime() - 100 * 86_400_000),
+    dateUpdated: new Date(now.getTime() - 100 * 86_400_000),
+  };
+  store.fleets.push(fleet);
+  const sim: SimRecord = {
+    sid: newSid("HS"),
+    uniqueName: "gateway-0001",
+    friendlyName: null,
+    iccid,
+    eId: null,
+    ratePlanSid: null,
+    status: "active",
+    resetStatus: null,
+    commandsCallbackUrl: null,
+    commandsCallbackMethod: "POST",
+    fleetSid: fleet.sid,
+    ipAddress: null,
+    dateCreated: new Date(now.getTime() - 90 * 86_400_000),
+    dateUpdated: new Date(now.getTime() - 9 * 86_400_000),
+  };
+  store.sims.push(sim);
+  const thisMonth = Math.max(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1), now.getTime() - 86_400_000);
+  store.traffic.push({ kind: "data", simSid: sim.sid, at: thisMonth, upload: 1_000_000, download: 9_000_000 });
+  return sim;
+}

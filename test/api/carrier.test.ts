@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { SimLookup } from "../../src/api/index.js";
+import { ManualClock } from "../../src/core/index.js";
+import { startApiSimulator } from "../helpers/api-sim.js";
+import { apiHarness, count } from "../helpers/api-client.js";
+
+// The carrier's view of the gateway's SIM, over real HTTP against the simulator.
+const h = apiHarness();
+
+describe("carrier view", () => {
+  it("joins SIM, rate plan, this month's usage and the last data session, by the modem's ICCID in any form", async () => {
+    const sim = await startApiSimulator();
+    const { carrier } = h.client(sim);
+    for (const iccid of ["8988307000012345678", "8988307000012345678F", '"8988307000012345678f"']) {
+      const v = await carrier.view(iccid);
+      expect(v.sim).toMatchObject({ sid: sim.gatewaySim.sid, status: "active", iccid: "8988307000012345678" });
+      expect(v.plan).toMatchObject({ name: "gateway-plan", dataEnabled: true, dataLimitMb: 500, messagingEnabled: true, nationalRoamingEnabled: true });
+      expect(v.usage).toMatchObject({ dataBytes: 120_000_000, limitBytes: 500_000_000, percentOfLimit: 24 });
+      expect(v.lastDataSession).toMatchObject({ radioLink: "LTE", operatorName: "T-Mobile", open: false });
+      expect(v.errors).toEqual({});
+    }
+    const err = await h.rejection(carrier.view("89883070000999999999"));
+    expect(err.code).toBe("CG_ERR_API_NOT_FOUND");
+    expect((await h.rejection(carrier.view("12345"))).code).toBe("CG_ERR_API_CONFIG");
+  });
+
+  it("reports a part that failed and keeps the rest", async () => {
+    const sim = await startApiSimulator();
+    const { carrier } = h.client(sim, { retries: 0 });
+    sim.inject({ status: 500 }, { path: /UsageRecords/ });
+    const v = await carrier.view("8988307000012345678");
+    expect(v.usage).toBeNull();
+    expect(v.errors.usage).toContain("CG_ERR_API_UNAVAILABLE");
+    expect(v.plan?.name).toBe("gateway-plan");
+  });
+
+  it("Super SIM: the same view from Sims, Fleets and UsageRecords", async () => {
+    const sim = await startApiSimulator({ product: "super-sim" });
+    const c = h.client(sim, { product: "super-sim" });
+    const v = await c.carrier.view("8988307000012345678");
+    expect(v.product).toBe("super-sim");
+    expect(v.sim).toMatchObject({ sid: sim.gatewaySim.sid, status: "active" });
+    expect(v.plan).toMatchObject({ name: "gateways", dataEnabled: true, dataLimitMb: 1000, messagingEnabled: true });
+    expect(v.usage).toMatchObject({ dataBytes: 10_000_000, limitBytes: 1_000_000_000, percentOfLimit: 1 });
+    expect(v.errors).toEqual({});
+  });
+
+  it("SimLookup caches the view with its age and refreshes on demand", async () => {
+    const sim = await startApiSimulator();
+    const { carrier } = h.client(sim);
+    const clock = new ManualClock(Date.now());
+    const lookup = new SimLookup(carrier, () => "8988307000012345678F", { clock });
+    expect(lookup.peek()).toBeUndefined();
+    const first = await lookup.get();
+    clock.advance(5000);
+    const again = await lookup.get(60_000);
+    expect(again.fetchedAt).toBe(first.fetchedAt);
+    expect(again.ageMs).toBe(5000);
+    expect(count(sim, "GET /v1/Sims")).toBe(1);
+    const fresh = await lookup.get(1000);
+    expect(fresh.ageMs).toBe(0);
+    expect(count(sim, "GET /v1/Sims")).toBe(2);
+    sim.inject({ reset: true }, { times: 20 });
+    const c2 = new SimLookup(h.client(sim, { retries: 0 }).carrier, () => "8988307000012345678", { clock });
+    await expect(c2.refresh()).rejects.toThrow();
+    expect(lookup.peek()?.view.sim.sid).toBe(sim.gatewaySim.sid);
+  });
+});
+
