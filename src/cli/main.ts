@@ -6,6 +6,7 @@ import { EXIT } from "./common.js";
 import { registerDemo } from "./demo.js";
 import { registerPdu } from "./pdu.js";
 import { registerSend } from "./send.js";
+import { registerSim } from "./sim.js";
 import { registerSimulate } from "./simulate.js";
 import { registerStatus } from "./status.js";
 
@@ -17,6 +18,7 @@ const program = new Command("cellgate")
 
 registerAt(program);
 registerStatus(program);
+registerSim(program);
 registerSend(program);
 registerPdu(program);
 registerSimulate(program);

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { CellgateError, describeError } from "../core/index.js";
 import { parseIntOption } from "./common.js";
+import { registerSimulateApi } from "./simulate-api.js";
 import { ModemSimulator, PtyModem, type Network } from "../sim/modem/index.js";
 
 interface SimulateModemOptions {
@@ -26,6 +27,7 @@ export function registerSimulate(program: Command): void {
     .action(async (o: SimulateModemOptions) => {
       await simulateModem(o);
     });
+  registerSimulateApi(simulate);
 }
 
 async function simulateModem(o: SimulateModemOptions): Promise<void> {

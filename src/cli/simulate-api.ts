@@ -1,0 +1,96 @@
+import type { Command } from "commander";
+import { CellgateError } from "../core/index.js";
+import { ApiSimulator, ModemBridge } from "../sim/api/index.js";
+import { ModemSimulator, PtyModem } from "../sim/modem/index.js";
+import { cliLogger, parseIntOption } from "./common.js";
+
+interface SimulateApiOptions {
+  port: string;
+  host: string;
+  accountSid?: string;
+  authToken?: string;
+  product: string;
+  modemLink?: string;
+  personality: string;
+}
+
+/**
+ * `cellgate simulate api --port N`: the Wireless API on loopback with a seeded account (the
+ * gateway's SIM, two rate plans, other SIMs, traffic), credentials taken from the flags or
+ * TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, else generated, and printed ready to export. With
+ * --modem-link, a simulated modem on a pty there, joined to the API by the simulated network.
+ */
+export function registerSimulateApi(simulate: Command): void {
+  simulate
+    .command("api")
+    .description("a simulated Wireless API (Programmable Wireless or Super SIM) on loopback")
+    .option("--port <n>", "TCP port (0 picks a free one)", "8787")
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--account-sid <sid>", "the Account SID to accept (default: $TWILIO_ACCOUNT_SID, else generated)")
+    .option("--auth-token <token>", "the Auth Token to accept (default: $TWILIO_AUTH_TOKEN, else generated)")
+    .option("--product <name>", "programmable-wireless or super-sim", "programmable-wireless")
+    .option("--modem-link <path>", "also run a simulated modem on a pty at PATH, joined to the API")
+    .option("--personality <name>", "the simulated modem: quectel or simcom", "quectel")
+    .action(async (o: SimulateApiOptions) => {
+      await simulateApi(o);
+    });
+}
+
+async function simulateApi(o: SimulateApiOptions): Promise<void> {
+  const port = parseIntOption("--port", o.port, 0, 65_535);
+  if (o.product !== "programmable-wireless" && o.product !== "super-sim") throw new CellgateError("CG_ERR_CLI_USAGE", `--product must be programmable-wireless or super-sim, got ${JSON.stringify(o.product)}`);
+  if (o.personality !== "quectel" && o.personality !== "simcom") throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
+  const accountSid = o.accountSid ?? (process.env.TWILIO_ACCOUNT_SID || undefined);
+  const authToken = o.authToken ?? (process.env.TWILIO_AUTH_TOKEN || undefined);
+  if ((accountSid === undefined) !== (authToken === undefined)) throw new CellgateError("CG_ERR_CLI_USAGE", "give both the Account SID and the Auth Token (flags or TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN), or neither");
+  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new CellgateError("CG_ERR_CLI_USAGE", `the Account SID must be AC followed by 32 hex digits, got ${JSON.stringify(accountSid)}`);
+  const log = cliLogger();
+  const modem = o.modemLink !== undefined ? new ModemSimulator({ personality: o.personality }) : undefined;
+  const api = await ApiSimulator.start({
+    port,
+    host: o.host,
+    product: o.product,
+    log,
+    ...(accountSid !== undefined && authToken !== undefined ? { accountSid, authToken } : {}),
+    ...(modem ? { iccid: modem.world.sim.iccid } : {}),
+  }).catch((err: unknown) => {
+    throw new CellgateError("CG_ERR_CLI_USAGE", `cannot listen on ${o.host}:${port}: ${(err as Error).message}`);
+  });
+  let pty: PtyModem | undefined;
+  let bridge: ModemBridge | undefined;
+  if (modem && o.modemLink) {
+    pty = await PtyModem.serve(modem, o.modemLink);
+    bridge = new ModemBridge(api, modem, { shortCode: o.product === "super-sim" ? "000" : "2936", log });
+  }
+  process.stdout.write(banner(api, o, pty));
+  const stop = () => {
+    bridge?.stop();
+    void Promise.all([api.close(), pty?.close()]).then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  await new Promise<never>(() => {}); // runs until a signal
+}
+
+/** What a developer needs to point cellgate (or curl) at the simulator; the credentials are the simulator's own. */
+function banner(api: ApiSimulator, o: SimulateApiOptions, pty: PtyModem | undefined): string {
+  const c = api.credentials;
+  const s = api.gatewaySim;
+  const plan = s.ratePlanSid ? api.store.findRatePlan(s.ratePlanSid)?.uniqueName : undefined;
+  return [
+    `cellgate Wireless API simulator (${o.product}) on ${api.baseUrl}`,
+    `  gateway SIM ${s.uniqueName} ${s.sid}, ICCID ${s.iccid}, status ${s.status}${plan ? `, rate plan ${plan}` : ""}; ${api.store.sims.length} SIMs in the account`,
+    ...(pty ? [`  simulated modem on ${o.modemLink} (pty via ${pty.backend}); Commands to the SIM arrive there as SMS`] : []),
+    "",
+    "# point cellgate at it (any one of the three credential sets):",
+    `export CELLGATE_API_BASE_URL=${api.baseUrl}`,
+    `export CELLGATE_SIM_PRODUCT=${o.product}`,
+    `export TWILIO_ACCOUNT_SID=${c.accountSid}`,
+    `export TWILIO_AUTH_TOKEN=${c.authToken}`,
+    `# or: export TWILIO_API_KEY=${c.apiKeySid} TWILIO_API_SECRET=${c.apiKeySecret}`,
+    `# or: export CELLGATE_API_PROVIDER=kore KORE_CLIENT_ID=${c.clientId} KORE_CLIENT_SECRET=${c.clientSecret}`,
+    pty ? `export CELLGATE_MODEM_PORT=${o.modemLink}` : `export CELLGATE_SIM_ICCID=${s.iccid}`,
+    "# then: cellgate sim",
+    "",
+  ].join("\n");
+}
