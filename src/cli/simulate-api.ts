@@ -60,7 +60,7 @@ async function simulateApi(o: SimulateApiOptions): Promise<void> {
   let bridge: ModemBridge | undefined;
   if (modem && o.modemLink) {
     pty = await PtyModem.serve(modem, o.modemLink);
-    bridge = new ModemBridge(api, modem, { shortCode: o.product === "super-sim" ? "000" : "2936", log });
+    bridge = new ModemBridge(api, modem, { log });
   }
   process.stdout.write(banner(api, o, pty));
   const stop = () => {

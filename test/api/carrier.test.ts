@@ -65,5 +65,22 @@ describe("carrier view", () => {
     await expect(c2.refresh()).rejects.toThrow();
     expect(lookup.peek()?.view.sim.sid).toBe(sim.gatewaySim.sid);
   });
-});
 
+  it("SimLookup refreshes on its interval and keeps the last good view when a refresh fails", async () => {
+    const sim = await startApiSimulator();
+    const clock = new ManualClock(Date.now());
+    const lookup = new SimLookup(h.client(sim, { retries: 0 }).carrier, () => "8988307000012345678", { clock, log: h.log });
+    lookup.start(60_000);
+    await expect.poll(() => lookup.peek()?.view.sim.sid).toBe(sim.gatewaySim.sid);
+    const first = lookup.peek()!.fetchedAt;
+    sim.inject({ status: 500 }, { path: /^\/v1\/Sims$/ });
+    clock.advance(60_000);
+    await expect.poll(() => h.lines.join("")).toContain("SIM lookup refresh failed");
+    expect(lookup.peek()!.fetchedAt).toBe(first);
+    expect(lookup.peek()!.ageMs).toBe(60_000);
+    clock.advance(60_000);
+    await expect.poll(() => lookup.peek()!.fetchedAt).toBe(first + 120_000);
+    lookup.stop();
+    expect(count(sim, "GET /v1/Sims")).toBe(3);
+  });
+});

@@ -43,7 +43,7 @@ export async function waitFor(cond: () => boolean, ms = 5000, what = "condition"
  * The receiving side of a gateway over a pty: the simulator, the real engine and Modem, and an
  * Inbox (not started) whose consumer collects what it hands off. Cleanups go on `cleanups`.
  */
-export async function startPtyInbox(backend: PtyBackend, cleanups: Array<() => Promise<void> | void>) {
+export async function startPtyInbox(backend: PtyBackend, cleanups: Array<() => Promise<void> | void>, product: "programmable-wireless" | "super-sim" = "programmable-wireless") {
   const m = await startPtyModem(backend);
   cleanups.push(m.cleanup);
   const engine = new AtEngine({ link: await openSerialLink({ path: m.link }) });
@@ -53,7 +53,7 @@ export async function startPtyInbox(backend: PtyBackend, cleanups: Array<() => P
   const stateDir = mkdtempSync(join(tmpdir(), "cellgate-state-"));
   cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
   const got: InboundMessage[] = [];
-  const inbox = await Inbox.open({ device: modem.sms, stateDir, product: "programmable-wireless", consumer: (msg) => Promise.resolve(void got.push(msg)) });
+  const inbox = await Inbox.open({ device: modem.sms, stateDir, product, consumer: (msg) => Promise.resolve(void got.push(msg)) });
   cleanups.push(() => inbox.stop());
   return { ...m, modem, inbox, got };
 }

@@ -105,15 +105,15 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function world() {
-    const api = await startApiSimulator();
-    const { sim, modem, inbox, got } = await startPtyInbox(backend, cleanups);
+  async function world(product: "programmable-wireless" | "super-sim" = "programmable-wireless") {
+    const api = await startApiSimulator({ product });
+    const { sim, modem, inbox, got } = await startPtyInbox(backend, cleanups, product);
     const bridge = new ModemBridge(api, sim, { trafficEveryMs: 60_000 });
     cleanups.push(() => bridge.stop());
     await inbox.start();
-    const client = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
+    const client = createApiClient({ provider: "twilio", product, baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
     cleanups.push(() => client.close());
-    return { api, sim, bridge, modem, got, wireless: client.wireless! };
+    return { api, sim, bridge, modem, got, client, wireless: client.wireless! };
   }
 
   it("an MT Command arrives at the gateway as an SMS from 2936, its SID where IncludeSid put it, then shows delivered", async () => {
@@ -157,5 +157,16 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
     const [closed] = await wireless.all(wireless.dataSessions(api.gatewaySim.sid));
     expect(closed!.sid).toBe(open!.sid);
     expect(closed!.end).not.toBeNull();
+  });
+
+  it("Super SIM: an SmsCommand arrives as an SMS from 000 and shows delivered; an MO SMS to 000 is listed as from_sim", async () => {
+    const { api, got, modem, client } = await world("super-sim");
+    const created = await client.http.request("POST", "/v1/SmsCommands", { form: { Sim: api.gatewaySim.sid, Payload: "health" } });
+    const sid = (created.body as { sid: string }).sid;
+    await waitFor(() => got.length === 1, 10_000, "the SmsCommand at the inbox");
+    expect(got[0]).toMatchObject({ kind: "command", sender: "000", text: "health" });
+    await expect.poll(async () => ((await client.http.request("GET", "/v1/SmsCommands")).body as { sms_commands: Array<{ sid: string; status: string }> }).sms_commands.find((c) => c.sid === sid)?.status, { timeout: 5000 }).toBe("delivered");
+    await sendCommand({ text: "ok" }, { sender: modem.sms, product: "super-sim" });
+    await expect.poll(async () => ((await client.http.request("GET", "/v1/SmsCommands")).body as { sms_commands: Array<{ direction: string; payload: string; status: string }> }).sms_commands.find((c) => c.direction === "from_sim"), { timeout: 5000 }).toMatchObject({ payload: "ok", status: "received" });
   });
 });

@@ -7,7 +7,7 @@ import type { ApiSimulator } from "./server.js";
 import { newSid, type CommandRecord, type DataSessionRecord, type SimRecord } from "./store.js";
 
 export interface ModemBridgeOptions {
-  /** The Command short code the network uses: 2936, or 000 for Super SIM. */
+  /** The Command short code the network uses (default: 2936, or 000 when the API is Super SIM). */
   shortCode?: string;
   clock?: Clock;
   /** How often traffic is counted while the modem is attached. */
@@ -40,7 +40,7 @@ export class ModemBridge {
     this.#sim = api.gatewaySim;
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "network-sim" });
-    this.#shortCode = o.shortCode ?? "2936";
+    this.#shortCode = o.shortCode ?? (api.product === "super-sim" ? "000" : "2936");
     api.setMtDelivery((cmd, sim) => (sim.sid === this.#sim.sid ? this.#deliverMt(cmd) : "stored"));
     this.#off.push(modem.events.on("smsSent", (sms) => this.#onMo(sms)));
     const every = o.trafficEveryMs ?? 5000;
@@ -118,7 +118,7 @@ export class ModemBridge {
     const binary = pdu.encoding === "8bit";
     const now = new Date(this.#clock.now());
     const cmd: CommandRecord = {
-      sid: newSid("DC"),
+      sid: newSid(this.#api.product === "super-sim" ? "HC" : "DC"),
       simSid: this.#sim.sid,
       command: binary ? Buffer.from(pdu.data ?? []).toString("base64") : (pdu.text ?? ""),
       commandMode: binary ? "binary" : "text",

@@ -57,6 +57,7 @@ export class ApiSimulator {
   readonly store: ApiStore;
   readonly credentials: SimulatorCredentials;
   readonly gatewaySim: SimRecord;
+  readonly product: "programmable-wireless" | "super-sim";
   /** Requests received, by "METHOD path" (retries show up here). */
   readonly requests: string[] = [];
   readonly #server: Server;
@@ -83,6 +84,7 @@ export class ApiSimulator {
     };
     this.store = new ApiStore(this.credentials.accountSid);
     const now = new Date(clock.now());
+    this.product = o.product ?? "programmable-wireless";
     if (o.product === "super-sim") {
       this.gatewaySim = seedSuperSim(this.store, o.iccid ?? "8988307000012345678", now);
       this.#routes = superSimRoutes;

@@ -6,8 +6,8 @@ import { newSid, type CommandRecord } from "../store.js";
 
 const MODES = ["text", "binary"];
 
-/** The lifecycle of an MT Command: queued → sent → delivered (with a receipt) or failed; callback at the end. */
-function dispatch(ctx: RouteContext, cmd: CommandRecord): void {
+/** The lifecycle of an MT Command (or Super SIM SmsCommand): queued → sent → delivered (with a receipt) or failed; callback at the end. */
+export function dispatch(ctx: RouteContext, cmd: CommandRecord): void {
   const set = (status: CommandRecord["status"]) => {
     cmd.status = status;
     cmd.dateUpdated = new Date(ctx.clock.now());

@@ -2,7 +2,8 @@ import { badParam, notFound } from "../errors.js";
 import { fleetJson, iso } from "../format.js";
 import { page } from "../paging.js";
 import type { Route, RouteContext } from "../context.js";
-import { newSid, type SimRecord } from "../store.js";
+import { newSid, type CommandRecord, type SimRecord } from "../store.js";
+import { dispatch } from "./commands.js";
 
 /** Super SIM v1, the part that matches Programmable Wireless: Sims (HS…), Fleets, UsageRecords, SmsCommands. */
 function superSimJson(s: SimRecord, ctx: RouteContext) {
@@ -104,8 +105,23 @@ export const superSimRoutes: Route[] = [
       if (sim === undefined) throw badParam("Missing or unknown Sim");
       if (payload === null || payload.length === 0 || payload.length > 160) throw badParam("Payload must be 1 to 160 characters");
       const now = new Date(ctx.clock.now());
-      const cmd = { sid: newSid("HC"), simSid: sim.sid, command: payload, commandMode: "text" as const, transport: "sms" as const, deliveryReceiptRequested: false, status: "queued" as const, direction: "to_sim" as const, callbackUrl: f.get("CallbackUrl"), callbackMethod: "POST" as const, includeSid: "none" as const, dateCreated: now, dateUpdated: now };
+      const cmd: CommandRecord = {
+        sid: newSid("HC"),
+        simSid: sim.sid,
+        command: payload,
+        commandMode: "text",
+        transport: "sms",
+        deliveryReceiptRequested: true,
+        status: "queued",
+        direction: "to_sim",
+        callbackUrl: f.get("CallbackUrl"),
+        callbackMethod: f.get("CallbackMethod") === "GET" ? "GET" : "POST",
+        includeSid: "none",
+        dateCreated: now,
+        dateUpdated: now,
+      };
       ctx.store.commands.push(cmd);
+      dispatch(ctx, cmd);
       return { status: 201, body: smsCommandJson(cmd, ctx) };
     },
   },
