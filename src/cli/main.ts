@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { describeError, isCellgateError } from "../core/index.js";
 import { registerAt } from "./at.js";
 import { EXIT } from "./common.js";
+import { registerConfig } from "./config.js";
 import { registerDemo } from "./demo.js";
 import { registerPdu } from "./pdu.js";
 import { registerSend } from "./send.js";
@@ -21,6 +22,7 @@ registerStatus(program);
 registerSim(program);
 registerSend(program);
 registerPdu(program);
+registerConfig(program);
 registerSimulate(program);
 registerDemo(program);
 

@@ -29,6 +29,11 @@ export const ERROR_CODES = {
   CG_ERR_API_UNAVAILABLE: "the Wireless API kept failing (5xx, connection refused/reset, timeout) after bounded, jittered retries",
   CG_ERR_API_RESPONSE: "a Wireless API answer did not have the documented shape; detail.raw has the body",
   CG_ERR_API_NOT_FOUND: "the SIM (or other resource) is not in the account",
+  CG_ERR_CONFIG_READ: "the configuration file (or a *File it names) could not be read",
+  CG_ERR_CONFIG_INVALID: "the configuration has problems; each is listed with the path of its key",
+  CG_ERR_MQTT_PAYLOAD: "an MQTT message cellgate was asked to act on is not the documented JSON",
+  CG_ERR_CONTROL_UNREACHABLE: "no daemon answers on the control socket (not running, or another socket path)",
+  CG_ERR_CONTROL_REQUEST: "the running daemon refused or could not carry out a control request",
   CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",
   CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
 } as const;

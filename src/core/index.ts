@@ -3,3 +3,4 @@ export * from "./clock.js";
 export * from "./emitter.js";
 export * from "./log.js";
 export * from "./durable-file.js";
+export * from "./stable-json.js";

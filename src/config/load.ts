@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { CellgateError, isErrno } from "../core/index.js";
+import { configSchema, type Config } from "./schema.js";
+
+export const DEFAULT_CONFIG_FILE = "/etc/cellgate/cellgate.yaml";
+
+export interface LoadOptions {
+  /** --config; else CELLGATE_CONFIG; else /etc/cellgate/cellgate.yaml if it exists. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Loaded {
+  config: Config;
+  /** The file read, or null when only defaults and the environment apply. */
+  file: string | null;
+  /** The gateway id in effect (config, else the host name). */
+  gatewayId: string;
+  topicPrefix: string;
+}
+
+/** One problem with the configuration, with the path of the key it concerns. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Reads, overlays the environment, validates; throws CG_ERR_CONFIG_* listing every problem. */
+export function loadConfig(o: LoadOptions = {}): Loaded {
+  const r = checkConfig(o);
+  if ("problems" in r) {
+    throw new CellgateError("CG_ERR_CONFIG_INVALID", `${r.file ?? "configuration"}: ${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, { file: r.file, problems: r.problems });
+  }
+  return r;
+}
+
+/** As loadConfig, but returns the problems instead of throwing (for `cellgate config check`). */
+export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null; problems: Problem[] } {
+  const env = o.env ?? process.env;
+  const explicit = o.file ?? (env.CELLGATE_CONFIG || undefined);
+  const file = explicit ?? DEFAULT_CONFIG_FILE;
+  let text: string | null;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    if (explicit === undefined && isErrno(err, "ENOENT")) text = null; // no file: defaults + environment
+    else throw new CellgateError("CG_ERR_CONFIG_READ", `cannot read the configuration ${file}: ${(err as Error).message}`, { file });
+  }
+  const problems: Problem[] = [];
+  let raw: unknown = {};
+  if (text !== null) {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    for (const e of doc.errors) problems.push({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message });
+    raw = dropNulls(doc.toJS()) ?? {};
+    if (problems.length === 0 && (typeof raw !== "object" || Array.isArray(raw))) problems.push({ path: "(top)", message: "the file must be a mapping of sections (gateway, modem, sim, mqtt, api, …)" });
+  }
+  if (problems.length > 0) return { file: text === null ? null : file, problems };
+  const merged = overlayEnv(raw as Record<string, unknown>, env, problems);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
+  if (problems.length > 0 || !parsed.success) return { file: text === null ? null : file, problems };
+  const config = parsed.data;
+  const gatewayId = config.gateway.id ?? (hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64) || "gateway");
+  return { config, file: text === null ? null : file, gatewayId, topicPrefix: config.mqtt.topicPrefix ?? `cellgate/${gatewayId}` };
+}
+
+/** `section:` with nothing under it (or only comments) reads as null in YAML: it means "defaults". */
+function dropNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropNulls);
+  if (typeof v !== "object" || v === null) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)]));
+}
+
+function describeIssue(i: z.core.$ZodIssue): Problem {
+  const at = i.path.join(".") || "(top)";
+  if (i.code === "unrecognized_keys") return { path: at, message: `unknown key(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")}` };
+  return { path: at, message: i.message };
+}
+
+type Leaf = { path: string[]; kind: "number" | "boolean" | "string" };
+
+/** Every leaf key of the schema with the environment variable that can set it. */
+export function envKeys(): Array<{ key: string; env: string }> {
+  return leaves(configSchema, []).map((l) => ({ key: l.path.join("."), env: envName(l.path) }));
+}
+
+function envName(path: string[]): string {
+  return `CELLGATE_${path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()).join("_")}`;
+}
+
+// zod's own definition tree, walked to find the leaves (the types are internal, hence the casts).
+interface Def {
+  type: string;
+  innerType?: { _zod: { def: Def } };
+  shape?: Record<string, { _zod: { def: Def } }>;
+  options?: Array<{ _zod: { def: Def } }>;
+}
+
+function leaves(schema: { _zod: { def: unknown } }, path: string[]): Leaf[] {
+  let def = schema._zod.def as Def;
+  while ((def.type === "default" || def.type === "prefault" || def.type === "optional") && def.innerType) def = def.innerType._zod.def;
+  if (def.type === "object" && def.shape) return Object.entries(def.shape).flatMap(([k, v]) => leaves(v, [...path, k]));
+  if (def.type === "number") return [{ path, kind: "number" }];
+  if (def.type === "boolean") return [{ path, kind: "boolean" }];
+  if (def.type === "union" && def.options?.every((o) => o._zod.def.type === "literal")) return [{ path, kind: "number" }];
+  return [{ path, kind: "string" }];
+}
+
+/** CELLGATE_<SECTION>_<KEY> overrides the file, typed by the schema (so "300" is a number where one is expected). */
+function overlayEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: Problem[]): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const leaf of leaves(configSchema, [])) {
+    const name = envName(leaf.path);
+    const v = env[name];
+    if (v === undefined || v === "") continue;
+    let value: unknown = v;
+    if (leaf.kind === "number") {
+      value = Number(v);
+      if (!/^-?\d+(\.\d+)?$/.test(v.trim())) problems.push({ path: `${leaf.path.join(".")} (from ${name})`, message: `expected a number, got ${JSON.stringify(v)}` });
+    } else if (leaf.kind === "boolean") {
+      if (!/^(true|false|1|0|yes|no)$/i.test(v)) problems.push({ path: `${leaf.path.join(".")} (from ${name})`, message: `expected true or false, got ${JSON.stringify(v)}` });
+      value = /^(true|1|yes)$/i.test(v);
+    }
+    let node = out;
+    for (const seg of leaf.path.slice(0, -1)) {
+      const next = node[seg];
+      node = (node[seg] = typeof next === "object" && next !== null && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+    }
+    node[leaf.path.at(-1)!] = value;
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/**
+ * The configuration file's schema: the single source of the Config type, its defaults and its
+ * checks (DESIGN §3.2). Every object is strict, so an unknown (misspelt) key is an error with its
+ * path. Secrets are not here: they come from the credentials directory, a `*File` path or the
+ * environment (see secrets.ts).
+ */
+const seconds = (dflt: number, min = 1, max = 86_400 * 30) => z.number().int().min(min).max(max).default(dflt);
+const path = z.string().min(1);
+
+const modem = z.strictObject({
+  /** The AT port: a path (prefer /dev/serial/by-id/…) or a glob such as /dev/ttyUSB*; several are tried in order. */
+  port: z.union([path, z.array(path).min(1)]).default("/dev/serial/by-id/*-if02-port0"),
+  baudRate: z.number().int().min(300).max(4_000_000).default(115_200),
+  vendor: z.enum(["auto", "quectel", "simcom", "ublox", "telit", "generic"]).default("auto"),
+  /** File holding the SIM PIN (else the MODEM_PIN credential or CELLGATE_MODEM_PIN). */
+  pinFile: path.optional(),
+  /** How often the modem is read for health and telemetry. */
+  pollS: seconds(30, 5, 3600),
+});
+
+const sim = z.strictObject({
+  product: z.enum(["programmable-wireless", "super-sim"]).default("programmable-wireless"),
+  /** The APN the PDP context must use; default by product (wireless.twilio.com, super). */
+  apn: z.string().min(1).optional(),
+});
+
+const commands = z.strictObject({
+  /** Publish every inbound Command on MQTT (the hand-off); off only for SMS-only gateways. */
+  publish: z.boolean().default(true),
+});
+
+const tls = z.strictObject({
+  caFile: path.optional(),
+  certFile: path.optional(),
+  keyFile: path.optional(),
+  rejectUnauthorized: z.boolean().default(true),
+});
+
+const outbox = z.strictObject({
+  /** QoS 1 messages kept on disk while the broker is unreachable. */
+  maxMessages: z.number().int().min(1).max(1_000_000).default(10_000),
+  maxBytes: z.number().int().min(1024).max(1_073_741_824).default(10_485_760),
+  /** Older messages are dropped (counted) rather than sent late. */
+  maxAgeS: seconds(7 * 86_400, 60),
+});
+
+const mqtt = z.strictObject({
+  url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/\S+$/, "must be mqtt://, mqtts://, ws://, wss://, tcp:// or ssl:// followed by a host").default("mqtt://127.0.0.1:1883"),
+  /** Topic prefix; default cellgate/<gateway id>. */
+  topicPrefix: z.string().regex(/^[^#+\s]+[^/#+\s]$/, "must not contain #, + or spaces, nor end with /").optional(),
+  clientId: z.string().min(1).max(128).optional(),
+  username: z.string().min(1).optional(),
+  /** File holding the password (else the MQTT_PASSWORD credential or CELLGATE_MQTT_PASSWORD). */
+  passwordFile: path.optional(),
+  tls: tls.optional(),
+  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  keepaliveS: seconds(30, 5, 3600),
+  /** `status` is republished this often even without a change. */
+  heartbeatS: seconds(300, 10),
+  telemetryS: seconds(60, 5),
+  outbox: outbox.prefault({}),
+});
+
+const api = z.strictObject({
+  provider: z.enum(["twilio", "kore", "none"]).default("twilio"),
+  baseUrl: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").optional(),
+  /** How often the carrier's view of the SIM is refreshed (the API is rate-limited and billed by nobody, but polite). */
+  refreshS: seconds(900, 60),
+});
+
+export const configSchema = z.strictObject({
+  gateway: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, . _ - only (it is part of MQTT topics)").optional() }).prefault({}),
+  modem: modem.prefault({}),
+  sim: sim.prefault({}),
+  commands: commands.prefault({}),
+  mqtt: mqtt.prefault({}),
+  api: api.prefault({}),
+  state: z.strictObject({ dir: path.default("/var/lib/cellgate") }).prefault({}),
+  control: z.strictObject({ socket: path.default("/run/cellgate/control.sock") }).prefault({}),
+  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,290 @@
+import { connect, type IClientOptions, type MqttClient } from "mqtt";
+import { CellgateError, describeError, isCellgateError, silentLogger, stableStringify, systemClock, Emitter, type Clock, type Logger } from "../core/index.js";
+import type { Outbox, OutboxEntry } from "./outbox.js";
+import { parseCommandSend, TOPIC_RULES, type CommandSendRequest, type CommandSentPayload, type QueuedTopic, type RetainedTopic, type Stamp, type StatusPayload, type Topics } from "./topics.js";
+
+export interface MqttLinkOptions {
+  url: string;
+  clientId: string;
+  /** Topic prefix, e.g. cellgate/gw-0001. */
+  prefix: string;
+  username?: string;
+  password?: string;
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean };
+  protocolVersion?: 4 | 5;
+  keepaliveS?: number;
+  outbox: Outbox;
+  version: string;
+  /** The time and its quality, for every payload. */
+  stamp: () => Stamp;
+  clock?: Clock;
+  log?: Logger;
+  /** How long a QoS 1 publish waits for its PUBACK before the message goes to the outbox. */
+  ackTimeoutMs?: number;
+  /** Reconnect backoff: from min, doubling, jittered, to max. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+export interface MqttLinkState {
+  connected: boolean;
+  /** Clock time of the last change of `connected`. */
+  since: number;
+  reconnects: number;
+  lastError: string | null;
+}
+
+export type MqttLinkEvents = {
+  connected: [];
+  disconnected: [reason: string];
+};
+
+export type CommandSendHandler = (req: CommandSendRequest) => Promise<NonNullable<CommandSentPayload["data"]>>;
+
+/**
+ * cellgate's one connection to the local broker. The Will is a retained `status` offline
+ * (QoS 1); `online` is published on every connect and every retained snapshot republished.
+ * Retained snapshots go out only when they change (stable JSON without ts/clock). QoS 1
+ * messages that must not be lost go straight to the broker when it is up and nothing is
+ * queued, else through the durable outbox, which is flushed in order on reconnect. MQTT.js's
+ * own offline queue is never used: nothing is handed to the client while it is disconnected.
+ */
+export class MqttLink {
+  readonly events = new Emitter<MqttLinkEvents>();
+  readonly #o: MqttLinkOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #client: MqttClient;
+  readonly #retained = new Map<RetainedTopic, { json: string; payload: Topics[RetainedTopic]; sent: boolean }>();
+  readonly #state: MqttLinkState;
+  #flushing: Promise<void> | undefined;
+  #onSend: CommandSendHandler | undefined;
+  #stopped = false;
+  readonly #onlineSince: string;
+
+  constructor(o: MqttLinkOptions) {
+    this.#o = o;
+    this.#clock = o.clock ?? systemClock;
+    this.#log = (o.log ?? silentLogger).child({ mod: "mqtt" });
+    this.#state = { connected: false, since: this.#clock.now(), reconnects: 0, lastError: null };
+    this.#onlineSince = o.stamp().ts;
+    const will: StatusPayload = { ...o.stamp(), state: "offline", since: o.stamp().ts, version: o.version, reason: "connection lost (last will)" };
+    const options: IClientOptions = {
+      clientId: o.clientId,
+      clean: true,
+      keepalive: o.keepaliveS ?? 30,
+      protocolVersion: o.protocolVersion ?? 4,
+      reconnectPeriod: o.reconnectMinMs ?? 1000,
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      will: { topic: this.topic("status"), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(o.tls ? { ...o.tls } : {}),
+      manualConnect: true,
+    };
+    this.#client = connect(o.url, options);
+    this.#client.on("connect", () => void this.#onConnect());
+    this.#client.on("close", () => this.#onClose());
+    this.#client.on("error", (err) => {
+      this.#state.lastError = describeError(err);
+      this.#log.warn({ err: this.#state.lastError }, "MQTT error");
+    });
+    this.#client.on("message", (topic, payload) => void this.#onMessage(topic, payload));
+  }
+
+  topic(name: keyof Topics | "commands/send"): string {
+    return `${this.#o.prefix}/${name}`;
+  }
+
+  get state(): Readonly<MqttLinkState> {
+    return { ...this.#state };
+  }
+
+  /** Connects; resolves at the first CONNACK or rejects after `timeoutMs` (it keeps trying in the background). */
+  start(timeoutMs = 10_000): Promise<void> {
+    this.#client.connect();
+    if (this.#state.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        off();
+        reject(new CellgateError("CG_ERR_LINK_OPEN", `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ms${this.#state.lastError ? `: ${this.#state.lastError}` : ""}`));
+      }, timeoutMs);
+      const off = this.events.on("connected", () => {
+        this.#clock.clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
+  /** Handles `{text}` / `{data}` on commands/send; the result goes to commands/sent. */
+  onCommandSend(handler: CommandSendHandler): void {
+    this.#onSend = handler;
+    if (this.#state.connected) void this.#subscribe();
+  }
+
+  /** A retained snapshot: published (QoS 1) only when it differs from the last one, and on every connect. */
+  publishRetained<T extends RetainedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>): boolean {
+    const json = stableStringify(payload);
+    const prev = this.#retained.get(name);
+    if (prev?.json === json) return false;
+    const full = { ...payload, ...this.#o.stamp() } as Topics[T];
+    this.#retained.set(name, { json, payload: full, sent: false });
+    if (this.#state.connected) void this.#sendRetained(name);
+    return true;
+  }
+
+  /** Republishes `status` (the heartbeat), with a fresh time. */
+  heartbeat(): void {
+    const s = this.#retained.get("status");
+    if (s === undefined) return;
+    s.payload = { ...s.payload, ...this.#o.stamp() };
+    if (this.#state.connected) void this.#sendRetained("status");
+  }
+
+  /** QoS 0 telemetry: dropped while the broker is away (it is a sample, not a record). */
+  publishTelemetry(payload: Omit<Topics["telemetry"], keyof Stamp>): void {
+    if (!this.#state.connected) return;
+    this.#client.publish(this.topic("telemetry"), JSON.stringify({ ...payload, ...this.#o.stamp() }), { qos: 0, retain: false });
+  }
+
+  /**
+   * A QoS 1 message that must not be lost. Resolves once it is safe: the broker's PUBACK, or
+   * fsynced in the outbox (broker away, PUBACK late, or a backlog to keep order behind).
+   */
+  async publishQueued<T extends QueuedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>): Promise<"acked" | "queued"> {
+    const text = JSON.stringify({ ...payload, ...this.#o.stamp() });
+    const topic = this.topic(name);
+    if (this.#state.connected && this.#o.outbox.size === 0 && this.#flushing === undefined) {
+      if (await this.#publishAcked(topic, text, TOPIC_RULES[name].retain)) return "acked";
+    }
+    const entry = await this.#o.outbox.add({ topic, payload: text, qos: 1, retain: TOPIC_RULES[name].retain });
+    this.#log.info({ topic, seq: entry.seq, depth: this.#o.outbox.size }, "queued in the outbox");
+    if (this.#state.connected) void this.#flush();
+    return "queued";
+  }
+
+  /** Publishes `offline`, flushes what it can within `flushMs`, disconnects. */
+  async stop(reason = "stopped", flushMs = 5000): Promise<void> {
+    this.#stopped = true;
+    if (this.#state.connected) {
+      await Promise.race([this.#flush(), new Promise((r) => setTimeout(r, flushMs))]);
+      const offline: StatusPayload = { ...this.#o.stamp(), state: "offline", since: this.#o.stamp().ts, version: this.#o.version, reason };
+      await this.#publishAcked(this.topic("status"), JSON.stringify(offline), true);
+    }
+    await this.#client.endAsync().catch(() => {});
+  }
+
+  async #onConnect(): Promise<void> {
+    this.#state.connected = true;
+    this.#state.since = this.#clock.now();
+    this.#state.lastError = null;
+    this.#client.options.reconnectPeriod = this.#o.reconnectMinMs ?? 1000;
+    this.#log.info({ url: redactUrl(this.#o.url) }, "MQTT connected");
+    if (!this.#retained.has("status")) this.publishRetained("status", { state: "online", since: this.#onlineSince, version: this.#o.version });
+    for (const r of this.#retained.values()) r.sent = false;
+    for (const name of this.#retained.keys()) void this.#sendRetained(name);
+    if (this.#onSend) await this.#subscribe();
+    this.events.emit("connected");
+    void this.#flush();
+  }
+
+  #onClose(): void {
+    if (this.#state.connected) {
+      this.#state.connected = false;
+      this.#state.since = this.#clock.now();
+      this.#state.reconnects++;
+      this.#log.warn({ err: this.#state.lastError }, "MQTT disconnected");
+      this.events.emit("disconnected", this.#state.lastError ?? "closed");
+    }
+    // Reconnect backoff, doubling to the cap, jittered so that a fleet does not reconnect in step.
+    const cur = this.#client.options.reconnectPeriod ?? 1000;
+    const next = Math.min(this.#o.reconnectMaxMs ?? 30_000, cur * 2);
+    this.#client.options.reconnectPeriod = Math.round(next / 2 + Math.random() * (next / 2));
+  }
+
+  async #sendRetained(name: RetainedTopic): Promise<void> {
+    const r = this.#retained.get(name);
+    if (r === undefined || r.sent) return;
+    r.sent = await this.#publishAcked(this.topic(name), JSON.stringify(r.payload), true);
+  }
+
+  /** true on PUBACK; false on error or timeout (the caller falls back to the outbox). */
+  async #publishAcked(topic: string, payload: string, retain: boolean): Promise<boolean> {
+    let timer: ReturnType<Clock["setTimeout"]> | undefined;
+    const timeout = new Promise<false>((r) => (timer = this.#clock.setTimeout(() => r(false), this.#o.ackTimeoutMs ?? 10_000)));
+    try {
+      return await Promise.race([this.#client.publishAsync(topic, payload, { qos: 1, retain }).then(() => true), timeout]);
+    } catch (err) {
+      this.#log.warn({ topic, err: describeError(err) }, "publish failed");
+      return false;
+    } finally {
+      this.#clock.clearTimeout(timer);
+    }
+  }
+
+  /** Sends the backlog in order, a window at a time, acknowledging each entry after its PUBACK. */
+  #flush(): Promise<void> {
+    // .finally on the promise, not inside the async body: with an empty outbox the body
+    // completes synchronously, and clearing the field there would run before it is assigned.
+    this.#flushing ??= (async () => {
+      try {
+        this.#o.outbox.expire();
+        while (this.#state.connected && this.#o.outbox.size > 0) {
+          const batch = this.#o.outbox.pending().slice(0, 50);
+          this.#log.debug({ batch: batch.length, depth: this.#o.outbox.size }, "flushing the outbox");
+          const results = await Promise.all(batch.map(async (e: OutboxEntry) => [e, await this.#publishAcked(e.topic, e.payload, e.retain)] as const));
+          for (const [e, ok] of results) if (ok) await this.#o.outbox.ack(e.seq);
+          if (results.some(([, ok]) => !ok)) break; // the link is failing: wait for the next connect
+        }
+      } catch (err) {
+        this.#log.error({ err: describeError(err) }, "outbox flush failed");
+      }
+    })().finally(() => (this.#flushing = undefined));
+    return this.#flushing;
+  }
+
+  async #subscribe(): Promise<void> {
+    await this.#client.subscribeAsync(this.topic("commands/send"), { qos: 1 }).catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "subscribe to commands/send failed"));
+  }
+
+  async #onMessage(topic: string, payload: Buffer): Promise<void> {
+    if (topic !== this.topic("commands/send") || this.#onSend === undefined || this.#stopped) return;
+    const text = payload.toString("utf8");
+    const req = parseCommandSend(text);
+    if ("error" in req) {
+      this.#log.warn({ error: req.error }, "commands/send: refused");
+      await this.publishQueued("commands/sent", { status: "error", transaction: transactionOf(text), error: { code: "CG_ERR_MQTT_PAYLOAD", message: req.error } });
+      return;
+    }
+    try {
+      const data = await this.#onSend(req);
+      await this.publishQueued("commands/sent", { status: "ok", transaction: req.transaction ?? null, data });
+    } catch (err) {
+      const code: string = isCellgateError(err) ? err.code : "CG_ERR_SMS_SEND";
+      const message = err instanceof Error ? err.message : String(err);
+      await this.publishQueued("commands/sent", { status: "error", transaction: req.transaction ?? null, error: { code, message } });
+    }
+  }
+}
+
+function transactionOf(text: string): string | null {
+  try {
+    const t = (JSON.parse(text) as { transaction?: unknown }).transaction;
+    return typeof t === "string" ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The broker URL without a password, for logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ":***@");
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkConfig, configSchema, envKeys, loadConfig, readSecret } from "../../src/config/index.js";
+import { CellgateError } from "../../src/core/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "cellgate-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function file(text: string): string {
+  const p = join(dir, `c${n++}.yaml`);
+  writeFileSync(p, text);
+  return p;
+}
+const EXAMPLE = new URL("../../config/cellgate.yaml", import.meta.url).pathname;
+
+describe("configuration", () => {
+  it("the documented config/cellgate.yaml is valid and equals the defaults", () => {
+    const loaded = loadConfig({ file: EXAMPLE, env: {} });
+    expect(loaded.config).toEqual(configSchema.parse({}));
+    expect(loaded.config.mqtt.outbox).toEqual({ maxMessages: 10_000, maxBytes: 10_485_760, maxAgeS: 604_800 });
+  });
+
+  it("without a file (the default path absent) defaults and the environment apply", () => {
+    const loaded = loadConfig({ env: { CELLGATE_CONFIG: "", CELLGATE_MQTT_URL: "mqtt://broker:1884", CELLGATE_GATEWAY_ID: "gw-7", CELLGATE_MQTT_OUTBOX_MAX_AGE_S: "3600", CELLGATE_COMMANDS_PUBLISH: "false" } });
+    expect(loaded.file).toBeNull();
+    expect(loaded.config.mqtt.url).toBe("mqtt://broker:1884");
+    expect(loaded.config.mqtt.outbox.maxAgeS).toBe(3600);
+    expect(loaded.config.commands.publish).toBe(false);
+    expect(loaded.topicPrefix).toBe("cellgate/gw-7");
+  });
+
+  it("the environment overrides the file", () => {
+    const p = file("mqtt:\n  url: mqtt://a:1\n  topicPrefix: site/a/gw\n");
+    const loaded = loadConfig({ file: p, env: { CELLGATE_MQTT_URL: "mqtt://b:2" } });
+    expect(loaded.config.mqtt.url).toBe("mqtt://b:2");
+    expect(loaded.topicPrefix).toBe("site/a/gw");
+  });
+
+  const bad: Array<[string, string, Record<string, string>, string[]]> = [
+    ["a misspelt key", "mqtt:\n  ulr: mqtt://x\n", {}, ['mqtt: unknown key(s) "ulr"']],
+    ["an unknown section", "modems:\n  port: /dev/x\n", {}, ['(top): unknown key(s) "modems"']],
+    ["a wrong type", "modem:\n  baudRate: fast\n", {}, ["modem.baudRate: "]],
+    ["an out-of-range number", "mqtt:\n  keepaliveS: 1\n", {}, ["mqtt.keepaliveS: "]],
+    ["a bad enum", "sim:\n  product: wireless\n", {}, ["sim.product: "]],
+    ["a bad URL", "mqtt:\n  url: localhost\n", {}, ["mqtt.url: must be mqtt://"]],
+    ["a topic prefix with a wildcard", "mqtt:\n  topicPrefix: gw/#\n", {}, ["mqtt.topicPrefix: must not contain #"]],
+    ["several at once", "mqtt:\n  keepaliveS: 0\napi:\n  provider: att\n", {}, ["mqtt.keepaliveS: ", "api.provider: "]],
+    ["YAML syntax", "mqtt:\n  url: [unclosed\n", {}, ["line "]],
+    ["a duplicate key", "mqtt:\n  url: mqtt://a\n  url: mqtt://b\n", {}, ["line "]],
+    ["a list at the top", "- a\n- b\n", {}, ["(top): the file must be a mapping"]],
+    ["a bad number from the environment", "", { CELLGATE_MODEM_BAUD_RATE: "115k" }, ["modem.baudRate (from CELLGATE_MODEM_BAUD_RATE): expected a number"]],
+    ["a bad boolean from the environment", "", { CELLGATE_COMMANDS_PUBLISH: "maybe" }, ["commands.publish (from CELLGATE_COMMANDS_PUBLISH): expected true or false"]],
+  ];
+  it.each(bad)("refuses %s, naming the path", (_name, text, env, expected) => {
+    const r = checkConfig({ file: file(text), env });
+    expect("problems" in r).toBe(true);
+    const lines = "problems" in r ? r.problems.map((p) => `${p.path}: ${p.message}`) : [];
+    for (const e of expected) expect(lines.some((l) => l.startsWith(e)), `${e} in ${JSON.stringify(lines)}`).toBe(true);
+    expect(() => loadConfig({ file: file(text), env })).toThrow(CellgateError);
+  });
+
+  it("a config file named but missing is CG_ERR_CONFIG_READ", () => {
+    expect(() => loadConfig({ file: join(dir, "nope.yaml"), env: {} })).toThrow(expect.objectContaining({ code: "CG_ERR_CONFIG_READ" }) as Error);
+  });
+
+  it("every leaf key has its environment variable", () => {
+    const keys = Object.fromEntries(envKeys().map((k) => [k.key, k.env]));
+    expect(keys).toMatchObject({ "mqtt.url": "CELLGATE_MQTT_URL", "modem.port": "CELLGATE_MODEM_PORT", "api.baseUrl": "CELLGATE_API_BASE_URL", "mqtt.outbox.maxAgeS": "CELLGATE_MQTT_OUTBOX_MAX_AGE_S", "mqtt.tls.caFile": "CELLGATE_MQTT_TLS_CA_FILE" });
+  });
+});
+
+describe("secrets", () => {
+  it("come from the *File path, else the credentials directory, else CELLGATE_<NAME>", () => {
+    const creds = mkdtempSync(join(dir, "creds-"));
+    writeFileSync(join(creds, "MQTT_PASSWORD"), "from-credentials\n");
+    const f = file("from-file\n");
+    expect(readSecret("MQTT_PASSWORD", { file: f, env: { CREDENTIALS_DIRECTORY: creds } })).toBe("from-file");
+    expect(readSecret("MQTT_PASSWORD", { env: { CREDENTIALS_DIRECTORY: creds, CELLGATE_MQTT_PASSWORD: "env" } })).toBe("from-credentials");
+    expect(readSecret("MQTT_PASSWORD", { env: { CELLGATE_MQTT_PASSWORD: "env" } })).toBe("env");
+    expect(readSecret("MQTT_PASSWORD", { env: {} })).toBeUndefined();
+    expect(() => readSecret("MODEM_PIN", { file: join(dir, "missing"), env: {} })).toThrow(/cannot read the MODEM_PIN file/);
+  });
+});

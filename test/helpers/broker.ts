@@ -1,0 +1,120 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect as tcpConnect, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect, type MqttClient } from "mqtt";
+
+/** mosquitto when installed (CI installs it), else the embedded aedes; CELLGATE_BROKER=aedes forces it. */
+export const BROKER_KIND: "mosquitto" | "aedes" = process.env.CELLGATE_BROKER === "aedes" || spawnSync("mosquitto", ["-h"]).error ? "aedes" : "mosquitto";
+
+export interface TestBroker {
+  kind: "mosquitto" | "aedes";
+  port: number;
+  url: string;
+  /** Stops the broker (its persistence saved, for mosquitto). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitListening(port: number, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = tcpConnect(port, "127.0.0.1");
+      c.once("connect", () => (c.destroy(), resolve(true)));
+      c.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`broker did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * A real broker on a loopback port. mosquitto runs as a child with the settings deps.md found
+ * necessary for tests that assert delivery (TCP_NODELAY, no queue cap) and persistence on, as
+ * the shipped local config has, so sessions and queued QoS 1 messages survive a restart.
+ */
+export async function startBroker(): Promise<TestBroker> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "cellgate-broker-"));
+  if (BROKER_KIND === "mosquitto") {
+    chmodSync(dir, 0o777); // run as root, mosquitto drops to its own user and must still save its database here
+    const conf = join(dir, "mosquitto.conf");
+    writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`, "autosave_interval 1", "log_dest none", "set_tcp_nodelay true", "max_queued_messages 0", ""].join("\n"));
+    let proc: ChildProcess | undefined;
+    const start = async () => {
+      if (proc && proc.exitCode === null && proc.signalCode === null) return; // running
+      proc = spawn("mosquitto", ["-c", conf], { stdio: "ignore" });
+      await waitListening(port);
+    };
+    const stop = async () => {
+      if (!proc || proc.exitCode !== null) return;
+      const p = proc;
+      p.kill("SIGTERM");
+      await new Promise((r) => p.once("exit", r));
+    };
+    await start();
+    console.log(`[real parts] mosquitto on 127.0.0.1:${port}`);
+    return { kind: "mosquitto", port, url: `mqtt://127.0.0.1:${port}`, start, stop, close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })) };
+  }
+  const { Aedes } = await import("aedes");
+  const broker = await Aedes.createBroker();
+  let server: Server | undefined;
+  const start = async () => {
+    if (server) return; // running
+    server = createServer((s) => broker.handle(s));
+    await new Promise<void>((r) => server!.listen(port, "127.0.0.1", () => r()));
+  };
+  const stop = async () => {
+    if (!server) return;
+    const s = server;
+    server = undefined;
+    const closed = new Promise((r) => s.close(r)); // resolves once every connection has ended
+    for (const c of Object.values((broker as unknown as { clients: Record<string, { close(): void }> }).clients)) c.close();
+    await closed;
+  };
+  await start();
+  console.log(`[real parts] aedes (embedded; mosquitto not installed) on 127.0.0.1:${port}`);
+  return { kind: "aedes", port, url: `mqtt://127.0.0.1:${port}`, start, stop, close: async () => (await stop(), await new Promise((r) => broker.close(() => r(undefined))), rmSync(dir, { recursive: true, force: true })) };
+}
+
+export interface Received {
+  topic: string;
+  payload: string;
+  retain: boolean;
+  qos: number;
+  json: Record<string, unknown>;
+}
+
+/** A subscriber that keeps everything it receives; `persistent` keeps its session across broker restarts. */
+export async function subscriber(url: string, topics: string[], o: { persistent?: string } = {}): Promise<{ client: MqttClient; got: Received[]; on(topic: string): Received[]; close(): Promise<void> }> {
+  const client = connect(url, { reconnectPeriod: 200, ...(o.persistent ? { clientId: o.persistent, clean: false } : {}) });
+  const got: Received[] = [];
+  client.on("message", (topic, payload, packet) => {
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(payload.toString()) as Record<string, unknown>;
+    } catch {
+      // not JSON: kept as text
+    }
+    got.push({ topic, payload: payload.toString(), retain: packet.retain, qos: packet.qos, json });
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once("connect", () => resolve());
+    client.once("error", reject);
+  });
+  if (topics.length > 0) await client.subscribeAsync(topics, { qos: 1 });
+  return { client, got, on: (t) => got.filter((m) => m.topic === t), close: () => client.endAsync() };
+}
