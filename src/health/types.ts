@@ -1,3 +1,4 @@
+import type { CarrierView } from "../api/index.js";
 import type { FieldError, ModemSnapshot } from "../modem/index.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "unknown";
@@ -22,9 +23,31 @@ export interface HealthReport {
 /** The modem's side of the picture: a snapshot, or why there is none (port missing, not answering). */
 export type ModemView = { snapshot: ModemSnapshot } | { error: FieldError; port?: string };
 
+/** The carrier's side: a view and its age, why there is none, or no API configured. */
+export type CarrierInput = { view: CarrierView; ageMs: number } | { error: string } | "disabled";
+
+/** The local broker link and the outbox behind it. */
+export interface MqttInput {
+  connected: boolean;
+  /** How long it has been in that state. */
+  forMs: number;
+  outbox: { depth: number; oldestAgeS: number | null; dropped: { count: number; bytes: number; age: number } };
+}
+
+export type ClockQuality = "synced" | "network" | "unsynced";
+
 export interface HealthInput {
   modem: ModemView;
   now: number;
+  /** Which product the SIM is (the expected APN and Command number follow from it). */
+  product?: "programmable-wireless" | "super-sim";
+  /** The APN the PDP context must use (default by product). */
+  apn?: string;
+  /** Absent: the carrier checks are not made (the modem-only report of `status --port`). */
+  carrier?: CarrierInput;
+  mqtt?: MqttInput;
+  clock?: ClockQuality;
 }
 
-export type Rule = (input: HealthInput) => Check;
+/** A rule gives a check, or null when it does not apply to this input (no carrier, no MQTT). */
+export type Rule = (input: HealthInput) => Check | null;
