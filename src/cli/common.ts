@@ -1,5 +1,7 @@
 import { ioChannel, type IoTrace } from "../at/index.js";
-import { CellgateError, createLogger, type Logger } from "../core/index.js";
+import { checkConfig } from "../config/index.js";
+import { CellgateError, createLogger, isCellgateError, type Logger } from "../core/index.js";
+import { controlRequest } from "../runtime/index.js";
 
 /** Exit codes of the commands that are not `status` (whose codes are the verdict's). */
 export const EXIT = { ok: 0, modemError: 1, portError: 2, usage: 64 } as const;
@@ -36,4 +38,32 @@ export function enableTrace(): void {
     });
     process.stderr.write(`${t.dir === "tx" ? ">" : "<"} ${text}\n`);
   });
+}
+
+/** Where a running daemon listens: --socket, else CELLGATE_CONTROL_SOCKET, else the config file's control.socket. */
+export function controlSocket(flag: string | undefined): string {
+  if (flag) return flag;
+  if (process.env.CELLGATE_CONTROL_SOCKET) return process.env.CELLGATE_CONTROL_SOCKET;
+  const r = checkConfig();
+  return "config" in r ? r.config.control.socket : DEFAULT_SOCKET;
+}
+
+const DEFAULT_SOCKET = "/run/cellgate/control.sock";
+
+/**
+ * The modem belongs to the daemon while it runs: without --port a command goes through the
+ * control socket; when no daemon answers, it opens CELLGATE_MODEM_PORT itself if that is set.
+ * Returns the daemon's answer, or `{ direct: path }` for the caller to open the port.
+ */
+export async function viaDaemon<T>(o: { port?: string; socket?: string }, method: string, params: Record<string, unknown> = {}): Promise<{ daemon: T } | { direct: string }> {
+  if (o.port) return { direct: o.port };
+  const socket = controlSocket(o.socket);
+  try {
+    return { daemon: await controlRequest<T>(socket, method, params) };
+  } catch (err) {
+    if (!isCellgateError(err, "CG_ERR_CONTROL_UNREACHABLE")) throw err;
+    const env = process.env.CELLGATE_MODEM_PORT;
+    if (env) return { direct: env };
+    throw new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `${err.message}; pass --port PATH (or set CELLGATE_MODEM_PORT) to open the modem directly`, err.detail);
+  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { CellgateError, createLogger, describeError } from "../core/index.js";
-import { createModemStack, type ModemStack } from "../daemon.js";
+import { createModemStack, type ModemStack } from "../daemon/index.js";
 import { assess, VERDICT_EXIT, type HealthReport } from "../health/index.js";
 import { ModemSimulator, PtyModem } from "../sim/modem/index.js";
 import { sendCommand, type InboundMessage } from "../sms/index.js";

@@ -6,17 +6,20 @@ import { EXIT } from "./common.js";
 import { registerConfig } from "./config.js";
 import { registerDemo } from "./demo.js";
 import { registerPdu } from "./pdu.js";
+import { registerRun } from "./run.js";
 import { registerSend } from "./send.js";
 import { registerSim } from "./sim.js";
 import { registerSimulate } from "./simulate.js";
 import { registerStatus } from "./status.js";
+import { VERSION } from "./version.js";
 
 const program = new Command("cellgate")
   .description("edge agent for cellular IoT gateways (Twilio / KORE Programmable Wireless and Super SIM)")
-  .version("0.1.0")
+  .version(VERSION)
   .exitOverride()
   .showHelpAfterError();
 
+registerRun(program);
 registerAt(program);
 registerStatus(program);
 registerSim(program);

@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError } from "../core/index.js";
 import { Modem } from "../modem/index.js";
-import { sendCommand, type MoCommand, type Product } from "../sms/index.js";
-import { cliLogger, enableTrace, EXIT, parseIntOption, resolvePort } from "./common.js";
+import { sendCommand, type MoCommand, type MoResult, type Product } from "../sms/index.js";
+import { cliLogger, enableTrace, EXIT, parseIntOption, viaDaemon } from "./common.js";
 
 interface SendOptions {
   port?: string;
+  socket?: string;
   baud: string;
   binary?: string;
   product?: string;
@@ -23,7 +24,8 @@ export function registerSend(program: Command): void {
     .description("send a Mobile-Originated Command (to 2936, or 000 for Super SIM)")
     .argument("[text]", "the Command text (≤160 GSM 7-bit characters or 70 UCS2)")
     .option("--binary <base64>", "send bytes instead of text (≤140)")
-    .option("-p, --port <path>", "the modem's AT port (default: $CELLGATE_MODEM_PORT)")
+    .option("-p, --port <path>", "open the modem's AT port directly instead of going through the running daemon")
+    .option("--socket <path>", "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)")
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--product <name>", "programmable-wireless (2936) or super-sim (000); default $CELLGATE_SIM_PRODUCT or programmable-wireless")
     .option("--json", "print the result as JSON")
@@ -49,17 +51,22 @@ function parseInput(text: string | undefined, o: SendOptions): { cmd: MoCommand;
 
 async function runSend(text: string | undefined, o: SendOptions): Promise<number> {
   const { cmd, product } = parseInput(text, o);
-  const path = resolvePort(o.port);
   const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
-  if (o.trace) enableTrace();
   const log = cliLogger();
   let engine: AtEngine | undefined;
   try {
-    engine = new AtEngine({ link: traceLink(await openSerialLink({ path, baudRate })), log });
-    const modem = new Modem({ port: engine, log });
-    await modem.init();
-    await engine.command("AT+CMGF=0");
-    const r = await sendCommand(cmd, { sender: modem.sms, product, log });
+    const via = await viaDaemon<MoResult>(o, "send", cmd.text !== undefined ? { text: cmd.text } : { data: Buffer.from(cmd.data!).toString("base64") });
+    let r: Pick<MoResult, "mr" | "to" | "encoding" | "attempts">;
+    if ("daemon" in via) {
+      r = via.daemon;
+    } else {
+      if (o.trace) enableTrace();
+      engine = new AtEngine({ link: traceLink(await openSerialLink({ path: via.direct, baudRate })), log });
+      const modem = new Modem({ port: engine, log });
+      await modem.init();
+      await engine.command("AT+CMGF=0");
+      r = await sendCommand(cmd, { sender: modem.sms, product, log });
+    }
     const size = cmd.text !== undefined ? `${[...cmd.text].length} characters` : `${cmd.data!.length} bytes`;
     process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`);
     return EXIT.ok;

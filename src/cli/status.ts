@@ -2,12 +2,13 @@ import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError, type Logger } from "../core/index.js";
 import { assess, VERDICT_EXIT, type HealthReport, type ModemView } from "../health/index.js";
-import { Modem, type VendorName } from "../modem/index.js";
-import { cliLogger, enableTrace, parseIntOption, resolvePort } from "./common.js";
+import { Modem, type ModemSnapshot, type VendorName } from "../modem/index.js";
+import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
 import { formatStatus } from "./format-status.js";
 
 interface StatusOptions {
   port?: string;
+  socket?: string;
   baud: string;
   json?: boolean;
   vendor?: string;
@@ -25,7 +26,8 @@ export function registerStatus(program: Command): void {
   program
     .command("status")
     .description("connectivity health from the modem: identity, SIM, signal, registration, attach")
-    .option("-p, --port <path>", "the modem's AT port (default: $CELLGATE_MODEM_PORT)")
+    .option("-p, --port <path>", "open the modem's AT port directly instead of asking the running daemon")
+    .option("--socket <path>", "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)")
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--vendor <name>", `force a vendor profile (${VENDORS.join(", ")})`, "auto")
     .option("--json", "print the report as JSON")
@@ -36,8 +38,28 @@ export function registerStatus(program: Command): void {
     });
 }
 
+interface DaemonStatus {
+  report: HealthReport;
+  snapshot: ModemSnapshot | null;
+  port: { kind: string; path?: string; reason?: string };
+  mqtt: unknown;
+  outbox: unknown;
+  carrier: unknown;
+  gateway: string;
+  version: string;
+}
+
 async function runStatus(o: StatusOptions): Promise<HealthReport> {
-  const path = resolvePort(o.port);
+  const via = await viaDaemon<DaemonStatus>(o, "status");
+  if ("daemon" in via) {
+    const d = via.daemon;
+    const path = d.port.path ?? `(modem port ${d.port.kind})`;
+    const view: ModemView = d.snapshot ? { snapshot: d.snapshot } : { error: { code: "CG_ERR_LINK_OPEN", message: d.port.reason ?? "modem port not ready" } };
+    if (o.json) process.stdout.write(`${JSON.stringify({ gateway: d.gateway, version: d.version, port: path, ...d.report, modem: d.snapshot, mqtt: d.mqtt, outbox: d.outbox, carrier: d.carrier }, null, 2)}\n`);
+    else process.stdout.write(formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view));
+    return d.report;
+  }
+  const path = via.direct;
   const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
   if (o.vendor !== undefined && !VENDORS.includes(o.vendor)) {
     throw new CellgateError("CG_ERR_CLI_USAGE", `--vendor must be one of ${VENDORS.join(", ")}`);

@@ -17,7 +17,7 @@ const modem = z.strictObject({
   /** File holding the SIM PIN (else the MODEM_PIN credential or CELLGATE_MODEM_PIN). */
   pinFile: path.optional(),
   /** How often the modem is read for health and telemetry. */
-  pollS: seconds(30, 5, 3600),
+  pollS: seconds(30, 1, 3600),
 });
 
 const sim = z.strictObject({
@@ -59,7 +59,7 @@ const mqtt = z.strictObject({
   keepaliveS: seconds(30, 5, 3600),
   /** `status` is republished this often even without a change. */
   heartbeatS: seconds(300, 10),
-  telemetryS: seconds(60, 5),
+  telemetryS: seconds(60, 1),
   outbox: outbox.prefault({}),
 });
 

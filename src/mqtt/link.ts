@@ -126,7 +126,9 @@ export class MqttLink {
 
   /** A retained snapshot: published (QoS 1) only when it differs from the last one, and on every connect. */
   publishRetained<T extends RetainedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>): boolean {
-    const json = stableStringify(payload);
+    // `at` (the health report's own time) changes every poll; it is not a change of state.
+    const { at: _at, ...compared } = payload as Record<string, unknown>;
+    const json = stableStringify(compared);
     const prev = this.#retained.get(name);
     if (prev?.json === json) return false;
     const full = { ...payload, ...this.#o.stamp() } as Topics[T];
@@ -182,8 +184,11 @@ export class MqttLink {
     this.#state.lastError = null;
     this.#client.options.reconnectPeriod = this.#o.reconnectMinMs ?? 1000;
     this.#log.info({ url: redactUrl(this.#o.url) }, "MQTT connected");
-    if (!this.#retained.has("status")) this.publishRetained("status", { state: "online", since: this.#onlineSince, version: this.#o.version });
     for (const r of this.#retained.values()) r.sent = false;
+    if (!this.#retained.has("status")) {
+      const online = { state: "online" as const, since: this.#onlineSince, version: this.#o.version };
+      this.#retained.set("status", { json: stableStringify(online), payload: { ...online, ...this.#o.stamp() }, sent: false });
+    }
     for (const name of this.#retained.keys()) void this.#sendRetained(name);
     if (this.#onSend) await this.#subscribe();
     this.events.emit("connected");

@@ -42,10 +42,10 @@ export interface NetworkPayload extends Stamp {
 }
 
 export interface SimPayload extends Stamp {
-  /** The carrier's view (CarrierView), or why it is missing. */
+  /** The carrier's view (CarrierView), or null with why it is missing. */
   view: unknown;
-  /** Seconds since the view was fetched. */
-  ageS: number | null;
+  /** When the view was fetched from the API (a change of this republishes the snapshot). */
+  fetchedAt: string | null;
   error?: string;
 }
 

@@ -90,7 +90,7 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
 
 describe("cellgate CLI: bad input gets a clear error", () => {
   it.each([
-    [["at", "AT"], 64, /no modem port/],
+    [["at", "AT"], 2, /no cellgate daemon on .*pass --port PATH/],
     [["at", "--port", "/dev/null", "--timeout", "soon", "AT"], 64, /--timeout must be an integer/],
     [["at", "--port", "/dev/nonexistent-tty", "AT"], 2, /CG_ERR_LINK_OPEN: cannot open \/dev\/nonexistent-tty/],
     [["simulate", "modem", "--link", "/tmp/x.pty", "--personality", "nokia"], 64, /--personality must be quectel or simcom/],

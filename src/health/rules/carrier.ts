@@ -33,8 +33,8 @@ export const carrierSimRule: Rule = (i) => {
   const s = c.view.sim;
   const status = s.status ?? "unknown";
   const [st, hint] = STATUS[status] ?? ["unknown", ""];
-  const age = c.ageMs > 5 * 60_000 ? ` (as of ${Math.round(c.ageMs / 60_000)} min ago)` : "";
-  const detail = `${status} in the account (${s.uniqueName ?? s.sid})${s.resetStatus ? `, connectivity reset ${s.resetStatus}` : ""}${age}`;
+  // No age in the text: the report is republished only when it changes (the sim topic has fetchedAt).
+  const detail = `${status} in the account (${s.uniqueName ?? s.sid})${s.resetStatus ? `, connectivity reset ${s.resetStatus}` : ""}`;
   if (st === "pass") return { id: "carrier-sim", status: "pass", detail };
   const m = modemLink(i);
   // The two views disagree: the modem is still registered on a SIM the account has stopped.
@@ -96,5 +96,5 @@ export const dataSessionRule: Rule = (i) => {
   if (m && !m.attached && d.open && ago < 3_600_000) {
     return { id: "data-session", status: "warn", detail: `the carrier shows an open session (${where}) but the modem is not attached`, hint: "the views disagree: the session may be stale on the carrier side; it closes by itself, or reset the SIM's connectivity (ResetStatus=resetting)" };
   }
-  return { id: "data-session", status: "pass", detail: `last session ${where}, ${d.open ? "open" : "closed"}, updated ${hours(ago)} h ago` };
+  return { id: "data-session", status: "pass", detail: `last session ${where}, ${d.open ? "open" : "closed"}, updated ${d.lastUpdated ?? d.end ?? d.start}` };
 };

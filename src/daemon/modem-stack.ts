@@ -1,11 +1,6 @@
-/**
- * The composition root. Today it wires the modem stack (port supervisor ↔ typed modem);
- * MQTT, the SMS pipeline, the Wireless API and the control socket join here as they land,
- * with a fixed start order and the reverse on stop.
- */
-import { describeError, silentLogger, type Clock, type Logger } from "./core/index.js";
-import { Modem, PortSupervisor, type PortSupervisorOptions, type VendorName } from "./modem/index.js";
-import { Inbox, type Consumer, type Product } from "./sms/index.js";
+import { describeError, silentLogger, type Clock, type Logger } from "../core/index.js";
+import { Modem, PortSupervisor, type PortSupervisorOptions, type VendorName } from "../modem/index.js";
+import { Inbox, type Consumer, type Product } from "../sms/index.js";
 
 export interface ModemStackOptions {
   /** Paths or patterns the AT port may appear under. */

@@ -1,0 +1,48 @@
+import type { SimLookup } from "../api/index.js";
+import { CellgateError, type Clock, type Logger } from "../core/index.js";
+import type { MqttLink, Outbox } from "../mqtt/index.js";
+import type { ControlHandler } from "../runtime/index.js";
+import { sendCommand, type Product } from "../sms/index.js";
+import type { ModemStack } from "./modem-stack.js";
+import type { Poller } from "./poller.js";
+
+export interface ControlDeps {
+  stack: ModemStack;
+  poller: Poller;
+  link: MqttLink;
+  outbox: Outbox;
+  lookup: SimLookup | undefined;
+  apiError: () => string | undefined;
+  product: Product;
+  gatewayId: string;
+  version: string;
+  clock: Clock;
+  log: Logger;
+}
+
+/** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it). */
+export function controlApi(d: ControlDeps): ControlHandler {
+  return async (method, params) => {
+    switch (method) {
+      case "status":
+        return { report: await d.poller.poll(), snapshot: d.poller.snapshot ?? null, port: d.stack.supervisor.state, mqtt: d.link.state, outbox: d.outbox.stats(), carrier: d.lookup?.peek() ?? null, gateway: d.gatewayId, version: d.version };
+      case "at": {
+        if (typeof params.command !== "string") throw new CellgateError("CG_ERR_CONTROL_REQUEST", "at needs {command}");
+        const r = await d.stack.modem.port.command(params.command, typeof params.timeoutMs === "number" ? { timeoutMs: params.timeoutMs } : {});
+        return { lines: r.lines, final: r.final };
+      }
+      case "send": {
+        const text = typeof params.text === "string" ? params.text : undefined;
+        const data = typeof params.data === "string" ? Buffer.from(params.data, "base64") : undefined;
+        if (text === undefined && data === undefined) throw new CellgateError("CG_ERR_CONTROL_REQUEST", "send needs {text} or {data}");
+        const r = await sendCommand(text !== undefined ? { text } : { data: data! }, { sender: d.stack.modem.sms, product: d.product, clock: d.clock, log: d.log });
+        return { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts };
+      }
+      case "sim":
+        if (d.lookup === undefined) throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
+        return (await d.lookup.refresh()).view;
+      default:
+        throw new CellgateError("CG_ERR_CONTROL_REQUEST", `unknown method ${JSON.stringify(method)} (status, at, send, sim)`);
+    }
+  };
+}

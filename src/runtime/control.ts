@@ -1,0 +1,122 @@
+import { chmod, mkdir, rm } from "node:fs/promises";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { dirname } from "node:path";
+import { CellgateError, describeError, isCellgateError, silentLogger, type Logger } from "../core/index.js";
+
+/**
+ * The control socket: the CLI reaches a running daemon here, since the modem's port cannot be
+ * opened twice. One JSON request per line, one JSON answer per line:
+ * `{"method":"status"}` → `{"ok":true,"result":…}` or `{"ok":false,"error":{code,message}}`.
+ */
+export type ControlHandler = (method: string, params: Record<string, unknown>) => Promise<unknown>;
+
+const MAX_LINE = 64 * 1024;
+
+export class ControlServer {
+  readonly #server: Server;
+  readonly #path: string;
+  readonly #log: Logger;
+
+  private constructor(path: string, server: Server, log: Logger) {
+    this.#path = path;
+    this.#server = server;
+    this.#log = log;
+  }
+
+  static async listen(path: string, handler: ControlHandler, o: { log?: Logger; mode?: number } = {}): Promise<ControlServer> {
+    const log = (o.log ?? silentLogger).child({ mod: "control" });
+    await mkdir(dirname(path), { recursive: true });
+    // A socket left by a crash: nothing listens on it any more, so it can go.
+    if (await probe(path)) throw new CellgateError("CG_ERR_CONTROL_REQUEST", `another cellgate daemon already listens on ${path}`, { path });
+    await rm(path, { force: true });
+    const server = createServer((sock) => serve(sock, handler, log));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(path, () => resolve());
+    });
+    await chmod(path, o.mode ?? 0o660);
+    return new ControlServer(path, server, log);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((r) => this.#server.close(() => r()));
+    await rm(this.#path, { force: true });
+    this.#log.debug({ path: this.#path }, "control socket closed");
+  }
+}
+
+function serve(sock: Socket, handler: ControlHandler, log: Logger): void {
+  let buf = "";
+  sock.setEncoding("utf8");
+  sock.on("error", () => {});
+  sock.on("data", (chunk: string) => {
+    buf += chunk;
+    if (buf.length > MAX_LINE) {
+      sock.end(`${JSON.stringify({ ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "request too long" } })}\n`);
+      return;
+    }
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      void answer(line, handler, log).then((out) => sock.write(`${JSON.stringify(out)}\n`));
+    }
+  });
+}
+
+async function answer(line: string, handler: ControlHandler, log: Logger): Promise<unknown> {
+  let req: { method?: unknown; params?: unknown };
+  try {
+    req = JSON.parse(line) as typeof req;
+  } catch {
+    return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request is not JSON" } };
+  }
+  if (typeof req.method !== "string") return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request has no method" } };
+  try {
+    const params = typeof req.params === "object" && req.params !== null ? (req.params as Record<string, unknown>) : {};
+    return { ok: true, result: await handler(req.method, params) };
+  } catch (err) {
+    log.debug({ method: req.method, err: describeError(err) }, "control request failed");
+    return { ok: false, error: { code: isCellgateError(err) ? err.code : "CG_ERR_CONTROL_REQUEST", message: err instanceof Error ? err.message : String(err), ...(isCellgateError(err) && Object.keys(err.detail).length ? { detail: err.detail } : {}) } };
+  }
+}
+
+function probe(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection(path);
+    c.once("connect", () => (c.destroy(), resolve(true)));
+    c.once("error", () => resolve(false));
+  });
+}
+
+/** One request to a running daemon; CG_ERR_CONTROL_UNREACHABLE when none listens. */
+export function controlRequest<T = unknown>(path: string, method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const sock = createConnection(path);
+    let buf = "";
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new CellgateError("CG_ERR_CONTROL_REQUEST", `the daemon did not answer ${method} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    sock.setEncoding("utf8");
+    sock.once("connect", () => sock.write(`${JSON.stringify({ method, params })}\n`));
+    sock.on("data", (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf("\n");
+      if (nl < 0) return;
+      clearTimeout(timer);
+      sock.end();
+      try {
+        const out = JSON.parse(buf.slice(0, nl)) as { ok: boolean; result?: T; error?: { code: string; message: string; detail?: Record<string, unknown> } };
+        if (out.ok) resolve(out.result as T);
+        else reject(new CellgateError(out.error?.code === undefined ? "CG_ERR_CONTROL_REQUEST" : (out.error.code as "CG_ERR_CONTROL_REQUEST"), out.error?.message ?? "refused", out.error?.detail ?? {}));
+      } catch {
+        reject(new CellgateError("CG_ERR_CONTROL_REQUEST", "the daemon's answer is not JSON"));
+      }
+    });
+    sock.once("error", (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `no cellgate daemon on ${path} (${err.code ?? err.message})`, { path }));
+    });
+  });
+}

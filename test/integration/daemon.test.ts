@@ -1,0 +1,188 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient, type ApiClient } from "../../src/api/index.js";
+import { ApiSimulator, ModemBridge } from "../../src/sim/api/index.js";
+import { startBroker, subscriber, type Received, type TestBroker } from "../helpers/broker.js";
+import { loadConformance } from "../helpers/openapi.js";
+import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
+
+// The product end to end: a real broker (mosquitto where installed), the modem simulator on a
+// pty opened with the real serialport binding, the Wireless API simulator on loopback joined to
+// the modem by the simulated network, and `cellgate run` as a child process.
+const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
+const PREFIX = "cellgate/e2e-gw";
+
+let broker: TestBroker;
+let api: ApiSimulator;
+let modem: Awaited<ReturnType<typeof startPtyModem>>;
+let bridge: ModemBridge;
+let client: ApiClient;
+let dir: string;
+let config: string;
+let daemon: ChildProcess | undefined;
+let logs = "";
+let events: Awaited<ReturnType<typeof subscriber>>;
+const nonConforming: string[] = [];
+
+function env(): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k)));
+  return { ...clean, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken };
+}
+
+function startDaemon(): ChildProcess {
+  const p = spawn(process.execPath, [...CLI, "run", "--config", config], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+  p.stdout.on("data", (b: Buffer) => (logs += b.toString()));
+  p.stderr.on("data", (b: Buffer) => (logs += b.toString()));
+  daemon = p;
+  return p;
+}
+
+async function exited(p: ChildProcess): Promise<number | null> {
+  if (p.exitCode !== null || p.signalCode !== null) return p.exitCode;
+  return new Promise((r) => p.once("exit", (code) => r(code)));
+}
+
+/** The retained messages a brand-new subscriber gets. */
+async function retained(topics: string[]): Promise<Record<string, Received>> {
+  const s = await subscriber(broker.url, topics);
+  await new Promise((r) => setTimeout(r, 400));
+  await s.close();
+  return Object.fromEntries(s.got.filter((m) => m.retain).map((m) => [m.topic.slice(PREFIX.length + 1), m]));
+}
+
+beforeAll(async () => {
+  broker = await startBroker();
+  api = await ApiSimulator.start({ asyncMs: 50 });
+  const spec = loadConformance("wireless", { exact: true });
+  api.onResponse((r) => {
+    if (r.status >= 200 && r.status < 300 && r.status !== 204 && r.operationId !== "token") nonConforming.push(...spec.check(r.operationId, r.body).map((e) => `${r.operationId}: ${e}`));
+  });
+  modem = await startPtyModem(PTY_BACKENDS[0]!);
+  bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
+  client = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
+  dir = mkdtempSync(join(tmpdir(), "cellgate-e2e-"));
+  config = join(dir, "cellgate.yaml");
+  writeFileSync(
+    config,
+    [
+      "gateway:\n  id: e2e-gw",
+      `modem:\n  port: ${modem.link}\n  pollS: 2`,
+      `mqtt:\n  url: ${broker.url}\n  keepaliveS: 5\n  telemetryS: 5`,
+      `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60`,
+      `state:\n  dir: ${join(dir, "state")}`,
+      `control:\n  socket: ${join(dir, "control.sock")}`,
+      "log:\n  level: debug\n",
+    ].join("\n"),
+  );
+  // A local application's durable session: it must get every Command even across a broker restart.
+  events = await subscriber(broker.url, [`${PREFIX}/commands/received`, `${PREFIX}/commands/sent`, `${PREFIX}/events`], { persistent: "e2e-app" });
+  startDaemon();
+  await waitFor(() => events.got.some((m) => m.topic.endsWith("/events") && m.json.type === "started"), 20_000, "the daemon to start");
+}, 60_000);
+
+afterAll(async () => {
+  if (daemon && daemon.exitCode === null) {
+    daemon.kill("SIGTERM");
+    await exited(daemon);
+  }
+  await events?.close();
+  bridge?.stop();
+  await client?.close();
+  await api?.close();
+  await modem?.cleanup();
+  await broker?.close();
+  rmSync(dir, { recursive: true, force: true });
+  expect(nonConforming).toEqual([]);
+  // No credential in anything the daemon wrote (debug level, every line).
+  expect(logs.length, logs.slice(0, 2000)).toBeGreaterThan(1000);
+  expect(logs).not.toContain(api.credentials.authToken);
+});
+
+describe("cellgate run, end to end", () => {
+  it("a fresh subscriber finds the retained status, modem, network, sim and health", async () => {
+    await waitFor(() => logs.includes('"msg":"MQTT connected"'), 10_000, "the broker link");
+    let r: Record<string, Received> = {};
+    for (let i = 0; i < 50 && Object.keys(r).length < 5; i++) {
+      r = await retained([`${PREFIX}/status`, `${PREFIX}/modem`, `${PREFIX}/network`, `${PREFIX}/sim`, `${PREFIX}/health`]);
+    }
+    expect(r.status?.json).toMatchObject({ state: "online", version: "0.1.0" });
+    expect(r.modem?.json).toMatchObject({ manufacturer: "Quectel", model: "EC25", iccid: "8988307000012345678", port: modem.link });
+    expect(r.network?.json).toMatchObject({ registration: { state: "roaming", roaming: true }, operator: { name: "T-Mobile", mcc: "310", mnc: "260" }, attached: true, apn: "wireless.twilio.com" });
+    expect(r.sim?.json).toMatchObject({ view: { sim: { uniqueName: "gateway-0001", status: "active" }, plan: { name: "gateway-plan", dataLimitMb: 500 } } });
+    // Everything passes but perhaps the clock: a test machine's clock is rarely NTP-synced the way
+    // timesyncd marks it, and then the time comes from the modem's network time (a warning).
+    const notPassing = (r.health!.json.checks as Array<{ id: string; status: string; detail: string }>).filter((c) => c.status !== "pass");
+    expect(notPassing.filter((c) => c.id !== "clock"), JSON.stringify(notPassing)).toEqual([]);
+    expect(r.health?.json.verdict).toBe(notPassing.length === 0 ? "ok" : "degraded");
+    for (const m of Object.values(r)) expect(m.json).toMatchObject({ ts: expect.any(String) as string, clock: expect.stringMatching(/^(synced|network|unsynced)$/) as string });
+    const ids = (r.health!.json.checks as Array<{ id: string }>).map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(["modem", "sim", "registration", "signal", "attach", "apn", "carrier-sim", "carrier-plan", "usage", "data-session", "mqtt", "clock"]));
+  });
+
+  it("a Command created with POST /v1/Commands appears once on commands/received, and leaves the modem", async () => {
+    const cmd = await client.wireless!.createCommand({ sim: "gateway-0001", command: "status", includeSid: "end" });
+    await waitFor(() => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === cmd.sid), 15_000, "the Command on MQTT");
+    await waitFor(() => modem.sim.store.used("ME") === 0, 5000, "the SMS to be deleted");
+    await new Promise((r) => setTimeout(r, 1500));
+    const got = events.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === cmd.sid);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ qos: 1, retain: false, json: { kind: "command", sender: "2936", mode: "text", text: "status", auth: "none" } });
+  });
+
+  it("{text} on commands/send arrives at the API as a from_sim Command; the result lands on commands/sent", async () => {
+    await events.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "pong 42", transaction: "tx-1" }), { qos: 1 });
+    await waitFor(() => events.on(`${PREFIX}/commands/sent`).some((m) => m.json.transaction === "tx-1"), 15_000, "the result");
+    expect(events.on(`${PREFIX}/commands/sent`).find((m) => m.json.transaction === "tx-1")?.json).toMatchObject({ status: "ok", data: { to: "2936", mode: "text" } });
+    const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
+    expect(mo.map((c) => c.command)).toContain("pong 42");
+  });
+
+  it("Commands that arrive while the broker is down are all delivered, once each, after it returns", async () => {
+    await broker.stop();
+    await waitFor(() => logs.includes('"msg":"MQTT disconnected"'), 10_000, "the daemon to notice");
+    const sids: string[] = [];
+    for (const text of ["one", "two", "three"]) sids.push((await client.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "start" })).sid);
+    await waitFor(() => (logs.match(/"msg":"queued in the outbox"/g) ?? []).length >= 3 && modem.sim.store.used("ME") === 0, 20_000, "the Commands handed off to the outbox and deleted from the modem");
+    await broker.start();
+    await waitFor(() => sids.every((sid) => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === sid)), 20_000, "every Command after the outage");
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const sid of sids) expect(events.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === sid), sid).toHaveLength(1);
+  });
+
+  it("`cellgate status --json` reaches the running daemon through its control socket", async () => {
+    const run = promisify(execFile);
+    const r = await run(process.execPath, [...CLI, "status", "--json", "--socket", join(dir, "control.sock")], { env: env() }).catch((e: { stdout: string; code: number }) => e);
+    const j = JSON.parse(r.stdout) as { verdict: string; gateway: string; checks: Array<{ id: string; status: string }> };
+    expect(j.gateway).toBe("e2e-gw");
+    expect(["ok", "degraded"]).toContain(j.verdict);
+    expect(j.checks.find((c) => c.id === "carrier-sim")).toMatchObject({ status: "pass" });
+    const at = await run(process.execPath, [...CLI, "at", "--socket", join(dir, "control.sock"), "AT+CSQ"], { env: env() });
+    expect(at.stdout).toBe("+CSQ: 21,99\nOK\n");
+  });
+
+  it("SIGTERM leaves status offline, retained", async () => {
+    daemon!.kill("SIGTERM");
+    expect(await exited(daemon!)).toBe(0);
+    const r = await retained([`${PREFIX}/status`]);
+    expect(r.status?.json).toMatchObject({ state: "offline", reason: "stopped by the service manager (SIGTERM)" });
+  });
+
+  it("the Will fires on SIGKILL, and the next start says why it is back", async () => {
+    startDaemon();
+    await waitFor(() => events.got.filter((m) => m.json.type === "started").length === 2, 20_000, "the second start");
+    expect(events.got.filter((m) => m.json.type === "started")[1]!.json.detail).toMatch(/after a clean stop \(stopped by the service manager \(SIGTERM\)\)/);
+    for (let i = 0; i < 50; i++) if ((await retained([`${PREFIX}/status`])).status?.json.state === "online") break;
+    daemon!.kill("SIGKILL");
+    await exited(daemon!);
+    let status: Received | undefined;
+    for (let i = 0; i < 30 && status?.json.state !== "offline"; i++) status = (await retained([`${PREFIX}/status`])).status;
+    expect(status?.json).toMatchObject({ state: "offline", reason: "connection lost (last will)" });
+    startDaemon();
+    await waitFor(() => events.got.filter((m) => m.json.type === "started").length === 3, 20_000, "the third start");
+    expect(events.got.filter((m) => m.json.type === "started")[2]!.json.detail).toMatch(/after an unclean shutdown/);
+  });
+});
