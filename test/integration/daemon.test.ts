@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../../src/api/index.js";
 import { ApiSimulator, ModemBridge } from "../../src/sim/api/index.js";
 import { startBroker, subscriber, type Received, type TestBroker } from "../helpers/broker.js";
+import { notifySocket } from "../helpers/notify-socket.js";
 import { loadConformance } from "../helpers/openapi.js";
 import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
 
@@ -27,10 +28,14 @@ let daemon: ChildProcess | undefined;
 let logs = "";
 let events: Awaited<ReturnType<typeof subscriber>>;
 const nonConforming: string[] = [];
+const HAS_SYSTEMD_NOTIFY = spawnSync("systemd-notify", ["--version"]).error === undefined;
+let notify: Awaited<ReturnType<typeof notifySocket>> | undefined;
 
 function env(): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k)));
-  return { ...clean, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken };
+  // As systemd runs it: a notification socket and a 2 s watchdog (pinged every second while the modem answers).
+  const sd = notify ? { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: "2000000" } : {};
+  return { ...clean, ...sd, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken };
 }
 
 function startDaemon(): ChildProcess {
@@ -56,6 +61,8 @@ async function retained(topics: string[]): Promise<Record<string, Received>> {
 
 beforeAll(async () => {
   broker = await startBroker();
+  if (HAS_SYSTEMD_NOTIFY) notify = await notifySocket();
+  else console.log("[skipped] systemd-notify is not installed here: READY/STATUS/WATCHDOG are not checked");
   api = await ApiSimulator.start({ asyncMs: 50 });
   const spec = loadConformance("wireless", { exact: true });
   api.onResponse((r) => {
@@ -95,6 +102,7 @@ afterAll(async () => {
   await api?.close();
   await modem?.cleanup();
   await broker?.close();
+  notify?.close();
   rmSync(dir, { recursive: true, force: true });
   expect(nonConforming).toEqual([]);
   // No credential in anything the daemon wrote (debug level, every line).
@@ -121,6 +129,15 @@ describe("cellgate run, end to end", () => {
     for (const m of Object.values(r)) expect(m.json).toMatchObject({ ts: expect.any(String) as string, clock: expect.stringMatching(/^(synced|network|unsynced)$/) as string });
     const ids = (r.health!.json.checks as Array<{ id: string }>).map((c) => c.id);
     expect(ids).toEqual(expect.arrayContaining(["modem", "sim", "registration", "signal", "attach", "apn", "carrier-sim", "carrier-plan", "usage", "data-session", "mqtt", "clock"]));
+  });
+
+  it.runIf(HAS_SYSTEMD_NOTIFY)("tells systemd: READY=1 once the broker answered, STATUS= with the health, WATCHDOG=1 while the modem answers", async () => {
+    const m = notify!.messages;
+    await waitFor(() => m.filter((x) => x === "WATCHDOG=1").length >= 2 && m.some((x) => /^STATUS=health=(ok|degraded) reg=roaming rat=lte rsrp=-95 mqtt=up$/.test(x)), 10_000, "watchdog pings and a health STATUS");
+    const ready = m.findIndex((x) => x.startsWith("READY=1\nSTATUS="));
+    expect(ready).toBeGreaterThanOrEqual(0);
+    expect(m.filter((x) => x.startsWith("READY=1"))).toHaveLength(1);
+    expect(logs.indexOf('"msg":"MQTT connected"')).toBeGreaterThanOrEqual(0);
   });
 
   it("a Command created with POST /v1/Commands appears once on commands/received, and leaves the modem", async () => {
@@ -164,9 +181,21 @@ describe("cellgate run, end to end", () => {
     expect(at.stdout).toBe("+CSQ: 21,99\nOK\n");
   });
 
+  it.runIf(HAS_SYSTEMD_NOTIFY)("the watchdog is not fed while the modem's AT channel hangs, and is again once it answers", async () => {
+    const pings = () => notify!.messages.filter((x) => x === "WATCHDOG=1").length;
+    modem.sim.hang("all");
+    await new Promise((r) => setTimeout(r, 2500)); // the last answer ages past WATCHDOG_USEC (2 s)
+    const before = pings();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(pings() - before).toBe(0);
+    modem.sim.unhang();
+    await waitFor(() => pings() > before, 30_000, "watchdog pings again after the modem answers");
+  }, 45_000);
+
   it("SIGTERM leaves status offline, retained", async () => {
     daemon!.kill("SIGTERM");
     expect(await exited(daemon!)).toBe(0);
+    if (notify) await waitFor(() => notify!.messages.includes("STOPPING=1"), 5000, "STOPPING=1");
     const r = await retained([`${PREFIX}/status`]);
     expect(r.status?.json).toMatchObject({ state: "offline", reason: "stopped by the service manager (SIGTERM)" });
   });

@@ -1,0 +1,67 @@
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect as tcpConnect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+const has = (bin: string) => spawnSync(bin, ["--version"]).error === undefined;
+const HAS_ANALYZE = has("systemd-analyze");
+const HAS_MOSQUITTO = spawnSync("mosquitto", ["-h"]).error === undefined;
+if (!HAS_ANALYZE) console.log("[skipped] systemd-analyze is not installed here: the unit is not verified");
+
+describe("systemd/cellgate.service", () => {
+  it.runIf(HAS_ANALYZE)("passes `systemd-analyze verify`", () => {
+    const r = spawnSync("systemd-analyze", ["verify", join(root, "systemd/cellgate.service")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("is Type=notify with the watchdog, credentials, the tty device groups and a non-root user", () => {
+    const unit = readFileSync(join(root, "systemd/cellgate.service"), "utf8");
+    for (const line of ["Type=notify", "NotifyAccess=all", "WatchdogSec=60", "User=cellgate", "SupplementaryGroups=dialout", "StateDirectory=cellgate", "RuntimeDirectory=cellgate", "DevicePolicy=closed", "DeviceAllow=char-ttyUSB rw", "LoadCredential=TWILIO_API_KEY:", "ExecReload=/bin/kill -HUP $MAINPID"]) {
+      expect(unit, line).toContain(line);
+    }
+    expect(unit).not.toMatch(/^PrivateDevices=yes/m); // would hide the serial ports
+    expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT aborts under it
+  });
+});
+
+describe("config/mosquitto", () => {
+  it("every bridge topic line names its QoS, QoS 1 for all but telemetry; sessions persist", () => {
+    const conf = readFileSync(join(root, "config/mosquitto/bridge.conf"), "utf8");
+    const topics = conf.split("\n").filter((l) => l.startsWith("topic "));
+    expect(topics.length).toBeGreaterThanOrEqual(9);
+    for (const t of topics) expect(t, t).toMatch(/ (out|in|both) [01]$/);
+    for (const t of topics.filter((l) => !l.includes("/telemetry "))) expect(t, t).toMatch(/ 1$/);
+    expect(conf).toMatch(/^cleansession false$/m);
+    expect(readFileSync(join(root, "config/mosquitto/local.conf"), "utf8")).toMatch(/^persistence true$/m);
+  });
+
+  it.runIf(HAS_MOSQUITTO)("the local broker config starts mosquitto (on a test port)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-mosq-"));
+    chmodSync(dir, 0o777);
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+    const port = (s.address() as { port: number }).port;
+    await new Promise((r) => s.close(r));
+    const conf = readFileSync(join(root, "config/mosquitto/local.conf"), "utf8").replace("listener 1883 127.0.0.1", `listener ${port} 127.0.0.1`).replace("/var/lib/mosquitto/", `${dir}/`);
+    writeFileSync(join(dir, "m.conf"), conf);
+    const p = spawn("mosquitto", ["-c", join(dir, "m.conf")], { stdio: "ignore" });
+    try {
+      let ok = false;
+      for (let i = 0; i < 100 && !ok && p.exitCode === null; i++) {
+        ok = await new Promise<boolean>((res) => {
+          const c = tcpConnect(port, "127.0.0.1");
+          c.once("connect", () => (c.destroy(), res(true)));
+          c.once("error", () => setTimeout(() => res(false), 30));
+        });
+      }
+      expect(ok).toBe(true);
+    } finally {
+      p.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
