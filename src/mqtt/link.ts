@@ -200,7 +200,8 @@ export class MqttLink {
       this.#state.connected = false;
       this.#state.since = this.#clock.now();
       this.#state.reconnects++;
-      this.#log.warn({ err: this.#state.lastError }, "MQTT disconnected");
+      if (this.#stopped) this.#log.debug("MQTT disconnected (stopping)");
+      else this.#log.warn({ err: this.#state.lastError }, "MQTT disconnected");
       this.events.emit("disconnected", this.#state.lastError ?? "closed");
     }
     // Reconnect backoff, doubling to the cap, jittered so that a fleet does not reconnect in step.

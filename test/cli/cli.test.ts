@@ -114,15 +114,34 @@ describe("cellgate CLI: bad input gets a clear error", () => {
 });
 
 describe("cellgate demo", () => {
-  it("runs on embedded defaults, reports a healthy simulated modem and stops cleanly", async () => {
-    const r = await cellgate("demo", "--duration", "3");
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/simulated Quectel EC25 on .*modem\.pty \(pty via (socat|python)\)/);
-    expect(r.stdout).toMatch(/port open: /);
-    expect(r.stdout).toMatch(/modem: Quectel EC25 rev EC25EFAR06A03M4G, IMEI 866834040123452/);
-    expect(r.stdout).toMatch(/health OK \| roaming/);
-    expect(r.stdout).toMatch(/demo stopped/);
-  });
+  it("runs the daemon on embedded defaults; `cellgate status --json` reaches it; it stops cleanly", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-demo-test-"));
+    const demo = spawn(process.execPath, [...CLI, "demo", "--duration", "60", "--state-dir", dir, "--api-port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    demo.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    try {
+      for (let i = 0; !out.includes("mqtt health:"); i++) {
+        if (i > 1000 || demo.exitCode !== null) throw new Error(`demo did not start: ${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(out).toMatch(/simulated Quectel EC25 on .*modem\.pty \(pty via (socat|python)\)/);
+      expect(out).toMatch(/simulated Wireless API on http:\/\/127\.0\.0\.1:\d+/);
+      expect(out).toMatch(/MQTT broker embedded \(aedes\) at mqtt:\/\/127\.0\.0\.1:\d+/);
+      expect(out).toMatch(/modem: Quectel EC25 rev EC25EFAR06A03M4G, IMEI 866834040123452/);
+      expect(out).toMatch(/mqtt health: health (OK|DEGRADED)/);
+      const r = await cellgate("status", "--json", "--socket", join(dir, "control.sock"));
+      const j = JSON.parse(r.stdout) as { verdict: string; gateway: string; checks: Array<{ id: string; status: string }> };
+      expect(j.gateway).toBe("demo");
+      expect(["ok", "degraded"]).toContain(j.verdict);
+      expect(r.code).toBe(j.verdict === "ok" ? 0 : 1);
+      expect(j.checks.map((c) => c.id)).toEqual(expect.arrayContaining(["modem", "registration", "carrier-sim", "carrier-plan", "usage", "mqtt", "clock"]));
+    } finally {
+      demo.kill("SIGINT");
+      await new Promise((r) => demo.once("exit", r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(out).toMatch(/demo stopped/);
+  }, 60_000);
 });
 
 describe("cellgate pdu decode", () => {
