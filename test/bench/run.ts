@@ -12,7 +12,10 @@
  *     number of vectors each gets right (valid: type, number and text as the source asserts;
  *     malformed: an error).
  *
- * Rounds alternate between contender and baseline; medians are reported.
+ *  4-5. The running daemon: +CMTI → MQTT latency, RSS and CPU (test/bench/daemon.ts).
+ *
+ * Rounds alternate between contender and baseline; medians are reported. For times, memory
+ * and CPU lower is better; for rates higher is.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -25,6 +28,7 @@ import { readFileSync } from "node:fs";
 import * as nodePdu from "node-pdu";
 import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
 import { decodePdu } from "../../src/sms/pdu/index.js";
+import { footprint, smsToMqtt } from "./daemon.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -202,12 +206,15 @@ async function main(): Promise<void> {
   }
   rows.push(["SMS PDU decode, the 62 reference vectors (PDUs/s)", "node-pdu 2.x parse()", median(ours), median(theirs)]);
   const right = [VECTORS.filter(cellgateRight).length, VECTORS.filter(nodePduRight).length];
+  rows.push(...(await smsToMqtt()));
+  rows.push(...(await footprint()));
 
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
   console.log("|---|---:|---|---:|---:|");
   for (const [what, baseline, ours, theirs] of rows) {
-    console.log(`| ${what} | ${fmt(ours)} | ${baseline} | ${fmt(theirs)} | ${(ours / theirs).toFixed(2)} |`);
+    const n = (x: number) => (x < 100 ? x.toFixed(1) : fmt(x));
+    console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${(ours / theirs).toFixed(2)} |`);
   }
   console.log(`\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`);
   console.log(`  cellgate wrong: ${VECTORS.filter((v) => !cellgateRight(v)).map((v) => v.id).join(", ") || "none"} (strict: refuses a UDL larger than the data; --lenient decodes it)`);
