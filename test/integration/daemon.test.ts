@@ -1,5 +1,5 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -179,6 +179,25 @@ describe("cellgate run, end to end", () => {
     expect(j.checks.find((c) => c.id === "carrier-sim")).toMatchObject({ status: "pass" });
     const at = await run(process.execPath, [...CLI, "at", "--socket", join(dir, "control.sock"), "AT+CSQ"], { env: env() });
     expect(at.stdout).toBe("+CSQ: 21,99\nOK\n");
+    const send = await run(process.execPath, [...CLI, "send", "--socket", join(dir, "control.sock"), "--json", "via the socket"], { env: env() });
+    expect(JSON.parse(send.stdout)).toMatchObject({ to: "2936", encoding: "gsm7" });
+    const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
+    expect(mo.map((c) => c.command)).toContain("via the socket");
+  });
+
+  it("SIGHUP reloads what can change live, lists what needs a restart, and keeps a valid config when the new one is not", async () => {
+    const original = readFileSync(config, "utf8");
+    writeFileSync(config, original.replace("pollS: 2", "pollS: 3").replace("keepaliveS: 5", "keepaliveS: 6"));
+    daemon!.kill("SIGHUP");
+    await waitFor(() => logs.includes('"msg":"configuration reloaded"'), 5000, "the reload");
+    const line = logs.split("\n").find((l) => l.includes('"msg":"configuration reloaded"'))!;
+    expect(JSON.parse(line)).toMatchObject({ changed: ["modem.pollS", "mqtt.keepaliveS (needs a restart)"] });
+    writeFileSync(config, original.replace("pollS: 2", "pollS: many"));
+    daemon!.kill("SIGHUP");
+    await waitFor(() => logs.includes("configuration not reloaded: keeping the running one"), 5000, "the refusal");
+    expect(logs).toContain("modem.pollS: Invalid input: expected number");
+    writeFileSync(config, original);
+    expect(daemon!.exitCode).toBeNull();
   });
 
   it.runIf(HAS_SYSTEMD_NOTIFY)("the watchdog is not fed while the modem's AT channel hangs, and is again once it answers", async () => {
