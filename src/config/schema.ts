@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTING_VERBS, VERBS } from "../commands/index.js";
 
 /**
  * The configuration file's schema: the single source of the Config type, its defaults and its
@@ -26,10 +27,44 @@ const sim = z.strictObject({
   apn: z.string().min(1).optional(),
 });
 
-const commands = z.strictObject({
-  /** Publish every inbound Command on MQTT (the hand-off); off only for SMS-only gateways. */
-  publish: z.boolean().default(true),
-});
+const verb = z.enum(VERBS);
+
+const commands = z
+  .strictObject({
+    /** Publish every inbound Command on MQTT (the hand-off); off only for SMS-only gateways (the journal is then the hand-off). */
+    publish: z.boolean().default(true),
+    /** File holding the HMAC key (else the COMMAND_KEY credential or CELLGATE_COMMAND_KEY). */
+    keyFile: path.optional(),
+    /** Verbs that run without a signature. reboot and modem-reset never do. */
+    unsigned: z.array(verb).default(["help"]),
+    /** Verbs turned off here (never by SMS: no Command can lock the operator out). */
+    disabled: z.array(verb).default([]),
+    /** nak: a Command that is not authenticated is answered with the NAK; publish-only: it is only published on MQTT (for local applications' own Commands). A signed one that fails is always answered. */
+    unauthenticated: z.enum(["nak", "publish-only"]).default("nak"),
+    /** How old a signed Command may be when it arrives (SMS can sit in the network while the gateway is off). */
+    maxAgeS: seconds(900, 30, 86_400),
+    /** How far ahead of the gateway's clock a signing time may be. */
+    maxFutureS: seconds(300, 0, 3600),
+    /** The rejection reply; {verb} and {reason} are replaced (reason: bad-tag, replay, expired, future, unsigned, unknown-verb, disabled, bad-args, no-key, foreign). */
+    nak: z.string().min(1).max(60).default("NAK {verb} {reason}"),
+    /** At most this many NAKs an hour (each is an SMS; a flood of forged Commands must not become a bill). */
+    naksPerHour: z.number().int().min(0).max(120).default(10),
+    reboot: z
+      .strictObject({
+        /** argv of the host reboot, run without a shell (a polkit rule lets the cellgate user do it; see systemd/). */
+        command: z.array(z.string().min(1)).min(1).default(["systemctl", "reboot"]),
+        /** The word a reboot Command must carry: `reboot CONFIRM`. */
+        confirm: z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, "4 to 32 letters, digits, _ or -").default("CONFIRM"),
+        /** Refuse another reboot within this long of the last (never a reboot loop). */
+        minIntervalS: seconds(1800, 60),
+      })
+      .prefault({}),
+    /** When "back online" is also sent as an MO Command (costs an SMS each): after a requested reboot, any restart, a modem recovery. */
+    backOnlineSms: z.array(z.enum(["reboot", "restart", "recovery"])).default(["reboot"]),
+  })
+  .superRefine((c, ctx) => {
+    for (const v of c.unsigned.filter((x) => ACTING_VERBS.includes(x))) ctx.addIssue({ code: "custom", path: ["unsigned"], message: `${v} acts on the gateway and always needs a signature` });
+  });
 
 const tls = z.strictObject({
   caFile: path.optional(),

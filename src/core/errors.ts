@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   CG_ERR_CONTROL_UNREACHABLE: "no daemon answers on the control socket (not running, or another socket path)",
   CG_ERR_CONTROL_REQUEST: "the running daemon refused or could not carry out a control request",
   CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",
+  CG_ERR_COMMAND_KEY: "the command key is missing, unreadable or shorter than 16 bytes",
+  CG_ERR_COMMAND_SIGN: "a text cannot be signed as a Command (too long for one SMS with IncludeSid, not GSM 7-bit, empty)",
   CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
 } as const;
 

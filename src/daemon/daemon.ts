@@ -4,13 +4,16 @@ import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "
 import { readSecret, type Config, type Loaded } from "../config/index.js";
 import { CellgateError, describeError, systemClock, writeFileDurable, type Clock, type Logger } from "../core/index.js";
 import type { HealthReport } from "../health/index.js";
-import { commandReceivedPayload, MqttLink, Outbox, telemetryPayload } from "../mqtt/index.js";
+import { MqttLink, Outbox, telemetryPayload } from "../mqtt/index.js";
 import { ControlServer, Notifier, TimeKeeper } from "../runtime/index.js";
 import { sendCommand, type Consumer } from "../sms/index.js";
+import type { CommandProcessor } from "../commands/index.js";
+import { BackOnline } from "./back-online.js";
+import { commandConsumer, gatewayOf, openProcessor, type CommandWiring } from "./commands.js";
 import { controlApi } from "./control-api.js";
 import { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
 import { Poller } from "./poller.js";
-import { alive, changedKeys, lastRun, mqttAuth, Timers } from "./support.js";
+import { alive, changedKeys, lastRun, mqttAuth, Timers, within } from "./support.js";
 
 export interface DaemonOptions {
   loaded: Loaded;
@@ -40,9 +43,11 @@ export interface Daemon {
  * The composition root: builds every part from the configuration and wires them, in a fixed
  * order, and stops them in the reverse one. Nothing else reaches across folders.
  *
- * start: state dir → outbox → MQTT link → modem stack (port supervisor, modem, inbox → MQTT)
- *        → Wireless API lookup → poller and timers → control socket; READY=1 at the broker's first CONNACK
- * stop:  control socket → timers → inbox → MQTT (offline, outbox flushed) → port → API → outbox
+ * start: state dir → outbox → MQTT link → Command processor (journal, key) → modem stack (port
+ *        supervisor, modem, inbox → processor + MQTT) → Wireless API lookup → poller and timers
+ *        → back-online, resumed Commands → control socket; READY=1 at the broker's first CONNACK
+ * stop:  control socket → timers → back-online → running Command (≤ 5 s) → inbox → MQTT (offline,
+ *        outbox flushed) → port → API → outbox
  */
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let cfg = o.loaded.config;
@@ -60,20 +65,22 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const event = (type: string, detail: string, extra: Record<string, unknown> = {}) =>
     void link.publishQueued("events", { type, detail, ...extra }).catch((err: unknown) => log.error({ err: describeError(err), type }, "event not published"));
 
-  const stack = await buildStack(cfg, link, env, log, clock, o.supervisor);
-  wireEvents(stack, link, event, { product, clock, log });
+  // The Command processor is built before the modem stack (it is the inbox's consumer); what it
+  // reads of the stack, the poller and the API is reached through closures once they exist.
+  const wiring: CommandWiring = { config: () => cfg, stack: () => stack, poller: () => poller, link, outbox, lookup: () => lookup, apiError: () => apiError, time, version, started, env, clock, log, event };
+  const processor = await openProcessor(wiring);
+  const stack = await buildStack(cfg, commandConsumer(processor, wiring), env, log, clock, o.supervisor);
+  const backOnline = new BackOnline({ config: () => cfg, view: () => gatewayOf(wiring).view(), sendSms: async (text) => void (await sendCommand({ text }, { sender: stack.modem.sms, product, clock, log })), event, clock, log });
+  wireEvents(stack, link, event, { product, clock, log, backOnline });
 
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
   const poller = new Poller({ config: () => cfg, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event });
 
-  let readySent = false;
-  link.events.on("connected", () => {
-    if (!readySent) notifier.ready(`started; ${poller.report ? `health=${poller.report.verdict}` : "modem not read yet"}`);
-    readySent = true;
-  });
+  readyOnFirstConnect(link, notifier, poller);
   link.start(cfg.mqtt.keepaliveS * 1000).catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
   await stack.start(5000).catch((err: unknown) => log.warn({ err: describeError(err) }, "modem not ready yet; cellgate keeps looking for it"));
   event("started", `cellgate ${version} started ${previous}`, { version });
+  await announceStart(processor, backOnline, previous, log);
 
   const timers = startTimers({ config: () => cfg, clock, log, poller, link, outbox, notifier, stack, started });
 
@@ -97,6 +104,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       notifier.stopping();
       await control.close().catch(() => {});
       timers.stop();
+      await backOnline.stop();
+      await within(processor.idle(), 5000, clock); // a running modem reset: its journal entry says how far it got
       await poller.idle();
       await stack.inbox?.stop();
       await link.stop(reason);
@@ -106,6 +115,22 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       await writeFileDurable(join(cfg.state.dir, "last-run.json"), JSON.stringify({ state: "stopped", reason, at: new Date(clock.now()).toISOString(), version }));
     },
   };
+}
+
+/** READY=1 once the local broker first accepted the connection (the hand-off works from then on). */
+function readyOnFirstConnect(link: MqttLink, notifier: Notifier, poller: Poller): void {
+  let sent = false;
+  link.events.on("connected", () => {
+    if (!sent) notifier.ready(`started; ${poller.report ? `health=${poller.report.verdict}` : "modem not read yet"}`);
+    sent = true;
+  });
+}
+
+/** "Back online" with the reason (a reboot a Command asked for, else how the last run ended); Commands a restart interrupted. */
+async function announceStart(processor: CommandProcessor, backOnline: BackOnline, previous: string, log: Logger): Promise<void> {
+  const rebooted = await processor.takeRebootMarker();
+  backOnline.afterStart(rebooted ? `after a reboot requested by a Command at ${new Date(rebooted.at).toISOString()}` : previous, rebooted ? "reboot" : "restart");
+  void processor.resume().catch((err: unknown) => log.error({ err: describeError(err) }, "resuming Commands failed"));
 }
 
 /** The state directory, and why the previous run ended (read before this run marks itself running). */
@@ -132,10 +157,21 @@ function carrierLookup(cfg: Config, env: NodeJS.ProcessEnv, log: Logger, clock: 
 }
 
 /** Modem events become MQTT `events`; `commands/send` becomes an MO Command through the modem. */
-function wireEvents(stack: ModemStack, link: MqttLink, event: (type: string, detail: string, extra?: Record<string, unknown>) => void, o: { product: Config["sim"]["product"]; clock: Clock; log: Logger }): void {
-  stack.supervisor.events.on("recovery", (r) => event("recovery", "phase" in r ? `modem recovery: ${r.step} ${r.phase}` : `modem recovery gave up until ${new Date(r.until).toISOString()}`, { ...r }));
-  stack.supervisor.events.on("portLost", (p) => event("modem-lost", `modem port ${p.path} lost: ${p.reason}`, p));
-  stack.supervisor.events.on("portOpened", (p) => event("modem-found", `modem port ${p.path} open`, p));
+function wireEvents(stack: ModemStack, link: MqttLink, event: (type: string, detail: string, extra?: Record<string, unknown>) => void, o: { product: Config["sim"]["product"]; clock: Clock; log: Logger; backOnline: BackOnline }): void {
+  let lost = false;
+  stack.supervisor.events.on("recovery", (r) => {
+    event("recovery", "phase" in r ? `modem recovery: ${r.step} ${r.phase}` : `modem recovery gave up until ${new Date(r.until).toISOString()}`, { ...r });
+    if ("phase" in r && r.phase === "ok" && r.step !== "resync") o.backOnline.afterRecovery(`after a modem ${r.step}${r.detail ? ` (${r.detail})` : ""}`);
+  });
+  stack.supervisor.events.on("portLost", (p) => {
+    lost = true;
+    event("modem-lost", `modem port ${p.path} lost: ${p.reason}`, p);
+  });
+  stack.supervisor.events.on("portOpened", (p) => {
+    event("modem-found", `modem port ${p.path} open`, p);
+    if (lost) o.backOnline.afterRecovery(`after the modem port came back (${p.path})`);
+    lost = false;
+  });
   link.onCommandSend(async (req) => {
     const r = await sendCommand(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, { sender: stack.modem.sms, ...o });
     return { mr: r.mr, to: r.to, mode: req.text !== undefined ? "text" : "binary" };
@@ -159,8 +195,7 @@ function startTimers(d: { config: () => Config; clock: Clock; log: Logger; polle
 }
 
 /** The modem stack, its inbox handing every SMS to MQTT: an SMS leaves the modem only once the PUBACK came or the outbox fsynced it. */
-async function buildStack(cfg: Config, link: MqttLink, env: NodeJS.ProcessEnv, log: Logger, clock: Clock, supervisor: ModemStackOptions["supervisor"]): Promise<ModemStack> {
-  const consumer: Consumer | undefined = cfg.commands.publish ? async (msg) => void (await link.publishQueued("commands/received", commandReceivedPayload(msg))) : undefined;
+async function buildStack(cfg: Config, consumer: Consumer, env: NodeJS.ProcessEnv, log: Logger, clock: Clock, supervisor: ModemStackOptions["supervisor"]): Promise<ModemStack> {
   const pin = readSecret("MODEM_PIN", { env, ...(cfg.modem.pinFile ? { file: cfg.modem.pinFile } : {}) });
   return createModemStack({
     ports: Array.isArray(cfg.modem.port) ? cfg.modem.port : [cfg.modem.port],
@@ -170,6 +205,6 @@ async function buildStack(cfg: Config, link: MqttLink, env: NodeJS.ProcessEnv, l
     clock,
     ...(pin ? { pin } : {}),
     ...(supervisor ? { supervisor } : {}),
-    inbox: { stateDir: cfg.state.dir, product: cfg.sim.product, ...(consumer ? { consumer } : {}) },
+    inbox: { stateDir: cfg.state.dir, product: cfg.sim.product, consumer },
   });
 }

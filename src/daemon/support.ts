@@ -88,3 +88,10 @@ export class Timers {
     this.#set.clear();
   }
 }
+
+/** Waits for `p`, but no longer than `ms` (a stop must not hang on a slow step). */
+export async function within(p: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  let h: ReturnType<Clock["setTimeout"]> | undefined;
+  await Promise.race([p.catch(() => {}), new Promise<void>((r) => (h = clock.setTimeout(r, ms)))]);
+  if (h !== undefined) clock.clearTimeout(h);
+}

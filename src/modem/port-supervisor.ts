@@ -136,6 +136,25 @@ export class PortSupervisor {
     await this.#closeCurrent();
   }
 
+  /**
+   * The ladder's reset step on request (a `modem-reset` Command): refused while another step
+   * runs or past the reset rate limit; resolves when the modem answers again or the step failed
+   * (the ladder then goes on as for any failed reset).
+   */
+  async resetModem(reason: string): Promise<{ ok: boolean; detail: string; tookMs: number }> {
+    const started = this.#clock.now();
+    if (this.#state.kind !== "ready") return { ok: false, detail: `modem port not ready (${this.#state.kind})`, tookMs: 0 };
+    const { state, action } = ladderNext(this.#ladder, { type: "reset-requested", now: started }, this.#ladderCfg);
+    this.#ladder = state;
+    if (action?.type === "refused") return { ok: false, detail: `refused: ${action.reason}`, tookMs: 0 };
+    this.#log.warn({ reason }, "modem reset requested");
+    this.events.emit("recovery", { step: "reset", phase: "start", detail: reason });
+    const ok = await this.#runStep("reset");
+    this.events.emit("recovery", { step: "reset", phase: ok ? "ok" : "failed", detail: reason });
+    this.#ladderEvent({ type: "step-done", step: "reset", ok, now: this.#clock.now() });
+    return { ok, detail: ok ? "the modem answers again" : "the modem did not answer after the reset; the ladder goes on", tookMs: this.#clock.now() - started };
+  }
+
   /** Runs the modem's init again (after a boot banner: a restarted modem forgot its settings). */
   async reinit(reason: string): Promise<void> {
     if (this.#state.kind !== "ready" || this.#o.onReady === undefined) return;
@@ -269,7 +288,7 @@ export class PortSupervisor {
     } else if (a.type === "give-up") {
       this.#log.error({ until: new Date(a.until).toISOString() }, "modem recovery failed; cooling down");
       this.events.emit("recovery", { step: "give-up", until: a.until });
-    } else {
+    } else if (a.type === "recovered") {
       this.#log.info({ step: a.step }, "modem answers again");
     }
   }

@@ -36,9 +36,11 @@ export type LadderEvent =
   | { type: "timeout"; consecutive: number; now: number }
   | { type: "answered"; now: number }
   | { type: "step-done"; step: RecoveryStep; ok: boolean; now: number }
-  | { type: "tick"; now: number };
+  | { type: "tick"; now: number }
+  /** Someone (a `modem-reset` Command) asks for the reset step now. */
+  | { type: "reset-requested"; now: number };
 
-export type LadderAction = { type: "run"; step: RecoveryStep } | { type: "recovered"; step: RecoveryStep } | { type: "give-up"; until: number };
+export type LadderAction = { type: "run"; step: RecoveryStep } | { type: "recovered"; step: RecoveryStep } | { type: "give-up"; until: number } | { type: "refused"; reason: string };
 
 export const INITIAL_LADDER: LadderState = { mode: { kind: "healthy" }, resets: [] };
 
@@ -49,6 +51,12 @@ export function ladderNext(s: LadderState, e: LadderEvent, cfg: LadderConfig = D
     const state: LadderState = { mode: { kind: "recovering", step }, resets: step === "reset" ? [...resets, e.now] : resets };
     return { state, action: { type: "run", step } as LadderAction };
   };
+  if (e.type === "reset-requested") {
+    // The same rate limit as the ladder's own resets: a modem-reset Command cannot start a reset loop.
+    if (s.mode.kind === "recovering") return at(s.mode, { type: "refused", reason: `a recovery step (${s.mode.step}) is already running` });
+    if (resets.length >= cfg.maxResets) return at(s.mode, { type: "refused", reason: `${resets.length} resets in the last ${Math.round(cfg.resetWindowMs / 60_000)} min (the limit)` });
+    return run("reset");
+  }
   switch (s.mode.kind) {
     case "healthy":
       if (e.type === "timeout" && e.consecutive >= cfg.timeoutsToAct) return run("resync");

@@ -77,8 +77,9 @@ export interface CommandReceivedPayload extends Stamp {
   received_at: string;
   /** The service centre time stamp. */
   sent_at: string | null;
-  /** How the text was authenticated (`none` until signed Commands land). */
-  auth: string;
+  /** verified: a valid signature; unsigned: a verb allowed without one; rejected: not run (auth_reason says why); none: not a text Command. */
+  auth: "verified" | "unsigned" | "rejected" | "none";
+  auth_reason?: string;
   incomplete?: boolean;
   error?: { code: string; message: string };
   pdus?: string[];

@@ -147,7 +147,7 @@ describe("cellgate run, end to end", () => {
     await new Promise((r) => setTimeout(r, 1500));
     const got = events.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === cmd.sid);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ qos: 1, retain: false, json: { kind: "command", sender: "2936", mode: "text", text: "status", auth: "none" } });
+    expect(got[0]).toMatchObject({ qos: 1, retain: false, json: { kind: "command", sender: "2936", mode: "text", text: "status", auth: "rejected", auth_reason: "unsigned" } });
   });
 
   it("{text} on commands/send arrives at the API as a from_sim Command; the result lands on commands/sent", async () => {

@@ -10,7 +10,7 @@ function play(events: LadderEvent[], start: LadderState = INITIAL_LADDER) {
   for (const e of events) {
     const r = ladderNext(s, e, CFG);
     s = r.state;
-    if (r.action) actions.push(r.action.type === "give-up" ? "give-up" : `${r.action.type}:${r.action.step}`);
+    if (r.action) actions.push(r.action.type === "give-up" ? "give-up" : r.action.type === "refused" ? "refused" : `${r.action.type}:${r.action.step}`);
   }
   return { actions, state: s };
 }
@@ -34,6 +34,10 @@ describe("recovery ladder", () => {
     ],
     ["timeouts while a step runs do not start another", [timeout(3), timeout(4), timeout(5)], ["run:resync"], "recovering"],
     ["a step-done for another step is ignored", [timeout(3), done("reset", true)], ["run:resync"], "recovering"],
+    ["a reset asked for while healthy: the reset step", [{ type: "reset-requested", now: 0 }], ["run:reset"], "recovering"],
+    ["a reset asked for works", [{ type: "reset-requested", now: 0 }, done("reset", true)], ["run:reset", "recovered:reset"], "healthy"],
+    ["a reset asked for fails: the ladder goes on to reopen", [{ type: "reset-requested", now: 0 }, done("reset", false)], ["run:reset", "run:reopen"], "recovering"],
+    ["a reset asked for while a step runs is refused", [timeout(3), { type: "reset-requested", now: 0 }], ["run:resync", "refused"], "recovering"],
   ])("%s", (_label, events, actions, mode) => {
     const r = play(events);
     expect(r.actions).toEqual(actions);
@@ -53,6 +57,14 @@ describe("recovery ladder", () => {
     expect(play([timeout(3, 300), done("resync", false, 300)], twoResets).actions).toEqual(["run:resync", "run:reopen"]);
     // Once the window has passed, resets are allowed again.
     expect(play([timeout(3, 20_000), done("resync", false, 20_000)], twoResets).actions).toEqual(["run:resync", "run:reset"]);
+  });
+
+  it("a reset asked for counts against the same limit, and is refused past it", () => {
+    const twoResets: LadderState = { mode: { kind: "healthy" }, resets: [100, 200] };
+    const r = ladderNext(twoResets, { type: "reset-requested", now: 300 }, CFG);
+    expect(r.action).toEqual({ type: "refused", reason: "2 resets in the last 0 min (the limit)" });
+    expect(r.state.mode.kind).toBe("healthy");
+    expect(play([{ type: "reset-requested", now: 50 }]).state.resets).toEqual([50]);
   });
 
   it("records each reset it runs", () => {

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { commandKey, isVerb, parseCommand, signText, VERBS } from "../commands/index.js";
+import { readSecret } from "../config/index.js";
+import { CellgateError, describeError, isCellgateError } from "../core/index.js";
+import { gsm7Length } from "../sms/pdu/index.js";
+import { EXIT } from "./common.js";
+
+interface SignOptions {
+  keyFile?: string;
+  at?: string;
+}
+
+/**
+ * `cellgate sign "VERB ARGS" [--key-file F]`: the signed text an operator sends with
+ * POST /v1/Commands. The key comes from --key-file, else $CREDENTIALS_DIRECTORY/COMMAND_KEY,
+ * else CELLGATE_COMMAND_KEY; it is never printed.
+ */
+export function registerSign(program: Command): void {
+  program
+    .command("sign")
+    .description("print the signed text of a Command (send it with POST /v1/Commands)")
+    .argument("<command>", `the Command: VERB [ARGS], VERB one of ${VERBS.join(", ")}`)
+    .option("--key-file <file>", "the gateway's command key (default: the COMMAND_KEY credential, then CELLGATE_COMMAND_KEY)")
+    .option("--at <time>", "sign for this time (ISO 8601) instead of now")
+    .action((text: string, o: SignOptions) => {
+      try {
+        process.stdout.write(`${sign(text, o, process.env)}\n`);
+        process.exitCode = EXIT.ok;
+      } catch (err) {
+        process.stderr.write(`${isCellgateError(err) ? `${err.code}: ${err.message}` : describeError(err)}\n`);
+        process.exitCode = isCellgateError(err, "CG_ERR_CLI_USAGE") ? EXIT.usage : EXIT.modemError;
+      }
+    });
+}
+
+export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): string {
+  const { verb } = parseCommand(text);
+  if (!isVerb(verb)) throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(verb)} is not a verb (${VERBS.join(", ")})`, { verb });
+  const at = o.at === undefined ? Date.now() : Date.parse(o.at);
+  if (Number.isNaN(at)) throw new CellgateError("CG_ERR_CLI_USAGE", `--at ${JSON.stringify(o.at)} is not an ISO 8601 time`);
+  const secret = readSecret("COMMAND_KEY", { env, ...(o.keyFile ? { file: o.keyFile } : {}) });
+  if (secret === undefined) throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
+  return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s));
+}

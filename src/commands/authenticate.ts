@@ -1,0 +1,71 @@
+import { splitSignature, verifyTag } from "./signature.js";
+import { checkArgs, isVerb, parseCommand, type Verb } from "./verbs.js";
+
+export type RejectReason = "foreign" | "unsigned" | "bad-tag" | "no-key" | "expired" | "future" | "replay" | "unknown-verb" | "disabled" | "bad-args";
+
+export interface CommandPolicy {
+  /** Verbs that run without a signature (default: help). */
+  unsigned: ReadonlySet<Verb>;
+  /** Verbs the configuration turned off. */
+  disabled: ReadonlySet<Verb>;
+  /** How old a signed Command may be when it is checked. */
+  maxAgeMs: number;
+  /** How far ahead of our clock its time may be (the signer's clock, our clock). */
+  maxFutureMs: number;
+  rebootToken: string;
+}
+
+export type Decision =
+  | { accept: true; verb: Verb; args: string[]; auth: "verified" | "unsigned"; signedAt?: number; tag?: string }
+  | { accept: false; reason: RejectReason; why: string; verb?: string; signed: boolean };
+
+export interface AuthInput {
+  text: string;
+  key: Buffer | undefined;
+  policy: CommandPolicy;
+  /** Reference time (ms): the synchronised clock, else the modem's network time, else the SMS's SC time stamp. */
+  now: number;
+  /** A tag already accepted (persisted). */
+  seen: (tag: string) => boolean;
+  /**
+   * Signed earlier than this is refused whatever the reference clock says: the window before
+   * the newest Command accepted, or the time a lost journal was noticed (the seen tags went with it).
+   */
+  notBefore: number | null;
+}
+
+/**
+ * Whether a Command's text may run, and why not. Pure. The tag is checked before anything
+ * else about the text, so an unauthenticated sender learns nothing but "bad-tag"; then
+ * time, replay, verb, configuration and arguments.
+ */
+export function authenticate(i: AuthInput): Decision {
+  const split = splitSignature(i.text);
+  const reject = (reason: RejectReason, why: string, verb?: string): Decision => ({ accept: false, reason, why, signed: split.kind !== "unsigned", ...(verb ? { verb } : {}) });
+  if (split.kind === "malformed") return reject("bad-tag", split.why, parseCommand(split.text).verb);
+  if (split.kind === "unsigned") {
+    const { verb, args } = parseCommand(split.text);
+    if (!isVerb(verb)) return reject("unknown-verb", `no verb ${JSON.stringify(verb)}`, verb);
+    if (!i.policy.unsigned.has(verb)) return reject("unsigned", `${verb} needs a signature (cellgate sign)`, verb);
+    return permitted(verb, args, i.policy, "unsigned", reject);
+  }
+  const { parts } = split;
+  const { verb, args } = parseCommand(parts.text);
+  if (i.key === undefined) return reject("no-key", "no command key is configured on the gateway", verb);
+  if (!verifyTag(i.key, parts)) return reject("bad-tag", "the tag does not match the text, its time and this gateway's key", verb);
+  const at = parts.ts * 1000;
+  if (at - i.now > i.policy.maxFutureMs) return reject("future", `signed ${Math.round((at - i.now) / 1000)} s ahead of the gateway's clock`, verb);
+  if (i.now - at > i.policy.maxAgeMs) return reject("expired", `signed ${Math.round((i.now - at) / 1000)} s ago (window ${i.policy.maxAgeMs / 1000} s)`, verb);
+  if (i.notBefore !== null && at < i.notBefore) return reject("expired", "signed before a Command already accepted, by more than the window", verb);
+  if (i.seen(parts.tag)) return reject("replay", "this signed Command was already accepted", verb);
+  if (!isVerb(verb)) return reject("unknown-verb", `no verb ${JSON.stringify(verb)}`, verb);
+  const d = permitted(verb, args, i.policy, "verified", reject);
+  return d.accept ? { ...d, signedAt: at, tag: parts.tag } : d;
+}
+
+function permitted(verb: Verb, args: string[], p: CommandPolicy, auth: "verified" | "unsigned", reject: (r: RejectReason, why: string, verb?: string) => Decision): Decision {
+  if (p.disabled.has(verb)) return reject("disabled", `${verb} is disabled in the configuration`, verb);
+  const a = checkArgs(verb, args, { rebootToken: p.rebootToken });
+  if (!a.ok) return reject("bad-args", a.why, verb);
+  return { accept: true, verb, args, auth };
+}

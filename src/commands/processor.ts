@@ -1,0 +1,282 @@
+import { join } from "node:path";
+import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import { authenticate, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
+import { Journal, type JournalEntry } from "./journal.js";
+import { tcpPing } from "./ping.js";
+import { fitReply, duration, type Septets } from "./reply.js";
+import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
+import type { Gateway } from "./types.js";
+import { ACTING_VERBS, VERBS, type Verb } from "./verbs.js";
+
+/** An inbound SMS as the inbox hands it off (the fields commands/ reads). */
+export interface InboundCommand {
+  id: string;
+  kind: "command" | "foreign" | "undecodable" | "status-report";
+  sender: string | null;
+  text?: string;
+  dataBase64?: string;
+  sid?: string;
+  /** The service centre time stamp, ISO with offset. */
+  timestamp: string | null;
+}
+
+/** What `commands/received` says of the text's authentication. */
+export type AuthResult = "verified" | "unsigned" | "rejected" | "none";
+
+export interface Admission {
+  msg: InboundCommand;
+  auth: AuthResult;
+  decision: Decision | null;
+  /** Which time the window was checked against. */
+  clock: "synced" | "network" | "scts" | "unsynced";
+  /** The journal key of an accepted Command. */
+  key?: string;
+}
+
+export interface ProcessorOptions {
+  stateDir: string;
+  policy: CommandPolicy;
+  key: Buffer | undefined;
+  /** nak: rejections are answered; publish-only: Commands that are not authenticated are only published to MQTT. */
+  unauthenticated: "nak" | "publish-only";
+  /** `{verb}` and `{reason}` are replaced. */
+  nakTemplate: string;
+  naksPerHour: number;
+  rebootMinIntervalMs: number;
+  gateway: Gateway;
+  /** Sends one MO Command (the reply). */
+  reply: (text: string) => Promise<void>;
+  event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
+  septets: Septets;
+  /** The best time there is and how good it is (the daemon's TimeKeeper). */
+  referenceTime: () => { ms: number; quality: "synced" | "network" | "unsynced" };
+  clock: Clock;
+  log?: Logger;
+  pingTimeoutMs?: number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Remote diagnostics over Commands. `admit` decides, durably, whether an inbound Command may
+ * run (the inbox calls it in its hand-off, before the message is published and deleted);
+ * `dispatch` runs what was admitted, or answers the rejection, one at a time, after the
+ * hand-off. Each accepted Command is in the journal before it is published, so a crash at any
+ * point neither loses it nor runs it twice.
+ */
+export class CommandProcessor {
+  readonly #o: ProcessorOptions;
+  readonly #log: Logger;
+  readonly #journal: Journal;
+  readonly #rebootFile: string;
+  #queue: Promise<void> = Promise.resolve();
+  readonly #queued = new Set<string>();
+  #naks: number[] = [];
+
+  private constructor(o: ProcessorOptions, journal: Journal) {
+    this.#o = o;
+    this.#log = (o.log ?? silentLogger).child({ mod: "commands" });
+    this.#journal = journal;
+    this.#rebootFile = join(o.stateDir, "commands", "reboot.json");
+  }
+
+  static async open(o: ProcessorOptions): Promise<CommandProcessor> {
+    const journal = await Journal.open(o.stateDir, o.clock.now(), o.log ?? silentLogger);
+    await journal.prune(o.referenceTime().ms, 2 * (o.policy.maxAgeMs + o.policy.maxFutureMs) + HOUR);
+    return new CommandProcessor(o, journal);
+  }
+
+  /** The verbs this gateway runs. */
+  get enabled(): Verb[] {
+    return VERBS.filter((v) => !this.#o.policy.disabled.has(v));
+  }
+
+  async admit(msg: InboundCommand): Promise<Admission> {
+    if (msg.kind === "foreign") return { msg, auth: "rejected", decision: { accept: false, reason: "foreign", why: `sender ${msg.sender ?? "unknown"} is not the Command short code`, signed: false }, clock: "unsynced" };
+    if (msg.kind !== "command" || msg.text === undefined) return { msg, auth: "none", decision: null, clock: "unsynced" };
+    const { ms, clock } = this.#now(msg);
+    const j = this.#journal;
+    const notBefore = Math.max(j.lostAt ?? -Infinity, (j.newestSignedAt ?? -Infinity) - this.#o.policy.maxAgeMs);
+    const decision = authenticate({
+      text: msg.text,
+      key: this.#o.key,
+      policy: this.#o.policy,
+      now: ms,
+      notBefore: Number.isFinite(notBefore) ? notBefore : null,
+      // The same message handed off again (the broker did not ack in time) is not a replay.
+      seen: (tag) => (j.get(tag)?.msgId ?? msg.id) !== msg.id,
+    });
+    if (!decision.accept) return { msg, auth: "rejected", decision, clock };
+    const key = decision.tag ?? `id:${msg.id}`;
+    if (!j.get(key)) await j.add({ key, msgId: msg.id, verb: decision.verb, args: decision.args, state: "accepted", acceptedAt: ms, signedAt: decision.signedAt ?? null });
+    return { msg, auth: decision.auth, decision, clock, key };
+  }
+
+  /** After the hand-off: run the admitted Command, or answer and report the rejection. Serialised. */
+  dispatch(a: Admission): Promise<void> {
+    const d = a.decision;
+    if (d === null) return Promise.resolve();
+    if (!d.accept) return this.#enqueue(() => this.#reject(a, d));
+    const entry = a.key !== undefined ? this.#journal.get(a.key) : undefined;
+    if (!entry || entry.state !== "accepted" || this.#queued.has(entry.key)) return Promise.resolve();
+    this.#queued.add(entry.key);
+    return this.#enqueue(() => this.#run(entry, d.auth, a.msg).finally(() => this.#queued.delete(entry.key)));
+  }
+
+  /**
+   * After a restart: Commands accepted but not started run now (unless older than the window);
+   * an acting one that was running when the process died is reported, never run again.
+   */
+  async resume(): Promise<void> {
+    const now = this.#o.referenceTime().ms;
+    for (const e of this.#journal.unfinished()) {
+      if (e.state === "running") {
+        await this.#journal.set(e.key, "done", "interrupted by a restart");
+        this.#o.event("command-interrupted", `${e.verb} was interrupted by a restart and is not run again`, { verb: e.verb });
+        await this.#send(fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets));
+      } else if (now - e.acceptedAt > this.#o.policy.maxAgeMs) {
+        await this.#journal.set(e.key, "done", "expired before it ran");
+        this.#o.event("command-rejected", `${e.verb} expired before it could run (the gateway was down)`, { verb: e.verb, reason: "expired" });
+      } else if (!this.#queued.has(e.key)) {
+        this.#queued.add(e.key);
+        void this.#enqueue(() => this.#run(e, e.signedAt !== null ? "verified" : "unsigned", null).finally(() => this.#queued.delete(e.key)));
+      }
+    }
+    await this.idle();
+  }
+
+  /** A reboot this gateway ran on request, not yet reported (read once, at start, for the "back online" reason). */
+  async takeRebootMarker(): Promise<{ at: number; verb: string } | null> {
+    const m = await readJsonFile<{ at: number; pending: boolean }>(this.#rebootFile).catch(() => undefined);
+    if (!m?.pending) return null;
+    await writeFileDurable(this.#rebootFile, JSON.stringify({ ...m, pending: false }));
+    return { at: m.at, verb: "reboot" };
+  }
+
+  /** Resolves when nothing is queued or running. */
+  async idle(): Promise<void> {
+    let q: Promise<void>;
+    do {
+      q = this.#queue;
+      await q;
+    } while (q !== this.#queue);
+  }
+
+  #enqueue(job: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(job).catch((err: unknown) => this.#log.error({ err: describeError(err) }, "Command processing failed"));
+    this.#queue = next;
+    return next;
+  }
+
+  #now(msg: InboundCommand): { ms: number; clock: Admission["clock"] } {
+    const r = this.#o.referenceTime();
+    if (r.quality !== "unsynced") return { ms: r.ms, clock: r.quality };
+    // No NTP and no network time from the modem: the service centre's stamp is the network's clock.
+    const scts = msg.timestamp ? Date.parse(msg.timestamp) : NaN;
+    return Number.isNaN(scts) ? { ms: r.ms, clock: "unsynced" } : { ms: scts, clock: "scts" };
+  }
+
+  async #reject(a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
+    const verb = d.verb ?? "?";
+    this.#o.event("command-rejected", `${verb} rejected (${d.reason}): ${d.why}`, { reason: d.reason, verb, sender: a.msg.sender, id: a.msg.id, sid: a.msg.sid ?? null, signed: d.signed, clock: a.clock });
+    // A signed Command was meant for cellgate: its sender hears why. Unsigned text may be a local application's.
+    if (!d.signed && this.#o.unauthenticated === "publish-only") return;
+    await this.#nak(verb, d.reason);
+  }
+
+  async #nak(verb: string, reason: RejectReason): Promise<void> {
+    const now = this.#o.clock.now();
+    this.#naks = this.#naks.filter((t) => now - t < HOUR);
+    if (this.#naks.length >= this.#o.naksPerHour) {
+      this.#log.warn({ verb, reason }, "NAK not sent: the hourly limit is reached");
+      return;
+    }
+    this.#naks.push(now);
+    const text = this.#o.nakTemplate.replaceAll("{verb}", verb.slice(0, 20)).replaceAll("{reason}", reason);
+    await this.#send(fitReply(text, [], this.#o.septets));
+  }
+
+  async #run(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
+    const started = this.#o.clock.now();
+    let text: string;
+    if (e.verb === "reboot") return this.#reboot(e, auth);
+    if (ACTING_VERBS.includes(e.verb)) await this.#journal.set(e.key, "running");
+    try {
+      text = await this.#answer(e);
+    } catch (err) {
+      text = fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets);
+    }
+    // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
+    await this.#journal.set(e.key, "done", text);
+    this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, { verb: e.verb, args: e.args, auth, id: msg?.id ?? e.msgId, reply: text });
+    await this.#send(text);
+  }
+
+  async #answer(e: JournalEntry): Promise<string> {
+    const s = this.#o.septets;
+    const g = this.#o.gateway;
+    switch (e.verb) {
+      case "status":
+        return statusReply(await g.view(), s);
+      case "health":
+        return healthReply(await g.view(), s);
+      case "signal":
+        return signalReply(await g.view(), s);
+      case "net":
+        return netReply(await g.view(), s);
+      case "sim":
+        return simReply(await g.view(), s);
+      case "mqtt":
+        return mqttReply(await g.view(), s);
+      case "version":
+        return versionReply(await g.view(), s);
+      case "help":
+        return helpReply(this.enabled, this.#o.policy.unsigned, s);
+      case "ping": {
+        const [host = "", port = "443"] = e.args;
+        const r = await tcpPing(host, Number(port), this.#o.pingTimeoutMs ?? 10_000);
+        return fitReply(`ping ${r.ok ? "ok" : "fail"}`, [{ text: `${host}:${port}`, shorten: true }, r.dnsMs !== null ? `dns=${r.dnsMs}ms` : null, r.tcpMs !== null ? `tcp=${r.tcpMs}ms` : null, r.error ? { text: `err=${r.error}`, shorten: true } : null, r.address && r.address !== host ? `addr=${r.address}` : null], s);
+      }
+      case "modem-reset": {
+        const r = await g.resetModem("requested by a Command");
+        const after = r.ok ? await g.view().catch(() => null) : null;
+        return fitReply(`modem-reset ${r.ok ? "ok" : "failed"}`, [`took=${duration(r.tookMs / 1000)}`, after ? `reg=${after.registration?.state ?? "?"}` : null, after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null, { text: r.detail, shorten: true }], s);
+      }
+      case "reboot":
+        throw new Error("reboot is run by #reboot");
+    }
+  }
+
+  /** The Command is marked done (and the reboot recorded) before the host command runs: after the reboot nothing runs it again. */
+  async #reboot(e: JournalEntry, auth: "verified" | "unsigned"): Promise<void> {
+    const s = this.#o.septets;
+    const now = this.#o.referenceTime().ms;
+    const last = await readJsonFile<{ at: number }>(this.#rebootFile).catch(() => undefined);
+    if (last && now - last.at < this.#o.rebootMinIntervalMs && now >= last.at) {
+      const text = fitReply("reboot refused", [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`], s);
+      await this.#journal.set(e.key, "done", text);
+      this.#o.event("command-rejected", `reboot refused: the last one was ${duration((now - last.at) / 1000)} ago`, { verb: "reboot", reason: "rate-limit" });
+      return this.#send(text);
+    }
+    await this.#journal.set(e.key, "done", "rebooting");
+    await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: true, key: e.key }));
+    this.#o.event("command-run", `reboot run (${auth}): the host reboots now`, { verb: "reboot", auth, id: e.msgId });
+    await this.#send(fitReply("reboot ok", ["rebooting now; back-online follows"], s));
+    try {
+      await this.#o.gateway.reboot();
+    } catch (err) {
+      await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }));
+      this.#o.event("command-failed", `reboot failed: ${describeError(err)}`, { verb: "reboot" });
+      await this.#send(fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s));
+    }
+  }
+
+  async #send(text: string): Promise<void> {
+    try {
+      await this.#o.reply(text);
+    } catch (err) {
+      this.#log.error({ err: describeError(err) }, "Command reply not sent");
+      this.#o.event("command-reply-failed", `reply not sent: ${describeError(err)}`, { reply: text });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What the verbs read and do, declared here so commands/ depends on no other folder: the
+ * composition root adapts the modem, health, carrier and MQTT state into these shapes.
+ */
+export interface GatewayView {
+  verdict: "ok" | "degraded" | "down" | "unknown";
+  /** Failing and warning checks, most important first. */
+  failing: ReadonlyArray<{ id: string; status: string; detail: string; hint?: string }>;
+  modem: { answering: boolean; model: string | null; revision: string | null; port: string | null };
+  registration: { state: string; roaming: boolean } | null;
+  operator: { name: string | null; mcc: string | null; mnc: string | null } | null;
+  accessTech: string | null;
+  cell: { tac: number | null; lac: number | null; ci: number | null; band?: string | null; pci?: number | null } | null;
+  signal: { rssiDbm: number | null; rsrpDbm: number | null; rsrqDb: number | null; sinrDb: number | null; ber?: number | null } | null;
+  attached: boolean | null;
+  apn: string | null;
+  ip: string | null;
+  iccid: string | null;
+  /** The carrier's view, when there is one. */
+  carrier: {
+    status: string | null;
+    plan: string | null;
+    dataEnabled: boolean | null;
+    usedBytes: number | null;
+    limitBytes: number | null;
+    ageS: number;
+  } | null;
+  /** Why there is no carrier view (API off, not configured, failing). */
+  carrierError: string | null;
+  mqtt: { connected: boolean; forS: number; outboxDepth: number; dropped: number; reconnects: number };
+  uptimeS: number;
+  hostUptimeS: number;
+  version: string;
+  clock: string;
+}
+
+export interface ResetOutcome {
+  ok: boolean;
+  /** Why it was refused or what failed. */
+  detail: string;
+  tookMs: number;
+}
+
+/** What the verbs need of the gateway. */
+export interface Gateway {
+  /** A fresh view (a poll of the modem and the health rules). */
+  view(): Promise<GatewayView>;
+  /** The recovery ladder's reset step; resolves when the modem answers again or the step failed. */
+  resetModem(reason: string): Promise<ResetOutcome>;
+  /** The configured host reboot command; resolves when it was started, rejects with why it could not be. */
+  reboot(): Promise<void>;
+}

@@ -1,0 +1,260 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CommandProcessor, commandKey, signText, type Gateway, type GatewayView, type InboundCommand, type ProcessorOptions } from "../../src/commands/index.js";
+import { ManualClock } from "../../src/core/index.js";
+import { gsm7Length } from "../../src/sms/pdu/index.js";
+
+const KEY = commandKey("correct horse battery staple 42!", "test");
+const T = Date.parse("2026-11-26T12:00:00Z");
+const septets = (s: string) => gsm7Length(s);
+const sign = (text: string, at = T) => signText(KEY, text, at, septets);
+
+const VIEW: GatewayView = {
+  verdict: "ok", failing: [], modem: { answering: true, model: "EC25", revision: "EC25EFAR06A06M4G", port: "/dev/ttyUSB2" },
+  registration: { state: "roaming", roaming: true }, operator: { name: "T-Mobile", mcc: "310", mnc: "260" }, accessTech: "lte",
+  cell: { tac: 11544, lac: null, ci: 50896642 }, signal: { rssiDbm: -67, rsrpDbm: -95, rsrqDb: -11, sinrDb: 12 }, attached: true,
+  apn: "wireless.twilio.com", ip: "10.64.12.7", iccid: "8988307000012345678", carrier: null, carrierError: "api off",
+  mqtt: { connected: true, forS: 60, outboxDepth: 0, dropped: 0, reconnects: 0 }, uptimeS: 60, hostUptimeS: 600, version: "0.1.0", clock: "synced",
+};
+
+/** The gateway side of the narrow interface, recording what the verbs asked of it (the real one is exercised end to end). */
+class FakeGateway implements Gateway {
+  views = 0;
+  resets = 0;
+  reboots = 0;
+  rebootBehaviour: "ok" | "fail" | "die" = "ok";
+  resetBehaviour: "ok" | "die" = "ok";
+  view = () => {
+    this.views++;
+    return Promise.resolve(VIEW);
+  };
+  resetModem = () => {
+    this.resets++;
+    // "die": the process goes away mid-reset (the promise never settles).
+    return this.resetBehaviour === "die" ? new Promise<never>(() => {}) : Promise.resolve({ ok: true, detail: "the modem answers again", tookMs: 12_000 });
+  };
+  reboot = () => {
+    this.reboots++;
+    if (this.rebootBehaviour === "fail") return Promise.reject(new Error("systemctl reboot: Interactive authentication required."));
+    return this.rebootBehaviour === "die" ? new Promise<never>(() => {}) : Promise.resolve();
+  };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function world(o: Partial<ProcessorOptions> & { dir?: string; gateway?: FakeGateway; ref?: { ms: number; quality: "synced" | "network" | "unsynced" } } = {}) {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), "cellgate-cmd-"));
+  if (!o.dir) dirs.push(dir);
+  const gateway = o.gateway ?? new FakeGateway();
+  const replies: string[] = [];
+  const events: Array<{ type: string; detail: string; extra?: Record<string, unknown> }> = [];
+  const ref = o.ref ?? { ms: T, quality: "synced" as const };
+  const clock = new ManualClock(T);
+  const p = await CommandProcessor.open({
+    stateDir: dir,
+    policy: { unsigned: new Set(["help"]), disabled: new Set(), maxAgeMs: 900_000, maxFutureMs: 300_000, rebootToken: "CONFIRM" },
+    key: KEY,
+    unauthenticated: "nak",
+    nakTemplate: "NAK {verb} {reason}",
+    naksPerHour: 10,
+    rebootMinIntervalMs: 1_800_000,
+    gateway,
+    reply: (text) => {
+      replies.push(text);
+      return Promise.resolve();
+    },
+    event: (type, detail, extra) => void events.push({ type, detail, ...(extra ? { extra } : {}) }),
+    septets,
+    referenceTime: () => ref,
+    clock,
+    ...o,
+  });
+  let n = 0;
+  const msg = (text: string, extra: Partial<InboundCommand> = {}): InboundCommand => ({ id: `m${++n}-${Math.random()}`, kind: "command", sender: "2936", text, timestamp: new Date(T).toISOString(), ...extra });
+  /** The inbox's hand-off, then the run: what the daemon's consumer does. */
+  const deliver = async (m: InboundCommand) => {
+    const a = await p.admit(m);
+    await p.dispatch(a);
+    return a;
+  };
+  return { p, dir, gateway, replies, events, msg, deliver, ref };
+}
+
+describe("running Commands", () => {
+  it("a signed status runs once and is answered in one SMS; the run is on events", async () => {
+    const w = await world();
+    const a = await w.deliver(w.msg(sign("status")));
+    expect(a.auth).toBe("verified");
+    expect(w.replies).toEqual(["status ok reg=roaming rat=lte rsrp=-95 att=1 mqtt=up up=1m0s v=0.1.0 op=T-Mobile ip=10.64.12.7"]);
+    expect(w.events.map((e) => e.type)).toEqual(["command-run"]);
+    expect(w.events[0]!.extra).toMatchObject({ verb: "status", auth: "verified" });
+  });
+
+  it.each([
+    ["forged (another key)", () => signText(commandKey("an attacker's guess at the key!!", "t"), "status", T, septets), "NAK status bad-tag"],
+    ["altered", () => sign("status").replace("status", "health"), "NAK health bad-tag"],
+    ["expired", () => sign("status", T - 16 * 60_000), "NAK status expired"],
+    ["from the future", () => sign("status", T + 6 * 60_000), "NAK status future"],
+    ["unsigned when a signature is required", () => "status", "NAK status unsigned"],
+    ["an unknown verb", () => "format c:", "NAK format unknown-verb"],
+  ])("%s: not run, NAKed, on events", async (_l, text, nak) => {
+    const w = await world();
+    const a = await w.deliver(w.msg(text()));
+    expect(a.auth).toBe("rejected");
+    expect(w.gateway.views).toBe(0);
+    expect(w.replies).toEqual([nak]);
+    expect(w.events).toHaveLength(1);
+    expect(w.events[0]).toMatchObject({ type: "command-rejected", extra: { reason: nak.split(" ")[2] } });
+  });
+
+  it("a replay (the same signed text in a new SMS) is refused, also after a restart; the same SMS handed off again is not a replay", async () => {
+    const w = await world();
+    const text = sign("status");
+    const first = w.msg(text);
+    await w.deliver(first);
+    // The hand-off retried (the broker did not PUBACK in time): same message, admitted again, not run again.
+    expect((await w.deliver(first)).auth).toBe("verified");
+    expect(w.gateway.views).toBe(1);
+    await w.deliver(w.msg(text));
+    expect(w.replies.at(-1)).toBe("NAK status replay");
+    const again = await world({ dir: w.dir });
+    await again.deliver(again.msg(text));
+    expect(again.replies).toEqual(["NAK status replay"]);
+    expect(again.gateway.views).toBe(0);
+  });
+
+  it("with publish-only, unauthenticated text is not answered (a local application's Command); a bad signature still is", async () => {
+    const w = await world({ unauthenticated: "publish-only" });
+    await w.deliver(w.msg("setpoint 21"));
+    await w.deliver(w.msg("status"));
+    expect(w.replies).toEqual([]);
+    expect(w.events.map((e) => e.extra?.reason)).toEqual(["unknown-verb", "unsigned"]);
+    await w.deliver(w.msg(sign("status").replace("status", "signal")));
+    expect(w.replies).toEqual(["NAK signal bad-tag"]);
+  });
+
+  it("a foreign sender is never run, whatever the text, and is reported", async () => {
+    const w = await world();
+    const a = await w.deliver(w.msg(sign("status"), { kind: "foreign", sender: "+15551234567" }));
+    expect(a).toMatchObject({ auth: "rejected", decision: { reason: "foreign" } });
+    expect(w.gateway.views).toBe(0);
+    expect(w.events[0]!.detail).toMatch(/rejected \(foreign\): sender \+15551234567/);
+  });
+
+  it("NAKs are limited to naksPerHour: a flood of forged Commands is not a flood of SMS", async () => {
+    const w = await world();
+    for (let i = 0; i < 15; i++) await w.deliver(w.msg(`status #t6cxfk.${"A".repeat(22)}`));
+    expect(w.replies).toHaveLength(10);
+    expect(w.events).toHaveLength(15);
+  });
+
+  it("without NTP or network time, the SMS's service-centre time stamp is the reference", async () => {
+    const w = await world({ ref: { ms: Date.parse("1970-01-01T00:05:00Z"), quality: "unsynced" } });
+    expect((await w.deliver(w.msg(sign("status")))).clock).toBe("scts");
+    expect(w.replies[0]).toMatch(/^status ok/);
+    // No SC time stamp either: the unsynced clock is all there is, and 1970 is far from the signing time.
+    await w.deliver(w.msg(sign("health", T + 1000), { timestamp: null }));
+    expect(w.replies[1]).toBe("NAK health future");
+  });
+
+  it("disabled verbs are refused; help lists what runs", async () => {
+    const w = await world({ policy: { unsigned: new Set(["help"]), disabled: new Set(["reboot", "ping"]), maxAgeMs: 900_000, maxFutureMs: 300_000, rebootToken: "CONFIRM" } });
+    await w.deliver(w.msg(sign("reboot CONFIRM")));
+    await w.deliver(w.msg("help"));
+    expect(w.replies).toEqual(["NAK reboot disabled", "help status health signal net sim mqtt version help* modem-reset (*=unsigned; sign: cellgate sign)"]);
+    expect(w.gateway.reboots).toBe(0);
+  });
+});
+
+describe("ping", () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it("times a TCP connect; a closed port is a failure with the reason", async () => {
+    server = createServer((s) => s.end());
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const w = await world();
+    await w.deliver(w.msg(sign(`ping 127.0.0.1 ${port}`)));
+    expect(w.replies[0]).toMatch(new RegExp(`^ping ok 127\\.0\\.0\\.1:${port} dns=0ms tcp=\\d+ms$`));
+    server.close();
+    await w.deliver(w.msg(sign(`ping 127.0.0.1 ${port}`, T + 1000)));
+    expect(w.replies[1]).toMatch(new RegExp(`^ping fail 127\\.0\\.0\\.1:${port} dns=0ms err=ECONNREFUSED$`));
+  });
+});
+
+describe("acting verbs", () => {
+  it("reboot runs the host command once, marked done and recorded before it runs; a restart does not run it again", async () => {
+    const gateway = new FakeGateway();
+    gateway.rebootBehaviour = "die"; // the host goes down while the command runs: nothing after it happens
+    const w = await world({ gateway });
+    const m = w.msg(sign("reboot CONFIRM"));
+    const a = await w.p.admit(m);
+    void w.p.dispatch(a);
+    await expect.poll(() => gateway.reboots).toBe(1);
+    expect(w.replies).toEqual(["reboot ok rebooting now; back-online follows"]);
+    const journal = JSON.parse(readFileSync(join(w.dir, "commands", "journal.json"), "utf8")) as { entries: Array<{ verb: string; state: string }> };
+    expect(journal.entries).toMatchObject([{ verb: "reboot", state: "done" }]);
+
+    // After the restart: the SMS may still be in the modem (deleted after the hand-off) and is handed off again.
+    const after = await world({ dir: w.dir, gateway });
+    await after.p.resume();
+    await after.deliver(m);
+    await after.deliver(after.msg(m.text!));
+    expect(gateway.reboots).toBe(1);
+    expect(await after.p.takeRebootMarker()).toMatchObject({ at: T, verb: "reboot" });
+    expect(await after.p.takeRebootMarker()).toBeNull();
+  });
+
+  it("a second reboot within the minimum interval is refused", async () => {
+    const w = await world();
+    await w.deliver(w.msg(sign("reboot CONFIRM")));
+    w.ref.ms += 10 * 60_000;
+    await w.deliver(w.msg(sign("reboot CONFIRM", T + 10 * 60_000)));
+    expect(w.gateway.reboots).toBe(1);
+    expect(w.replies).toEqual(["reboot ok rebooting now; back-online follows", "reboot refused last=10m0s_ago min=30m0s"]);
+  });
+
+  it("a reboot command that fails is answered with why", async () => {
+    const gateway = new FakeGateway();
+    gateway.rebootBehaviour = "fail";
+    const w = await world({ gateway });
+    await w.deliver(w.msg(sign("reboot CONFIRM")));
+    expect(w.replies[1]).toBe("reboot failed systemctl reboot: Interactive authentication required.");
+    expect(await w.p.takeRebootMarker()).toBeNull();
+  });
+
+  it("modem-reset is reported after it; one interrupted by a restart is reported, never run again", async () => {
+    const w = await world();
+    await w.deliver(w.msg(sign("modem-reset")));
+    expect(w.replies).toEqual(["modem-reset ok took=12s reg=roaming rsrp=-95 the modem answers again"]);
+
+    const gateway = new FakeGateway();
+    gateway.resetBehaviour = "die";
+    const dying = await world({ gateway });
+    void dying.p.dispatch(await dying.p.admit(dying.msg(sign("modem-reset", T + 1000))));
+    await expect.poll(() => gateway.resets).toBe(1);
+    gateway.resetBehaviour = "ok";
+    const after = await world({ dir: dying.dir, gateway });
+    await after.p.resume();
+    expect(gateway.resets).toBe(1);
+    expect(after.replies).toEqual(["modem-reset interrupted by a restart; not run again"]);
+    expect(after.events[0]).toMatchObject({ type: "command-interrupted" });
+  });
+
+  it("a Command accepted but not yet run when the process died runs after the restart, once", async () => {
+    const w = await world();
+    await w.p.admit(w.msg(sign("status")));
+    const after = await world({ dir: w.dir, gateway: w.gateway });
+    await after.p.resume();
+    await after.p.resume();
+    expect(w.gateway.views).toBe(1);
+    expect(after.replies).toHaveLength(1);
+  });
+});
