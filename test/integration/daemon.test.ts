@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../../src/api/index.js";
 import { ApiSimulator, ModemBridge } from "../../src/sim/api/index.js";
 import { startBroker, subscriber, type Received, type TestBroker } from "../helpers/broker.js";
+import { CLI, cleanEnv, exited, runDaemon } from "../helpers/daemon-proc.js";
 import { notifySocket } from "../helpers/notify-socket.js";
 import { loadConformance } from "../helpers/openapi.js";
 import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
@@ -14,7 +15,6 @@ import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
 // The product end to end: a real broker (mosquitto where installed), the modem simulator on a
 // pty opened with the real serialport binding, the Wireless API simulator on loopback joined to
 // the modem by the simulated network, and `cellgate run` as a child process.
-const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
 const PREFIX = "cellgate/e2e-gw";
 
 let broker: TestBroker;
@@ -25,30 +25,21 @@ let client: ApiClient;
 let dir: string;
 let config: string;
 let daemon: ChildProcess | undefined;
-let logs = "";
+const out = { logs: "" };
 let events: Awaited<ReturnType<typeof subscriber>>;
 const nonConforming: string[] = [];
 const HAS_SYSTEMD_NOTIFY = spawnSync("systemd-notify", ["--version"]).error === undefined;
 let notify: Awaited<ReturnType<typeof notifySocket>> | undefined;
 
 function env(): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k)));
   // As systemd runs it: a notification socket and a 2 s watchdog (pinged every second while the modem answers).
   const sd = notify ? { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: "2000000" } : {};
-  return { ...clean, ...sd, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken };
+  return cleanEnv({ ...sd, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken });
 }
 
 function startDaemon(): ChildProcess {
-  const p = spawn(process.execPath, [...CLI, "run", "--config", config], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
-  p.stdout.on("data", (b: Buffer) => (logs += b.toString()));
-  p.stderr.on("data", (b: Buffer) => (logs += b.toString()));
-  daemon = p;
-  return p;
-}
-
-async function exited(p: ChildProcess): Promise<number | null> {
-  if (p.exitCode !== null || p.signalCode !== null) return p.exitCode;
-  return new Promise((r) => p.once("exit", (code) => r(code)));
+  daemon = runDaemon(config, env(), out);
+  return daemon;
 }
 
 /** The retained messages a brand-new subscriber gets. */
@@ -106,13 +97,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   expect(nonConforming).toEqual([]);
   // No credential in anything the daemon wrote (debug level, every line).
-  expect(logs.length, logs.slice(0, 2000)).toBeGreaterThan(1000);
-  expect(logs).not.toContain(api.credentials.authToken);
+  expect(out.logs.length, out.logs.slice(0, 2000)).toBeGreaterThan(1000);
+  expect(out.logs).not.toContain(api.credentials.authToken);
 });
 
 describe("cellgate run, end to end", () => {
   it("a fresh subscriber finds the retained status, modem, network, sim and health", async () => {
-    await waitFor(() => logs.includes('"msg":"MQTT connected"'), 10_000, "the broker link");
+    await waitFor(() => out.logs.includes('"msg":"MQTT connected"'), 10_000, "the broker link");
     let r: Record<string, Received> = {};
     for (let i = 0; i < 50 && Object.keys(r).length < 5; i++) {
       r = await retained([`${PREFIX}/status`, `${PREFIX}/modem`, `${PREFIX}/network`, `${PREFIX}/sim`, `${PREFIX}/health`]);
@@ -137,7 +128,7 @@ describe("cellgate run, end to end", () => {
     const ready = m.findIndex((x) => x.startsWith("READY=1\nSTATUS="));
     expect(ready).toBeGreaterThanOrEqual(0);
     expect(m.filter((x) => x.startsWith("READY=1"))).toHaveLength(1);
-    expect(logs.indexOf('"msg":"MQTT connected"')).toBeGreaterThanOrEqual(0);
+    expect(out.logs.indexOf('"msg":"MQTT connected"')).toBeGreaterThanOrEqual(0);
   });
 
   it("a Command created with POST /v1/Commands appears once on commands/received, and leaves the modem", async () => {
@@ -160,10 +151,10 @@ describe("cellgate run, end to end", () => {
 
   it("Commands that arrive while the broker is down are all delivered, once each, after it returns", async () => {
     await broker.stop();
-    await waitFor(() => logs.includes('"msg":"MQTT disconnected"'), 10_000, "the daemon to notice");
+    await waitFor(() => out.logs.includes('"msg":"MQTT disconnected"'), 10_000, "the daemon to notice");
     const sids: string[] = [];
     for (const text of ["one", "two", "three"]) sids.push((await client.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "start" })).sid);
-    await waitFor(() => (logs.match(/"msg":"queued in the outbox"/g) ?? []).length >= 3 && modem.sim.store.used("ME") === 0, 20_000, "the Commands handed off to the outbox and deleted from the modem");
+    await waitFor(() => (out.logs.match(/"msg":"queued in the outbox"/g) ?? []).length >= 3 && modem.sim.store.used("ME") === 0, 20_000, "the Commands handed off to the outbox and deleted from the modem");
     await broker.start();
     await waitFor(() => sids.every((sid) => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === sid)), 20_000, "every Command after the outage");
     await new Promise((r) => setTimeout(r, 1500));
@@ -189,13 +180,13 @@ describe("cellgate run, end to end", () => {
     const original = readFileSync(config, "utf8");
     writeFileSync(config, original.replace("pollS: 2", "pollS: 3").replace("keepaliveS: 5", "keepaliveS: 6"));
     daemon!.kill("SIGHUP");
-    await waitFor(() => logs.includes('"msg":"configuration reloaded"'), 5000, "the reload");
-    const line = logs.split("\n").find((l) => l.includes('"msg":"configuration reloaded"'))!;
+    await waitFor(() => out.logs.includes('"msg":"configuration reloaded"'), 5000, "the reload");
+    const line = out.logs.split("\n").find((l) => l.includes('"msg":"configuration reloaded"'))!;
     expect(JSON.parse(line)).toMatchObject({ changed: ["modem.pollS", "mqtt.keepaliveS (needs a restart)"] });
     writeFileSync(config, original.replace("pollS: 2", "pollS: many"));
     daemon!.kill("SIGHUP");
-    await waitFor(() => logs.includes("configuration not reloaded: keeping the running one"), 5000, "the refusal");
-    expect(logs).toContain("modem.pollS: Invalid input: expected number");
+    await waitFor(() => out.logs.includes("configuration not reloaded: keeping the running one"), 5000, "the refusal");
+    expect(out.logs).toContain("modem.pollS: Invalid input: expected number");
     writeFileSync(config, original);
     expect(daemon!.exitCode).toBeNull();
   });

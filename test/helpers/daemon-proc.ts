@@ -1,0 +1,24 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+/** `cellgate` from source, as a child process (the CLI as an operator runs it). */
+export const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
+
+/** The environment without anything of the developer's that cellgate reads. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k))), ...extra };
+}
+
+/** `cellgate run --config F`, every output line kept in `logs()`. */
+export function runDaemon(config: string, env: NodeJS.ProcessEnv, sink: { logs: string }): ChildProcess {
+  const p = spawn(process.execPath, [...CLI, "run", "--config", config], { env, stdio: ["ignore", "pipe", "pipe"] });
+  p.stdout.on("data", (b: Buffer) => (sink.logs += b.toString()));
+  p.stderr.on("data", (b: Buffer) => (sink.logs += b.toString()));
+  return p;
+}
+
+/** Resolves with the exit code (null when killed by a signal) once the process is gone. */
+export async function exited(p: ChildProcess): Promise<number | null> {
+  if (p.exitCode !== null || p.signalCode !== null) return p.exitCode;
+  return new Promise((r) => p.once("exit", (code) => r(code)));
+}
