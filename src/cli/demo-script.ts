@@ -1,6 +1,8 @@
 import { connect, type MqttClient } from "mqtt";
 import type { ApiClient } from "../api/index.js";
+import { commandKey, signText } from "../commands/index.js";
 import { describeError } from "../core/index.js";
+import { decodePdu, gsm7Length } from "../sms/pdu/index.js";
 import type { CommandReceivedPayload, CommandSentPayload, EventPayload, HealthPayload } from "../mqtt/index.js";
 import type { ModemSimulator, PtyModem } from "../sim/modem/index.js";
 
@@ -11,8 +13,9 @@ export type Say = (msg: string) => void;
 
 /**
  * A local application on the broker, as an operator would write one: it prints what cellgate
- * publishes (health when it changes, Commands, results, events) and answers every Command from
- * 2936 through commands/send, which cellgate sends as an MO Command.
+ * publishes (health when it changes, Commands, results, events) and answers the Commands that
+ * are its own (text that is not a cellgate verb) through commands/send, which cellgate sends
+ * as an MO Command. cellgate answers its verbs itself.
  */
 export async function narrator(url: string, prefix: string, say: Say): Promise<MqttClient> {
   const c = connect(url, { clientId: `cellgate-demo-app-${process.pid}`, reconnectPeriod: 1000 });
@@ -33,8 +36,8 @@ export async function narrator(url: string, prefix: string, say: Say): Promise<M
       lastHealth = line;
     } else if (name === "commands/received") {
       const m = j as CommandReceivedPayload;
-      say(`mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)}${m.sid ? ` [SID ${m.sid}]` : ""}`);
-      if (m.kind === "command") void c.publishAsync(`${prefix}/commands/send`, JSON.stringify({ text: `ack ${m.text ?? "binary"}`.slice(0, 150), transaction: m.id }), { qos: 1 });
+      say(`mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)} auth=${m.auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`);
+      if (m.kind === "command" && m.auth_reason === "unknown-verb") void c.publishAsync(`${prefix}/commands/send`, JSON.stringify({ text: `ack ${m.text ?? "binary"}`.slice(0, 150), transaction: m.id }), { qos: 1 });
     } else if (name === "commands/sent") {
       const r = j as CommandSentPayload;
       say(`mqtt ${name}: ${r.status}${r.data ? ` (to ${r.data.to}, message reference ${r.data.mr})` : ` ${JSON.stringify(r.error)}`}`);
@@ -48,20 +51,28 @@ export async function narrator(url: string, prefix: string, say: Say): Promise<M
 }
 
 /** What happens to the simulated world, on a loop; returns the function that stops it. */
-export function script(sim: ModemSimulator, pty: PtyModem, api: ApiClient, say: Say): () => void {
+export function script(sim: ModemSimulator, pty: PtyModem, api: ApiClient, say: Say, key: string): () => void {
   const good = { ...sim.world.net };
-  const command = (text: string) => () =>
-    void api.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "end" }).then(
+  const septets = (s: string) => gsm7Length(s);
+  const signed = (text: string, k = key) => () => signText(commandKey(k, "the demo"), text, Date.now(), septets);
+  const offMo = sim.events.on("smsSent", (sms) => {
+    const p = sms.pdu === undefined ? undefined : decodePdu(sms.pdu);
+    if (p?.type === "submit") say(`[network] the gateway's reply to ${p.recipient}: ${JSON.stringify(p.text ?? "(binary)")}`);
+  });
+  const command = (text: () => string) => () =>
+    void api.wireless!.createCommand({ sim: "gateway-0001", command: text(), includeSid: "end" }).then(
       (c) => say(`[demo] POST /v1/Commands → ${c.sid} (${c.status})`),
       (err: unknown) => say(`[demo] POST /v1/Commands failed: ${describeError(err)}`),
     );
   const steps: Array<[number, string, () => void]> = [
-    [8, "an operator creates a Command through the (simulated) Wireless API", command("status")],
+    [8, "an operator signs `status` (cellgate sign) and creates the Command through the (simulated) Wireless API", command(signed("status"))],
     [20, "the signal fades", () => sim.setNetwork({ rsrpDbm: -113, rsrqDb: -17, sinrDb: -2, rssiDbm: -97 })],
     [32, "coverage is lost", () => sim.setNetwork({ eps: 2, cs: 2, ps: 2, attached: false })],
     [44, "coverage is back", () => sim.setNetwork(good)],
     [50, "an SMS arrives from an ordinary number", () => void sim.deliverSms({ pdu: SAMPLE_SMS })],
-    [56, "another Command through the API", command("health")],
+    [56, "a signed `health` Command through the API", command(signed("health"))],
+    [58, "a local application's own Command (not a cellgate verb: only published on MQTT)", command(() => "setpoint 21")],
+    [60, "a forged Command (signed with the wrong key): refused, never run", command(signed("modem-reset", "not the gateway's key, 32 bytes!"))],
     [64, "the modem's AT channel hangs (only a reset helps)", () => sim.hang("until-reset")],
     [95, "the modem is unplugged", () => void pty.unplug()],
     [100, "the modem is plugged back in", () => void pty.replug()],
@@ -80,6 +91,7 @@ export function script(sim: ModemSimulator, pty: PtyModem, api: ApiClient, say: 
   cycle();
   const again = setInterval(cycle, 120_000);
   return () => {
+    offMo();
     clearInterval(again);
     timers.forEach((t) => clearTimeout(t));
   };

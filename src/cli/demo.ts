@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { createApiClient } from "../api/index.js";
-import { configSchema } from "../config/index.js";
+import { configSchema, type Config } from "../config/index.js";
 import { CellgateError, createLogger } from "../core/index.js";
 import { startDaemon } from "../daemon/index.js";
 import { VERDICT_EXIT } from "../health/index.js";
@@ -65,16 +66,10 @@ async function runDemo(o: DemoOptions): Promise<number> {
   bridge.tick(); // the modem is attached from the start: the carrier sees a data session at once
   const client = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
 
-  const config = configSchema.parse({
-    gateway: { id: "demo" },
-    modem: { port: link, pollS: 5 },
-    mqtt: { url: mqttUrl, telemetryS: 30, heartbeatS: 60 },
-    api: { baseUrl: api.baseUrl, refreshS: 60 },
-    state: { dir: join(dir, "state") },
-    control: { socket: join(dir, "control.sock") },
-  });
+  const config = demoConfig(link, mqttUrl, api.baseUrl, dir);
   const prefix = "cellgate/demo";
-  const env = { ...process.env, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken, TWILIO_API_KEY: "", TWILIO_API_SECRET: "" };
+  const commandKey = process.env.CELLGATE_COMMAND_KEY ?? randomBytes(16).toString("hex"); // printed, so `cellgate sign` can use it
+  const env = { ...process.env, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken, TWILIO_API_KEY: "", TWILIO_API_SECRET: "", CELLGATE_COMMAND_KEY: commandKey };
   say(`simulated ${modem.personality.manufacturer} ${modem.personality.model} on ${link} (pty via ${pty.backend}); cellgate opens it with the serialport binding`);
   say(`simulated Wireless API on ${api.baseUrl} (Account SID ${api.credentials.accountSid}, Auth Token ${api.credentials.authToken})`);
   say(`MQTT broker ${broker ? `embedded (aedes) at ${mqttUrl}` : mqttUrl}`);
@@ -86,8 +81,8 @@ async function runDemo(o: DemoOptions): Promise<number> {
     env,
     supervisor: { pollMs: 500, livenessMs: 3000, engine: { timeoutMs: 2000, resyncTimeoutMs: 1500 }, ladder: { timeoutsToAct: 2 }, resetWaitMs: 20_000 },
   });
-  howTo(say, daemon.stack.modem.identity, { mqttUrl, prefix, socket: join(dir, "control.sock"), api });
-  const stopScript = script(modem, pty, client, say);
+  howTo(say, daemon.stack.modem.identity, { mqttUrl, prefix, socket: join(dir, "control.sock"), api, commandKey });
+  const stopScript = script(modem, pty, client, say, commandKey);
 
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -107,10 +102,25 @@ async function runDemo(o: DemoOptions): Promise<number> {
   return last === undefined ? 3 : VERDICT_EXIT[last.verdict];
 }
 
+/** The daemon's configuration in the demo: the simulators' addresses, fast polls, a harmless reboot. */
+function demoConfig(link: string, mqttUrl: string, apiUrl: string, dir: string): Config {
+  return configSchema.parse({
+    gateway: { id: "demo" },
+    modem: { port: link, pollS: 5 },
+    mqtt: { url: mqttUrl, telemetryS: 30, heartbeatS: 60 },
+    api: { baseUrl: apiUrl, refreshS: 60 },
+    state: { dir: join(dir, "state") },
+    control: { socket: join(dir, "control.sock") },
+    // A laptop must not reboot because someone tried `reboot CONFIRM` on the demo; a local application's own Commands are its own.
+    commands: { unauthenticated: "publish-only", reboot: { command: [process.execPath, "-e", "console.log('demo: the host would reboot now')"] } },
+  });
+}
+
 /** What the operator can do with the running demo. */
-function howTo(say: Say, id: ModemIdentity | undefined, o: { mqttUrl: string; prefix: string; socket: string; api: ApiSimulator }): void {
+function howTo(say: Say, id: ModemIdentity | undefined, o: { mqttUrl: string; prefix: string; socket: string; api: ApiSimulator; commandKey: string }): void {
   if (id) say(`modem: ${id.manufacturer} ${id.model} rev ${id.revision}, IMEI ${id.imei}, ICCID ${id.iccid}, IMSI ${id.imsi}`);
   say(`watch it:   mosquitto_sub -h 127.0.0.1 -p ${new URL(o.mqttUrl).port || 1883} -t '${o.prefix}/#' -v`);
   say(`ask it:     cellgate status --socket ${o.socket}   (or: cellgate at --socket … AT+CSQ)`);
-  say(`a Command:  curl -u ${o.api.credentials.accountSid}:${o.api.credentials.authToken} -d Sim=gateway-0001 -d Command=status ${o.api.baseUrl}/v1/Commands`);
+  say(`command key: ${o.commandKey}   (demo only; set CELLGATE_COMMAND_KEY to choose it)`);
+  say(`a Command:  curl -u ${o.api.credentials.accountSid}:${o.api.credentials.authToken} -d Sim=gateway-0001 --data-urlencode "Command=$(CELLGATE_COMMAND_KEY=${o.commandKey} cellgate sign health)" ${o.api.baseUrl}/v1/Commands`);
 }

@@ -177,7 +177,7 @@ export class CommandProcessor {
   }
 
   async #reject(a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
-    const verb = d.verb ?? "?";
+    const verb = d.verb ?? (d.reason === "foreign" ? "sms" : "?");
     this.#o.event("command-rejected", `${verb} rejected (${d.reason}): ${d.why}`, { reason: d.reason, verb, sender: a.msg.sender, id: a.msg.id, sid: a.msg.sid ?? null, signed: d.signed, clock: a.clock });
     // A signed Command was meant for cellgate: its sender hears why. Unsigned text may be a local application's.
     if (!d.signed && this.#o.unauthenticated === "publish-only") return;

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -12,7 +12,7 @@ const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts
 
 async function cellgate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, CELLGATE_MODEM_PORT: "" } });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, CELLGATE_MODEM_PORT: "", CELLGATE_COMMAND_KEY: "", CREDENTIALS_DIRECTORY: "" } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -113,6 +113,25 @@ describe("cellgate CLI: bad input gets a clear error", () => {
   });
 });
 
+describe("cellgate sign", () => {
+  it("prints the signed text for the key in --key-file; refuses without a usable key, an unknown verb, a bad --at", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-sign-"));
+    try {
+      const key = join(dir, "command-key");
+      writeFileSync(key, "correct horse battery staple 42!\n");
+      // The vector of test/commands/signature.test.ts, computed independently.
+      expect(await cellgate("sign", "status", "--key-file", key, "--at", "2025-11-26T23:33:20Z")).toEqual({ code: 0, stdout: "status #t6cxfk.Bc6IlLzcwDOBesrhGGlGIw\n", stderr: "" });
+      expect((await cellgate("sign", "status")).stderr).toMatch(/^CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/);
+      writeFileSync(key, "short\n");
+      expect(await cellgate("sign", "status", "--key-file", key)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string });
+      expect(await cellgate("sign", "format c:", "--key-file", key)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string });
+      expect(await cellgate("sign", "status", "--key-file", key, "--at", "yesterday")).toMatchObject({ code: 64, stderr: expect.stringMatching(/^CG_ERR_CLI_USAGE: --at "yesterday"/) as string });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("cellgate demo", () => {
   it("runs the daemon on embedded defaults; `cellgate status --json` reaches it; it stops cleanly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellgate-demo-test-"));
@@ -135,6 +154,13 @@ describe("cellgate demo", () => {
       expect(["ok", "degraded"]).toContain(j.verdict);
       expect(r.code).toBe(j.verdict === "ok" ? 0 : 1);
       expect(j.checks.map((c) => c.id)).toEqual(expect.arrayContaining(["modem", "registration", "carrier-sim", "carrier-plan", "usage", "mqtt", "clock"]));
+      // The demo's signed `status` Command (at 8 s) is verified, run, and answered through the simulated network.
+      for (let i = 0; !out.includes(`the gateway's reply to 2936: "status `); i++) {
+        if (i > 1000 || demo.exitCode !== null) throw new Error(`no reply to the demo's status Command: ${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(out).toMatch(/commands\/received: command from 2936: "status #[0-9a-z]{6}\.[\w-]{22}" auth=verified/);
+      expect(out).toMatch(/command key: [0-9a-f]{32} {3}\(demo only/);
     } finally {
       demo.kill("SIGINT");
       await new Promise((r) => demo.once("exit", r));

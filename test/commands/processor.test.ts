@@ -144,7 +144,8 @@ describe("running Commands", () => {
     const a = await w.deliver(w.msg(sign("status"), { kind: "foreign", sender: "+15551234567" }));
     expect(a).toMatchObject({ auth: "rejected", decision: { reason: "foreign" } });
     expect(w.gateway.views).toBe(0);
-    expect(w.events[0]!.detail).toMatch(/rejected \(foreign\): sender \+15551234567/);
+    expect(w.events[0]!.detail).toMatch(/^sms rejected \(foreign\): sender \+15551234567/);
+    expect(w.replies).toEqual(["NAK sms foreign"]);
   });
 
   it("NAKs are limited to naksPerHour: a flood of forged Commands is not a flood of SMS", async () => {
