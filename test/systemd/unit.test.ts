@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { connect as tcpConnect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "../..");
@@ -20,11 +21,29 @@ describe("systemd/cellgate.service", () => {
 
   it("is Type=notify with the watchdog, credentials, the tty device groups and a non-root user", () => {
     const unit = readFileSync(join(root, "systemd/cellgate.service"), "utf8");
-    for (const line of ["Type=notify", "NotifyAccess=all", "WatchdogSec=60", "User=cellgate", "SupplementaryGroups=dialout", "StateDirectory=cellgate", "RuntimeDirectory=cellgate", "DevicePolicy=closed", "DeviceAllow=char-ttyUSB rw", "LoadCredential=TWILIO_API_KEY:", "ExecReload=/bin/kill -HUP $MAINPID"]) {
+    for (const line of ["Type=notify", "NotifyAccess=all", "WatchdogSec=60", "User=cellgate", "SupplementaryGroups=dialout", "StateDirectory=cellgate", "RuntimeDirectory=cellgate", "DevicePolicy=closed", "DeviceAllow=char-ttyUSB rw", "LoadCredential=TWILIO_API_KEY:", "LoadCredential=COMMAND_KEY:", "ExecReload=/bin/kill -HUP $MAINPID"]) {
       expect(unit, line).toContain(line);
     }
     expect(unit).not.toMatch(/^PrivateDevices=yes/m); // would hide the serial ports
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT aborts under it
+  });
+});
+
+describe("systemd/50-cellgate-reboot.rules", () => {
+  // The rule file is JavaScript that polkitd runs: run it here against polkit's interface.
+  const decide = (user: string, action: string): string => {
+    let rule: ((a: { id: string }, s: { user: string }) => string) | undefined;
+    const polkit = { Result: { YES: "yes", NO: "no", NOT_HANDLED: "not-handled" }, addRule: (f: typeof rule) => (rule = f) };
+    runInNewContext(readFileSync(join(root, "systemd/50-cellgate-reboot.rules"), "utf8"), { polkit });
+    return rule!({ id: action }, { user });
+  };
+
+  it("lets the cellgate user reboot the host through logind, and nothing else", () => {
+    expect(decide("cellgate", "org.freedesktop.login1.reboot")).toBe("yes");
+    expect(decide("cellgate", "org.freedesktop.login1.reboot-multiple-sessions")).toBe("yes");
+    expect(decide("cellgate", "org.freedesktop.login1.power-off")).toBe("not-handled");
+    expect(decide("cellgate", "org.freedesktop.systemd1.manage-units")).toBe("not-handled");
+    expect(decide("pi", "org.freedesktop.login1.reboot")).toBe("not-handled");
   });
 });
 
