@@ -82,8 +82,14 @@ export class CommandProcessor {
 
   static async open(o: ProcessorOptions): Promise<CommandProcessor> {
     const journal = await Journal.open(o.stateDir, o.clock.now(), o.log ?? silentLogger);
-    await journal.prune(o.referenceTime().ms, 2 * (o.policy.maxAgeMs + o.policy.maxFutureMs) + HOUR);
-    return new CommandProcessor(o, journal);
+    const p = new CommandProcessor(o, journal);
+    await journal.prune(o.referenceTime().ms, p.#keepMs);
+    return p;
+  }
+
+  /** How long finished entries (and their tags) are kept: well past the window, after which a tag is refused as expired anyway. */
+  get #keepMs(): number {
+    return 2 * (this.#o.policy.maxAgeMs + this.#o.policy.maxFutureMs) + HOUR;
   }
 
   /** The verbs this gateway runs. */
@@ -208,6 +214,7 @@ export class CommandProcessor {
     }
     // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
     await this.#journal.set(e.key, "done", text);
+    await this.#journal.prune(this.#o.referenceTime().ms, this.#keepMs);
     this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, { verb: e.verb, args: e.args, auth, id: msg?.id ?? e.msgId, reply: text });
     await this.#send(text);
   }

@@ -164,6 +164,28 @@ describe("running Commands", () => {
     expect(w.replies[1]).toBe("NAK health future");
   });
 
+  it("with the modem's network time, the window is checked against it, not the unsynchronised system clock", async () => {
+    // ManualClock (the system clock) is at T; the network says T + 1 h, and so did the signer.
+    const w = await world({ ref: { ms: T + 3_600_000, quality: "network" } });
+    const a = await w.deliver(w.msg(sign("status", T + 3_600_000), { timestamp: null }));
+    expect(a).toMatchObject({ auth: "verified", clock: "network" });
+    await w.deliver(w.msg(sign("signal", T), { timestamp: null }));
+    expect(w.replies[1]).toBe("NAK signal expired");
+  });
+
+  it("finished entries are pruned from the journal once well past the window; the high-water mark stays", async () => {
+    const w = await world();
+    await w.deliver(w.msg(sign("status")));
+    w.ref.ms += 24 * 3_600_000;
+    await w.deliver(w.msg(sign("signal", w.ref.ms)));
+    const journal = JSON.parse(readFileSync(join(w.dir, "commands", "journal.json"), "utf8")) as { newestSignedAt: number; entries: Array<{ verb: string }> };
+    expect(journal.entries.map((e) => e.verb)).toEqual(["signal"]);
+    expect(journal.newestSignedAt).toBe(T + 24 * 3_600_000);
+    // The pruned status tag, re-sent: refused by the window, not run.
+    await w.deliver(w.msg(sign("status")));
+    expect(w.replies.at(-1)).toBe("NAK status expired");
+  });
+
   it("disabled verbs are refused; help lists what runs", async () => {
     const w = await world({ policy: { unsigned: new Set(["help"]), disabled: new Set(["reboot", "ping"]), maxAgeMs: 900_000, maxFutureMs: 300_000, rebootToken: "CONFIRM" } });
     await w.deliver(w.msg(sign("reboot CONFIRM")));
