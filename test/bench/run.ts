@@ -13,6 +13,7 @@
  *     malformed: an error).
  *
  *  4-5. The running daemon: +CMTI → MQTT latency, RSS and CPU (test/bench/daemon.ts).
+ *  6-7. A Command's authentication and its reply (test/bench/commands.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -28,6 +29,7 @@ import { readFileSync } from "node:fs";
 import * as nodePdu from "node-pdu";
 import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
 import { decodePdu } from "../../src/sms/pdu/index.js";
+import { commandPath } from "./commands.js";
 import { footprint, smsToMqtt } from "./daemon.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -208,6 +210,7 @@ async function main(): Promise<void> {
   const right = [VECTORS.filter(cellgateRight).length, VECTORS.filter(nodePduRight).length];
   rows.push(...(await smsToMqtt()));
   rows.push(...(await footprint()));
+  rows.push(...commandPath());
 
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
