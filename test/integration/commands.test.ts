@@ -122,7 +122,7 @@ describe("Commands, end to end", () => {
     expect(events("command-rejected").find((e) => e.json.reason === "bad-tag")!.json).toMatchObject({ verb: "modem-reset", sender: "2936", signed: true, sid });
     await waitFor(() => fromSim().includes("NAK modem-reset bad-tag"), 15_000, "the NAK");
     expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);
-    expect(events("recovery")).toEqual([]);
+    expect(events("recovery").filter((e) => e.json.step === "reset")).toEqual([]);
   });
 
   it("a replayed Command (the same signed text, created again) is not run: NAKed, and visible on events", async () => {
@@ -137,9 +137,10 @@ describe("Commands, end to end", () => {
     await post(await sign("modem-reset"));
     await waitFor(() => fromSim().some((c) => c.startsWith("modem-reset ")), 60_000, "the reply after the reset");
     expect(fromSim().find((c) => c.startsWith("modem-reset "))).toMatch(/^modem-reset ok took=\S+ reg=roaming rsrp=-95 the modem answers again$/);
-    expect(events("recovery").map((e) => `${String(e.json.step)} ${String(e.json.phase)}`)).toEqual(["reset start", "reset ok"]);
-    await waitFor(() => events("back-online").length === 2, 15_000, "back online after the reset");
-    expect(events("back-online")[1]!.json).toMatchObject({ trigger: "recovery", reason: "after a modem reset (requested by a Command)" });
+    // (A loaded machine may add a resync of its own: the Command's step is the reset.)
+    expect(events("recovery").filter((e) => e.json.step === "reset").map((e) => `${String(e.json.phase)} ${String(e.json.detail)}`)).toEqual(["start requested by a Command", "ok requested by a Command"]);
+    await waitFor(() => events("back-online").some((e) => e.json.trigger === "recovery"), 15_000, "back online after the reset");
+    expect(events("back-online").find((e) => e.json.trigger === "recovery")!.json).toMatchObject({ reason: "after a modem reset (requested by a Command)" });
   }, 90_000);
 
   it("reboot CONFIRM reboots once, even though the process dies right after; the next start says why and texts its status", async () => {
@@ -149,8 +150,8 @@ describe("Commands, end to end", () => {
     expect(readFileSync(join(dir, "reboots.log"), "utf8")).toBe("reboot\n");
     expect(fromSim()).toContain("reboot ok rebooting now; back-online follows");
     start();
-    await waitFor(() => events("back-online").length === 3, 30_000, "back online after the reboot");
-    expect(events("back-online")[2]!.json).toMatchObject({ trigger: "reboot", reason: expect.stringMatching(/^after a reboot requested by a Command at /) as string });
+    await waitFor(() => events("back-online").some((e) => e.json.trigger === "reboot"), 30_000, "back online after the reboot");
+    expect(events("back-online").find((e) => e.json.trigger === "reboot")!.json).toMatchObject({ reason: expect.stringMatching(/^after a reboot requested by a Command at /) as string });
     await waitFor(() => fromSim().some((c) => c.startsWith("online after=reboot ")), 30_000, "the back-online SMS");
     // The reboot SMS may have been re-read from the modem after the restart: still one reboot.
     await post(text);
