@@ -80,7 +80,7 @@ function describeIssue(i: z.core.$ZodIssue): Problem {
   return { path: at, message: i.message };
 }
 
-type Leaf = { path: string[]; kind: "number" | "boolean" | "string" };
+type Leaf = { path: string[]; kind: "number" | "boolean" | "string" | "list" };
 
 /** Every leaf key of the schema with the environment variable that can set it. */
 export function envKeys(): Array<{ key: string; env: string }> {
@@ -105,6 +105,7 @@ function leaves(schema: { _zod: { def: unknown } }, path: string[]): Leaf[] {
   if (def.type === "object" && def.shape) return Object.entries(def.shape).flatMap(([k, v]) => leaves(v, [...path, k]));
   if (def.type === "number") return [{ path, kind: "number" }];
   if (def.type === "boolean") return [{ path, kind: "boolean" }];
+  if (def.type === "array") return [{ path, kind: "list" }];
   if (def.type === "union" && def.options?.every((o) => o._zod.def.type === "literal")) return [{ path, kind: "number" }];
   return [{ path, kind: "string" }];
 }
@@ -123,6 +124,9 @@ function overlayEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, proble
     } else if (leaf.kind === "boolean") {
       if (!/^(true|false|1|0|yes|no)$/i.test(v)) problems.push({ path: `${leaf.path.join(".")} (from ${name})`, message: `expected true or false, got ${JSON.stringify(v)}` });
       value = /^(true|1|yes)$/i.test(v);
+    } else if (leaf.kind === "list") {
+      // CELLGATE_COMMANDS_DISABLED=reboot,ping — commas between items.
+      value = v.split(",").map((x) => x.trim()).filter((x) => x !== "");
     }
     let node = out;
     for (const seg of leaf.path.slice(0, -1)) {

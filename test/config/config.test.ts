@@ -31,6 +31,12 @@ describe("configuration", () => {
     expect(loaded.topicPrefix).toBe("cellgate/gw-7");
   });
 
+  it("a list from the environment is comma-separated", () => {
+    const loaded = loadConfig({ env: { CELLGATE_CONFIG: "", CELLGATE_COMMANDS_DISABLED: "reboot, ping", CELLGATE_COMMANDS_REBOOT_COMMAND: "/usr/bin/systemctl,reboot" } });
+    expect(loaded.config.commands.disabled).toEqual(["reboot", "ping"]);
+    expect(loaded.config.commands.reboot.command).toEqual(["/usr/bin/systemctl", "reboot"]);
+  });
+
   it("the environment overrides the file", () => {
     const p = file("mqtt:\n  url: mqtt://a:1\n  topicPrefix: site/a/gw\n");
     const loaded = loadConfig({ file: p, env: { CELLGATE_MQTT_URL: "mqtt://b:2" } });
@@ -52,6 +58,9 @@ describe("configuration", () => {
     ["a list at the top", "- a\n- b\n", {}, ["(top): the file must be a mapping"]],
     ["a bad number from the environment", "", { CELLGATE_MODEM_BAUD_RATE: "115k" }, ["modem.baudRate (from CELLGATE_MODEM_BAUD_RATE): expected a number"]],
     ["a bad boolean from the environment", "", { CELLGATE_COMMANDS_PUBLISH: "maybe" }, ["commands.publish (from CELLGATE_COMMANDS_PUBLISH): expected true or false"]],
+    ["a verb that does not exist", "commands:\n  disabled: [reboot, dataoff]\n", {}, ["commands.disabled.1: "]],
+    ["an acting verb allowed unsigned", "commands:\n  unsigned: [help, reboot]\n", {}, ["commands.unsigned: reboot acts on the gateway and always needs a signature"]],
+    ["a reboot token with spaces", "commands:\n  reboot:\n    confirm: yes please\n", {}, ["commands.reboot.confirm: 4 to 32 letters"]],
   ];
   it.each(bad)("refuses %s, naming the path", (_name, text, env, expected) => {
     const r = checkConfig({ file: file(text), env });
