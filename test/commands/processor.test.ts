@@ -212,6 +212,26 @@ describe("ping", () => {
   });
 });
 
+describe("replies of the verbs that act or reach out fit one SMS in the worst case", () => {
+  it("ping to a 63-character name that does not resolve, a modem reset with a long failure, a long NAK template", async () => {
+    const gateway = new FakeGateway();
+    gateway.resetModem = () => Promise.resolve({ ok: false, detail: `refused: ${"a recovery step is already running; ".repeat(8)}`, tookMs: 123_456_789 });
+    const w = await world({ gateway, pingTimeoutMs: 2000, nakTemplate: `NÂK {verb} {reason} ${"x".repeat(40)}` });
+    const host = `${"a".repeat(55)}.invalid`;
+    await w.deliver(w.msg(sign(`ping ${host} 65535`)));
+    await w.deliver(w.msg(sign("modem-reset", T + 1000)));
+    await w.deliver(w.msg(`${"z".repeat(100)} please`));
+    expect(w.replies).toHaveLength(3);
+    expect(w.replies[0]).toMatch(/^ping fail a{55}\.invalid:65535 err=\S+$/);
+    expect(w.replies[1]).toMatch(/^modem-reset failed took=1d10h refused: a recovery step/);
+    expect(w.replies[2]).toMatch(/^NAK z{20} unknown-verb x+/);
+    for (const r of w.replies) {
+      expect(septets(r), r).toBeDefined();
+      expect(septets(r)!, r).toBeLessThanOrEqual(160);
+    }
+  });
+});
+
 describe("acting verbs", () => {
   it("reboot runs the host command once, marked done and recorded before it runs; a restart does not run it again", async () => {
     const gateway = new FakeGateway();
