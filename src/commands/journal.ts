@@ -47,7 +47,9 @@ export class Journal {
     } catch (err) {
       if (!isCellgateError(err, "CG_ERR_STATE_IO")) throw err;
       log.error({ err: err.message }, "the Command journal was unreadable (moved aside); signed Commands from before now are refused");
-      return new Journal(path, { newestSignedAt: null, lostAt: now, entries: [] });
+      const j = new Journal(path, { newestSignedAt: null, lostAt: now, entries: [] });
+      await j.#save(); // at once: a restart before the next Command must not forget the loss
+      return j;
     }
   }
 

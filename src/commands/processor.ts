@@ -81,7 +81,7 @@ export class CommandProcessor {
   }
 
   static async open(o: ProcessorOptions): Promise<CommandProcessor> {
-    const journal = await Journal.open(o.stateDir, o.clock.now(), o.log ?? silentLogger);
+    const journal = await Journal.open(o.stateDir, o.referenceTime().ms, o.log ?? silentLogger);
     const p = new CommandProcessor(o, journal);
     await journal.prune(o.referenceTime().ms, p.#keepMs);
     return p;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,6 +184,19 @@ describe("running Commands", () => {
     // The pruned status tag, re-sent: refused by the window, not run.
     await w.deliver(w.msg(sign("status")));
     expect(w.replies.at(-1)).toBe("NAK status expired");
+  });
+
+  it("a journal that does not parse is moved aside; Commands signed before it was found are refused (their tags went with it)", async () => {
+    const first = await world();
+    await first.deliver(first.msg(sign("status", T - 60_000)));
+    writeFileSync(join(first.dir, "commands", "journal.json"), "{ torn");
+    await world({ dir: first.dir }); // finds it torn; restarted before any Command came
+    const w = await world({ dir: first.dir });
+    expect(readdirSync(join(first.dir, "commands")).some((f) => f.startsWith("journal.json.") && f !== "journal.json")).toBe(true);
+    await w.deliver(w.msg(sign("status", T - 60_000)));
+    expect(w.replies).toEqual(["NAK status expired"]);
+    await w.deliver(w.msg(sign("status", T + 1000)));
+    expect(w.replies[1]).toMatch(/^status ok /);
   });
 
   it("disabled verbs are refused; help lists what runs", async () => {
