@@ -72,11 +72,14 @@ export class CommandProcessor {
   #queue: Promise<void> = Promise.resolve();
   readonly #queued = new Set<string>();
   #naks: number[] = [];
+  /** What the previous run left unfinished (taken at open, so a Command of this run is never mistaken for one). */
+  #leftOver: JournalEntry[];
 
   private constructor(o: ProcessorOptions, journal: Journal) {
     this.#o = o;
     this.#log = (o.log ?? silentLogger).child({ mod: "commands" });
     this.#journal = journal;
+    this.#leftOver = journal.unfinished().map((e) => ({ ...e }));
     this.#rebootFile = join(o.stateDir, "commands", "reboot.json");
   }
 
@@ -135,7 +138,10 @@ export class CommandProcessor {
    */
   async resume(): Promise<void> {
     const now = this.#o.referenceTime().ms;
-    for (const e of this.#journal.unfinished()) {
+    const leftOver = this.#leftOver.splice(0);
+    for (const left of leftOver) {
+      const e = this.#journal.get(left.key);
+      if (e === undefined || e.state !== left.state) continue; // handed off again and run meanwhile
       if (e.state === "running") {
         await this.#journal.set(e.key, "done", "interrupted by a restart");
         this.#o.event("command-interrupted", `${e.verb} was interrupted by a restart and is not run again`, { verb: e.verb });

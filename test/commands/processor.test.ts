@@ -304,6 +304,22 @@ describe("acting verbs", () => {
     expect(after.events[0]).toMatchObject({ type: "command-interrupted" });
   });
 
+  it("resume() reports only what the previous run left; a Command of this run already running is left alone", async () => {
+    const gateway = new FakeGateway();
+    gateway.resetBehaviour = "die";
+    const before = await world({ gateway });
+    void before.p.dispatch(await before.p.admit(before.msg(sign("modem-reset"))));
+    await expect.poll(() => gateway.resets).toBe(1);
+    const after = await world({ dir: before.dir, gateway });
+    // During the start, the inbox hands off a new modem-reset and it starts before resume() runs.
+    void after.p.dispatch(await after.p.admit(after.msg(sign("modem-reset", T + 2000))));
+    await expect.poll(() => gateway.resets).toBe(2);
+    await Promise.race([after.p.resume(), new Promise((r) => setTimeout(r, 200))]);
+    expect(after.replies).toEqual(["modem-reset interrupted by a restart; not run again"]);
+    const journal = JSON.parse(readFileSync(join(before.dir, "commands", "journal.json"), "utf8")) as { entries: Array<{ state: string; signedAt: number }> };
+    expect(journal.entries.map((e) => [e.signedAt - T, e.state])).toEqual([[0, "done"], [2000, "running"]]);
+  });
+
   it("a Command accepted but not yet run when the process died runs after the restart, once", async () => {
     const w = await world();
     await w.p.admit(w.msg(sign("status")));
