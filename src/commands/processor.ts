@@ -5,7 +5,7 @@ import { Journal, type JournalEntry } from "./journal.js";
 import { tcpPing } from "./ping.js";
 import { fitReply, duration, type Septets } from "./reply.js";
 import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
-import type { Gateway } from "./types.js";
+import type { Gateway, GatewayView } from "./types.js";
 import { ACTING_VERBS, VERBS, type Verb } from "./verbs.js";
 
 /** An inbound SMS as the inbox hands it off (the fields commands/ reads). */
@@ -56,6 +56,17 @@ export interface ProcessorOptions {
 }
 
 const HOUR = 3_600_000;
+
+/** The verbs that only read: a fresh view, one reply. */
+const VIEW_REPLIES: Partial<Record<Verb, (v: GatewayView, s: Septets) => string>> = {
+  status: statusReply,
+  health: healthReply,
+  signal: signalReply,
+  net: netReply,
+  sim: simReply,
+  mqtt: mqttReply,
+  version: versionReply,
+};
 
 /**
  * Remote diagnostics over Commands. `admit` decides, durably, whether an inbound Command may
@@ -228,21 +239,9 @@ export class CommandProcessor {
   async #answer(e: JournalEntry): Promise<string> {
     const s = this.#o.septets;
     const g = this.#o.gateway;
+    const fromView = VIEW_REPLIES[e.verb];
+    if (fromView) return fromView(await g.view(), s);
     switch (e.verb) {
-      case "status":
-        return statusReply(await g.view(), s);
-      case "health":
-        return healthReply(await g.view(), s);
-      case "signal":
-        return signalReply(await g.view(), s);
-      case "net":
-        return netReply(await g.view(), s);
-      case "sim":
-        return simReply(await g.view(), s);
-      case "mqtt":
-        return mqttReply(await g.view(), s);
-      case "version":
-        return versionReply(await g.view(), s);
       case "help":
         return helpReply(this.enabled, this.#o.policy.unsigned, s);
       case "ping": {
@@ -255,8 +254,8 @@ export class CommandProcessor {
         const after = r.ok ? await g.view().catch(() => null) : null;
         return fitReply(`modem-reset ${r.ok ? "ok" : "failed"}`, [`took=${duration(r.tookMs / 1000)}`, after ? `reg=${after.registration?.state ?? "?"}` : null, after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null, { text: r.detail, shorten: true }], s);
       }
-      case "reboot":
-        throw new Error("reboot is run by #reboot");
+      default:
+        throw new Error(`${e.verb} is not answered here`);
     }
   }
 

@@ -14,9 +14,9 @@ const TAG_CHARS = 22;
 const DOMAIN = "cellgate/1";
 export const MIN_KEY_BYTES = 16;
 
-/** The trailer as it appears at the end of a signed text (any token starting `#` that has a `.` is an attempt at one). */
+/** The trailer as it appears at the end of a signed text; a last token `#….…` of another form is an attempt at one. */
 const TRAILER = /\s#([0-9a-z]{1,8})\.([A-Za-z0-9_-]+)$/;
-const ATTEMPT = /\s#\S*$/;
+const ATTEMPT = /\s#\S*\.\S*$/;
 
 export interface SignatureParts {
   /** The signed text: everything before the trailer, as sent. */
@@ -38,7 +38,7 @@ export function splitSignature(received: string): SplitResult {
     return { kind: "signed", parts: { text, ts: parseInt(m[1]!, 36), tag: m[2]! } };
   }
   const a = ATTEMPT.exec(s);
-  if (a && s.slice(a.index).trim().length > 1 && /\./.test(s.slice(a.index))) return { kind: "malformed", text: s.slice(0, a.index).trim(), why: "the #ts.tag trailer is not base36 seconds and a base64url tag" };
+  if (a) return { kind: "malformed", text: s.slice(0, a.index).trim(), why: "the #ts.tag trailer is not base36 seconds and a base64url tag" };
   return { kind: "unsigned", text: s };
 }
 

@@ -1,7 +1,7 @@
 import { backOnlineReply, type GatewayView } from "../commands/index.js";
 import type { Config } from "../config/index.js";
 import { describeError, sleep, type Clock, type Logger } from "../core/index.js";
-import { septets } from "./commands.js";
+import { gsm7Length } from "../sms/pdu/index.js";
 
 type Trigger = "reboot" | "restart" | "recovery";
 
@@ -61,7 +61,7 @@ export class BackOnline {
         v = await this.#d.view();
       }
       this.#lastSms = clock.now();
-      await this.#d.sendSms(backOnlineReply(trigger === "recovery" ? "recovery" : trigger, v, septets));
+      await this.#d.sendSms(backOnlineReply(trigger, v, gsm7Length));
     } catch (err) {
       if (!this.#abort.signal.aborted) log.warn({ err: describeError(err), trigger }, "back-online not announced");
     }

@@ -13,8 +13,6 @@ import { sendCommand, Spool, type Consumer, type InboundMessage } from "../sms/i
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
 
-export const septets = (s: string): number | undefined => gsm7Length(s);
-
 export interface CommandWiring {
   config: () => Config;
   stack: () => ModemStack;
@@ -88,6 +86,11 @@ export function gatewayOf(w: CommandWiring): Gateway {
   };
 }
 
+/** One MO text Command through the modem: Command replies and the back-online status. */
+export function sendText(w: Pick<CommandWiring, "config" | "stack" | "clock" | "log">): (text: string) => Promise<void> {
+  return async (text) => void (await sendCommand({ text }, { sender: w.stack().modem.sms, product: w.config().sim.product, clock: w.clock, log: w.log }));
+}
+
 /** The reboot command, without a shell; resolves once it exited 0. */
 function runHostCommand(argv: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -98,7 +101,7 @@ function runHostCommand(argv: readonly string[]): Promise<void> {
   });
 }
 
-export async function openProcessor(w: CommandWiring): Promise<CommandProcessor> {
+export async function openProcessor(w: CommandWiring, gateway: Gateway): Promise<CommandProcessor> {
   const cfg = w.config();
   const c = cfg.commands;
   return CommandProcessor.open({
@@ -109,10 +112,10 @@ export async function openProcessor(w: CommandWiring): Promise<CommandProcessor>
     nakTemplate: c.nak,
     naksPerHour: c.naksPerHour,
     rebootMinIntervalMs: c.reboot.minIntervalS * 1000,
-    gateway: gatewayOf(w),
-    reply: async (text) => void (await sendCommand({ text }, { sender: w.stack().modem.sms, product: cfg.sim.product, clock: w.clock, log: w.log })),
+    gateway,
+    reply: sendText(w),
     event: w.event,
-    septets,
+    septets: gsm7Length,
     referenceTime: () => {
       const s = w.time.stamp();
       return { ms: Date.parse(s.ts), quality: s.clock };

@@ -9,7 +9,7 @@ import { ControlServer, Notifier, TimeKeeper } from "../runtime/index.js";
 import { sendCommand, type Consumer } from "../sms/index.js";
 import type { CommandProcessor } from "../commands/index.js";
 import { BackOnline } from "./back-online.js";
-import { commandConsumer, gatewayOf, openProcessor, type CommandWiring } from "./commands.js";
+import { commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring } from "./commands.js";
 import { controlApi } from "./control-api.js";
 import { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
 import { Poller } from "./poller.js";
@@ -68,9 +68,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   // The Command processor is built before the modem stack (it is the inbox's consumer); what it
   // reads of the stack, the poller and the API is reached through closures once they exist.
   const wiring: CommandWiring = { config: () => cfg, stack: () => stack, poller: () => poller, link, outbox, lookup: () => lookup, apiError: () => apiError, time, version, started, env, clock, log, event };
-  const processor = await openProcessor(wiring);
+  const gateway = gatewayOf(wiring);
+  const processor = await openProcessor(wiring, gateway);
   const stack = await buildStack(cfg, commandConsumer(processor, wiring), env, log, clock, o.supervisor);
-  const backOnline = new BackOnline({ config: () => cfg, view: () => gatewayOf(wiring).view(), sendSms: async (text) => void (await sendCommand({ text }, { sender: stack.modem.sms, product, clock, log })), event, clock, log });
+  const backOnline = new BackOnline({ config: () => cfg, view: () => gateway.view(), sendSms: sendText(wiring), event, clock, log });
   wireEvents(stack, link, event, { product, clock, log, backOnline });
 
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { authenticate, commandKey, signText, statusReply, type CommandPolicy, type GatewayView } from "../../src/commands/index.js";
 import { gsm7Length } from "../../src/sms/pdu/index.js";
+import { REALISTIC } from "../commands/views.js";
 
 /**
  * 6-7. The Command path's own cost, per Command:
@@ -14,13 +15,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const septets = (s: string) => gsm7Length(s);
 const KEY = commandKey("bench key: 0123456789abcdef0123", "bench");
 const POLICY: CommandPolicy = { unsigned: new Set(["help"]), disabled: new Set(), maxAgeMs: 900_000, maxFutureMs: 300_000, rebootToken: "CONFIRM" };
-const VIEW: GatewayView = {
-  verdict: "ok", failing: [], modem: { answering: true, model: "EC25", revision: "EC25EFAR06A06M4G", port: "/dev/ttyUSB2" },
-  registration: { state: "roaming", roaming: true }, operator: { name: "T-Mobile", mcc: "310", mnc: "260" }, accessTech: "lte",
-  cell: { tac: 11544, lac: null, ci: 50896642 }, signal: { rssiDbm: -67, rsrpDbm: -95, rsrqDb: -11, sinrDb: 12 }, attached: true,
-  apn: "wireless.twilio.com", ip: "10.64.12.7", iccid: "8988307000012345678", carrier: { status: "active", plan: "gateway-plan", dataEnabled: true, usedBytes: 12_345_678, limitBytes: 500_000_000, ageS: 312 },
-  carrierError: null, mqtt: { connected: true, forS: 60, outboxDepth: 0, dropped: 0, reconnects: 0 }, uptimeS: 273_600, hostUptimeS: 600, version: "0.1.0", clock: "synced",
-};
+const VIEW: GatewayView = REALISTIC;
 const VERBS = new Set(["status", "health", "signal", "net", "sim", "mqtt", "version", "help", "ping", "modem-reset", "reboot"]);
 
 function rate(n: number, fn: (i: number) => unknown): number {

@@ -6,19 +6,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CommandProcessor, commandKey, signText, type Gateway, type GatewayView, type InboundCommand, type ProcessorOptions } from "../../src/commands/index.js";
 import { ManualClock } from "../../src/core/index.js";
 import { gsm7Length } from "../../src/sms/pdu/index.js";
+import { REALISTIC } from "./views.js";
 
 const KEY = commandKey("correct horse battery staple 42!", "test");
 const T = Date.parse("2026-11-26T12:00:00Z");
 const septets = (s: string) => gsm7Length(s);
 const sign = (text: string, at = T) => signText(KEY, text, at, septets);
 
-const VIEW: GatewayView = {
-  verdict: "ok", failing: [], modem: { answering: true, model: "EC25", revision: "EC25EFAR06A06M4G", port: "/dev/ttyUSB2" },
-  registration: { state: "roaming", roaming: true }, operator: { name: "T-Mobile", mcc: "310", mnc: "260" }, accessTech: "lte",
-  cell: { tac: 11544, lac: null, ci: 50896642 }, signal: { rssiDbm: -67, rsrpDbm: -95, rsrqDb: -11, sinrDb: 12 }, attached: true,
-  apn: "wireless.twilio.com", ip: "10.64.12.7", iccid: "8988307000012345678", carrier: null, carrierError: "api off",
-  mqtt: { connected: true, forS: 60, outboxDepth: 0, dropped: 0, reconnects: 0 }, uptimeS: 60, hostUptimeS: 600, version: "0.1.0", clock: "synced",
-};
+// The realistic view without a carrier API, a minute after start.
+const VIEW: GatewayView = { ...REALISTIC, carrier: null, carrierError: "api off", uptimeS: 60 };
 
 /** The gateway side of the narrow interface, recording what the verbs asked of it (the real one is exercised end to end). */
 class FakeGateway implements Gateway {
