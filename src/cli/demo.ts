@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { createApiClient } from "../api/index.js";
 import { configSchema, type Config } from "../config/index.js";
 import { CellgateError, createLogger } from "../core/index.js";
-import { startDaemon } from "../daemon/index.js";
+import { startDaemon } from "../daemon.js";
 import { VERDICT_EXIT } from "../health/index.js";
 import type { ModemIdentity } from "../modem/index.js";
 import { ApiSimulator, ModemBridge } from "../sim/api/index.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { createLogger, describeError } from "../core/index.js";
-import { startDaemon } from "../daemon/index.js";
+import { startDaemon } from "../daemon.js";
 import { VERSION } from "./version.js";
 
 /**

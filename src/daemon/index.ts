@@ -1,2 +1,7 @@
-export { startDaemon, type Daemon, type DaemonOptions } from "./daemon.js";
+// The wiring pieces of the composition root (src/daemon.ts): each joins two or more folders.
+export { BackOnline } from "./back-online.js";
+export { commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring } from "./commands.js";
+export { controlApi } from "./control-api.js";
 export { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
+export { Poller } from "./poller.js";
+export { alive, changedKeys, lastRun, mqttAuth, Timers, within } from "./support.js";

@@ -1,19 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "../api/index.js";
-import { readSecret, type Config, type Loaded } from "../config/index.js";
-import { CellgateError, describeError, systemClock, writeFileDurable, type Clock, type Logger } from "../core/index.js";
-import type { HealthReport } from "../health/index.js";
-import { MqttLink, Outbox, telemetryPayload } from "../mqtt/index.js";
-import { ControlServer, Notifier, TimeKeeper } from "../runtime/index.js";
-import { sendCommand, type Consumer } from "../sms/index.js";
-import type { CommandProcessor } from "../commands/index.js";
-import { BackOnline } from "./back-online.js";
-import { commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring } from "./commands.js";
-import { controlApi } from "./control-api.js";
-import { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
-import { Poller } from "./poller.js";
-import { alive, changedKeys, lastRun, mqttAuth, Timers, within } from "./support.js";
+import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "./api/index.js";
+import { readSecret, type Config, type Loaded } from "./config/index.js";
+import { CellgateError, describeError, systemClock, writeFileDurable, type Clock, type Logger } from "./core/index.js";
+import type { HealthReport } from "./health/index.js";
+import { MqttLink, Outbox, telemetryPayload } from "./mqtt/index.js";
+import { ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
+import { sendCommand, type Consumer } from "./sms/index.js";
+import type { CommandProcessor } from "./commands/index.js";
+import { BackOnline, commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring, controlApi, createModemStack, type ModemStack, type ModemStackOptions, Poller, alive, changedKeys, lastRun, mqttAuth, Timers, within } from "./daemon/index.js";
 
 export interface DaemonOptions {
   loaded: Loaded;
