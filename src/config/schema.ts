@@ -12,7 +12,7 @@ const path = z.string().min(1);
 
 const modem = z.strictObject({
   /** The AT port: a path (prefer /dev/serial/by-id/…) or a glob such as /dev/ttyUSB*; several are tried in order. */
-  port: z.union([path, z.array(path).min(1)]).default("/dev/serial/by-id/*-if02-port0"),
+  port: z.union([path, z.array(path).min(1)], { error: "expected a path or a list of paths" }).default("/dev/serial/by-id/*-if02-port0"),
   baudRate: z.number().int().min(300).max(4_000_000).default(115_200),
   vendor: z.enum(["auto", "quectel", "simcom", "ublox", "telit", "generic"]).default("auto"),
   /** File holding the SIM PIN (else the MODEM_PIN credential or CELLGATE_MODEM_PIN). */
@@ -90,7 +90,7 @@ const mqtt = z.strictObject({
   /** File holding the password (else the MQTT_PASSWORD credential or CELLGATE_MQTT_PASSWORD). */
   passwordFile: path.optional(),
   tls: tls.optional(),
-  protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+  protocolVersion: z.union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" }).default(4),
   keepaliveS: seconds(30, 5, 3600),
   /** `status` is republished this often even without a change. */
   heartbeatS: seconds(300, 10),

@@ -48,6 +48,8 @@ describe("configuration", () => {
     ["a misspelt key", "mqtt:\n  ulr: mqtt://x\n", {}, ['mqtt: unknown key(s) "ulr"']],
     ["an unknown section", "modems:\n  port: /dev/x\n", {}, ['(top): unknown key(s) "modems"']],
     ["a wrong type", "modem:\n  baudRate: fast\n", {}, ["modem.baudRate: "]],
+    ["a port that is neither a path nor a list", "modem:\n  port: 5\n", {}, ["modem.port: expected a path or a list of paths"]],
+    ["an MQTT version that does not exist", "mqtt:\n  protocolVersion: 3\n", {}, ["mqtt.protocolVersion: expected 4 (MQTT 3.1.1) or 5"]],
     ["an out-of-range number", "mqtt:\n  keepaliveS: 1\n", {}, ["mqtt.keepaliveS: "]],
     ["a bad enum", "sim:\n  product: wireless\n", {}, ["sim.product: "]],
     ["a bad URL", "mqtt:\n  url: localhost\n", {}, ["mqtt.url: must be mqtt://"]],
