@@ -1,6 +1,7 @@
 import { ioChannel, type IoTrace } from "../at/index.js";
 import { checkConfig } from "../config/index.js";
 import { CellgateError, createLogger, isCellgateError, type Logger } from "../core/index.js";
+import { findPorts } from "../modem/index.js";
 import { controlRequest } from "../runtime/index.js";
 
 /** Exit codes of the commands that are not `status` (whose codes are the verdict's). */
@@ -52,7 +53,9 @@ const DEFAULT_SOCKET = "/run/cellgate/control.sock";
 
 /**
  * The modem belongs to the daemon while it runs: without --port a command goes through the
- * control socket; when no daemon answers, it opens CELLGATE_MODEM_PORT itself if that is set.
+ * control socket. When no daemon answers (stopped to debug, or never installed), it opens the
+ * modem itself: CELLGATE_MODEM_PORT if set, else the first port of the config's modem.port
+ * (a path, a glob or a list, as the daemon resolves it) that exists.
  * Returns the daemon's answer, or `{ direct: path }` for the caller to open the port.
  */
 export async function viaDaemon<T>(o: { port?: string; socket?: string }, method: string, params: Record<string, unknown> = {}): Promise<{ daemon: T } | { direct: string }> {
@@ -64,6 +67,11 @@ export async function viaDaemon<T>(o: { port?: string; socket?: string }, method
     if (!isCellgateError(err, "CG_ERR_CONTROL_UNREACHABLE")) throw err;
     const env = process.env.CELLGATE_MODEM_PORT;
     if (env) return { direct: env };
-    throw new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `${err.message}; pass --port PATH (or set CELLGATE_MODEM_PORT) to open the modem directly`, err.detail);
+    const r = checkConfig();
+    const patterns = "config" in r ? [r.config.modem.port].flat() : [];
+    const found = await findPorts(patterns);
+    if (found[0] !== undefined) return { direct: found[0] };
+    const why = "config" in r ? `no modem port found at ${patterns.join(", ")} (modem.port)` : "the configuration is not valid (cellgate config check)";
+    throw new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `${err.message}, and ${why}; pass --port PATH (or set CELLGATE_MODEM_PORT) to open the modem directly`, err.detail);
   }
 }

@@ -11,8 +11,12 @@ const run = promisify(execFile);
 const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
 
 async function cellgate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cellgateWith({}, ...args);
+}
+
+async function cellgateWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, CELLGATE_MODEM_PORT: "", CELLGATE_COMMAND_KEY: "", CREDENTIALS_DIRECTORY: "" } });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, CELLGATE_MODEM_PORT: "", CELLGATE_COMMAND_KEY: "", CREDENTIALS_DIRECTORY: "", ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -65,6 +69,22 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     expect(j.modem.identity).toMatchObject({ manufacturer: "Quectel", model: "EC25", imei: "866834040123452", iccid: "8988307000012345678" });
     expect(j.modem.signal).toMatchObject({ rssiDbm: -71, rsrpDbm: -95 });
     expect(j.modem.registration).toMatchObject({ eps: { state: "roaming", tac: 0x2d18 } });
+  });
+
+  it("with no daemon answering and no --port, `at` and `status` open the first existing port of the config's modem.port", async () => {
+    const config = join(dir, "cellgate.yaml");
+    writeFileSync(config, `modem:\n  port: [${join(dir, "absent-tty")}, ${join(dir, "modem.p*")}]\n`);
+    const env = { CELLGATE_CONFIG: config, CELLGATE_CONTROL_SOCKET: join(dir, "no-daemon.sock") };
+    expect(await cellgateWith(env, "at", "AT+CSQ")).toMatchObject({ code: 0, stdout: "+CSQ: 21,99\nOK\n" });
+    const r = await cellgateWith(env, "status", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ port: link, verdict: "ok" });
+
+    writeFileSync(config, `modem:\n  port: ${join(dir, "absent-*")}\n`);
+    const none = await cellgateWith(env, "at", "AT");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`no cellgate daemon on ${join(dir, "no-daemon.sock")}`);
+    expect(none.stderr).toContain(`no modem port found at ${join(dir, "absent-*")} (modem.port)`);
   });
 
   it("`cellgate send` sends an MO Command to 2936 and prints the message reference", async () => {
