@@ -80,7 +80,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   const timers = startTimers({ config: () => cfg, clock, log, poller, link, outbox, notifier, stack, started });
 
-  const control = await ControlServer.listen(cfg.control.socket, controlApi({ stack, poller, link, outbox, lookup, apiError: () => apiError, product, gatewayId: o.loaded.gatewayId, version, clock, log }), { log });
+  const control = await ControlServer.listen(cfg.control.socket, controlApi({ stack, poller, link, outbox, lookup, carrier: api ? { provider: cfg.api.provider, baseUrl: api.http.baseUrl } : undefined, apiError: () => apiError, product, gatewayId: o.loaded.gatewayId, version, clock, log }), { log });
 
   let stopped = false;
   return {

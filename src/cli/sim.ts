@@ -1,15 +1,16 @@
 import type { Command } from "commander";
-import { normalizeIccid } from "../api/index.js";
+import { normalizeIccid, type CarrierView } from "../api/index.js";
 import { AtEngine, openSerialLink } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError } from "../core/index.js";
 import { Modem } from "../modem/index.js";
 import { apiClientFromEnv } from "./api-env.js";
-import { cliLogger, parseIntOption } from "./common.js";
+import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { formatSim } from "./format-sim.js";
 
 interface SimOptions {
   iccid?: string;
   port?: string;
+  socket?: string;
   baud: string;
   json?: boolean;
   provider?: string;
@@ -20,10 +21,15 @@ interface SimOptions {
 /** Exit codes of `cellgate sim`. */
 export const SIM_EXIT = { ok: 0, partial: 1, api: 2, modem: 3, usage: 64 } as const;
 
+/** What the daemon's control socket answers to `sim`. */
+type DaemonSim = CarrierView & { iccid: string; provider: string; baseUrl: string; fetchedAt: string };
+
 /**
  * `cellgate sim [--json]`: the carrier's view of this gateway's SIM — status, rate plan (or
  * Super SIM fleet), this month's usage against the limit, the last data session — looked up
  * by the modem's ICCID (or --iccid / CELLGATE_SIM_ICCID when the modem is not at hand).
+ * Plain `cellgate sim` on a gateway asks the running daemon, which owns the modem and holds the
+ * API credentials; --iccid, --port or an API flag look the SIM up from this process instead.
  */
 export function registerSim(program: Command): void {
   program
@@ -31,6 +37,7 @@ export function registerSim(program: Command): void {
     .description("the carrier's view of this SIM from the Wireless API (looked up by the modem's ICCID)")
     .option("--iccid <iccid>", "look up this ICCID instead of reading it from the modem (env CELLGATE_SIM_ICCID)")
     .option("-p, --port <path>", "the modem's AT port, to read the ICCID (default: $CELLGATE_MODEM_PORT)")
+    .option("--socket <path>", "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)")
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--provider <name>", "twilio or kore (env CELLGATE_API_PROVIDER, default twilio)")
     .option("--product <name>", "programmable-wireless or super-sim (env CELLGATE_SIM_PRODUCT)")
@@ -49,9 +56,17 @@ async function runSim(o: SimOptions): Promise<number> {
     process.stderr.write(`cellgate sim: ${describeError(err)}\n`);
     return code;
   };
+  // Plain `cellgate sim`: the daemon's view; with no daemon, the modem is read from here.
+  const direct = [o.iccid, o.port, o.provider, o.product, o.baseUrl, process.env.CELLGATE_SIM_ICCID].some((v) => v !== undefined && v !== "");
+  let port = o.port;
+  if (!direct) {
+    const r = await fromDaemon(o, fail);
+    if (typeof r === "number") return r;
+    port = r.port;
+  }
   let iccid: string;
   try {
-    iccid = await resolveIccid(o);
+    iccid = await resolveIccid({ ...o, ...(port !== undefined ? { port } : {}) });
   } catch (err) {
     return fail(isCellgateError(err, "CG_ERR_CLI_USAGE") || isCellgateError(err, "CG_ERR_API_CONFIG") ? SIM_EXIT.usage : SIM_EXIT.modem, err);
   }
@@ -71,6 +86,23 @@ async function runSim(o: SimOptions): Promise<number> {
     return fail(SIM_EXIT.api, err);
   } finally {
     await api.client.close();
+  }
+}
+
+/** Prints the running daemon's view and returns the exit code, or the port to read when no daemon answers. */
+async function fromDaemon(o: SimOptions, fail: (code: number, err: unknown) => number): Promise<number | { port: string }> {
+  try {
+    const via = await viaDaemon<DaemonSim>({ ...(o.socket ? { socket: o.socket } : {}) }, "sim");
+    if ("direct" in via) return { port: via.direct };
+    const { iccid, provider, baseUrl, fetchedAt, ...view } = via.daemon;
+    if (o.json) process.stdout.write(`${JSON.stringify({ iccid, provider, baseUrl, fetchedAt, via: "daemon", ...view }, null, 2)}\n`);
+    else process.stdout.write(formatSim(view));
+    return Object.keys(view.errors).length > 0 ? SIM_EXIT.partial : SIM_EXIT.ok;
+  } catch (err) {
+    if (isCellgateError(err, "CG_ERR_CONTROL_UNREACHABLE")) return fail(SIM_EXIT.usage, new CellgateError(err.code, `${err.message}, or --iccid ICCID (with the API's credentials in the environment)`, err.detail));
+    if (isCellgateError(err, "CG_ERR_API_CONFIG")) return fail(SIM_EXIT.usage, err);
+    if (isCellgateError(err, "CG_ERR_CONTROL_REQUEST") && err.detail.missing === "iccid") return fail(SIM_EXIT.modem, err);
+    return fail(SIM_EXIT.api, err);
   }
 }
 

@@ -12,6 +12,8 @@ export interface ControlDeps {
   link: MqttLink;
   outbox: Outbox;
   lookup: SimLookup | undefined;
+  /** Which API the lookup asks (for `cellgate sim` through the daemon). */
+  carrier: { provider: string; baseUrl: string } | undefined;
   apiError: () => string | undefined;
   product: Product;
   gatewayId: string;
@@ -38,9 +40,13 @@ export function controlApi(d: ControlDeps): ControlHandler {
         const r = await sendCommand(text !== undefined ? { text } : { data: data! }, { sender: d.stack.modem.sms, product: d.product, clock: d.clock, log: d.log });
         return { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts };
       }
-      case "sim":
-        if (d.lookup === undefined) throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
-        return (await d.lookup.refresh()).view;
+      case "sim": {
+        if (d.lookup === undefined || d.carrier === undefined) throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
+        const iccid = d.lookup.iccid();
+        if (iccid === null) throw new CellgateError("CG_ERR_CONTROL_REQUEST", "the modem's ICCID is not known yet (no modem, no SIM, or a locked one): see cellgate status", { missing: "iccid" });
+        const r = await d.lookup.refresh();
+        return { iccid, ...d.carrier, fetchedAt: new Date(r.fetchedAt).toISOString(), ...r.view };
+      }
       default:
         throw new CellgateError("CG_ERR_CONTROL_REQUEST", `unknown method ${JSON.stringify(method)} (status, at, send, sim)`);
     }

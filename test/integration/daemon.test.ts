@@ -174,6 +174,12 @@ describe("cellgate run, end to end", () => {
     expect(JSON.parse(send.stdout)).toMatchObject({ to: "2936", encoding: "gsm7" });
     const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
     expect(mo.map((c) => c.command)).toContain("via the socket");
+    // `cellgate sim` with neither ICCID nor credentials here: the daemon reads the ICCID and asks the API.
+    const noCredentials = cleanEnv({});
+    const simJson = await run(process.execPath, [...CLI, "sim", "--json", "--socket", join(dir, "control.sock")], { env: noCredentials });
+    expect(JSON.parse(simJson.stdout)).toMatchObject({ via: "daemon", iccid: api.gatewaySim.iccid, provider: "twilio", baseUrl: api.baseUrl, sim: { sid: api.gatewaySim.sid, status: "active" }, plan: { dataEnabled: true }, errors: {} });
+    const simText = await run(process.execPath, [...CLI, "sim", "--socket", join(dir, "control.sock")], { env: noCredentials });
+    expect(simText.stdout).toContain(`ICCID      ${api.gatewaySim.iccid}`);
   });
 
   it("SIGHUP reloads what can change live, lists what needs a restart, and keeps a valid config when the new one is not", async () => {
