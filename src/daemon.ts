@@ -201,6 +201,6 @@ async function buildStack(cfg: Config, consumer: Consumer, env: NodeJS.ProcessEn
     clock,
     ...(pin ? { pin } : {}),
     ...(supervisor ? { supervisor } : {}),
-    inbox: { stateDir: cfg.state.dir, product: cfg.sim.product, consumer },
+    inbox: { stateDir: cfg.state.dir, product: cfg.sim.product, consumer, reassemblyTimeoutMs: cfg.sms.multipartTimeoutS * 1000, sweepIntervalMs: cfg.sms.sweepS * 1000, storage: cfg.sms.storage },
   });
 }

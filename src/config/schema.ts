@@ -27,6 +27,16 @@ const sim = z.strictObject({
   apn: z.string().min(1).optional(),
 });
 
+/** SMS reception: how long a multipart message may wait for its parts, how often storage is swept, where SMS are kept. */
+const sms = z.strictObject({
+  /** An incomplete multipart message is handed off, flagged incomplete with the parts that came, after this long. */
+  multipartTimeoutS: seconds(1800, 60, 7 * 86_400),
+  /** A full sweep of the modem's SMS storage this often: some modems do not send +CMTI for every SMS. */
+  sweepS: seconds(300, 10, 86_400),
+  /** Preferred SMS memories for +CPMS, tried in order (ME: the modem's, SM: the SIM's, MT: both). */
+  storage: z.array(z.enum(["ME", "SM", "MT", "SR", "BM"])).min(1).default(["ME", "SM"]),
+});
+
 const verb = z.enum(VERBS);
 
 const commands = z
@@ -109,6 +119,7 @@ export const configSchema = z.strictObject({
   gateway: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, . _ - only (it is part of MQTT topics)").optional() }).prefault({}),
   modem: modem.prefault({}),
   sim: sim.prefault({}),
+  sms: sms.prefault({}),
   commands: commands.prefault({}),
   mqtt: mqtt.prefault({}),
   api: api.prefault({}),

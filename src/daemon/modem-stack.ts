@@ -1,6 +1,6 @@
 import { describeError, silentLogger, type Clock, type Logger } from "../core/index.js";
 import { Modem, PortSupervisor, type PortSupervisorOptions, type VendorName } from "../modem/index.js";
-import { Inbox, type Consumer, type Product } from "../sms/index.js";
+import { Inbox, type InboxOptions } from "../sms/index.js";
 
 export interface ModemStackOptions {
   /** Paths or patterns the AT port may appear under. */
@@ -13,7 +13,7 @@ export interface ModemStackOptions {
   /** Tuning of the supervisor (poll, liveness, ladder, timeouts). */
   supervisor?: Omit<Partial<PortSupervisorOptions>, "ports" | "onReady" | "resetCommand">;
   /** Receive SMS and Commands: where state lives, the product, who takes the messages. */
-  inbox?: { stateDir: string; product: Product; consumer?: Consumer; reassemblyTimeoutMs?: number };
+  inbox?: Pick<InboxOptions, "stateDir" | "product" | "consumer" | "reassemblyTimeoutMs" | "sweepIntervalMs" | "storage">;
 }
 
 export interface ModemStack {

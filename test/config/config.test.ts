@@ -50,6 +50,8 @@ describe("configuration", () => {
     ["a wrong type", "modem:\n  baudRate: fast\n", {}, ["modem.baudRate: "]],
     ["a port that is neither a path nor a list", "modem:\n  port: 5\n", {}, ["modem.port: expected a path or a list of paths"]],
     ["an MQTT version that does not exist", "mqtt:\n  protocolVersion: 3\n", {}, ["mqtt.protocolVersion: expected 4 (MQTT 3.1.1) or 5"]],
+    ["an SMS memory that does not exist", "sms:\n  storage: [ME, SIM]\n", {}, ["sms.storage.1: "]],
+    ["a multipart timeout under a minute", "sms:\n  multipartTimeoutS: 5\n", {}, ["sms.multipartTimeoutS: "]],
     ["an out-of-range number", "mqtt:\n  keepaliveS: 1\n", {}, ["mqtt.keepaliveS: "]],
     ["a bad enum", "sim:\n  product: wireless\n", {}, ["sim.product: "]],
     ["a bad URL", "mqtt:\n  url: localhost\n", {}, ["mqtt.url: must be mqtt://"]],
