@@ -6,6 +6,8 @@ import {
   parseCclkRead,
   parseCgattRead,
   parseCgdcontRead,
+  parseCgpaddrExec,
+  type PdpAddress,
   parseCopsRead,
   parseCpinRead,
   parseCsqExec,
@@ -175,8 +177,22 @@ export class Modem {
     return parseCgattRead((await this.#cmd("AT+CGATT?", signal)).lines);
   }
 
+  /** The defined contexts (+CGDCONT?) with the addresses the network gave them (+CGPADDR, where the modem has it). */
   async pdpContexts(signal?: AbortSignal): Promise<PdpContext[]> {
-    return parseCgdcontRead((await this.#cmd("AT+CGDCONT?", signal)).lines);
+    const contexts = parseCgdcontRead((await this.#cmd("AT+CGDCONT?", signal)).lines);
+    let given: PdpAddress[];
+    try {
+      given = parseCgpaddrExec((await this.#cmd("AT+CGPADDR", signal)).lines);
+    } catch (err) {
+      if (!isUnsupported(err)) throw err;
+      return contexts; // an older modem: +CGDCONT?'s address is all there is
+    }
+    return contexts.map((c) => {
+      const a = given.find((g) => g.cid === c.cid);
+      const { address: shown, ...rest } = c; // some modems do show the dynamic address in +CGDCONT?
+      const address = a?.ipv4 ?? a?.ipv6 ?? shown;
+      return { ...rest, ...(address !== undefined ? { address } : {}), ...(a?.ipv4 !== undefined && a.ipv6 !== undefined ? { ipv6: a.ipv6 } : {}) };
+    });
   }
 
   /** NITZ time from the vendor command when there is one, else the modem's clock (+CCLK?). */

@@ -134,7 +134,10 @@ export interface PdpContext {
   cid: number;
   type: string;
   apn: string;
+  /** The context's address: IPv4 when it has one, else IPv6 (+CGPADDR, else +CGDCONT?'s). */
   address?: string;
+  /** The IPv6 address of a dual-stack context that also has an IPv4 one. */
+  ipv6?: string;
 }
 
 export interface NetworkTime {

@@ -101,6 +101,29 @@ describe("Modem: a freshly booted modem", () => {
     expect(urcs).toContain("+QIND: SMS DONE");
   });
 
+  it("the context's address comes from +CGPADDR (+CGDCONT? shows 0.0.0.0); a modem without +CGPADDR keeps +CGDCONT?'s", async () => {
+    const { modem, run, sim } = setup();
+    await run(modem.init());
+    expect(await run(modem.port.command("AT+CGDCONT?"))).toMatchObject({ lines: ['+CGDCONT: 1,"IP","wireless.twilio.com","0.0.0.0",0,0,0,0'] });
+    expect(await run(modem.pdpContexts())).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.64.12.3" }]);
+    sim.setNetwork({ attached: false });
+    expect(await run(modem.pdpContexts())).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com" }]);
+    // An older modem: ERROR to +CGPADDR, the dynamic address shown in +CGDCONT?.
+    const port = modem.port;
+    const old = new Modem({
+      port: {
+        command: (cmd: string, o?: AtCommandOptions) =>
+          cmd === "AT+CGPADDR" ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", `${cmd}: ERROR`)) :
+          cmd === "AT+CGDCONT?" ? Promise.resolve({ command: cmd, lines: ['+CGDCONT: 1,"IP","wireless.twilio.com","10.1.2.3",0,0'], final: "OK" }) :
+          port.command(cmd, o),
+        smsCommand: (cmd, payload, o) => port.smsCommand(cmd, payload, o),
+        onUrc: (cb) => port.onUrc(cb),
+        addUrcs: (specs) => port.addUrcs(specs),
+      },
+    });
+    expect(await run(old.pdpContexts())).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.1.2.3" }]);
+  });
+
   it("Quectel firmware without +QENG: the serving cell's signal comes from +QCSQ", async () => {
     const { modem, run } = setup();
     await run(modem.init());

@@ -77,6 +77,23 @@ describe("ModemSimulator: the basics", () => {
   });
 });
 
+describe("ModemSimulator: the bearer's address", () => {
+  it.each([
+    ["quectel", '"10.64.12.3"', '"0.0.0.0"'],
+    ["simcom", "10.64.12.3", "0.0.0.0"],
+  ] as const)("%s: +CGDCONT? shows 0.0.0.0; +CGPADDR the network's address while attached", (personality, up, down) => {
+    const { tx, sim } = setup({ personality });
+    tx("ATE0\r");
+    expect(tx("AT+CGDCONT?\r")).toBe('\r\n+CGDCONT: 1,"IP","wireless.twilio.com","0.0.0.0",0,0,0,0\r\n\r\nOK\r\n');
+    expect(tx("AT+CGPADDR\r")).toBe(`\r\n+CGPADDR: 1,${up}\r\n\r\nOK\r\n`);
+    expect(tx("AT+CGPADDR=1\r")).toBe(`\r\n+CGPADDR: 1,${up}\r\n\r\nOK\r\n`);
+    expect(tx("AT+CGPADDR=?\r")).toBe("\r\n+CGPADDR: (1)\r\n\r\nOK\r\n");
+    expect(tx("AT+CGPADDR=7\r")).toMatch(/ERROR/);
+    sim.setNetwork({ attached: false });
+    expect(tx("AT+CGPADDR\r")).toBe(`\r\n+CGPADDR: 1,${down}\r\n\r\nOK\r\n`);
+  });
+});
+
 describe("ModemSimulator: SMS storage", () => {
   const PDU = "07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07";
 

@@ -23,6 +23,8 @@ export interface Personality {
   iccid: Record<string, (iccid: string) => string>;
   /** Quote lac/ci in +CREG URCs and reads (Quectel does, SIMCom's firmware here does not). */
   quoteLocation: boolean;
+  /** Quote the address in +CGPADDR (Quectel's manual does, SIMCom's SIM7600 manual does not). */
+  quoteAddress: boolean;
   smsCapacity: { SM: number; ME: number };
 }
 
@@ -43,6 +45,7 @@ export const PERSONALITIES: Record<PersonalityName, Personality> = {
       "+CCID": (v) => `+CCID: ${v}`,
     },
     quoteLocation: true,
+    quoteAddress: true,
     smsCapacity: { SM: 30, ME: 255 },
   },
   simcom: {
@@ -60,6 +63,7 @@ export const PERSONALITIES: Record<PersonalityName, Personality> = {
       "+CCID": (v) => `+CCID: ${v}`,
     },
     quoteLocation: false,
+    quoteAddress: false,
     smsCapacity: { SM: 30, ME: 30 },
   },
 };

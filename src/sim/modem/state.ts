@@ -34,6 +34,8 @@ export interface Network {
   rsrqDb: number | null;
   sinrDb: number | null;
   attached: boolean;
+  /** The address the network gave the default bearer (cid 1) while attached. */
+  ip: string;
   /** Minutes east of UTC the network announces (NITZ); null = no NITZ received. */
   nitzTzMinutes: number | null;
 }
@@ -82,6 +84,7 @@ export function defaultNetwork(): Network {
     rsrqDb: -10,
     sinrDb: 12,
     attached: true,
+    ip: "10.64.12.3",
     nitzTzMinutes: -480,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCclkRead, parseCfunRead, parseCgattRead, parseCgdcontRead, parseQltsExec } from "../../../src/modem/parsers/index.js";
+import { dottedIpv6, parseCclkRead, parseCfunRead, parseCgattRead, parseCgdcontRead, parseCgpaddrExec, parseQltsExec } from "../../../src/modem/parsers/index.js";
 
 describe("parseCgdcontRead (ModemManager test-modem-helpers.c)", () => {
   it("Nokia: empty unquoted APN", () => {
@@ -28,6 +28,45 @@ describe("parseCgdcontRead (ModemManager test-modem-helpers.c)", () => {
 
   it("rejects a context without a cid", () => {
     expect(() => parseCgdcontRead(['+CGDCONT: ,"IP"'])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+});
+
+describe("parseCgpaddrExec: the addresses the network gave (27.007 §10.1.14)", () => {
+  it.each<[string, string[], ReturnType<typeof parseCgpaddrExec>]>([
+    ["Quectel EC25 manual: quoted", ['+CGPADDR: 1,"10.76.51.180"'], [{ cid: 1, ipv4: "10.76.51.180" }]],
+    ["SIMCom SIM7600 manual: bare", ["+CGPADDR: 1,10.71.155.118"], [{ cid: 1, ipv4: "10.71.155.118" }]],
+    ["not active: 0.0.0.0", ['+CGPADDR: 1,"0.0.0.0"', "+CGPADDR: 2,0.0.0.0"], [{ cid: 1 }, { cid: 2 }]],
+    ["not active: no address field", ["+CGPADDR: 3", "+CGPADDR: 4,"], [{ cid: 3 }, { cid: 4 }]],
+    [
+      "dual stack, IPv6 as 16 dotted bytes (the Quectel EG915Q address of ref at-transcripts §13)",
+      ['+CGPADDR: 2,"10.8.13.50","38.7.251.144.154.37.192.120.172.57.189.17.176.171.138.245"'],
+      [{ cid: 2, ipv4: "10.8.13.50", ipv6: "2607:fb90:9a25:c078:ac39:bd11:b0ab:8af5" }],
+    ],
+    ["IPv6 only, colon form after AT+CGPIAF=1", ['+CGPADDR: 1,"2607:FB90:9A25:C078:0000:0000:0000:0001"'], [{ cid: 1, ipv6: "2607:fb90:9a25:c078::1" }]],
+    ["IPv6 all zeros and 0.0.0.0: nothing", ['+CGPADDR: 1,"0.0.0.0","0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"'], [{ cid: 1 }]],
+  ])("%s", (_name, lines, want) => {
+    expect(parseCgpaddrExec(lines)).toEqual(want);
+  });
+
+  it.each([
+    ["the EG915Q DNS addresses of ref at-transcripts §13", "253.0.151.106.0.0.0.0.0.0.0.0.0.0.0.9", "fd00:976a:0:0:0:0:0:9"],
+    ["fifteen bytes is not an address", "253.0.151.106.0.0.0.0.0.0.0.0.0.0.0", undefined],
+    ["a byte over 255", "256.0.151.106.0.0.0.0.0.0.0.0.0.0.0.9", undefined],
+  ])("dottedIpv6: %s", (_name, dotted, want) => {
+    expect(dottedIpv6(dotted)).toBe(want);
+  });
+
+  it("compresses the longest zero run as RFC 5952 says", () => {
+    expect(parseCgpaddrExec(['+CGPADDR: 1,"253.0.151.106.0.0.0.0.0.0.0.0.0.0.0.9"'])).toEqual([{ cid: 1, ipv6: "fd00:976a::9" }]);
+    expect(parseCgpaddrExec(["+CGPADDR: 1,2001:db8:0:0:1:0:0:1"])).toEqual([{ cid: 1, ipv6: "2001:db8::1:0:0:1" }]);
+  });
+
+  it.each([
+    ["no cid", ['+CGPADDR: ,"10.0.0.1"']],
+    ["not an address", ['+CGPADDR: 1,"10.0.0.300"']],
+    ["an unclosed quote", ['+CGPADDR: 1,"10.0.0.1']],
+  ])("rejects %s with a coded error quoting the line", (_name, lines) => {
+    expect(() => parseCgpaddrExec(lines)).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE", detail: { raw: lines[0] } }));
   });
 });
 

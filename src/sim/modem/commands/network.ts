@@ -101,11 +101,10 @@ export const networkCommands: CommandTable = {
       return OK;
     },
   },
+  // +CGDCONT? shows the configured (static) address, 0.0.0.0 on these modules even while the
+  // bearer is up; the address the network gave is read with +CGPADDR, as on the real ones.
   "+CGDCONT": {
-    read: (_a, ctx) => {
-      const up = ctx.world.net.attached && isRegistered(statOf(ctx, "ps"));
-      return ok(...ctx.world.settings.pdp.map((c) => `+CGDCONT: ${c.cid},"${c.type}","${c.apn}","${up && c.cid === 1 ? "10.64.12.3" : "0.0.0.0"}",0,0,0,0`));
-    },
+    read: (_a, ctx) => ok(...ctx.world.settings.pdp.map((c) => `+CGDCONT: ${c.cid},"${c.type}","${c.apn}","0.0.0.0",0,0,0,0`)),
     write: (a, ctx) => {
       const [cid, type, apn] = args(a);
       if (!/^\d+$/.test(cid ?? "")) return { cme: 3 };
@@ -115,10 +114,26 @@ export const networkCommands: CommandTable = {
       return OK;
     },
   },
+  "+CGPADDR": {
+    exec: (_a, ctx) => ok(...ctx.world.settings.pdp.map((c) => cgpaddrLine(ctx, c.cid))),
+    write: (a, ctx) => {
+      const cids = args(a).map(Number);
+      if (cids.some((c) => !ctx.world.settings.pdp.some((p) => p.cid === c))) return { cme: 3 };
+      return ok(...cids.map((c) => cgpaddrLine(ctx, c)));
+    },
+    test: (_a, ctx) => ok(`+CGPADDR: (${ctx.world.settings.pdp.map((c) => c.cid).join(",")})`),
+  },
   "+CCLK": {
     read: (_a, ctx) => ok(`+CCLK: "${clock(ctx, 2)}"`),
   },
 };
+
+/** `+CGPADDR: <cid>,<address>`: the default bearer (cid 1) has the network's address while attached. */
+function cgpaddrLine(ctx: Ctx, cid: number): string {
+  const up = ctx.world.net.attached && isRegistered(statOf(ctx, "ps")) && cid === 1;
+  const addr = up ? ctx.world.net.ip : "0.0.0.0";
+  return `+CGPADDR: ${cid},${ctx.p.quoteAddress ? `"${addr}"` : addr}`;
+}
 
 /** The modem's clock, in the zone the network announced: "yy/MM/dd,hh:mm:ss±zz" (quarter hours). */
 export function clock(ctx: Ctx, yearDigits: 2 | 4): string {
