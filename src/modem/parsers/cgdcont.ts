@@ -15,8 +15,10 @@ export function parseCgdcontRead(reply: string | readonly string[]): PdpContext[
     const cid = decField(f?.[0]);
     if (f === null || f.length < 2 || cid === undefined || Number.isNaN(cid)) throw parseError("+CGDCONT?", line);
     const ctx: PdpContext = { cid, type: f[1]!.text, apn: f[2]?.text ?? "" };
-    const addr = f[3]?.text;
-    if (addr !== undefined && addr !== "" && !/^0(\.0)*$/.test(addr)) ctx.address = addr;
+    // Dual-stack contexts put both addresses in the one quoted field ("0.0.0.0,0.0.0.0.0.0…" on
+    // Quectel); all zeros is no address, else the first that is not.
+    const addr = (f[3]?.text ?? "").split(/[, ]+/).find((a) => a !== "" && !/^[0.:]+$/.test(a));
+    if (addr !== undefined) ctx.address = addr;
     out.push(ctx);
   }
   return out;

@@ -20,6 +20,13 @@ describe("parseCgdcontRead (ModemManager test-modem-helpers.c)", () => {
     expect(r).toEqual([{ cid: 1, type: "IP", apn: "catm" }, { cid: 2, type: "IPV4V6", apn: "" }]);
   });
 
+  it("Quectel dual stack: both zero addresses in one quoted field are no address; a real one is kept", () => {
+    expect(parseCgdcontRead(['+CGDCONT: 1,"IPV4V6","wireless.twilio.com","0.0.0.0,0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0'])).toEqual([
+      { cid: 1, type: "IPV4V6", apn: "wireless.twilio.com" },
+    ]);
+    expect(parseCgdcontRead(['+CGDCONT: 1,"IPV4V6","super","10.1.2.3,0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0'])[0]?.address).toBe("10.1.2.3");
+  });
+
   it("Twilio APN with an address", () => {
     expect(parseCgdcontRead(['+CGDCONT: 1,"IP","wireless.twilio.com","10.64.12.3",0,0'])).toEqual([
       { cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.64.12.3" },
