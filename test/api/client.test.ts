@@ -21,7 +21,7 @@ describe("Sims", () => {
     expect(five.map((s) => s.sid)).toEqual(all.slice(0, 7).map((s) => s.sid));
   });
 
-  it("filters by Status, Iccid, RatePlan (SID or unique name)", async () => {
+  it("filters by Status, Iccid, RatePlan (SID or unique name), EId and SimRegistrationCode", async () => {
     const sim = await startApiSimulator();
     const { wireless } = h.client(sim);
     const active = await wireless!.all(wireless!.listSims({ status: "active" }));
@@ -34,6 +34,14 @@ describe("Sims", () => {
     const plan = await wireless!.fetchRatePlan("no-roaming");
     expect(onPlan.length).toBe(4);
     expect(onPlan.every((s) => s.ratePlanSid === plan.sid)).toBe(true);
+    const esims = (await wireless!.all(wireless!.listSims())).filter((s) => typeof s.eId === "string");
+    expect(esims.length).toBeGreaterThan(1);
+    expect(await wireless!.all(wireless!.listSims({ eId: esims[1]!.eId! }))).toEqual([esims[1]]);
+    const fresh = await wireless!.all(wireless!.listSims({ status: "new" }));
+    const claimed = await wireless!.all(wireless!.listSims({ simRegistrationCode: "RC4715" }));
+    expect(claimed).toHaveLength(1);
+    expect(fresh.map((s) => s.sid)).toContain(claimed[0]!.sid);
+    expect(await wireless!.all(wireless!.listSims({ simRegistrationCode: "RC0000" }))).toEqual([]);
     const err = await h.rejection(wireless!.all(wireless!.listSims({ status: "sleepy" })));
     expect(err.code).toBe("CG_ERR_API_HTTP");
     expect(err.detail).toMatchObject({ status: 400, apiCode: 20001 });

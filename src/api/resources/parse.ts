@@ -9,6 +9,7 @@ export function parseSim(j: Json, prefix = "DE"): Sim {
     ratePlanSid: strOrNull(j, "rate_plan_sid"),
     friendlyName: strOrNull(j, "friendly_name"),
     iccid: strOrNull(j, "iccid"),
+    ...("e_id" in j ? { eId: strOrNull(j, "e_id") } : {}),
     status: strOrNull(j, "status"),
     resetStatus: strOrNull(j, "reset_status"),
     commandsCallbackUrl: strOrNull(j, "commands_callback_url"),

@@ -10,6 +10,8 @@ export interface Sim {
   ratePlanSid: string | null;
   friendlyName: string | null;
   iccid: string | null;
+  /** The eUICC's EID (Wireless `e_id`); null for a plain UICC, absent on Super SIM. */
+  eId?: string | null;
   status: SimStatus | null;
   resetStatus: string | null;
   commandsCallbackUrl: string | null;

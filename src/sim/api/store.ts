@@ -130,6 +130,9 @@ function seedFleet(store: ApiStore, like: SimRecord, count: number, planSids: [s
       iccid: `89883070000${String(100000000 + i).slice(1)}`,
       status: statuses[i % statuses.length]!,
       ratePlanSid: planSids[i % 3 === 0 ? 1 : 0],
+      // Every fourth an eUICC (it has an EID); the "new" ones still carry the registration code printed on their card.
+      eId: i % 4 === 3 ? `8904903200000000000000000${String(1000 + i).padStart(7, "0")}` : null,
+      ...(statuses[i % statuses.length] === "new" ? { registrationCode: `RC${String(4711 + i)}` } : {}),
     });
   }
 }
