@@ -217,7 +217,8 @@ async function main(): Promise<void> {
   console.log("|---|---:|---|---:|---:|");
   for (const [what, baseline, ours, theirs] of rows) {
     const n = (x: number) => (x < 100 ? x.toFixed(1) : fmt(x));
-    console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${(ours / theirs).toFixed(2)} |`);
+    // An idle baseline (0 % CPU) has no meaningful ratio.
+    console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${theirs > 0 ? (ours / theirs).toFixed(2) : "—"} |`);
   }
   console.log(`\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`);
   console.log(`  cellgate wrong: ${VECTORS.filter((v) => !cellgateRight(v)).map((v) => v.id).join(", ") || "none"} (strict: refuses a UDL larger than the data; --lenient decodes it)`);
