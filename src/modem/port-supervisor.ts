@@ -67,7 +67,7 @@ export class PortSupervisor {
   readonly #ladderCfg: LadderConfig;
   readonly #abort = new AbortController();
   readonly #urcListeners = new Set<(u: Urc) => void>();
-  readonly #urcSpecs: UrcSpec[] = [];
+  #urcSpecs: UrcSpec[] = [];
   #state: PortState = { kind: "stopped" };
   #engine: AtEngine | undefined;
   #link: Link | undefined;
@@ -90,7 +90,9 @@ export class PortSupervisor {
         return () => this.#urcListeners.delete(cb);
       },
       addUrcs: (specs) => {
-        this.#urcSpecs.push(...specs);
+        // Every modem init adds its profile's URCs again (after each reset or reopen): keep one of each.
+        const added = new Set(specs.map((s) => `${s.exact ? "=" : "^"}${s.match}`));
+        this.#urcSpecs = [...this.#urcSpecs.filter((s) => !added.has(`${s.exact ? "=" : "^"}${s.match}`)), ...specs];
         this.#engine?.addUrcs(specs);
       },
     } satisfies AtPort;
