@@ -110,8 +110,8 @@ function config(dir: string, link: string, broker: TestBroker, api?: ApiSimulato
   return file;
 }
 
-function daemon(main: string, file: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [main, "run", "--config", file], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } });
+export function daemon(main: string, file: string, env: NodeJS.ProcessEnv = {}, flags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...flags, main, "run", "--config", file], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } });
 }
 
 async function stopChild(p: ChildProcess): Promise<void> {
@@ -169,38 +169,60 @@ function procStats(pid: number): { rssKb: number; cpuTicks: number } {
   return { rssKb, cpuTicks: Number(f[11]) + Number(f[12]) }; // utime + stime (fields 14, 15)
 }
 
-export async function footprint(seconds = Number(process.env.BENCH_FOOTPRINT_S ?? 180)): Promise<Row[]> {
-  const main = ensureBuilt();
+/**
+ * What a daemon benchmark runs against: the modem simulator on a pty, the API simulator joined to
+ * it, a broker — and the baseline, a bare node process importing the same packages (with `flags`).
+ */
+export async function benchWorld(name: string, flags: string[] = []) {
   const broker = await startBroker();
-  const dir = mkdtempSync(join(tmpdir(), "cellgate-bench-rss-"));
+  const dir = mkdtempSync(join(tmpdir(), `cellgate-bench-${name}-`));
   const link = join(dir, "modem.pty");
   const modem = new ModemSimulator();
   const pty = await PtyModem.serve(modem, link);
   const api = await ApiSimulator.start({ iccid: modem.world.sim.iccid });
   const bridge = new ModemBridge(api, modem, { trafficEveryMs: 10_000 });
-  const imports = ["serialport", "@serialport/parser-readline", "mqtt", "undici", "pino", "yaml", "zod"].map((p) => `await import(${JSON.stringify(p)});`).join(" ");
-  const bare = spawn(process.execPath, ["--input-type=module", "-e", `${imports} setInterval(() => {}, 1000);`], { cwd: ROOT, stdio: "ignore" });
-  const d = daemon(main, config(dir, link, broker, api), { TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken });
+  const imports = BARE_IMPORTS.map((p) => `await import(${JSON.stringify(p)});`).join(" ");
+  const bare = spawn(process.execPath, [...flags, "--input-type=module", "-e", `${imports} setInterval(() => {}, 1000);`], { cwd: ROOT, stdio: "ignore" });
+  return {
+    dir,
+    link,
+    modem,
+    api,
+    broker,
+    bare,
+    baseline: `bare node importing ${BARE_IMPORTS.join(", ").replace("@serialport/", "")}`,
+    apiEnv: { TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken },
+    async close(d: ChildProcess) {
+      await stopChild(d);
+      bare.kill();
+      bridge.stop();
+      await api.close();
+      await pty.close();
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const BARE_IMPORTS = ["serialport", "@serialport/parser-readline", "mqtt", "undici", "pino", "yaml", "zod"];
+
+export async function footprint(seconds = Number(process.env.BENCH_FOOTPRINT_S ?? 180)): Promise<Row[]> {
+  const main = ensureBuilt();
+  const w = await benchWorld("rss");
+  const d = daemon(main, config(w.dir, w.link, w.broker, w.api), w.apiEnv);
   try {
     const window = Math.min(60, Math.max(10, Math.floor(seconds / 3)));
     await new Promise((r) => setTimeout(r, (seconds - window) * 1000));
-    const [d0, b0] = [procStats(d.pid!), procStats(bare.pid!)];
+    const [d0, b0] = [procStats(d.pid!), procStats(w.bare.pid!)];
     await new Promise((r) => setTimeout(r, window * 1000));
-    const [d1, b1] = [procStats(d.pid!), procStats(bare.pid!)];
+    const [d1, b1] = [procStats(d.pid!), procStats(w.bare.pid!)];
     const hz = 100; // USER_HZ on Linux
     const cpu = (a: { cpuTicks: number }, b: { cpuTicks: number }) => ((b.cpuTicks - a.cpuTicks) / hz / window) * 100;
-    const base = "bare node importing serialport, parser-readline, mqtt, undici, pino, yaml, zod";
     return [
-      [`cellgate run after ${seconds} s: RSS (MB)`, base, d1.rssKb / 1024, b1.rssKb / 1024],
-      [`cellgate run, CPU over the last ${window} s (% of one core)`, base, cpu(d0, d1), cpu(b0, b1)],
+      [`cellgate run after ${seconds} s: RSS (MB)`, w.baseline, d1.rssKb / 1024, b1.rssKb / 1024],
+      [`cellgate run, CPU over the last ${window} s (% of one core)`, w.baseline, cpu(d0, d1), cpu(b0, b1)],
     ];
   } finally {
-    await stopChild(d);
-    bare.kill();
-    bridge.stop();
-    await api.close();
-    await pty.close();
-    await broker.close();
-    rmSync(dir, { recursive: true, force: true });
+    await w.close(d);
   }
 }

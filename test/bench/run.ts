@@ -14,6 +14,7 @@
  *
  *  4-5. The running daemon: +CMTI → MQTT latency, RSS and CPU (test/bench/daemon.ts).
  *  6-7. A Command's authentication and its reply (test/bench/commands.ts).
+ *  8. The daemon's JS heap over minutes of hard work, from V8 heap snapshots (test/bench/heap.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -31,6 +32,7 @@ import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at
 import { decodePdu } from "../../src/sms/pdu/index.js";
 import { commandPath } from "./commands.js";
 import { footprint, smsToMqtt } from "./daemon.js";
+import { heapGrowth } from "./heap.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -210,6 +212,7 @@ async function main(): Promise<void> {
   const right = [VECTORS.filter(cellgateRight).length, VECTORS.filter(nodePduRight).length];
   rows.push(...(await smsToMqtt()));
   rows.push(...(await footprint()));
+  rows.push(...(await heapGrowth()));
   rows.push(...commandPath());
 
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
