@@ -103,10 +103,12 @@ async function naiveAgent(link: string, url: string, topic: string): Promise<() 
   };
 }
 
-function config(dir: string, link: string, broker: TestBroker, api?: ApiSimulator): string {
+/** The daemon's config for a benchmark; `busy` polls the modem and samples telemetry every second. */
+export function config(dir: string, link: string, broker: TestBroker, api?: ApiSimulator, o: { busy?: boolean } = {}): string {
   const file = join(dir, "cellgate.yaml");
   const apiPart = api ? `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60` : "api:\n  provider: none";
-  writeFileSync(file, [`gateway:\n  id: bench`, `modem:\n  port: ${link}`, `mqtt:\n  url: ${broker.url}`, apiPart, `state:\n  dir: ${join(dir, "state")}`, `control:\n  socket: ${join(dir, "control.sock")}`, "log:\n  level: warn\n"].join("\n"));
+  const [modemBusy, mqttBusy] = o.busy ? ["\n  pollS: 1", "\n  telemetryS: 1\n  heartbeatS: 10"] : ["", ""];
+  writeFileSync(file, [`gateway:\n  id: bench`, `modem:\n  port: ${link}${modemBusy}`, `mqtt:\n  url: ${broker.url}${mqttBusy}`, apiPart, `state:\n  dir: ${join(dir, "state")}`, `control:\n  socket: ${join(dir, "control.sock")}`, "log:\n  level: warn\n"].join("\n"));
   return file;
 }
 

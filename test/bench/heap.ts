@@ -7,10 +7,10 @@
  *    node process importing the same packages, snapshotted at the same moments.
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchWorld, daemon, type Row } from "./daemon.js";
+import { benchWorld, config, daemon, type Row } from "./daemon.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const ENGINE_TYPES = new Set(["code", "hidden", "object shape", "synthetic"]);
@@ -49,9 +49,7 @@ export async function heapGrowth(warmupS = Number(process.env.BENCH_HEAP_WARMUP_
   const tmp = mkdtempSync(join(tmpdir(), "cellgate-bench-snapshots-"));
   const flags = ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${tmp}`];
   const w = await benchWorld("heap", flags);
-  const file = join(w.dir, "cellgate.yaml");
-  writeFileSync(file, [`gateway:\n  id: bench`, `modem:\n  port: ${w.link}\n  pollS: 1`, `mqtt:\n  url: ${w.broker.url}\n  telemetryS: 1\n  heartbeatS: 10`, `api:\n  baseUrl: ${w.api.baseUrl}\n  refreshS: 60`, `state:\n  dir: ${join(w.dir, "state")}`, `control:\n  socket: ${join(w.dir, "control.sock")}`, "log:\n  level: warn\n"].join("\n"));
-  const d = daemon(main, file, w.apiEnv, flags);
+  const d = daemon(main, config(w.dir, w.link, w.broker, w.api, { busy: true }), w.apiEnv, flags);
   let sms = 0;
   const sender = setInterval(() => w.modem.sendFromNetwork({ from: "+14155550100", text: `heap bench ${sms++}` }), 2_000);
   try {
