@@ -8,7 +8,25 @@ import { MqttLink, Outbox, telemetryPayload } from "./mqtt/index.js";
 import { ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
 import { sendCommand, type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
-import { BackOnline, commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring, controlApi, createModemStack, type ModemStack, type ModemStackOptions, Poller, alive, changedKeys, lastRun, mqttAuth, Timers, within } from "./daemon/index.js";
+import {
+  BackOnline,
+  commandConsumer,
+  gatewayOf,
+  openProcessor,
+  sendText,
+  type CommandWiring,
+  controlApi,
+  createModemStack,
+  type ModemStack,
+  type ModemStackOptions,
+  Poller,
+  alive,
+  changedKeys,
+  lastRun,
+  mqttAuth,
+  Timers,
+  within,
+} from "./daemon/index.js";
 
 export interface DaemonOptions {
   loaded: Loaded;
@@ -55,32 +73,93 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const started = clock.now();
   const previous = await prepareState(cfg, version, started);
 
-  const outbox = await Outbox.open(join(cfg.state.dir, "outbox"), { maxMessages: cfg.mqtt.outbox.maxMessages, maxBytes: cfg.mqtt.outbox.maxBytes, maxAgeMs: cfg.mqtt.outbox.maxAgeS * 1000 }, { clock, log });
-  const link = new MqttLink({ url: cfg.mqtt.url, clientId: cfg.mqtt.clientId ?? `cellgate-${o.loaded.gatewayId}`, prefix: o.loaded.topicPrefix, outbox, version, stamp: () => time.stamp(), clock, log, protocolVersion: cfg.mqtt.protocolVersion, keepaliveS: cfg.mqtt.keepaliveS, ...mqttAuth(cfg.mqtt, env) });
+  const outbox = await Outbox.open(
+    join(cfg.state.dir, "outbox"),
+    { maxMessages: cfg.mqtt.outbox.maxMessages, maxBytes: cfg.mqtt.outbox.maxBytes, maxAgeMs: cfg.mqtt.outbox.maxAgeS * 1000 },
+    { clock, log },
+  );
+  const link = new MqttLink({
+    url: cfg.mqtt.url,
+    clientId: cfg.mqtt.clientId ?? `cellgate-${o.loaded.gatewayId}`,
+    prefix: o.loaded.topicPrefix,
+    outbox,
+    version,
+    stamp: () => time.stamp(),
+    clock,
+    log,
+    protocolVersion: cfg.mqtt.protocolVersion,
+    keepaliveS: cfg.mqtt.keepaliveS,
+    ...mqttAuth(cfg.mqtt, env),
+  });
   const event = (type: string, detail: string, extra: Record<string, unknown> = {}) =>
-    void link.publishQueued("events", { type, detail, ...extra }).catch((err: unknown) => log.error({ err: describeError(err), type }, "event not published"));
+    void link
+      .publishQueued("events", { type, detail, ...extra })
+      .catch((err: unknown) => log.error({ err: describeError(err), type }, "event not published"));
 
   // The Command processor is built before the modem stack (it is the inbox's consumer); what it
   // reads of the stack, the poller and the API is reached through closures once they exist.
-  const wiring: CommandWiring = { config: () => cfg, stack: () => stack, poller: () => poller, link, outbox, lookup: () => lookup, apiError: () => apiError, time, version, started, env, clock, log, event };
+  const wiring: CommandWiring = {
+    config: () => cfg,
+    stack: () => stack,
+    poller: () => poller,
+    link,
+    outbox,
+    lookup: () => lookup,
+    apiError: () => apiError,
+    time,
+    version,
+    started,
+    env,
+    clock,
+    log,
+    event,
+  };
   const gateway = gatewayOf(wiring);
   const processor = await openProcessor(wiring, gateway);
   const stack = await buildStack(cfg, commandConsumer(processor, wiring), env, log, clock, o.supervisor);
-  const backOnline = new BackOnline({ config: () => cfg, view: () => gateway.view(), sendSms: sendText(wiring), event, clock, log });
+  const backOnline = new BackOnline({
+    config: () => cfg,
+    view: () => gateway.view(),
+    sendSms: sendText(wiring),
+    event,
+    clock,
+    log,
+  });
   wireEvents(stack, link, event, { product, clock, log, backOnline });
 
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
   const poller = new Poller({ config: () => cfg, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event });
 
   readyOnFirstConnect(link, notifier, poller);
-  link.start(cfg.mqtt.keepaliveS * 1000).catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
-  await stack.start(5000).catch((err: unknown) => log.warn({ err: describeError(err) }, "modem not ready yet; cellgate keeps looking for it"));
+  link
+    .start(cfg.mqtt.keepaliveS * 1000)
+    .catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
+  await stack
+    .start(5000)
+    .catch((err: unknown) => log.warn({ err: describeError(err) }, "modem not ready yet; cellgate keeps looking for it"));
   event("started", `cellgate ${version} started ${previous}`, { version });
   await announceStart(processor, backOnline, previous, log);
 
   const timers = startTimers({ config: () => cfg, clock, log, poller, link, outbox, notifier, stack, started });
 
-  const control = await ControlServer.listen(cfg.control.socket, controlApi({ stack, poller, link, outbox, lookup, carrier: api ? { provider: cfg.api.provider, baseUrl: api.http.baseUrl } : undefined, apiError: () => apiError, product, gatewayId: o.loaded.gatewayId, version, clock, log }), { log });
+  const control = await ControlServer.listen(
+    cfg.control.socket,
+    controlApi({
+      stack,
+      poller,
+      link,
+      outbox,
+      lookup,
+      carrier: api ? { provider: cfg.api.provider, baseUrl: api.http.baseUrl } : undefined,
+      apiError: () => apiError,
+      product,
+      gatewayId: o.loaded.gatewayId,
+      version,
+      clock,
+      log,
+    }),
+    { log },
+  );
 
   let stopped = false;
   return {
@@ -108,7 +187,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       await stack.supervisor.stop();
       await api?.close();
       await outbox.close();
-      await writeFileDurable(join(cfg.state.dir, "last-run.json"), JSON.stringify({ state: "stopped", reason, at: new Date(clock.now()).toISOString(), version }));
+      await writeFileDurable(
+        join(cfg.state.dir, "last-run.json"),
+        JSON.stringify({ state: "stopped", reason, at: new Date(clock.now()).toISOString(), version }),
+      );
     },
   };
 }
@@ -125,25 +207,46 @@ function readyOnFirstConnect(link: MqttLink, notifier: Notifier, poller: Poller)
 /** "Back online" with the reason (a reboot a Command asked for, else how the last run ended); Commands a restart interrupted. */
 async function announceStart(processor: CommandProcessor, backOnline: BackOnline, previous: string, log: Logger): Promise<void> {
   const rebooted = await processor.takeRebootMarker();
-  backOnline.afterStart(rebooted ? `after a reboot requested by a Command at ${new Date(rebooted.at).toISOString()}` : previous, rebooted ? "reboot" : "restart");
+  backOnline.afterStart(
+    rebooted ? `after a reboot requested by a Command at ${new Date(rebooted.at).toISOString()}` : previous,
+    rebooted ? "reboot" : "restart",
+  );
   void processor.resume().catch((err: unknown) => log.error({ err: describeError(err) }, "resuming Commands failed"));
 }
 
 /** The state directory, and why the previous run ended (read before this run marks itself running). */
 async function prepareState(cfg: Config, version: string, started: number): Promise<string> {
   await mkdir(cfg.state.dir, { recursive: true }).catch((err: unknown) => {
-    throw new CellgateError("CG_ERR_STATE_IO", `cannot create the state directory ${cfg.state.dir}: ${(err as Error).message}`, { path: cfg.state.dir });
+    throw new CellgateError("CG_ERR_STATE_IO", `cannot create the state directory ${cfg.state.dir}: ${(err as Error).message}`, {
+      path: cfg.state.dir,
+    });
   });
   const previous = await lastRun(cfg.state.dir);
-  await writeFileDurable(join(cfg.state.dir, "last-run.json"), JSON.stringify({ state: "running", since: new Date(started).toISOString(), version }));
+  await writeFileDurable(
+    join(cfg.state.dir, "last-run.json"),
+    JSON.stringify({ state: "running", since: new Date(started).toISOString(), version }),
+  );
   return previous;
 }
 
 /** The Wireless API client and the SIM lookup, unless the API is disabled or not configured (then why). */
-function carrierLookup(cfg: Config, env: NodeJS.ProcessEnv, log: Logger, clock: Clock, iccid: () => string | null): { api?: ApiClient; lookup?: SimLookup; apiError?: string } {
+function carrierLookup(
+  cfg: Config,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  clock: Clock,
+  iccid: () => string | null,
+): { api?: ApiClient; lookup?: SimLookup; apiError?: string } {
   if (cfg.api.provider === "none") return {};
   try {
-    const api = createApiClient({ provider: cfg.api.provider, product: cfg.sim.product, credentials: credentialsFromEnv(cfg.api.provider, env), log, clock, ...(cfg.api.baseUrl ? { baseUrl: cfg.api.baseUrl } : {}) });
+    const api = createApiClient({
+      provider: cfg.api.provider,
+      product: cfg.sim.product,
+      credentials: credentialsFromEnv(cfg.api.provider, env),
+      log,
+      clock,
+      ...(cfg.api.baseUrl ? { baseUrl: cfg.api.baseUrl } : {}),
+    });
     return { api, lookup: new SimLookup(api.carrier, iccid, { clock, log }) };
   } catch (err) {
     const apiError = describeError(err);
@@ -153,11 +256,21 @@ function carrierLookup(cfg: Config, env: NodeJS.ProcessEnv, log: Logger, clock: 
 }
 
 /** Modem events become MQTT `events`; `commands/send` becomes an MO Command through the modem. */
-function wireEvents(stack: ModemStack, link: MqttLink, event: (type: string, detail: string, extra?: Record<string, unknown>) => void, o: { product: Config["sim"]["product"]; clock: Clock; log: Logger; backOnline: BackOnline }): void {
+function wireEvents(
+  stack: ModemStack,
+  link: MqttLink,
+  event: (type: string, detail: string, extra?: Record<string, unknown>) => void,
+  o: { product: Config["sim"]["product"]; clock: Clock; log: Logger; backOnline: BackOnline },
+): void {
   let lost = false;
   stack.supervisor.events.on("recovery", (r) => {
-    event("recovery", "phase" in r ? `modem recovery: ${r.step} ${r.phase}` : `modem recovery gave up until ${new Date(r.until).toISOString()}`, { ...r });
-    if ("phase" in r && r.phase === "ok" && r.step !== "resync") o.backOnline.afterRecovery(`after a modem ${r.step}${r.detail ? ` (${r.detail})` : ""}`);
+    event(
+      "recovery",
+      "phase" in r ? `modem recovery: ${r.step} ${r.phase}` : `modem recovery gave up until ${new Date(r.until).toISOString()}`,
+      { ...r },
+    );
+    if ("phase" in r && r.phase === "ok" && r.step !== "resync")
+      o.backOnline.afterRecovery(`after a modem ${r.step}${r.detail ? ` (${r.detail})` : ""}`);
   });
   stack.supervisor.events.on("portLost", (p) => {
     lost = true;
@@ -169,29 +282,70 @@ function wireEvents(stack: ModemStack, link: MqttLink, event: (type: string, det
     lost = false;
   });
   link.onCommandSend(async (req) => {
-    const r = await sendCommand(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, { sender: stack.modem.sms, ...o });
+    const r = await sendCommand(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, {
+      sender: stack.modem.sms,
+      ...o,
+    });
     return { mr: r.mr, to: r.to, mode: req.text !== undefined ? "text" : "binary" };
   });
 }
 
 /** The periodic work: polls, telemetry, the status heartbeat, the watchdog. */
-function startTimers(d: { config: () => Config; clock: Clock; log: Logger; poller: Poller; link: MqttLink; outbox: Outbox; notifier: Notifier; stack: ModemStack; started: number }): Timers {
+function startTimers(d: {
+  config: () => Config;
+  clock: Clock;
+  log: Logger;
+  poller: Poller;
+  link: MqttLink;
+  outbox: Outbox;
+  notifier: Notifier;
+  stack: ModemStack;
+  started: number;
+}): Timers {
   const { clock, log, poller, link, outbox, notifier, stack } = d;
   const timers = new Timers(clock, log);
   void poller.poll().catch((err: unknown) => log.error({ err: describeError(err) }, "first poll failed"));
-  timers.every(() => d.config().modem.pollS * 1000, () => poller.poll());
+  timers.every(
+    () => d.config().modem.pollS * 1000,
+    () => poller.poll(),
+  );
   timers.every(
     () => d.config().mqtt.telemetryS * 1000,
-    () => link.publishTelemetry(telemetryPayload(poller.snapshot, { uptimeS: Math.round((clock.now() - d.started) / 1000), outboxDepth: outbox.size, dropped: outbox.dropped.count + outbox.dropped.bytes + outbox.dropped.age, reconnects: link.state.reconnects })),
+    () =>
+      link.publishTelemetry(
+        telemetryPayload(poller.snapshot, {
+          uptimeS: Math.round((clock.now() - d.started) / 1000),
+          outboxDepth: outbox.size,
+          dropped: outbox.dropped.count + outbox.dropped.bytes + outbox.dropped.age,
+          reconnects: link.state.reconnects,
+        }),
+      ),
   );
-  timers.every(() => d.config().mqtt.heartbeatS * 1000, () => link.heartbeat());
+  timers.every(
+    () => d.config().mqtt.heartbeatS * 1000,
+    () => link.heartbeat(),
+  );
   const wd = notifier.watchdogMs();
-  if (wd !== null) timers.every(() => Math.max(500, Math.floor(wd / 2)), () => (alive(stack.supervisor, clock, wd) ? notifier.watchdog() : log.warn("watchdog not fed: the AT engine has not answered recently")));
+  if (wd !== null)
+    timers.every(
+      () => Math.max(500, Math.floor(wd / 2)),
+      () =>
+        alive(stack.supervisor, clock, wd)
+          ? notifier.watchdog()
+          : log.warn("watchdog not fed: the AT engine has not answered recently"),
+    );
   return timers;
 }
 
 /** The modem stack, its inbox handing every SMS to MQTT: an SMS leaves the modem only once the PUBACK came or the outbox fsynced it. */
-async function buildStack(cfg: Config, consumer: Consumer, env: NodeJS.ProcessEnv, log: Logger, clock: Clock, supervisor: ModemStackOptions["supervisor"]): Promise<ModemStack> {
+async function buildStack(
+  cfg: Config,
+  consumer: Consumer,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  clock: Clock,
+  supervisor: ModemStackOptions["supervisor"],
+): Promise<ModemStack> {
   const pin = readSecret("MODEM_PIN", { env, ...(cfg.modem.pinFile ? { file: cfg.modem.pinFile } : {}) });
   return createModemStack({
     ports: Array.isArray(cfg.modem.port) ? cfg.modem.port : [cfg.modem.port],
@@ -201,6 +355,13 @@ async function buildStack(cfg: Config, consumer: Consumer, env: NodeJS.ProcessEn
     clock,
     ...(pin ? { pin } : {}),
     ...(supervisor ? { supervisor } : {}),
-    inbox: { stateDir: cfg.state.dir, product: cfg.sim.product, consumer, reassemblyTimeoutMs: cfg.sms.multipartTimeoutS * 1000, sweepIntervalMs: cfg.sms.sweepS * 1000, storage: cfg.sms.storage },
+    inbox: {
+      stateDir: cfg.state.dir,
+      product: cfg.sim.product,
+      consumer,
+      reassemblyTimeoutMs: cfg.sms.multipartTimeoutS * 1000,
+      sweepIntervalMs: cfg.sms.sweepS * 1000,
+      storage: cfg.sms.storage,
+    },
   });
 }

@@ -12,7 +12,8 @@ export interface Auth {
 
 /** Twilio HTTP Basic: Account SID + Auth Token, or API Key SID + secret. */
 export function basicAuth(username: string, password: string): Auth {
-  if (!username || !password) throw new CellgateError("CG_ERR_API_CONFIG", "HTTP Basic needs a username (Account SID or API Key SID) and a password");
+  if (!username || !password)
+    throw new CellgateError("CG_ERR_API_CONFIG", "HTTP Basic needs a username (Account SID or API Key SID) and a password");
   const value = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
   const kind = username.startsWith("SK") ? "API Key" : "Account SID / Auth Token";
   return {
@@ -38,12 +39,20 @@ export interface OAuthOptions {
  * expires, fetched again after invalidate() (the client does that once on a 401).
  */
 export function oauthClientCredentials(o: OAuthOptions): Auth {
-  if (!o.clientId || !o.clientSecret) throw new CellgateError("CG_ERR_API_CONFIG", "OAuth2 needs a client id and a client secret (KORE_CLIENT_ID, KORE_CLIENT_SECRET)");
+  if (!o.clientId || !o.clientSecret)
+    throw new CellgateError(
+      "CG_ERR_API_CONFIG",
+      "OAuth2 needs a client id and a client secret (KORE_CLIENT_ID, KORE_CLIENT_SECRET)",
+    );
   const clock = o.clock ?? systemClock;
   let cached: { token: string; until: number } | undefined;
   let inflight: Promise<string> | undefined;
   const fetchToken = async (signal?: AbortSignal): Promise<string> => {
-    const body = new URLSearchParams({ grant_type: "client_credentials", client_id: o.clientId, client_secret: o.clientSecret }).toString();
+    const body = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: o.clientId,
+      client_secret: o.clientSecret,
+    }).toString();
     let res: Dispatcher.ResponseData;
     try {
       res = await request(o.tokenUrl, {
@@ -54,14 +63,23 @@ export function oauthClientCredentials(o: OAuthOptions): Auth {
         ...(signal ? { signal } : {}),
       });
     } catch (err) {
-      throw new CellgateError("CG_ERR_API_UNAVAILABLE", `OAuth token endpoint ${o.tokenUrl} unreachable: ${(err as Error).message}`, { url: o.tokenUrl }, { cause: err });
+      throw new CellgateError(
+        "CG_ERR_API_UNAVAILABLE",
+        `OAuth token endpoint ${o.tokenUrl} unreachable: ${(err as Error).message}`,
+        { url: o.tokenUrl },
+        { cause: err },
+      );
     }
     const text = await res.body.text();
     if (res.statusCode === 400 || res.statusCode === 401 || res.statusCode === 403) {
-      throw new CellgateError("CG_ERR_API_AUTH", `the OAuth token endpoint refused client ${o.clientId.slice(0, 6)}… (HTTP ${res.statusCode}): check KORE_CLIENT_ID / KORE_CLIENT_SECRET`, {
-        status: res.statusCode,
-        credential: "oauth2 client",
-      });
+      throw new CellgateError(
+        "CG_ERR_API_AUTH",
+        `the OAuth token endpoint refused client ${o.clientId.slice(0, 6)}… (HTTP ${res.statusCode}): check KORE_CLIENT_ID / KORE_CLIENT_SECRET`,
+        {
+          status: res.statusCode,
+          credential: "oauth2 client",
+        },
+      );
     }
     let json: { access_token?: unknown; expires_in?: unknown };
     try {
@@ -70,7 +88,11 @@ export function oauthClientCredentials(o: OAuthOptions): Auth {
       json = {};
     }
     if (res.statusCode >= 300 || typeof json.access_token !== "string") {
-      throw new CellgateError("CG_ERR_API_RESPONSE", `the OAuth token endpoint answered HTTP ${res.statusCode} without an access_token`, { status: res.statusCode });
+      throw new CellgateError(
+        "CG_ERR_API_RESPONSE",
+        `the OAuth token endpoint answered HTTP ${res.statusCode} without an access_token`,
+        { status: res.statusCode },
+      );
     }
     const ttl = Number(json.expires_in ?? 3600) * 1000;
     cached = { token: json.access_token, until: clock.now() + ttl - (o.earlyMs ?? 60_000) };

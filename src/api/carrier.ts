@@ -55,7 +55,10 @@ export interface CarrierView {
 export function normalizeIccid(raw: string): string {
   let v = raw.trim().replace(/^"|"$/g, "").toUpperCase();
   if (v.length === 20 && v.endsWith("F")) v = v.slice(0, 19);
-  if (!/^89[0-9A-F]{17,18}$/.test(v)) throw new CellgateError("CG_ERR_API_CONFIG", `not an ICCID (19 or 20 characters starting 89): ${JSON.stringify(raw)}`, { raw });
+  if (!/^89[0-9A-F]{17,18}$/.test(v))
+    throw new CellgateError("CG_ERR_API_CONFIG", `not an ICCID (19 or 20 characters starting 89): ${JSON.stringify(raw)}`, {
+      raw,
+    });
   return v;
 }
 
@@ -69,7 +72,8 @@ function latestSession(sessions: DataSession[]): DataSession | undefined {
 }
 
 function sumUsage(records: UsageRecord[]) {
-  const sum = (f: (r: UsageRecord) => number | null | undefined) => (records.some((r) => f(r) != null) ? records.reduce((a, r) => a + (f(r) ?? 0), 0) : null);
+  const sum = (f: (r: UsageRecord) => number | null | undefined) =>
+    records.some((r) => f(r) != null) ? records.reduce((a, r) => a + (f(r) ?? 0), 0) : null;
   return {
     dataBytes: sum((r) => r.data.total),
     uploadBytes: sum((r) => r.data.upload),
@@ -105,7 +109,14 @@ export class WirelessCarrier implements CarrierApi {
 
   async view(iccid: string, now = new Date()): Promise<CarrierView> {
     const sim = await findSim((i) => collect(this.api.listSims({ iccid: i }, { limit: 1 })), iccid);
-    const v: CarrierView = { product: this.product, sim: simPart(sim), plan: null, usage: null, lastDataSession: null, errors: {} };
+    const v: CarrierView = {
+      product: this.product,
+      sim: simPart(sim),
+      plan: null,
+      usage: null,
+      lastDataSession: null,
+      errors: {},
+    };
     await part(v, "plan", this.log, async () => {
       if (sim.ratePlanSid === null) return;
       const p = await this.api.fetchRatePlan(sim.ratePlanSid);
@@ -143,15 +154,35 @@ export class SuperSimCarrier implements CarrierApi {
 
   async view(iccid: string, now = new Date()): Promise<CarrierView> {
     const sim = await findSim((i) => collect(this.api.listSims({ iccid: i }, { limit: 1 })), iccid);
-    const v: CarrierView = { product: this.product, sim: simPart(sim), plan: null, usage: null, lastDataSession: null, errors: {} };
+    const v: CarrierView = {
+      product: this.product,
+      sim: simPart(sim),
+      plan: null,
+      usage: null,
+      lastDataSession: null,
+      errors: {},
+    };
     await part(v, "plan", this.log, async () => {
       if (!sim.fleetSid) return;
       const f = await this.api.fetchFleet(sim.fleetSid);
-      v.plan = { sid: f.sid, name: f.uniqueName, dataEnabled: f.dataEnabled, dataLimitMb: f.dataLimitMb, messagingEnabled: f.smsCommandsEnabled, nationalRoamingEnabled: null, internationalRoaming: [] };
+      v.plan = {
+        sid: f.sid,
+        name: f.uniqueName,
+        dataEnabled: f.dataEnabled,
+        dataLimitMb: f.dataLimitMb,
+        messagingEnabled: f.smsCommandsEnabled,
+        nationalRoamingEnabled: null,
+        internationalRoaming: [],
+      };
     });
     await part(v, "usage", this.log, async () => {
       const start = monthStart(now);
-      v.usage = usagePart(await collect(this.api.usageRecords({ sim: sim.sid, start, end: now, granularity: "all" })), start, now, v.plan?.dataLimitMb ?? null);
+      v.usage = usagePart(
+        await collect(this.api.usageRecords({ sim: sim.sid, start, end: now, granularity: "all" })),
+        start,
+        now,
+        v.plan?.dataLimitMb ?? null,
+      );
     });
     return v;
   }

@@ -37,7 +37,10 @@ export interface ApiClientOptions {
 
 const BASE_URLS: Record<ApiProvider, Record<ApiProduct, string>> = {
   twilio: { "programmable-wireless": "https://wireless.twilio.com", "super-sim": "https://supersim.twilio.com" },
-  kore: { "programmable-wireless": "https://programmable-wireless.api.korewireless.com", "super-sim": "https://supersim.api.korewireless.com" },
+  kore: {
+    "programmable-wireless": "https://programmable-wireless.api.korewireless.com",
+    "super-sim": "https://supersim.api.korewireless.com",
+  },
 };
 const KORE_TOKEN_URL = "https://api.korewireless.com/api-services/v1/auth/token";
 
@@ -105,7 +108,11 @@ export function credentialsFromEnv(provider: ApiProvider, env: NodeJS.ProcessEnv
   if (provider === "kore") {
     const clientId = read("KORE_CLIENT_ID");
     const clientSecret = read("KORE_CLIENT_SECRET");
-    if (!clientId || !clientSecret) throw new CellgateError("CG_ERR_API_CONFIG", "KORE needs KORE_CLIENT_ID and KORE_CLIENT_SECRET (environment or systemd credentials)");
+    if (!clientId || !clientSecret)
+      throw new CellgateError(
+        "CG_ERR_API_CONFIG",
+        "KORE needs KORE_CLIENT_ID and KORE_CLIENT_SECRET (environment or systemd credentials)",
+      );
     return { clientId, clientSecret };
   }
   const key = read("TWILIO_API_KEY");
@@ -114,5 +121,8 @@ export function credentialsFromEnv(provider: ApiProvider, env: NodeJS.ProcessEnv
   const sid = read("TWILIO_ACCOUNT_SID");
   const token = read("TWILIO_AUTH_TOKEN");
   if (sid && token) return { username: sid, password: token };
-  throw new CellgateError("CG_ERR_API_CONFIG", "Twilio needs TWILIO_API_KEY + TWILIO_API_SECRET, or TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (environment or systemd credentials)");
+  throw new CellgateError(
+    "CG_ERR_API_CONFIG",
+    "Twilio needs TWILIO_API_KEY + TWILIO_API_SECRET, or TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (environment or systemd credentials)",
+  );
 }

@@ -49,11 +49,13 @@ export class ApiHttp {
   readonly #dispatcher: Dispatcher;
 
   constructor(o: ApiHttpOptions) {
-    if (!/^https?:\/\//.test(o.baseUrl)) throw new CellgateError("CG_ERR_API_CONFIG", `the API base URL must be http(s)://…, got ${JSON.stringify(o.baseUrl)}`);
+    if (!/^https?:\/\//.test(o.baseUrl))
+      throw new CellgateError("CG_ERR_API_CONFIG", `the API base URL must be http(s)://…, got ${JSON.stringify(o.baseUrl)}`);
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "api" });
-    this.#dispatcher = o.dispatcher ?? new Agent({ connect: { timeout: o.connectTimeoutMs ?? 10_000 }, keepAliveTimeout: 30_000 });
+    this.#dispatcher =
+      o.dispatcher ?? new Agent({ connect: { timeout: o.connectTimeoutMs ?? 10_000 }, keepAliveTimeout: 30_000 });
   }
 
   get baseUrl(): string {
@@ -61,7 +63,11 @@ export class ApiHttp {
   }
 
   /** `path` is relative to the base URL, or an absolute `next_page_url` taken as is. */
-  async request(method: "GET" | "POST" | "DELETE", path: string, p: { query?: Params; form?: Params; signal?: AbortSignal } = {}): Promise<ApiResponse> {
+  async request(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    p: { query?: Params; form?: Params; signal?: AbortSignal } = {},
+  ): Promise<ApiResponse> {
     const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}${p.query ? `?${encodeParams(p.query)}` : ""}`;
     const retries = this.#o.retries ?? 3;
     let reauthenticated = false;
@@ -79,11 +85,17 @@ export class ApiHttp {
           await this.#backoff(attempt, `${method} ${pathOf(url)}: ${why}`, p.signal);
           continue;
         }
-        throw new CellgateError("CG_ERR_API_UNAVAILABLE", `${method} ${pathOf(url)} failed after ${attempt + 1} attempts: ${why}`, { method, url: pathOf(url), attempts: attempt + 1 }, { cause: err });
+        throw new CellgateError(
+          "CG_ERR_API_UNAVAILABLE",
+          `${method} ${pathOf(url)} failed after ${attempt + 1} attempts: ${why}`,
+          { method, url: pathOf(url), attempts: attempt + 1 },
+          { cause: err },
+        );
       }
       const status = res.statusCode;
       this.#log.debug({ method, path: pathOf(url), status, ms: this.#clock.now() - started, attempt }, "API request");
-      if (status >= 200 && status < 300) return { status, body: status === 204 || text === "" ? null : parseJson(text, method, url) };
+      if (status >= 200 && status < 300)
+        return { status, body: status === 204 || text === "" ? null : parseJson(text, method, url) };
       const apiError = errorBody(text);
       if (status === 401 && this.#o.auth.scheme === "oauth2" && !reauthenticated) {
         this.#o.auth.invalidate(); // the token may have been revoked or expired early: one fresh token
@@ -91,7 +103,14 @@ export class ApiHttp {
         continue;
       }
       if (status === 401 || status === 403) {
-        throw this.#error("CG_ERR_API_AUTH", `${method} ${pathOf(url)}: HTTP ${status}, the API refused the ${this.#o.auth.describe} credential${apiError.message ? ` (${apiError.message})` : ""}`, method, url, status, apiError);
+        throw this.#error(
+          "CG_ERR_API_AUTH",
+          `${method} ${pathOf(url)}: HTTP ${status}, the API refused the ${this.#o.auth.describe} credential${apiError.message ? ` (${apiError.message})` : ""}`,
+          method,
+          url,
+          status,
+          apiError,
+        );
       }
       if ((status === 429 || status >= 500) && attempt < retries) {
         const retryAfter = status === 429 ? retryAfterMs(res.headers["retry-after"], this.#clock.now()) : undefined;
@@ -103,14 +122,49 @@ export class ApiHttp {
         }
         continue;
       }
-      if (status === 429) throw this.#error("CG_ERR_API_RATE_LIMIT", `${method} ${pathOf(url)}: still rate limited after ${attempt + 1} attempts`, method, url, status, apiError);
-      if (status >= 500) throw this.#error("CG_ERR_API_UNAVAILABLE", `${method} ${pathOf(url)}: HTTP ${status} after ${attempt + 1} attempts`, method, url, status, apiError);
-      if (status === 404) throw this.#error("CG_ERR_API_NOT_FOUND", `${method} ${pathOf(url)}: not found${apiError.message ? ` (${apiError.message})` : ""}`, method, url, status, apiError);
-      throw this.#error("CG_ERR_API_HTTP", `${method} ${pathOf(url)}: HTTP ${status}${apiError.code ? ` ${apiError.code}` : ""}${apiError.message ? `: ${apiError.message}` : ""}`, method, url, status, apiError);
+      if (status === 429)
+        throw this.#error(
+          "CG_ERR_API_RATE_LIMIT",
+          `${method} ${pathOf(url)}: still rate limited after ${attempt + 1} attempts`,
+          method,
+          url,
+          status,
+          apiError,
+        );
+      if (status >= 500)
+        throw this.#error(
+          "CG_ERR_API_UNAVAILABLE",
+          `${method} ${pathOf(url)}: HTTP ${status} after ${attempt + 1} attempts`,
+          method,
+          url,
+          status,
+          apiError,
+        );
+      if (status === 404)
+        throw this.#error(
+          "CG_ERR_API_NOT_FOUND",
+          `${method} ${pathOf(url)}: not found${apiError.message ? ` (${apiError.message})` : ""}`,
+          method,
+          url,
+          status,
+          apiError,
+        );
+      throw this.#error(
+        "CG_ERR_API_HTTP",
+        `${method} ${pathOf(url)}: HTTP ${status}${apiError.code ? ` ${apiError.code}` : ""}${apiError.message ? `: ${apiError.message}` : ""}`,
+        method,
+        url,
+        status,
+        apiError,
+      );
     }
   }
 
-  async #once(method: string, url: string, p: { form?: Params; signal?: AbortSignal }): Promise<{ res: Dispatcher.ResponseData; text: string }> {
+  async #once(
+    method: string,
+    url: string,
+    p: { form?: Params; signal?: AbortSignal },
+  ): Promise<{ res: Dispatcher.ResponseData; text: string }> {
     const res = await request(url, {
       method,
       dispatcher: this.#dispatcher,
@@ -140,7 +194,14 @@ export class ApiHttp {
   }
 
   #error(code: ErrorCode, message: string, method: string, url: string, status: number, e: ApiErrorBody): CellgateError {
-    return new CellgateError(code, message, { method, url: pathOf(url), status, apiCode: e.code, apiMessage: e.message, moreInfo: e.more_info });
+    return new CellgateError(code, message, {
+      method,
+      url: pathOf(url),
+      status,
+      apiCode: e.code,
+      apiMessage: e.message,
+      moreInfo: e.more_info,
+    });
   }
 }
 
@@ -154,7 +215,9 @@ function parseJson(text: string, method: string, url: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new CellgateError("CG_ERR_API_RESPONSE", `${method} ${pathOf(url)}: the answer is not JSON`, { raw: text.slice(0, 500) });
+    throw new CellgateError("CG_ERR_API_RESPONSE", `${method} ${pathOf(url)}: the answer is not JSON`, {
+      raw: text.slice(0, 500),
+    });
   }
 }
 

@@ -13,14 +13,24 @@ export interface PageOptions {
  * Every record of a list, page after page: `meta.next_page_url` is followed as an opaque URL
  * (it carries a PageToken), the records are under `meta.key` (falling back to `key`).
  */
-export async function* paginate<T>(http: ApiHttp, path: string, query: Params, key: string, parse: (j: Json) => T, o: PageOptions = {}): AsyncGenerator<T> {
+export async function* paginate<T>(
+  http: ApiHttp,
+  path: string,
+  query: Params,
+  key: string,
+  parse: (j: Json) => T,
+  o: PageOptions = {},
+): AsyncGenerator<T> {
   let next: string | null = null;
   let count = 0;
   let first = true;
   while (first || next !== null) {
     const pageSize = o.limit !== undefined ? Math.min(o.pageSize ?? 50, Math.max(1, o.limit - count)) : o.pageSize;
     const res = first
-      ? await http.request("GET", path, { query: { ...query, ...(pageSize ? { PageSize: pageSize } : {}) }, ...(o.signal ? { signal: o.signal } : {}) })
+      ? await http.request("GET", path, {
+          query: { ...query, ...(pageSize ? { PageSize: pageSize } : {}) },
+          ...(o.signal ? { signal: o.signal } : {}),
+        })
       : await http.request("GET", next!, o.signal ? { signal: o.signal } : {});
     first = false;
     const body = object(res.body, `list ${path}`);

@@ -18,7 +18,9 @@ export function object(v: unknown, what: string): Json {
 
 export function invalid(what: string, raw: unknown, why: string): CellgateError<"CG_ERR_API_RESPONSE"> {
   const text = JSON.stringify(raw) ?? String(raw);
-  return new CellgateError("CG_ERR_API_RESPONSE", `${what}: ${why}`, { raw: text.length > 2000 ? `${text.slice(0, 2000)}…` : text });
+  return new CellgateError("CG_ERR_API_RESPONSE", `${what}: ${why}`, {
+    raw: text.length > 2000 ? `${text.slice(0, 2000)}…` : text,
+  });
 }
 
 export function str(o: Json, key: string, what: string): string {
@@ -62,6 +64,7 @@ export function objOrNull(o: Json, key: string): Json | null {
 /** A SID of the expected kind (`DE` + 32 hex…). */
 export function sid(o: Json, key: string, prefix: string, what: string): string {
   const v = str(o, key, what);
-  if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(v)) throw invalid(what, o, `${key} ${JSON.stringify(v)} is not a ${prefix} SID`);
+  if (!new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(v))
+    throw invalid(what, o, `${key} ${JSON.stringify(v)} is not a ${prefix} SID`);
   return v;
 }

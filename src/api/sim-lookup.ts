@@ -53,7 +53,9 @@ export class SimLookup {
 
   start(everyMs: number): void {
     const tick = () => {
-      void this.refresh().catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "SIM lookup refresh failed; keeping the last view"));
+      void this.refresh().catch((err: unknown) =>
+        this.#log.warn({ err: describeError(err) }, "SIM lookup refresh failed; keeping the last view"),
+      );
       this.#timer = this.#clock.setTimeout(tick, everyMs);
     };
     tick();

@@ -59,7 +59,9 @@ export class AtEngine implements AtPort {
   readonly #log: Logger;
   readonly #urcs: UrcRegistry;
   readonly #framer = new LineFramer();
-  readonly #opts: Required<Pick<AtEngineOptions, "timeoutMs" | "resyncTimeoutMs" | "resyncQuietMs" | "promptTimeoutMs" | "smsTimeoutMs">>;
+  readonly #opts: Required<
+    Pick<AtEngineOptions, "timeoutMs" | "resyncTimeoutMs" | "resyncQuietMs" | "promptTimeoutMs" | "smsTimeoutMs">
+  >;
   readonly #queue: Job[] = [];
   #pumping = false;
   #closed: Error | undefined;
@@ -142,7 +144,10 @@ export class AtEngine implements AtPort {
     const command = cmd.trim();
     if (!/^AT/i.test(command) || /[\r\n\x1a\x1b]/.test(command)) {
       return Promise.reject(
-        new CellgateError("CG_ERR_AT_INVALID", `not a single AT command line: ${JSON.stringify(shownCommand(command, !!opts.sensitive))}`),
+        new CellgateError(
+          "CG_ERR_AT_INVALID",
+          `not a single AT command line: ${JSON.stringify(shownCommand(command, !!opts.sensitive))}`,
+        ),
       );
     }
     if (this.#closed) return Promise.reject(this.#closedError(command, opts));
@@ -195,7 +200,10 @@ export class AtEngine implements AtPort {
           throw new CellgateError("CG_ERR_AT_PROMPT", `${shown}: OK without the > prompt`, { command: shown, lines: w.lines });
         } else if (outcome.type === "timeout" || outcome.type === "aborted") {
           // Leave PDU entry now: until ESC, the modem would take our next command for PDU text.
-          this.#escapeOnResync = !(await this.#write(ESC).then(() => true, () => false));
+          this.#escapeOnResync = !(await this.#write(ESC).then(
+            () => true,
+            () => false,
+          ));
         }
       }
       return this.#settle(job, shown, started, w, outcome);
@@ -281,11 +289,15 @@ export class AtEngine implements AtPort {
           this.#consecutiveTimeouts++;
           this.events.emit("resync", { ok: false, absorbed });
           this.events.emit("timeout", { command: "AT (resync)", consecutive: this.#consecutiveTimeouts });
-          throw new CellgateError("CG_ERR_AT_TIMEOUT", `${shownCommand(job.command, !!job.opts.sensitive)}: the modem did not answer the resync AT`, {
-            command: shownCommand(job.command, !!job.opts.sensitive),
-            phase: "resync",
-            consecutive: this.#consecutiveTimeouts,
-          });
+          throw new CellgateError(
+            "CG_ERR_AT_TIMEOUT",
+            `${shownCommand(job.command, !!job.opts.sensitive)}: the modem did not answer the resync AT`,
+            {
+              command: shownCommand(job.command, !!job.opts.sensitive),
+              phase: "resync",
+              consecutive: this.#consecutiveTimeouts,
+            },
+          );
         }
         const lines = w.takeLines();
         absorbed.push(...lines, o.type === "final" ? o.line : ">");
@@ -342,7 +354,10 @@ export class AtEngine implements AtPort {
 
   #onToken(tok: FrameToken): void {
     if (tok.kind === "overflow") {
-      const err = new CellgateError("CG_ERR_AT_FRAME", `dropped a ${tok.dropped}-byte line without a terminator`, { dropped: tok.dropped, raw: tok.head });
+      const err = new CellgateError("CG_ERR_AT_FRAME", `dropped a ${tok.dropped}-byte line without a terminator`, {
+        dropped: tok.dropped,
+        raw: tok.head,
+      });
       this.#log.warn({ err: err.message, head: tok.head }, "over-long line from the modem dropped");
       this.events.emit("overflow", err);
       return;
@@ -396,7 +411,12 @@ export class AtEngine implements AtPort {
 
   #closedError(command: string, opts: AtCommandOptions): CellgateError {
     const shown = shownCommand(command, !!opts.sensitive);
-    return new CellgateError("CG_ERR_AT_CLOSED", `${shown}: ${this.#link.description} is closed`, { command: shown }, { cause: this.#closed });
+    return new CellgateError(
+      "CG_ERR_AT_CLOSED",
+      `${shown}: ${this.#link.description} is closed`,
+      { command: shown },
+      { cause: this.#closed },
+    );
   }
 
   #abortedError(job: Job): CellgateError {

@@ -24,7 +24,9 @@ export async function openSerialLink(opts: SerialLinkOptions): Promise<Link> {
   await new Promise<void>((resolve, reject) => {
     port.open((err) => {
       if (err) {
-        reject(new CellgateError("CG_ERR_LINK_OPEN", `cannot open ${opts.path}: ${err.message}`, { path: opts.path }, { cause: err }));
+        reject(
+          new CellgateError("CG_ERR_LINK_OPEN", `cannot open ${opts.path}: ${err.message}`, { path: opts.path }, { cause: err }),
+        );
       } else {
         resolve();
       }
@@ -82,12 +84,21 @@ class SerialLink implements Link {
 
   write(bytes: Uint8Array): Promise<void> {
     if (!this.isOpen) {
-      return Promise.reject(new CellgateError("CG_ERR_LINK_WRITE", `${this.description} is not open`, { path: this.description }));
+      return Promise.reject(
+        new CellgateError("CG_ERR_LINK_WRITE", `${this.description} is not open`, { path: this.description }),
+      );
     }
     return new Promise((resolve, reject) => {
       this.port.write(Buffer.from(bytes), (err) => {
         if (err) {
-          reject(new CellgateError("CG_ERR_LINK_WRITE", `write to ${this.description} failed: ${err.message}`, { path: this.description }, { cause: err }));
+          reject(
+            new CellgateError(
+              "CG_ERR_LINK_WRITE",
+              `write to ${this.description} failed: ${err.message}`,
+              { path: this.description },
+              { cause: err },
+            ),
+          );
         } else {
           resolve();
         }
@@ -121,7 +132,10 @@ class SerialLink implements Link {
   /** The port is gone (`reason`), or closed by us (undefined): tell the listeners once, free the fd. */
   #lose(reason: string | undefined, cause?: Error): void {
     clearInterval(this.#watch);
-    const err = reason === undefined ? undefined : new CellgateError("CG_ERR_LINK_LOST", `${this.description}: ${reason}`, { path: this.description }, { cause });
+    const err =
+      reason === undefined
+        ? undefined
+        : new CellgateError("CG_ERR_LINK_LOST", `${this.description}: ${reason}`, { path: this.description }, { cause });
     this.#l.emitClose(err);
     if (this.port.isOpen && !this.#closing) this.port.close(() => {});
   }

@@ -69,5 +69,8 @@ export class Waiter {
 
 /** Upper case, no control bytes (CR, Ctrl-Z, ESC residue), no surrounding blanks. */
 function normalizeEcho(s: string): string {
-  return s.replace(/[\x00-\x1f]/g, "").trim().toUpperCase();
+  return s
+    .replace(/[\x00-\x1f]/g, "")
+    .trim()
+    .toUpperCase();
 }

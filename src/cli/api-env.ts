@@ -15,18 +15,37 @@ const PRODUCTS: ApiProduct[] = ["programmable-wireless", "super-sim"];
  * CELLGATE_API_BASE_URL (the config file's keys in environment form), credentials from the
  * systemd credentials directory or the conventional variables.
  */
-export function apiClientFromEnv(f: ApiFlags, log: Logger, env: NodeJS.ProcessEnv = process.env): { client: ApiClient; provider: ApiProvider; product: ApiProduct; baseUrl: string } {
+export function apiClientFromEnv(
+  f: ApiFlags,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): { client: ApiClient; provider: ApiProvider; product: ApiProduct; baseUrl: string } {
   const provider = pick("provider", f.provider ?? env.CELLGATE_API_PROVIDER, PROVIDERS, "twilio", "CELLGATE_API_PROVIDER");
-  const product = pick("product", f.product ?? env.CELLGATE_SIM_PRODUCT, PRODUCTS, "programmable-wireless", "CELLGATE_SIM_PRODUCT");
+  const product = pick(
+    "product",
+    f.product ?? env.CELLGATE_SIM_PRODUCT,
+    PRODUCTS,
+    "programmable-wireless",
+    "CELLGATE_SIM_PRODUCT",
+  );
   const baseUrl = f.baseUrl ?? (env.CELLGATE_API_BASE_URL || undefined);
-  const client = createApiClient({ provider, product, credentials: credentialsFromEnv(provider, env), log, ...(baseUrl ? { baseUrl } : {}) });
+  const client = createApiClient({
+    provider,
+    product,
+    credentials: credentialsFromEnv(provider, env),
+    log,
+    ...(baseUrl ? { baseUrl } : {}),
+  });
   return { client, provider, product, baseUrl: client.http.baseUrl };
 }
 
 function pick<T extends string>(what: string, value: string | undefined, allowed: readonly T[], dflt: T, envName: string): T {
   if (value === undefined || value === "") return dflt;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new CellgateError("CG_ERR_API_CONFIG", `${what} must be ${allowed.join(" or ")} (--${what} or ${envName}), got ${JSON.stringify(value)}`);
+    throw new CellgateError(
+      "CG_ERR_API_CONFIG",
+      `${what} must be ${allowed.join(" or ")} (--${what} or ${envName}), got ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }

@@ -18,7 +18,10 @@ export function registerAt(program: Command): void {
     .description("send one AT command to the modem and print the reply")
     .argument("<command>", 'the AT command, e.g. "AT+CSQ"')
     .option("-p, --port <path>", "open the modem's AT port directly instead of going through the running daemon")
-    .option("--socket <path>", "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)")
+    .option(
+      "--socket <path>",
+      "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)",
+    )
     .option("-b, --baud <rate>", "baud rate (with --port)", "115200")
     .option("-t, --timeout <ms>", "time to wait for the final result code", "10000")
     .option("--trace", "print every byte sent and received on stderr (with --port)")
@@ -54,7 +57,8 @@ function atFailure(err: unknown): number {
   process.stderr.write(`${describeError(err)}\n`);
   if (isCellgateError(err, "CG_ERR_AT_ERROR") || isCellgateError(err, "CG_ERR_AT_CME") || isCellgateError(err, "CG_ERR_AT_CMS")) {
     // The modem's own lines on stdout (before the error on stderr above, in the terminal's order they interleave).
-    for (const line of [...((err.detail.lines as string[] | undefined) ?? []), (err.detail.final as string | undefined) ?? ""]) if (line) process.stdout.write(`${line}\n`);
+    for (const line of [...((err.detail.lines as string[] | undefined) ?? []), (err.detail.final as string | undefined) ?? ""])
+      if (line) process.stdout.write(`${line}\n`);
     return EXIT.modemError;
   }
   if (isCellgateError(err, "CG_ERR_AT_INVALID")) return EXIT.usage;

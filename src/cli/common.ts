@@ -11,7 +11,10 @@ export const EXIT = { ok: 0, modemError: 1, portError: 2, usage: 64 } as const;
 export function resolvePort(flag: string | undefined): string {
   const port = flag ?? process.env.CELLGATE_MODEM_PORT;
   if (port === undefined || port === "") {
-    throw new CellgateError("CG_ERR_CLI_USAGE", "no modem port: pass --port PATH or set CELLGATE_MODEM_PORT (e.g. /dev/serial/by-id/usb-Quectel_…-if02-port0)");
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      "no modem port: pass --port PATH or set CELLGATE_MODEM_PORT (e.g. /dev/serial/by-id/usb-Quectel_…-if02-port0)",
+    );
   }
   return port;
 }
@@ -33,10 +36,12 @@ export function cliLogger(): Logger {
 export function enableTrace(): void {
   ioChannel.subscribe((msg) => {
     const t = msg as IoTrace;
-    const text = Buffer.from(t.hex, "hex").toString("latin1").replace(/[\x00-\x1f\x7f-\xff]/g, (c) => {
-      const named: Record<string, string> = { "\r": "\\r", "\n": "\\n", "\x1a": "^Z", "\x1b": "<ESC>" };
-      return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-    });
+    const text = Buffer.from(t.hex, "hex")
+      .toString("latin1")
+      .replace(/[\x00-\x1f\x7f-\xff]/g, (c) => {
+        const named: Record<string, string> = { "\r": "\\r", "\n": "\\n", "\x1a": "^Z", "\x1b": "<ESC>" };
+        return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+      });
     process.stderr.write(`${t.dir === "tx" ? ">" : "<"} ${text}\n`);
   });
 }
@@ -58,7 +63,11 @@ const DEFAULT_SOCKET = "/run/cellgate/control.sock";
  * (a path, a glob or a list, as the daemon resolves it) that exists.
  * Returns the daemon's answer, or `{ direct: path }` for the caller to open the port.
  */
-export async function viaDaemon<T>(o: { port?: string; socket?: string }, method: string, params: Record<string, unknown> = {}): Promise<{ daemon: T } | { direct: string }> {
+export async function viaDaemon<T>(
+  o: { port?: string; socket?: string },
+  method: string,
+  params: Record<string, unknown> = {},
+): Promise<{ daemon: T } | { direct: string }> {
   if (o.port) return { direct: o.port };
   const socket = controlSocket(o.socket);
   try {
@@ -71,7 +80,14 @@ export async function viaDaemon<T>(o: { port?: string; socket?: string }, method
     const patterns = "config" in r ? [r.config.modem.port].flat() : [];
     const found = await findPorts(patterns);
     if (found[0] !== undefined) return { direct: found[0] };
-    const why = "config" in r ? `no modem port found at ${patterns.join(", ")} (modem.port)` : "the configuration is not valid (cellgate config check)";
-    throw new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `${err.message}, and ${why}; pass --port PATH (or set CELLGATE_MODEM_PORT) to open the modem directly`, err.detail);
+    const why =
+      "config" in r
+        ? `no modem port found at ${patterns.join(", ")} (modem.port)`
+        : "the configuration is not valid (cellgate config check)";
+    throw new CellgateError(
+      "CG_ERR_CONTROL_UNREACHABLE",
+      `${err.message}, and ${why}; pass --port PATH (or set CELLGATE_MODEM_PORT) to open the modem directly`,
+      err.detail,
+    );
   }
 }

@@ -13,7 +13,9 @@ export function registerConfig(program: Command): void {
       const r = checkConfig(o.config !== undefined ? { file: o.config } : {});
       const source = r.file ?? "defaults + environment (no configuration file)";
       if ("problems" in r) {
-        process.stderr.write(`${source}: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  ${p.path}: ${p.message}\n`).join("")}`);
+        process.stderr.write(
+          `${source}: ${r.problems.length} problem(s)\n${r.problems.map((p) => `  ${p.path}: ${p.message}\n`).join("")}`,
+        );
         process.exitCode = 1;
         return;
       }

@@ -36,17 +36,28 @@ export async function narrator(url: string, prefix: string, say: Say): Promise<M
       lastHealth = line;
     } else if (name === "commands/received") {
       const m = j as CommandReceivedPayload;
-      say(`mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)} auth=${m.auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`);
-      if (m.kind === "command" && m.auth_reason === "unknown-verb") void c.publishAsync(`${prefix}/commands/send`, JSON.stringify({ text: `ack ${m.text ?? "binary"}`.slice(0, 150), transaction: m.id }), { qos: 1 });
+      say(
+        `mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)} auth=${m.auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`,
+      );
+      if (m.kind === "command" && m.auth_reason === "unknown-verb")
+        void c.publishAsync(
+          `${prefix}/commands/send`,
+          JSON.stringify({ text: `ack ${m.text ?? "binary"}`.slice(0, 150), transaction: m.id }),
+          { qos: 1 },
+        );
     } else if (name === "commands/sent") {
       const r = j as CommandSentPayload;
-      say(`mqtt ${name}: ${r.status}${r.data ? ` (to ${r.data.to}, message reference ${r.data.mr})` : ` ${JSON.stringify(r.error)}`}`);
+      say(
+        `mqtt ${name}: ${r.status}${r.data ? ` (to ${r.data.to}, message reference ${r.data.mr})` : ` ${JSON.stringify(r.error)}`}`,
+      );
     } else if (name === "events") {
       say(`mqtt ${name}: ${(j as EventPayload).detail}`);
     }
   });
   await new Promise<void>((resolve) => c.once("connect", () => resolve()));
-  await c.subscribeAsync([`${prefix}/health`, `${prefix}/commands/received`, `${prefix}/commands/sent`, `${prefix}/events`], { qos: 1 });
+  await c.subscribeAsync([`${prefix}/health`, `${prefix}/commands/received`, `${prefix}/commands/sent`, `${prefix}/events`], {
+    qos: 1,
+  });
   return c;
 }
 
@@ -54,7 +65,10 @@ export async function narrator(url: string, prefix: string, say: Say): Promise<M
 export function script(sim: ModemSimulator, pty: PtyModem, api: ApiClient, say: Say, key: string): () => void {
   const good = { ...sim.world.net };
   const septets = (s: string) => gsm7Length(s);
-  const signed = (text: string, k = key) => () => signText(commandKey(k, "the demo"), text, Date.now(), septets);
+  const signed =
+    (text: string, k = key) =>
+    () =>
+      signText(commandKey(k, "the demo"), text, Date.now(), septets);
   const offMo = sim.events.on("smsSent", (sms) => {
     const p = sms.pdu === undefined ? undefined : decodePdu(sms.pdu);
     if (p?.type === "submit") say(`[network] the gateway's reply to ${p.recipient}: ${JSON.stringify(p.text ?? "(binary)")}`);
@@ -65,14 +79,22 @@ export function script(sim: ModemSimulator, pty: PtyModem, api: ApiClient, say: 
       (err: unknown) => say(`[demo] POST /v1/Commands failed: ${describeError(err)}`),
     );
   const steps: Array<[number, string, () => void]> = [
-    [8, "an operator signs `status` (cellgate sign) and creates the Command through the (simulated) Wireless API", command(signed("status"))],
+    [
+      8,
+      "an operator signs `status` (cellgate sign) and creates the Command through the (simulated) Wireless API",
+      command(signed("status")),
+    ],
     [20, "the signal fades", () => sim.setNetwork({ rsrpDbm: -113, rsrqDb: -17, sinrDb: -2, rssiDbm: -97 })],
     [32, "coverage is lost", () => sim.setNetwork({ eps: 2, cs: 2, ps: 2, attached: false })],
     [44, "coverage is back", () => sim.setNetwork(good)],
     [50, "an SMS arrives from an ordinary number", () => void sim.deliverSms({ pdu: SAMPLE_SMS })],
     [56, "a signed `health` Command through the API", command(signed("health"))],
     [58, "a local application's own Command (not a cellgate verb: only published on MQTT)", command(() => "setpoint 21")],
-    [60, "a forged Command (signed with the wrong key): refused, never run", command(signed("modem-reset", "not the gateway's key, 32 bytes!"))],
+    [
+      60,
+      "a forged Command (signed with the wrong key): refused, never run",
+      command(signed("modem-reset", "not the gateway's key, 32 bytes!")),
+    ],
     [64, "the modem's AT channel hangs (only a reset helps)", () => sim.hang("until-reset")],
     [95, "the modem is unplugged", () => void pty.unplug()],
     [100, "the modem is plugged back in", () => void pty.replug()],

@@ -46,8 +46,13 @@ export function registerDemo(program: Command): void {
 }
 
 async function runDemo(o: DemoOptions): Promise<number> {
-  if (o.personality !== "quectel" && o.personality !== "simcom") throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
-  if (o.mqtt !== undefined && !/^(mqtts?|wss?|tcp):\/\/\S+$/.test(o.mqtt)) throw new CellgateError("CG_ERR_CLI_USAGE", `--mqtt must be a URL such as mqtt://127.0.0.1:1883, got ${JSON.stringify(o.mqtt)}`);
+  if (o.personality !== "quectel" && o.personality !== "simcom")
+    throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
+  if (o.mqtt !== undefined && !/^(mqtts?|wss?|tcp):\/\/\S+$/.test(o.mqtt))
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      `--mqtt must be a URL such as mqtt://127.0.0.1:1883, got ${JSON.stringify(o.mqtt)}`,
+    );
   const duration = o.duration === undefined ? undefined : parseIntOption("--duration", o.duration, 1, 86_400);
   const apiPort = parseIntOption("--api-port", o.apiPort, 0, 65_535);
   const dir = o.stateDir ?? mkdtempSync(join(tmpdir(), "cellgate-demo-"));
@@ -60,18 +65,39 @@ async function runDemo(o: DemoOptions): Promise<number> {
   const modem = new ModemSimulator({ personality: o.personality });
   const link = join(dir, "modem.pty");
   const pty = await PtyModem.serve(modem, link);
-  const creds = process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN ? { accountSid: process.env.TWILIO_ACCOUNT_SID, authToken: process.env.TWILIO_AUTH_TOKEN } : {};
-  const api = await ApiSimulator.start({ port: apiPort, iccid: modem.world.sim.iccid, ...creds }).catch(() => ApiSimulator.start({ port: 0, iccid: modem.world.sim.iccid, ...creds }));
+  const creds =
+    process.env.TWILIO_ACCOUNT_SID && process.env.TWILIO_AUTH_TOKEN
+      ? { accountSid: process.env.TWILIO_ACCOUNT_SID, authToken: process.env.TWILIO_AUTH_TOKEN }
+      : {};
+  const api = await ApiSimulator.start({ port: apiPort, iccid: modem.world.sim.iccid, ...creds }).catch(() =>
+    ApiSimulator.start({ port: 0, iccid: modem.world.sim.iccid, ...creds }),
+  );
   const bridge = new ModemBridge(api, modem, { trafficEveryMs: 10_000 });
   bridge.tick(); // the modem is attached from the start: the carrier sees a data session at once
-  const client = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
+  const client = createApiClient({
+    provider: "twilio",
+    product: "programmable-wireless",
+    baseUrl: api.baseUrl,
+    credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
+  });
 
   const config = demoConfig(link, mqttUrl, api.baseUrl, dir);
   const prefix = "cellgate/demo";
   const commandKey = process.env.CELLGATE_COMMAND_KEY ?? randomBytes(16).toString("hex"); // printed, so `cellgate sign` can use it
-  const env = { ...process.env, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken, TWILIO_API_KEY: "", TWILIO_API_SECRET: "", CELLGATE_COMMAND_KEY: commandKey };
-  say(`simulated ${modem.personality.manufacturer} ${modem.personality.model} on ${link} (pty via ${pty.backend}); cellgate opens it with the serialport binding`);
-  say(`simulated Wireless API on ${api.baseUrl} (Account SID ${api.credentials.accountSid}, Auth Token ${api.credentials.authToken})`);
+  const env = {
+    ...process.env,
+    TWILIO_ACCOUNT_SID: api.credentials.accountSid,
+    TWILIO_AUTH_TOKEN: api.credentials.authToken,
+    TWILIO_API_KEY: "",
+    TWILIO_API_SECRET: "",
+    CELLGATE_COMMAND_KEY: commandKey,
+  };
+  say(
+    `simulated ${modem.personality.manufacturer} ${modem.personality.model} on ${link} (pty via ${pty.backend}); cellgate opens it with the serialport binding`,
+  );
+  say(
+    `simulated Wireless API on ${api.baseUrl} (Account SID ${api.credentials.accountSid}, Auth Token ${api.credentials.authToken})`,
+  );
   say(`MQTT broker ${broker ? `embedded (aedes) at ${mqttUrl}` : mqttUrl}`);
   const app = await narrator(mqttUrl, prefix, say);
   const daemon = await startDaemon({
@@ -79,7 +105,13 @@ async function runDemo(o: DemoOptions): Promise<number> {
     version: VERSION,
     log,
     env,
-    supervisor: { pollMs: 500, livenessMs: 3000, engine: { timeoutMs: 2000, resyncTimeoutMs: 1500 }, ladder: { timeoutsToAct: 2 }, resetWaitMs: 20_000 },
+    supervisor: {
+      pollMs: 500,
+      livenessMs: 3000,
+      engine: { timeoutMs: 2000, resyncTimeoutMs: 1500 },
+      ladder: { timeoutsToAct: 2 },
+      resetWaitMs: 20_000,
+    },
   });
   howTo(say, daemon.stack.modem.identity, { mqttUrl, prefix, socket: join(dir, "control.sock"), api, commandKey });
   const stopScript = script(modem, pty, client, say, commandKey);
@@ -112,15 +144,24 @@ function demoConfig(link: string, mqttUrl: string, apiUrl: string, dir: string):
     state: { dir: join(dir, "state") },
     control: { socket: join(dir, "control.sock") },
     // A laptop must not reboot because someone tried `reboot CONFIRM` on the demo; a local application's own Commands are its own.
-    commands: { unauthenticated: "publish-only", reboot: { command: [process.execPath, "-e", "console.log('demo: the host would reboot now')"] } },
+    commands: {
+      unauthenticated: "publish-only",
+      reboot: { command: [process.execPath, "-e", "console.log('demo: the host would reboot now')"] },
+    },
   });
 }
 
 /** What the operator can do with the running demo. */
-function howTo(say: Say, id: ModemIdentity | undefined, o: { mqttUrl: string; prefix: string; socket: string; api: ApiSimulator; commandKey: string }): void {
+function howTo(
+  say: Say,
+  id: ModemIdentity | undefined,
+  o: { mqttUrl: string; prefix: string; socket: string; api: ApiSimulator; commandKey: string },
+): void {
   if (id) say(`modem: ${id.manufacturer} ${id.model} rev ${id.revision}, IMEI ${id.imei}, ICCID ${id.iccid}, IMSI ${id.imsi}`);
   say(`watch it:   mosquitto_sub -h 127.0.0.1 -p ${new URL(o.mqttUrl).port || 1883} -t '${o.prefix}/#' -v`);
   say(`ask it:     cellgate status --socket ${o.socket}   (or: cellgate at --socket … AT+CSQ)`);
   say(`command key: ${o.commandKey}   (demo only; set CELLGATE_COMMAND_KEY to choose it)`);
-  say(`a Command:  curl -u ${o.api.credentials.accountSid}:${o.api.credentials.authToken} -d Sim=gateway-0001 --data-urlencode "Command=$(CELLGATE_COMMAND_KEY=${o.commandKey} cellgate sign health)" ${o.api.baseUrl}/v1/Commands`);
+  say(
+    `a Command:  curl -u ${o.api.credentials.accountSid}:${o.api.credentials.authToken} -d Sim=gateway-0001 --data-urlencode "Command=$(CELLGATE_COMMAND_KEY=${o.commandKey} cellgate sign health)" ${o.api.baseUrl}/v1/Commands`,
+  );
 }

@@ -14,7 +14,10 @@ export function formatStatus(path: string, report: HealthReport, view: ModemView
     const s = view.snapshot;
     const extra: string[] = [];
     if (s.identity?.imsi) extra.push(`IMSI ${s.identity.imsi}`);
-    if (s.servingCell) extra.push(`serving cell ${s.servingCell.rat}${s.servingCell.band ? ` ${s.servingCell.band}` : ""}${s.servingCell.earfcn ? ` EARFCN ${s.servingCell.earfcn}` : ""}`);
+    if (s.servingCell)
+      extra.push(
+        `serving cell ${s.servingCell.rat}${s.servingCell.band ? ` ${s.servingCell.band}` : ""}${s.servingCell.earfcn ? ` EARFCN ${s.servingCell.earfcn}` : ""}`,
+      );
     if (s.networkTime) extra.push(`network time ${s.networkTime.iso} (${s.networkTime.source})`);
     if (extra.length > 0) lines.push("", `  ${extra.join("; ")}`);
     for (const [part, e] of Object.entries(s.errors)) lines.push(`  (${part} not read: ${e.message})`);

@@ -38,7 +38,9 @@ function decode(hex: string, o: PduOptions): number {
   }
   const fields = pduFields(pdu);
   if (o.json) process.stdout.write(`${JSON.stringify(fields)}\n`);
-  else for (const [k, v] of Object.entries(fields)) process.stdout.write(`${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}\n`);
+  else
+    for (const [k, v] of Object.entries(fields))
+      process.stdout.write(`${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}\n`);
   return EXIT.ok;
 }
 

@@ -17,7 +17,15 @@ export function registerRun(program: Command): void {
       const opts = o.config !== undefined ? { file: o.config } : {};
       const loaded = loadConfig(opts);
       const log = createLogger({ level: loaded.config.log.level });
-      log.info({ config: loaded.file ?? "(defaults + environment)", gateway: loaded.gatewayId, prefix: loaded.topicPrefix, version: VERSION }, "cellgate starting");
+      log.info(
+        {
+          config: loaded.file ?? "(defaults + environment)",
+          gateway: loaded.gatewayId,
+          prefix: loaded.topicPrefix,
+          version: VERSION,
+        },
+        "cellgate starting",
+      );
       const daemon = await startDaemon({ loaded, version: VERSION, log });
       let stopping = false;
       const stop = (signal: string) => {

@@ -25,9 +25,15 @@ export function registerSend(program: Command): void {
     .argument("[text]", "the Command text (≤160 GSM 7-bit characters or 70 UCS2)")
     .option("--binary <base64>", "send bytes instead of text (≤140)")
     .option("-p, --port <path>", "open the modem's AT port directly instead of going through the running daemon")
-    .option("--socket <path>", "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)")
+    .option(
+      "--socket <path>",
+      "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)",
+    )
     .option("-b, --baud <rate>", "baud rate", "115200")
-    .option("--product <name>", "programmable-wireless (2936) or super-sim (000); default $CELLGATE_SIM_PRODUCT or programmable-wireless")
+    .option(
+      "--product <name>",
+      "programmable-wireless (2936) or super-sim (000); default $CELLGATE_SIM_PRODUCT or programmable-wireless",
+    )
     .option("--json", "print the result as JSON")
     .option("--trace", "print every byte sent and received on stderr")
     .action(async (text: string | undefined, o: SendOptions) => {
@@ -37,8 +43,10 @@ export function registerSend(program: Command): void {
 
 function parseInput(text: string | undefined, o: SendOptions): { cmd: MoCommand; product: Product } {
   const product = (o.product ?? process.env.CELLGATE_SIM_PRODUCT ?? "programmable-wireless") as Product;
-  if (!PRODUCTS.includes(product)) throw new CellgateError("CG_ERR_CLI_USAGE", `--product must be ${PRODUCTS.join(" or ")}, got ${JSON.stringify(product)}`);
-  if ((text === undefined) === (o.binary === undefined)) throw new CellgateError("CG_ERR_CLI_USAGE", "give the Command text, or --binary BASE64, not both");
+  if (!PRODUCTS.includes(product))
+    throw new CellgateError("CG_ERR_CLI_USAGE", `--product must be ${PRODUCTS.join(" or ")}, got ${JSON.stringify(product)}`);
+  if ((text === undefined) === (o.binary === undefined))
+    throw new CellgateError("CG_ERR_CLI_USAGE", "give the Command text, or --binary BASE64, not both");
   if (o.binary !== undefined) {
     const data = Buffer.from(o.binary, "base64");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(o.binary) || o.binary.length % 4 !== 0 || data.toString("base64") !== o.binary) {
@@ -55,7 +63,11 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
   const log = cliLogger();
   let engine: AtEngine | undefined;
   try {
-    const via = await viaDaemon<MoResult>(o, "send", cmd.text !== undefined ? { text: cmd.text } : { data: Buffer.from(cmd.data!).toString("base64") });
+    const via = await viaDaemon<MoResult>(
+      o,
+      "send",
+      cmd.text !== undefined ? { text: cmd.text } : { data: Buffer.from(cmd.data!).toString("base64") },
+    );
     let r: Pick<MoResult, "mr" | "to" | "encoding" | "attempts">;
     if ("daemon" in via) {
       r = via.daemon;
@@ -68,12 +80,17 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
       r = await sendCommand(cmd, { sender: modem.sms, product, log });
     }
     const size = cmd.text !== undefined ? `${[...cmd.text].length} characters` : `${cmd.data!.length} bytes`;
-    process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`);
+    process.stdout.write(
+      o.json
+        ? `${JSON.stringify(r)}\n`
+        : `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`,
+    );
     return EXIT.ok;
   } catch (err) {
     process.stderr.write(`${describeError(err)}\n`);
     if (isCellgateError(err, "CG_ERR_PDU_ENCODE")) return EXIT.usage;
-    if (isCellgateError(err, "CG_ERR_SMS_SEND") || isCellgateError(err, "CG_ERR_AT_CMS") || isCellgateError(err, "CG_ERR_AT_CME")) return EXIT.modemError;
+    if (isCellgateError(err, "CG_ERR_SMS_SEND") || isCellgateError(err, "CG_ERR_AT_CMS") || isCellgateError(err, "CG_ERR_AT_CME"))
+      return EXIT.modemError;
     return EXIT.portError;
   } finally {
     await engine?.close();

@@ -35,10 +35,12 @@ export function registerSign(program: Command): void {
 
 export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): string {
   const { verb } = parseCommand(text);
-  if (!isVerb(verb)) throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(verb)} is not a verb (${VERBS.join(", ")})`, { verb });
+  if (!isVerb(verb))
+    throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(verb)} is not a verb (${VERBS.join(", ")})`, { verb });
   const at = o.at === undefined ? Date.now() : Date.parse(o.at);
   if (Number.isNaN(at)) throw new CellgateError("CG_ERR_CLI_USAGE", `--at ${JSON.stringify(o.at)} is not an ISO 8601 time`);
   const secret = readSecret("COMMAND_KEY", { env, ...(o.keyFile ? { file: o.keyFile } : {}) });
-  if (secret === undefined) throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
+  if (secret === undefined)
+    throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
   return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s));
 }

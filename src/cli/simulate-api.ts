@@ -38,12 +38,25 @@ export function registerSimulateApi(simulate: Command): void {
 
 async function simulateApi(o: SimulateApiOptions): Promise<void> {
   const port = parseIntOption("--port", o.port, 0, 65_535);
-  if (o.product !== "programmable-wireless" && o.product !== "super-sim") throw new CellgateError("CG_ERR_CLI_USAGE", `--product must be programmable-wireless or super-sim, got ${JSON.stringify(o.product)}`);
-  if (o.personality !== "quectel" && o.personality !== "simcom") throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
+  if (o.product !== "programmable-wireless" && o.product !== "super-sim")
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      `--product must be programmable-wireless or super-sim, got ${JSON.stringify(o.product)}`,
+    );
+  if (o.personality !== "quectel" && o.personality !== "simcom")
+    throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
   const accountSid = o.accountSid ?? (process.env.TWILIO_ACCOUNT_SID || undefined);
   const authToken = o.authToken ?? (process.env.TWILIO_AUTH_TOKEN || undefined);
-  if ((accountSid === undefined) !== (authToken === undefined)) throw new CellgateError("CG_ERR_CLI_USAGE", "give both the Account SID and the Auth Token (flags or TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN), or neither");
-  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new CellgateError("CG_ERR_CLI_USAGE", `the Account SID must be AC followed by 32 hex digits, got ${JSON.stringify(accountSid)}`);
+  if ((accountSid === undefined) !== (authToken === undefined))
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      "give both the Account SID and the Auth Token (flags or TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN), or neither",
+    );
+  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid))
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      `the Account SID must be AC followed by 32 hex digits, got ${JSON.stringify(accountSid)}`,
+    );
   const log = cliLogger();
   const modem = o.modemLink !== undefined ? new ModemSimulator({ personality: o.personality }) : undefined;
   const api = await ApiSimulator.start({

@@ -39,7 +39,9 @@ async function simulateModem(o: SimulateModemOptions): Promise<void> {
   }
   const sim = new ModemSimulator({ personality: o.personality, latencyMs: parseIntOption("--latency", o.latency, 0, 60_000) });
   const pty = await PtyModem.serve(sim, o.link, o.pty);
-  process.stdout.write(`cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ${pty.backend}); Ctrl-C to stop\n`);
+  process.stdout.write(
+    `cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ${pty.backend}); Ctrl-C to stop\n`,
+  );
   const stop = () => {
     void pty.close().then(() => process.exit(0));
   };
@@ -49,7 +51,8 @@ async function simulateModem(o: SimulateModemOptions): Promise<void> {
   await new Promise<never>(() => {}); // runs until a signal
 }
 
-const HELP = "commands: network <key>=<value>… (eps=2 cs=2 ps=2 rsrpDbm=-110…), sms <pdu-hex>, hang [until-reset], unhang, stall <ms>, dribble on|off, garbage <hex>, reboot, unplug, replug";
+const HELP =
+  "commands: network <key>=<value>… (eps=2 cs=2 ps=2 rsrpDbm=-110…), sms <pdu-hex>, hang [until-reset], unhang, stall <ms>, dribble on|off, garbage <hex>, reboot, unplug, replug";
 
 /** Steering on stdin, one command per line, for trying things by hand. */
 function readControl(sim: ModemSimulator, pty: PtyModem): void {
@@ -61,7 +64,9 @@ function readControl(sim: ModemSimulator, pty: PtyModem): void {
       switch (cmd) {
         case "network":
           sim.setNetwork(
-            Object.fromEntries(rest.map((kv) => kv.split("=")).map(([k, v]) => [k, /^-?\d+$/.test(v ?? "") ? Number(v) : v])) as Partial<Network>,
+            Object.fromEntries(
+              rest.map((kv) => kv.split("=")).map(([k, v]) => [k, /^-?\d+$/.test(v ?? "") ? Number(v) : v]),
+            ) as Partial<Network>,
           );
           break;
         case "sms":

@@ -27,7 +27,10 @@ export function registerStatus(program: Command): void {
     .command("status")
     .description("connectivity health from the modem: identity, SIM, signal, registration, attach")
     .option("-p, --port <path>", "open the modem's AT port directly instead of asking the running daemon")
-    .option("--socket <path>", "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)")
+    .option(
+      "--socket <path>",
+      "the daemon's control socket (default: $CELLGATE_CONTROL_SOCKET, else the config's control.socket)",
+    )
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--vendor <name>", `force a vendor profile (${VENDORS.join(", ")})`, "auto")
     .option("--json", "print the report as JSON")
@@ -54,8 +57,13 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
   if ("daemon" in via) {
     const d = via.daemon;
     const path = d.port.path ?? `(modem port ${d.port.kind})`;
-    const view: ModemView = d.snapshot ? { snapshot: d.snapshot } : { error: { code: "CG_ERR_LINK_OPEN", message: d.port.reason ?? "modem port not ready" } };
-    if (o.json) process.stdout.write(`${JSON.stringify({ gateway: d.gateway, version: d.version, port: path, ...d.report, modem: d.snapshot, mqtt: d.mqtt, outbox: d.outbox, carrier: d.carrier }, null, 2)}\n`);
+    const view: ModemView = d.snapshot
+      ? { snapshot: d.snapshot }
+      : { error: { code: "CG_ERR_LINK_OPEN", message: d.port.reason ?? "modem port not ready" } };
+    if (o.json)
+      process.stdout.write(
+        `${JSON.stringify({ gateway: d.gateway, version: d.version, port: path, ...d.report, modem: d.snapshot, mqtt: d.mqtt, outbox: d.outbox, carrier: d.carrier }, null, 2)}\n`,
+      );
     else process.stdout.write(formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view));
     return d.report;
   }
@@ -69,7 +77,9 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
   const view = await readModem(path, baudRate, (o.vendor ?? "auto") as VendorName | "auto", log);
   const report = assess({ modem: view, now: Date.now() });
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ port: path, ...report, modem: "snapshot" in view ? view.snapshot : { error: view.error } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ port: path, ...report, modem: "snapshot" in view ? view.snapshot : { error: view.error } }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(formatStatus(path, report, view));
   }

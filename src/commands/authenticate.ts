@@ -1,7 +1,8 @@
 import { splitSignature, verifyTag } from "./signature.js";
 import { checkArgs, isVerb, parseCommand, type Verb } from "./verbs.js";
 
-export type RejectReason = "foreign" | "unsigned" | "bad-tag" | "no-key" | "expired" | "future" | "replay" | "unknown-verb" | "disabled" | "bad-args";
+export type RejectReason =
+  "foreign" | "unsigned" | "bad-tag" | "no-key" | "expired" | "future" | "replay" | "unknown-verb" | "disabled" | "bad-args";
 
 export interface CommandPolicy {
   /** Verbs that run without a signature (default: help). */
@@ -41,7 +42,13 @@ export interface AuthInput {
  */
 export function authenticate(i: AuthInput): Decision {
   const split = splitSignature(i.text);
-  const reject = (reason: RejectReason, why: string, verb?: string): Decision => ({ accept: false, reason, why, signed: split.kind !== "unsigned", ...(verb ? { verb } : {}) });
+  const reject = (reason: RejectReason, why: string, verb?: string): Decision => ({
+    accept: false,
+    reason,
+    why,
+    signed: split.kind !== "unsigned",
+    ...(verb ? { verb } : {}),
+  });
   if (split.kind === "malformed") return reject("bad-tag", split.why, parseCommand(split.text).verb);
   if (split.kind === "unsigned") {
     const { verb, args } = parseCommand(split.text);
@@ -52,18 +59,28 @@ export function authenticate(i: AuthInput): Decision {
   const { parts } = split;
   const { verb, args } = parseCommand(parts.text);
   if (i.key === undefined) return reject("no-key", "no command key is configured on the gateway", verb);
-  if (!verifyTag(i.key, parts)) return reject("bad-tag", "the tag does not match the text, its time and this gateway's key", verb);
+  if (!verifyTag(i.key, parts))
+    return reject("bad-tag", "the tag does not match the text, its time and this gateway's key", verb);
   const at = parts.ts * 1000;
-  if (at - i.now > i.policy.maxFutureMs) return reject("future", `signed ${Math.round((at - i.now) / 1000)} s ahead of the gateway's clock`, verb);
-  if (i.now - at > i.policy.maxAgeMs) return reject("expired", `signed ${Math.round((i.now - at) / 1000)} s ago (window ${i.policy.maxAgeMs / 1000} s)`, verb);
-  if (i.notBefore !== null && at < i.notBefore) return reject("expired", "signed before a Command already accepted, by more than the window", verb);
+  if (at - i.now > i.policy.maxFutureMs)
+    return reject("future", `signed ${Math.round((at - i.now) / 1000)} s ahead of the gateway's clock`, verb);
+  if (i.now - at > i.policy.maxAgeMs)
+    return reject("expired", `signed ${Math.round((i.now - at) / 1000)} s ago (window ${i.policy.maxAgeMs / 1000} s)`, verb);
+  if (i.notBefore !== null && at < i.notBefore)
+    return reject("expired", "signed before a Command already accepted, by more than the window", verb);
   if (i.seen(parts.tag)) return reject("replay", "this signed Command was already accepted", verb);
   if (!isVerb(verb)) return reject("unknown-verb", `no verb ${JSON.stringify(verb)}`, verb);
   const d = permitted(verb, args, i.policy, "verified", reject);
   return d.accept ? { ...d, signedAt: at, tag: parts.tag } : d;
 }
 
-function permitted(verb: Verb, args: string[], p: CommandPolicy, auth: "verified" | "unsigned", reject: (r: RejectReason, why: string, verb?: string) => Decision): Decision {
+function permitted(
+  verb: Verb,
+  args: string[],
+  p: CommandPolicy,
+  auth: "verified" | "unsigned",
+  reject: (r: RejectReason, why: string, verb?: string) => Decision,
+): Decision {
   if (p.disabled.has(verb)) return reject("disabled", `${verb} is disabled in the configuration`, verb);
   const a = checkArgs(verb, args, { rebootToken: p.rebootToken });
   if (!a.ok) return reject("bad-args", a.why, verb);

@@ -2,7 +2,17 @@ export { VERBS, ACTING_VERBS, isVerb, parseCommand, checkArgs, type Verb } from 
 export { SIGNED_BODY_MAX, MIN_KEY_BYTES, splitSignature, commandKey, computeTag, verifyTag, signText } from "./signature.js";
 export { authenticate, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
 export { REPLY_MAX, fitReply, gsmSafe, cut, kv, duration, bytes, type Septets, type Field } from "./reply.js";
-export { statusReply, healthReply, signalReply, netReply, simReply, mqttReply, versionReply, helpReply, backOnlineReply } from "./replies.js";
+export {
+  statusReply,
+  healthReply,
+  signalReply,
+  netReply,
+  simReply,
+  mqttReply,
+  versionReply,
+  helpReply,
+  backOnlineReply,
+} from "./replies.js";
 export { CommandProcessor, type ProcessorOptions, type InboundCommand, type Admission, type AuthResult } from "./processor.js";
 export { Journal, type JournalEntry } from "./journal.js";
 export { tcpPing, type PingResult } from "./ping.js";

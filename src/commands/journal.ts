@@ -46,7 +46,10 @@ export class Journal {
       return new Journal(path, f && Array.isArray(f.entries) ? f : { newestSignedAt: null, lostAt: null, entries: [] });
     } catch (err) {
       if (!isCellgateError(err, "CG_ERR_STATE_IO")) throw err;
-      log.error({ err: err.message }, "the Command journal was unreadable (moved aside); signed Commands from before now are refused");
+      log.error(
+        { err: err.message },
+        "the Command journal was unreadable (moved aside); signed Commands from before now are refused",
+      );
       const j = new Journal(path, { newestSignedAt: null, lostAt: now, entries: [] });
       await j.#save(); // at once: a restart before the next Command must not forget the loss
       return j;
@@ -87,7 +90,9 @@ export class Journal {
   /** Finished entries older than `keepMs` go (a tag that old is refused as expired anyway); at most `max` stay. */
   async prune(now: number, keepMs: number, max = 2000): Promise<void> {
     const before = this.#file.entries.length;
-    this.#file.entries = this.#file.entries.filter((e) => e.state !== "done" || now - Math.max(e.acceptedAt, e.signedAt ?? 0) < keepMs);
+    this.#file.entries = this.#file.entries.filter(
+      (e) => e.state !== "done" || now - Math.max(e.acceptedAt, e.signedAt ?? 0) < keepMs,
+    );
     if (this.#file.entries.length > max) this.#file.entries.splice(0, this.#file.entries.length - max);
     if (this.#file.entries.length !== before) await this.#save();
   }

@@ -16,7 +16,12 @@ export interface PingResult {
  * TCP connect (ICMP needs CAP_NET_RAW, which the hardened unit does not grant). Separating the
  * two tells "DNS broken" from "no route" from "port closed".
  */
-export async function tcpPing(host: string, port: number, timeoutMs: number, now: () => number = () => performance.now()): Promise<PingResult> {
+export async function tcpPing(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  now: () => number = () => performance.now(),
+): Promise<PingResult> {
   const h = host.replace(/^\[|\]$/g, "");
   let t = now();
   let address = h;
@@ -34,7 +39,13 @@ export async function tcpPing(host: string, port: number, timeoutMs: number, now
     const s = new Socket();
     const done = (error?: string) => {
       s.destroy();
-      resolve({ ok: error === undefined, dnsMs, tcpMs: error === undefined ? Math.round(now() - t) : null, address, ...(error ? { error } : {}) });
+      resolve({
+        ok: error === undefined,
+        dnsMs,
+        tcpMs: error === undefined ? Math.round(now() - t) : null,
+        address,
+        ...(error ? { error } : {}),
+      });
     };
     s.setTimeout(timeoutMs, () => done("tcp timeout"));
     s.once("error", (err) => done(short(err)));

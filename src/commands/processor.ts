@@ -112,7 +112,18 @@ export class CommandProcessor {
   }
 
   async admit(msg: InboundCommand): Promise<Admission> {
-    if (msg.kind === "foreign") return { msg, auth: "rejected", decision: { accept: false, reason: "foreign", why: `sender ${msg.sender ?? "unknown"} is not the Command short code`, signed: false }, clock: "unsynced" };
+    if (msg.kind === "foreign")
+      return {
+        msg,
+        auth: "rejected",
+        decision: {
+          accept: false,
+          reason: "foreign",
+          why: `sender ${msg.sender ?? "unknown"} is not the Command short code`,
+          signed: false,
+        },
+        clock: "unsynced",
+      };
     if (msg.kind !== "command" || msg.text === undefined) return { msg, auth: "none", decision: null, clock: "unsynced" };
     const { ms, clock } = this.#now(msg);
     const j = this.#journal;
@@ -128,7 +139,16 @@ export class CommandProcessor {
     });
     if (!decision.accept) return { msg, auth: "rejected", decision, clock };
     const key = decision.tag ?? `id:${msg.id}`;
-    if (!j.get(key)) await j.add({ key, msgId: msg.id, verb: decision.verb, args: decision.args, state: "accepted", acceptedAt: ms, signedAt: decision.signedAt ?? null });
+    if (!j.get(key))
+      await j.add({
+        key,
+        msgId: msg.id,
+        verb: decision.verb,
+        args: decision.args,
+        state: "accepted",
+        acceptedAt: ms,
+        signedAt: decision.signedAt ?? null,
+      });
     return { msg, auth: decision.auth, decision, clock, key };
   }
 
@@ -159,10 +179,15 @@ export class CommandProcessor {
         await this.#send(fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets));
       } else if (now - e.acceptedAt > this.#o.policy.maxAgeMs) {
         await this.#journal.set(e.key, "done", "expired before it ran");
-        this.#o.event("command-rejected", `${e.verb} expired before it could run (the gateway was down)`, { verb: e.verb, reason: "expired" });
+        this.#o.event("command-rejected", `${e.verb} expired before it could run (the gateway was down)`, {
+          verb: e.verb,
+          reason: "expired",
+        });
       } else if (!this.#queued.has(e.key)) {
         this.#queued.add(e.key);
-        void this.#enqueue(() => this.#run(e, e.signedAt !== null ? "verified" : "unsigned", null).finally(() => this.#queued.delete(e.key)));
+        void this.#enqueue(() =>
+          this.#run(e, e.signedAt !== null ? "verified" : "unsigned", null).finally(() => this.#queued.delete(e.key)),
+        );
       }
     }
     await this.idle();
@@ -186,7 +211,9 @@ export class CommandProcessor {
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {
-    const next = this.#queue.then(job).catch((err: unknown) => this.#log.error({ err: describeError(err) }, "Command processing failed"));
+    const next = this.#queue
+      .then(job)
+      .catch((err: unknown) => this.#log.error({ err: describeError(err) }, "Command processing failed"));
     this.#queue = next;
     return next;
   }
@@ -201,7 +228,15 @@ export class CommandProcessor {
 
   async #reject(a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
     const verb = d.verb ?? (d.reason === "foreign" ? "sms" : "?");
-    this.#o.event("command-rejected", `${verb} rejected (${d.reason}): ${d.why}`, { reason: d.reason, verb, sender: a.msg.sender, id: a.msg.id, sid: a.msg.sid ?? null, signed: d.signed, clock: a.clock });
+    this.#o.event("command-rejected", `${verb} rejected (${d.reason}): ${d.why}`, {
+      reason: d.reason,
+      verb,
+      sender: a.msg.sender,
+      id: a.msg.id,
+      sid: a.msg.sid ?? null,
+      signed: d.signed,
+      clock: a.clock,
+    });
     // A signed Command was meant for cellgate: its sender hears why. Unsigned text may be a local application's.
     if (!d.signed && this.#o.unauthenticated === "publish-only") return;
     await this.#nak(verb, d.reason);
@@ -232,7 +267,13 @@ export class CommandProcessor {
     // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
     await this.#journal.set(e.key, "done", text);
     await this.#journal.prune(this.#o.referenceTime().ms, this.#keepMs);
-    this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, { verb: e.verb, args: e.args, auth, id: msg?.id ?? e.msgId, reply: text });
+    this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, {
+      verb: e.verb,
+      args: e.args,
+      auth,
+      id: msg?.id ?? e.msgId,
+      reply: text,
+    });
     await this.#send(text);
   }
 
@@ -247,12 +288,31 @@ export class CommandProcessor {
       case "ping": {
         const [host = "", port = "443"] = e.args;
         const r = await tcpPing(host, Number(port), this.#o.pingTimeoutMs ?? 10_000);
-        return fitReply(`ping ${r.ok ? "ok" : "fail"}`, [{ text: `${host}:${port}`, shorten: true }, r.dnsMs !== null ? `dns=${r.dnsMs}ms` : null, r.tcpMs !== null ? `tcp=${r.tcpMs}ms` : null, r.error ? { text: `err=${r.error}`, shorten: true } : null, r.address && r.address !== host ? `addr=${r.address}` : null], s);
+        return fitReply(
+          `ping ${r.ok ? "ok" : "fail"}`,
+          [
+            { text: `${host}:${port}`, shorten: true },
+            r.dnsMs !== null ? `dns=${r.dnsMs}ms` : null,
+            r.tcpMs !== null ? `tcp=${r.tcpMs}ms` : null,
+            r.error ? { text: `err=${r.error}`, shorten: true } : null,
+            r.address && r.address !== host ? `addr=${r.address}` : null,
+          ],
+          s,
+        );
       }
       case "modem-reset": {
         const r = await g.resetModem("requested by a Command");
         const after = r.ok ? await g.view().catch(() => null) : null;
-        return fitReply(`modem-reset ${r.ok ? "ok" : "failed"}`, [`took=${duration(r.tookMs / 1000)}`, after ? `reg=${after.registration?.state ?? "?"}` : null, after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null, { text: r.detail, shorten: true }], s);
+        return fitReply(
+          `modem-reset ${r.ok ? "ok" : "failed"}`,
+          [
+            `took=${duration(r.tookMs / 1000)}`,
+            after ? `reg=${after.registration?.state ?? "?"}` : null,
+            after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null,
+            { text: r.detail, shorten: true },
+          ],
+          s,
+        );
       }
       default:
         throw new Error(`${e.verb} is not answered here`);
@@ -265,9 +325,16 @@ export class CommandProcessor {
     const now = this.#o.referenceTime().ms;
     const last = await readJsonFile<{ at: number }>(this.#rebootFile).catch(() => undefined);
     if (last && now - last.at < this.#o.rebootMinIntervalMs && now >= last.at) {
-      const text = fitReply("reboot refused", [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`], s);
+      const text = fitReply(
+        "reboot refused",
+        [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`],
+        s,
+      );
       await this.#journal.set(e.key, "done", text);
-      this.#o.event("command-rejected", `reboot refused: the last one was ${duration((now - last.at) / 1000)} ago`, { verb: "reboot", reason: "rate-limit" });
+      this.#o.event("command-rejected", `reboot refused: the last one was ${duration((now - last.at) / 1000)} ago`, {
+        verb: "reboot",
+        reason: "rate-limit",
+      });
       return this.#send(text);
     }
     await this.#journal.set(e.key, "done", "rebooting");
@@ -277,7 +344,10 @@ export class CommandProcessor {
     try {
       await this.#o.gateway.reboot();
     } catch (err) {
-      await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }));
+      await writeFileDurable(
+        this.#rebootFile,
+        JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }),
+      );
       this.#o.event("command-failed", `reboot failed: ${describeError(err)}`, { verb: "reboot" });
       await this.#send(fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s));
     }

@@ -46,7 +46,12 @@ export interface Field {
  * does not fit (a later, shorter one may still fit); a `shorten` field takes what room is left.
  * The result is always GSM 7-bit and at most 160 septets, whatever the values are.
  */
-export function fitReply(head: string, fields: ReadonlyArray<Field | string | null | undefined>, septets: Septets, max = REPLY_MAX): string {
+export function fitReply(
+  head: string,
+  fields: ReadonlyArray<Field | string | null | undefined>,
+  septets: Septets,
+  max = REPLY_MAX,
+): string {
   let out = cut(gsmSafe(head, septets), max, septets);
   let used = septets(out) ?? out.length;
   for (const f of fields) {

@@ -26,7 +26,10 @@ export interface SignatureParts {
   tag: string;
 }
 
-export type SplitResult = { kind: "signed"; parts: SignatureParts } | { kind: "unsigned"; text: string } | { kind: "malformed"; text: string; why: string };
+export type SplitResult =
+  | { kind: "signed"; parts: SignatureParts }
+  | { kind: "unsigned"; text: string }
+  | { kind: "malformed"; text: string; why: string };
 
 /** Separates the signature trailer from a received text (pure; verification is `verifyTag`). */
 export function splitSignature(received: string): SplitResult {
@@ -34,23 +37,38 @@ export function splitSignature(received: string): SplitResult {
   const m = TRAILER.exec(s);
   if (m) {
     const text = s.slice(0, m.index).trim();
-    if (m[2]!.length !== TAG_CHARS) return { kind: "malformed", text, why: `tag has ${m[2]!.length} characters, not ${TAG_CHARS}` };
+    if (m[2]!.length !== TAG_CHARS)
+      return { kind: "malformed", text, why: `tag has ${m[2]!.length} characters, not ${TAG_CHARS}` };
     return { kind: "signed", parts: { text, ts: parseInt(m[1]!, 36), tag: m[2]! } };
   }
   const a = ATTEMPT.exec(s);
-  if (a) return { kind: "malformed", text: s.slice(0, a.index).trim(), why: "the #ts.tag trailer is not base36 seconds and a base64url tag" };
+  if (a)
+    return {
+      kind: "malformed",
+      text: s.slice(0, a.index).trim(),
+      why: "the #ts.tag trailer is not base36 seconds and a base64url tag",
+    };
   return { kind: "unsigned", text: s };
 }
 
 /** The key's bytes from the secret's text (an `openssl rand -hex 32` line, say); at least 16 bytes. */
 export function commandKey(secret: string, source: string): Buffer {
   const key = Buffer.from(secret.trim(), "utf8");
-  if (key.length < MIN_KEY_BYTES) throw new CellgateError("CG_ERR_COMMAND_KEY", `the command key from ${source} has ${key.length} bytes; at least ${MIN_KEY_BYTES} are needed (openssl rand -hex 32)`, { source });
+  if (key.length < MIN_KEY_BYTES)
+    throw new CellgateError(
+      "CG_ERR_COMMAND_KEY",
+      `the command key from ${source} has ${key.length} bytes; at least ${MIN_KEY_BYTES} are needed (openssl rand -hex 32)`,
+      { source },
+    );
   return key;
 }
 
 export function computeTag(key: Buffer, text: string, ts: number): string {
-  return createHmac("sha256", key).update(`${DOMAIN}\n${ts.toString(36)}\n${text}`).digest().subarray(0, TAG_BYTES).toString("base64url");
+  return createHmac("sha256", key)
+    .update(`${DOMAIN}\n${ts.toString(36)}\n${text}`)
+    .digest()
+    .subarray(0, TAG_BYTES)
+    .toString("base64url");
 }
 
 /**
@@ -71,9 +89,19 @@ export function verifyTag(key: Buffer, p: SignatureParts): boolean {
 export function signText(key: Buffer, text: string, nowMs: number, septets: (s: string) => number | undefined): string {
   const body = text.trim().replace(/\s+/g, " ");
   if (body === "") throw new CellgateError("CG_ERR_COMMAND_SIGN", "nothing to sign: the command text is empty");
-  if (septets(body) !== body.length) throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(body)} has characters outside the GSM 7-bit basic table; a Command must be plain text to fit one SMS`, { text: body });
+  if (septets(body) !== body.length)
+    throw new CellgateError(
+      "CG_ERR_COMMAND_SIGN",
+      `${JSON.stringify(body)} has characters outside the GSM 7-bit basic table; a Command must be plain text to fit one SMS`,
+      { text: body },
+    );
   const ts = Math.floor(nowMs / 1000);
   const signed = `${body} #${ts.toString(36)}.${computeTag(key, body, ts)}`;
-  if (signed.length > SIGNED_BODY_MAX) throw new CellgateError("CG_ERR_COMMAND_SIGN", `the signed text has ${signed.length} characters; at most ${SIGNED_BODY_MAX} fit one SMS with an IncludeSid SID (the command may have ${SIGNED_BODY_MAX - (signed.length - body.length)})`, { text: body });
+  if (signed.length > SIGNED_BODY_MAX)
+    throw new CellgateError(
+      "CG_ERR_COMMAND_SIGN",
+      `the signed text has ${signed.length} characters; at most ${SIGNED_BODY_MAX} fit one SMS with an IncludeSid SID (the command may have ${SIGNED_BODY_MAX - (signed.length - body.length)})`,
+      { text: body },
+    );
   return signed;
 }

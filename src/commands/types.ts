@@ -11,7 +11,13 @@ export interface GatewayView {
   operator: { name: string | null; mcc: string | null; mnc: string | null } | null;
   accessTech: string | null;
   cell: { tac: number | null; lac: number | null; ci: number | null; band?: string | null; pci?: number | null } | null;
-  signal: { rssiDbm: number | null; rsrpDbm: number | null; rsrqDb: number | null; sinrDb: number | null; ber?: number | null } | null;
+  signal: {
+    rssiDbm: number | null;
+    rsrpDbm: number | null;
+    rsrqDb: number | null;
+    sinrDb: number | null;
+    ber?: number | null;
+  } | null;
   attached: boolean | null;
   apn: string | null;
   ip: string | null;

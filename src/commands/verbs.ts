@@ -2,7 +2,19 @@
  * The built-in verbs. None of them can turn Commands, the modem or the data link off: what
  * an SMS can do must never lock the operator out of the gateway (Cradlepoint's rule).
  */
-export const VERBS = ["status", "health", "signal", "net", "sim", "mqtt", "version", "help", "ping", "modem-reset", "reboot"] as const;
+export const VERBS = [
+  "status",
+  "health",
+  "signal",
+  "net",
+  "sim",
+  "mqtt",
+  "version",
+  "help",
+  "ping",
+  "modem-reset",
+  "reboot",
+] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** Verbs that act on the gateway: always signed, never re-run after a restart interrupted them. */
@@ -33,7 +45,8 @@ export function checkArgs(verb: Verb, args: readonly string[], o: { rebootToken:
     case "ping": {
       if (args.length < 1 || args.length > 2) return { ok: false, why: "usage: ping HOST [PORT]" };
       if (!HOST.test(args[0]!)) return { ok: false, why: "bad host" };
-      if (args[1] !== undefined && !(/^\d{1,5}$/.test(args[1]) && +args[1] >= 1 && +args[1] <= 65_535)) return { ok: false, why: "bad port" };
+      if (args[1] !== undefined && !(/^\d{1,5}$/.test(args[1]) && +args[1] >= 1 && +args[1] <= 65_535))
+        return { ok: false, why: "bad port" };
       return { ok: true };
     }
     case "reboot":

@@ -32,7 +32,11 @@ export interface Problem {
 export function loadConfig(o: LoadOptions = {}): Loaded {
   const r = checkConfig(o);
   if ("problems" in r) {
-    throw new CellgateError("CG_ERR_CONFIG_INVALID", `${r.file ?? "configuration"}: ${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, { file: r.file, problems: r.problems });
+    throw new CellgateError(
+      "CG_ERR_CONFIG_INVALID",
+      `${r.file ?? "configuration"}: ${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`,
+      { file: r.file, problems: r.problems },
+    );
   }
   return r;
 }
@@ -46,16 +50,20 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    if (explicit === undefined && isErrno(err, "ENOENT")) text = null; // no file: defaults + environment
-    else throw new CellgateError("CG_ERR_CONFIG_READ", `cannot read the configuration ${file}: ${(err as Error).message}`, { file });
+    if (explicit === undefined && isErrno(err, "ENOENT"))
+      text = null; // no file: defaults + environment
+    else
+      throw new CellgateError("CG_ERR_CONFIG_READ", `cannot read the configuration ${file}: ${(err as Error).message}`, { file });
   }
   const problems: Problem[] = [];
   let raw: unknown = {};
   if (text !== null) {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    for (const e of doc.errors) problems.push({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message });
+    for (const e of doc.errors)
+      problems.push({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message });
     raw = dropNulls(doc.toJS()) ?? {};
-    if (problems.length === 0 && (typeof raw !== "object" || Array.isArray(raw))) problems.push({ path: "(top)", message: "the file must be a mapping of sections (gateway, modem, sim, mqtt, api, …)" });
+    if (problems.length === 0 && (typeof raw !== "object" || Array.isArray(raw)))
+      problems.push({ path: "(top)", message: "the file must be a mapping of sections (gateway, modem, sim, mqtt, api, …)" });
   }
   if (problems.length > 0) return { file: text === null ? null : file, problems };
   const merged = overlayEnv(raw as Record<string, unknown>, env, problems);
@@ -63,20 +71,35 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
   if (problems.length > 0 || !parsed.success) return { file: text === null ? null : file, problems };
   const config = parsed.data;
-  const gatewayId = config.gateway.id ?? (hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 64) || "gateway");
-  return { config, file: text === null ? null : file, gatewayId, topicPrefix: config.mqtt.topicPrefix ?? `cellgate/${gatewayId}` };
+  const gatewayId =
+    config.gateway.id ??
+    (hostname()
+      .replace(/[^A-Za-z0-9._-]/g, "-")
+      .slice(0, 64) ||
+      "gateway");
+  return {
+    config,
+    file: text === null ? null : file,
+    gatewayId,
+    topicPrefix: config.mqtt.topicPrefix ?? `cellgate/${gatewayId}`,
+  };
 }
 
 /** `section:` with nothing under it (or only comments) reads as null in YAML: it means "defaults". */
 function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
   if (typeof v !== "object" || v === null) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== null)
+      .map(([k, x]) => [k, dropNulls(x)]),
+  );
 }
 
 function describeIssue(i: z.core.$ZodIssue): Problem {
   const at = i.path.join(".") || "(top)";
-  if (i.code === "unrecognized_keys") return { path: at, message: `unknown key(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")}` };
+  if (i.code === "unrecognized_keys")
+    return { path: at, message: `unknown key(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")}` };
   return { path: at, message: i.message };
 }
 
@@ -101,7 +124,8 @@ interface Def {
 
 function leaves(schema: { _zod: { def: unknown } }, path: string[]): Leaf[] {
   let def = schema._zod.def as Def;
-  while ((def.type === "default" || def.type === "prefault" || def.type === "optional") && def.innerType) def = def.innerType._zod.def;
+  while ((def.type === "default" || def.type === "prefault" || def.type === "optional") && def.innerType)
+    def = def.innerType._zod.def;
   if (def.type === "object" && def.shape) return Object.entries(def.shape).flatMap(([k, v]) => leaves(v, [...path, k]));
   if (def.type === "number") return [{ path, kind: "number" }];
   if (def.type === "boolean") return [{ path, kind: "boolean" }];
@@ -120,18 +144,29 @@ function overlayEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, proble
     let value: unknown = v;
     if (leaf.kind === "number") {
       value = Number(v);
-      if (!/^-?\d+(\.\d+)?$/.test(v.trim())) problems.push({ path: `${leaf.path.join(".")} (from ${name})`, message: `expected a number, got ${JSON.stringify(v)}` });
+      if (!/^-?\d+(\.\d+)?$/.test(v.trim()))
+        problems.push({ path: `${leaf.path.join(".")} (from ${name})`, message: `expected a number, got ${JSON.stringify(v)}` });
     } else if (leaf.kind === "boolean") {
-      if (!/^(true|false|1|0|yes|no)$/i.test(v)) problems.push({ path: `${leaf.path.join(".")} (from ${name})`, message: `expected true or false, got ${JSON.stringify(v)}` });
+      if (!/^(true|false|1|0|yes|no)$/i.test(v))
+        problems.push({
+          path: `${leaf.path.join(".")} (from ${name})`,
+          message: `expected true or false, got ${JSON.stringify(v)}`,
+        });
       value = /^(true|1|yes)$/i.test(v);
     } else if (leaf.kind === "list") {
       // CELLGATE_COMMANDS_DISABLED=reboot,ping — commas between items.
-      value = v.split(",").map((x) => x.trim()).filter((x) => x !== "");
+      value = v
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== "");
     }
     let node = out;
     for (const seg of leaf.path.slice(0, -1)) {
       const next = node[seg];
-      node = (node[seg] = typeof next === "object" && next !== null && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+      node = (node[seg] = typeof next === "object" && next !== null && !Array.isArray(next) ? next : {}) as Record<
+        string,
+        unknown
+      >;
     }
     node[leaf.path.at(-1)!] = value;
   }

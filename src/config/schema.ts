@@ -12,7 +12,9 @@ const path = z.string().min(1);
 
 const modem = z.strictObject({
   /** The AT port: a path (prefer /dev/serial/by-id/…) or a glob such as /dev/ttyUSB*; several are tried in order. */
-  port: z.union([path, z.array(path).min(1)], { error: "expected a path or a list of paths" }).default("/dev/serial/by-id/*-if02-port0"),
+  port: z
+    .union([path, z.array(path).min(1)], { error: "expected a path or a list of paths" })
+    .default("/dev/serial/by-id/*-if02-port0"),
   baudRate: z.number().int().min(300).max(4_000_000).default(115_200),
   vendor: z.enum(["auto", "quectel", "simcom", "ublox", "telit", "generic"]).default("auto"),
   /** File holding the SIM PIN (else the MODEM_PIN credential or CELLGATE_MODEM_PIN). */
@@ -34,7 +36,10 @@ const sms = z.strictObject({
   /** A full sweep of the modem's SMS storage this often: some modems do not send +CMTI for every SMS. */
   sweepS: seconds(300, 10, 86_400),
   /** Preferred SMS memories for +CPMS, tried in order (ME: the modem's, SM: the SIM's, MT: both). */
-  storage: z.array(z.enum(["ME", "SM", "MT", "SR", "BM"])).min(1).default(["ME", "SM"]),
+  storage: z
+    .array(z.enum(["ME", "SM", "MT", "SR", "BM"]))
+    .min(1)
+    .default(["ME", "SM"]),
 });
 
 const verb = z.enum(VERBS);
@@ -64,7 +69,10 @@ const commands = z
         /** argv of the host reboot, run without a shell (a polkit rule lets the cellgate user do it; see systemd/). */
         command: z.array(z.string().min(1)).min(1).default(["systemctl", "reboot"]),
         /** The word a reboot Command must carry: `reboot CONFIRM`. */
-        confirm: z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, "4 to 32 letters, digits, _ or -").default("CONFIRM"),
+        confirm: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{4,32}$/, "4 to 32 letters, digits, _ or -")
+          .default("CONFIRM"),
         /** Refuse another reboot within this long of the last (never a reboot loop). */
         minIntervalS: seconds(1800, 60),
       })
@@ -73,7 +81,8 @@ const commands = z
     backOnlineSms: z.array(z.enum(["reboot", "restart", "recovery"])).default(["reboot"]),
   })
   .superRefine((c, ctx) => {
-    for (const v of c.unsigned.filter((x) => ACTING_VERBS.includes(x))) ctx.addIssue({ code: "custom", path: ["unsigned"], message: `${v} acts on the gateway and always needs a signature` });
+    for (const v of c.unsigned.filter((x) => ACTING_VERBS.includes(x)))
+      ctx.addIssue({ code: "custom", path: ["unsigned"], message: `${v} acts on the gateway and always needs a signature` });
   });
 
 const tls = z.strictObject({
@@ -92,9 +101,15 @@ const outbox = z.strictObject({
 });
 
 const mqtt = z.strictObject({
-  url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/\S+$/, "must be mqtt://, mqtts://, ws://, wss://, tcp:// or ssl:// followed by a host").default("mqtt://127.0.0.1:1883"),
+  url: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp|ssl):\/\/\S+$/, "must be mqtt://, mqtts://, ws://, wss://, tcp:// or ssl:// followed by a host")
+    .default("mqtt://127.0.0.1:1883"),
   /** Topic prefix; default cellgate/<gateway id>. */
-  topicPrefix: z.string().regex(/^[^#+\s]+[^/#+\s]$/, "must not contain #, + or spaces, nor end with /").optional(),
+  topicPrefix: z
+    .string()
+    .regex(/^[^#+\s]+[^/#+\s]$/, "must not contain #, + or spaces, nor end with /")
+    .optional(),
   clientId: z.string().min(1).max(128).optional(),
   username: z.string().min(1).optional(),
   /** File holding the password (else the MQTT_PASSWORD credential or CELLGATE_MQTT_PASSWORD). */
@@ -110,13 +125,23 @@ const mqtt = z.strictObject({
 
 const api = z.strictObject({
   provider: z.enum(["twilio", "kore", "none"]).default("twilio"),
-  baseUrl: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL").optional(),
+  baseUrl: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
+    .optional(),
   /** How often the carrier's view of the SIM is refreshed (the API is rate-limited and billed by nobody, but polite). */
   refreshS: seconds(900, 60),
 });
 
 export const configSchema = z.strictObject({
-  gateway: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, . _ - only (it is part of MQTT topics)").optional() }).prefault({}),
+  gateway: z
+    .strictObject({
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, "letters, digits, . _ - only (it is part of MQTT topics)")
+        .optional(),
+    })
+    .prefault({}),
   modem: modem.prefault({}),
   sim: sim.prefault({}),
   sms: sms.prefault({}),

@@ -26,7 +26,8 @@ export const ERROR_CODES = {
   CG_ERR_API_AUTH: "the Wireless API refused the credentials (401/403, or the OAuth token endpoint did); not retried",
   CG_ERR_API_HTTP: "the Wireless API answered an error; detail has the API's code, message, more_info and the HTTP status",
   CG_ERR_API_RATE_LIMIT: "the Wireless API kept answering 429 after the retries (Retry-After was honoured)",
-  CG_ERR_API_UNAVAILABLE: "the Wireless API kept failing (5xx, connection refused/reset, timeout) after bounded, jittered retries",
+  CG_ERR_API_UNAVAILABLE:
+    "the Wireless API kept failing (5xx, connection refused/reset, timeout) after bounded, jittered retries",
   CG_ERR_API_RESPONSE: "a Wireless API answer did not have the documented shape; detail.raw has the body",
   CG_ERR_API_NOT_FOUND: "the SIM (or other resource) is not in the account",
   CG_ERR_CONFIG_READ: "the configuration file (or a *File it names) could not be read",
@@ -60,8 +61,11 @@ export function isCellgateError<C extends ErrorCode>(err: unknown, code?: C): er
 
 /** Node system errors (`ENOENT`, `EIO`…) as a type guard, as balena-supervisor does. */
 export function isErrno(err: unknown, code?: string): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === "string" &&
-    (code === undefined || (err as NodeJS.ErrnoException).code === code);
+  return (
+    err instanceof Error &&
+    typeof (err as NodeJS.ErrnoException).code === "string" &&
+    (code === undefined || (err as NodeJS.ErrnoException).code === code)
+  );
 }
 
 /** A one-line description of anything thrown, for logs and CLI output. */

@@ -56,7 +56,11 @@ export class BackOnline {
       }
       this.#d.event("back-online", `back online ${reason}: health=${v.verdict}`, { reason, trigger, verdict: v.verdict });
       if (!this.#d.config().commands.backOnlineSms.includes(trigger) || clock.now() - this.#lastSms < SMS_EVERY_MS) return;
-      for (let i = 0; i < 10 && v.registration?.state !== "home" && v.registration?.state !== "roaming" && !this.#abort.signal.aborted; i++) {
+      for (
+        let i = 0;
+        i < 10 && v.registration?.state !== "home" && v.registration?.state !== "roaming" && !this.#abort.signal.aborted;
+        i++
+      ) {
         await sleep(this.#d.config().modem.pollS * 1000, clock, this.#abort.signal);
         v = await this.#d.view();
       }

@@ -60,7 +60,12 @@ export function gatewayOf(w: CommandWiring): Gateway {
       return {
         verdict: report.verdict,
         failing: failing(report),
-        modem: { answering: snap?.answering ?? false, model: snap?.identity?.model ?? null, revision: snap?.identity?.revision ?? null, port: port.kind === "ready" ? port.path : null },
+        modem: {
+          answering: snap?.answering ?? false,
+          model: snap?.identity?.model ?? null,
+          revision: snap?.identity?.revision ?? null,
+          port: port.kind === "ready" ? port.path : null,
+        },
         registration: n?.registration ? { state: n.registration.state, roaming: n.registration.roaming } : null,
         operator: n?.operator ?? null,
         accessTech: n?.accessTech ?? null,
@@ -71,10 +76,23 @@ export function gatewayOf(w: CommandWiring): Gateway {
         ip: n?.ip ?? null,
         iccid: snap?.identity?.iccid ?? null,
         carrier: c
-          ? { status: c.view.sim.status, plan: c.view.plan?.name ?? null, dataEnabled: c.view.plan?.dataEnabled ?? null, usedBytes: c.view.usage?.dataBytes ?? null, limitBytes: c.view.usage?.limitBytes ?? null, ageS: Math.round(c.ageMs / 1000) }
+          ? {
+              status: c.view.sim.status,
+              plan: c.view.plan?.name ?? null,
+              dataEnabled: c.view.plan?.dataEnabled ?? null,
+              usedBytes: c.view.usage?.dataBytes ?? null,
+              limitBytes: c.view.usage?.limitBytes ?? null,
+              ageS: Math.round(c.ageMs / 1000),
+            }
           : null,
         carrierError: w.config().api.provider === "none" ? "api off" : (w.apiError() ?? null),
-        mqtt: { connected: ls.connected, forS: Math.round((w.clock.now() - ls.since) / 1000), outboxDepth: o.depth, dropped: o.dropped.count + o.dropped.bytes + o.dropped.age, reconnects: ls.reconnects },
+        mqtt: {
+          connected: ls.connected,
+          forS: Math.round((w.clock.now() - ls.since) / 1000),
+          outboxDepth: o.depth,
+          dropped: o.dropped.count + o.dropped.bytes + o.dropped.age,
+          reconnects: ls.reconnects,
+        },
         uptimeS: Math.round((w.clock.now() - w.started) / 1000),
         hostUptimeS: Math.round(uptime()),
         version: w.version,
@@ -88,7 +106,11 @@ export function gatewayOf(w: CommandWiring): Gateway {
 
 /** One MO text Command through the modem: Command replies and the back-online status. */
 export function sendText(w: Pick<CommandWiring, "config" | "stack" | "clock" | "log">): (text: string) => Promise<void> {
-  return async (text) => void (await sendCommand({ text }, { sender: w.stack().modem.sms, product: w.config().sim.product, clock: w.clock, log: w.log }));
+  return async (text) =>
+    void (await sendCommand(
+      { text },
+      { sender: w.stack().modem.sms, product: w.config().sim.product, clock: w.clock, log: w.log },
+    ));
 }
 
 /** The reboot command, without a shell; resolves once it exited 0. */
@@ -106,7 +128,13 @@ export async function openProcessor(w: CommandWiring, gateway: Gateway): Promise
   const c = cfg.commands;
   return CommandProcessor.open({
     stateDir: cfg.state.dir,
-    policy: { unsigned: new Set(c.unsigned), disabled: new Set(c.disabled), maxAgeMs: c.maxAgeS * 1000, maxFutureMs: c.maxFutureS * 1000, rebootToken: c.reboot.confirm },
+    policy: {
+      unsigned: new Set(c.unsigned),
+      disabled: new Set(c.disabled),
+      maxAgeMs: c.maxAgeS * 1000,
+      maxFutureMs: c.maxFutureS * 1000,
+      rebootToken: c.reboot.confirm,
+    },
     key: loadKey(cfg, w.env, w.log, w.event),
     unauthenticated: c.unauthenticated,
     nakTemplate: c.nak,
@@ -135,7 +163,8 @@ export function commandConsumer(processor: CommandProcessor, w: Pick<CommandWiri
     const adm: Admission = await processor.admit(msg);
     const cfg = w.config();
     const reason = adm.decision && !adm.decision.accept ? { auth_reason: adm.decision.reason } : {};
-    if (cfg.commands.publish) await w.link.publishQueued("commands/received", { ...commandReceivedPayload(msg), auth: adm.auth, ...reason });
+    if (cfg.commands.publish)
+      await w.link.publishQueued("commands/received", { ...commandReceivedPayload(msg), auth: adm.auth, ...reason });
     else await new Spool(join(cfg.state.dir, "spool")).consumer(msg);
     void processor.dispatch(adm);
   };

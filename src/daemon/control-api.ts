@@ -27,23 +27,47 @@ export function controlApi(d: ControlDeps): ControlHandler {
   return async (method, params) => {
     switch (method) {
       case "status":
-        return { report: await d.poller.poll(), snapshot: d.poller.snapshot ?? null, port: d.stack.supervisor.state, mqtt: d.link.state, outbox: d.outbox.stats(), carrier: d.lookup?.peek() ?? null, gateway: d.gatewayId, version: d.version };
+        return {
+          report: await d.poller.poll(),
+          snapshot: d.poller.snapshot ?? null,
+          port: d.stack.supervisor.state,
+          mqtt: d.link.state,
+          outbox: d.outbox.stats(),
+          carrier: d.lookup?.peek() ?? null,
+          gateway: d.gatewayId,
+          version: d.version,
+        };
       case "at": {
         if (typeof params.command !== "string") throw new CellgateError("CG_ERR_CONTROL_REQUEST", "at needs {command}");
-        const r = await d.stack.modem.port.command(params.command, typeof params.timeoutMs === "number" ? { timeoutMs: params.timeoutMs } : {});
+        const r = await d.stack.modem.port.command(
+          params.command,
+          typeof params.timeoutMs === "number" ? { timeoutMs: params.timeoutMs } : {},
+        );
         return { lines: r.lines, final: r.final };
       }
       case "send": {
         const text = typeof params.text === "string" ? params.text : undefined;
         const data = typeof params.data === "string" ? Buffer.from(params.data, "base64") : undefined;
-        if (text === undefined && data === undefined) throw new CellgateError("CG_ERR_CONTROL_REQUEST", "send needs {text} or {data}");
-        const r = await sendCommand(text !== undefined ? { text } : { data: data! }, { sender: d.stack.modem.sms, product: d.product, clock: d.clock, log: d.log });
+        if (text === undefined && data === undefined)
+          throw new CellgateError("CG_ERR_CONTROL_REQUEST", "send needs {text} or {data}");
+        const r = await sendCommand(text !== undefined ? { text } : { data: data! }, {
+          sender: d.stack.modem.sms,
+          product: d.product,
+          clock: d.clock,
+          log: d.log,
+        });
         return { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts };
       }
       case "sim": {
-        if (d.lookup === undefined || d.carrier === undefined) throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
+        if (d.lookup === undefined || d.carrier === undefined)
+          throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
         const iccid = d.lookup.iccid();
-        if (iccid === null) throw new CellgateError("CG_ERR_CONTROL_REQUEST", "the modem's ICCID is not known yet (no modem, no SIM, or a locked one): see cellgate status", { missing: "iccid" });
+        if (iccid === null)
+          throw new CellgateError(
+            "CG_ERR_CONTROL_REQUEST",
+            "the modem's ICCID is not known yet (no modem, no SIM, or a locked one): see cellgate status",
+            { missing: "iccid" },
+          );
         const r = await d.lookup.refresh();
         return { iccid, ...d.carrier, fetchedAt: new Date(r.fetchedAt).toISOString(), ...r.view };
       }

@@ -64,7 +64,11 @@ export async function createModemStack(o: ModemStackOptions): Promise<ModemStack
     start: async (timeoutMs) => {
       await supervisor.start(timeoutMs);
       if (inbox) {
-        await inbox.start().catch((err: unknown) => log.error({ err: describeError(err) }, "SMS reception not set up yet; retried on the next modem init"));
+        await inbox
+          .start()
+          .catch((err: unknown) =>
+            log.error({ err: describeError(err) }, "SMS reception not set up yet; retried on the next modem init"),
+          );
         inboxRunning = true;
       }
     },

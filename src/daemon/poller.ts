@@ -67,13 +67,26 @@ export class Poller {
       view = { snapshot: this.#snapshot };
       if (this.#snapshot.networkTime) time.setNetworkTime(this.#snapshot.networkTime.iso, clock.now());
     } else {
-      view = { error: { code: "CG_ERR_LINK_OPEN", message: `modem port not ready (${st.kind}${"reason" in st ? `: ${st.reason}` : ""})` } };
+      view = {
+        error: {
+          code: "CG_ERR_LINK_OPEN",
+          message: `modem port not ready (${st.kind}${"reason" in st ? `: ${st.reason}` : ""})`,
+        },
+      };
     }
     await this.#refreshCarrier();
     const carrier = this.#carrier();
     const ls = link.state;
     const product = cfg.sim.product;
-    const report = assess({ modem: view, now: clock.now(), product, apn: cfg.sim.apn ?? DEFAULT_APN[product], carrier, mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() }, clock: time.quality() });
+    const report = assess({
+      modem: view,
+      now: clock.now(),
+      product,
+      apn: cfg.sim.apn ?? DEFAULT_APN[product],
+      carrier,
+      mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
+      clock: time.quality(),
+    });
     this.#report = report;
     link.publishRetained("health", report);
     link.publishRetained("modem", modemPayload(this.#snapshot, st.kind === "ready" ? st.path : null));
@@ -86,7 +99,9 @@ export class Poller {
   #carrier(): CarrierInput {
     if (this.d.config().api.provider === "none") return "disabled";
     const c = this.d.lookup?.peek();
-    return c ? { view: c.view, ageMs: c.ageMs } : { error: this.#apiError ?? "not looked up yet (the modem's ICCID is not known)" };
+    return c
+      ? { view: c.view, ageMs: c.ageMs }
+      : { error: this.#apiError ?? "not looked up yet (the modem's ICCID is not known)" };
   }
 
   async #refreshCarrier(): Promise<void> {
@@ -105,10 +120,19 @@ export class Poller {
 
   #publishSim(carrier: Exclude<CarrierInput, "disabled">): void {
     const c = this.d.lookup?.peek();
-    this.d.link.publishRetained("sim", "view" in carrier ? { view: carrier.view, fetchedAt: c ? new Date(c.fetchedAt).toISOString() : null } : { view: null, fetchedAt: null, error: carrier.error });
+    this.d.link.publishRetained(
+      "sim",
+      "view" in carrier
+        ? { view: carrier.view, fetchedAt: c ? new Date(c.fetchedAt).toISOString() : null }
+        : { view: null, fetchedAt: null, error: carrier.error },
+    );
     const status = "view" in carrier ? carrier.view.sim.status : undefined;
     if (status === undefined) return;
-    if (this.#carrierStatus !== undefined && status !== this.#carrierStatus) this.d.event("sim-status", `the account's SIM status changed from ${this.#carrierStatus} to ${status}`, { from: this.#carrierStatus, to: status });
+    if (this.#carrierStatus !== undefined && status !== this.#carrierStatus)
+      this.d.event("sim-status", `the account's SIM status changed from ${this.#carrierStatus} to ${status}`, {
+        from: this.#carrierStatus,
+        to: status,
+      });
     this.#carrierStatus = status;
   }
 }

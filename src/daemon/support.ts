@@ -10,7 +10,12 @@ import { networkPayload, type MqttLink, type MqttLinkOptions } from "../mqtt/ind
 export function mqttAuth(m: Config["mqtt"], env: NodeJS.ProcessEnv): Pick<MqttLinkOptions, "username" | "password" | "tls"> {
   const password = readSecret("MQTT_PASSWORD", { env, ...(m.passwordFile ? { file: m.passwordFile } : {}) });
   const file = (p: string) => Buffer.from(readSecret("TLS file", { file: p, env }) ?? "");
-  const tls = m.tls && { ...(m.tls.caFile ? { ca: file(m.tls.caFile) } : {}), ...(m.tls.certFile ? { cert: file(m.tls.certFile) } : {}), ...(m.tls.keyFile ? { key: file(m.tls.keyFile) } : {}), rejectUnauthorized: m.tls.rejectUnauthorized };
+  const tls = m.tls && {
+    ...(m.tls.caFile ? { ca: file(m.tls.caFile) } : {}),
+    ...(m.tls.certFile ? { cert: file(m.tls.certFile) } : {}),
+    ...(m.tls.keyFile ? { key: file(m.tls.keyFile) } : {}),
+    rejectUnauthorized: m.tls.rejectUnauthorized,
+  };
   return { ...(m.username ? { username: m.username } : {}), ...(password ? { password } : {}), ...(tls ? { tls } : {}) };
 }
 
@@ -18,7 +23,9 @@ export function mqttAuth(m: Config["mqtt"], env: NodeJS.ProcessEnv): Pick<MqttLi
 export async function lastRun(dir: string): Promise<string> {
   try {
     const j = JSON.parse(await readFile(join(dir, "last-run.json"), "utf8")) as { state?: string; reason?: string };
-    return j.state === "stopped" ? `after a clean stop (${j.reason ?? "no reason"})` : "after an unclean shutdown (crash, SIGKILL or power loss)";
+    return j.state === "stopped"
+      ? `after a clean stop (${j.reason ?? "no reason"})`
+      : "after an unclean shutdown (crash, SIGKILL or power loss)";
   } catch {
     return "for the first time";
   }
@@ -49,7 +56,8 @@ export function changedKeys(a: Config, b: Config): string[] {
   const out: string[] = [];
   const walk = (x: unknown, y: unknown, path: string) => {
     if (typeof x === "object" && x !== null && typeof y === "object" && y !== null && !Array.isArray(x)) {
-      for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      for (const k of new Set([...Object.keys(x), ...Object.keys(y)]))
+        walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
     } else if (JSON.stringify(x) !== JSON.stringify(y)) out.push(LIVE_KEYS.has(path) ? path : `${path} (needs a restart)`);
   };
   walk(a, b, "");

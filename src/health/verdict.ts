@@ -12,13 +12,35 @@ import type { Check, HealthInput, HealthReport, Rule, Verdict } from "./types.js
 export const MODEM_RULES: readonly Rule[] = [modemRule, simRule, registrationRule, signalRule, attachRule];
 
 /** Modem ⊕ carrier ⊕ local: every rule; a rule whose input is absent gives no check. */
-export const ALL_RULES: readonly Rule[] = [...MODEM_RULES, apnRule, carrierSimRule, carrierPlanRule, usageRule, dataSessionRule, mqttRule, clockRule];
+export const ALL_RULES: readonly Rule[] = [
+  ...MODEM_RULES,
+  apnRule,
+  carrierSimRule,
+  carrierPlanRule,
+  usageRule,
+  dataSessionRule,
+  mqttRule,
+  clockRule,
+];
 
 // A failure here means no connectivity at all (a SIM the account has stopped included).
 const ESSENTIAL = new Set(["modem", "sim", "registration", "attach", "carrier-sim"]);
 
 // Most important first: what stops connectivity, then what degrades it, then local matters.
-const ORDER = ["modem", "sim", "carrier-sim", "registration", "attach", "carrier-plan", "apn", "usage", "signal", "data-session", "mqtt", "clock"];
+const ORDER = [
+  "modem",
+  "sim",
+  "carrier-sim",
+  "registration",
+  "attach",
+  "carrier-plan",
+  "apn",
+  "usage",
+  "signal",
+  "data-session",
+  "mqtt",
+  "clock",
+];
 
 export function verdictOf(checks: readonly Check[]): Verdict {
   if (checks.some((c) => c.status === "fail" && ESSENTIAL.has(c.id))) return "down";
@@ -50,9 +72,11 @@ function joinHints(checks: Check[], input: HealthInput): Check[] {
   const by = new Map(checks.map((c) => [c.id, c]));
   const sim = by.get("carrier-sim");
   const plan = by.get("carrier-plan");
-  const carrier = input.carrier !== undefined && input.carrier !== "disabled" && "view" in input.carrier ? input.carrier.view : undefined;
+  const carrier =
+    input.carrier !== undefined && input.carrier !== "disabled" && "view" in input.carrier ? input.carrier.view : undefined;
   const reg = by.get("registration");
-  if (reg?.status === "fail" && sim?.status === "fail" && carrier) reg.hint = `the account says the SIM is ${carrier.sim.status}: ${sim.hint ?? ""}`.trim();
+  if (reg?.status === "fail" && sim?.status === "fail" && carrier)
+    reg.hint = `the account says the SIM is ${carrier.sim.status}: ${sim.hint ?? ""}`.trim();
   const attach = by.get("attach");
   if (attach?.status === "fail" && plan?.status === "fail" && plan.hint) attach.hint = `${plan.detail}: ${plan.hint}`;
   return checks;

@@ -3,7 +3,22 @@ export * from "./parsers/index.js";
 export { chooseProfile, PROFILES, type VendorProfile } from "./vendors/index.js";
 export { Modem, isUnsupported, type ModemOptions, type ModemEvents } from "./modem.js";
 export { withRetry, isRetryable } from "./retry.js";
-export { PortSupervisor, type PortSupervisorOptions, type PortState, type RecoveryEvent, type SupervisorEvents } from "./port-supervisor.js";
-export { ladderNext, DEFAULT_LADDER, INITIAL_LADDER, type LadderConfig, type LadderState, type LadderEvent, type LadderAction, type RecoveryStep } from "./recovery-ladder.js";
+export {
+  PortSupervisor,
+  type PortSupervisorOptions,
+  type PortState,
+  type RecoveryEvent,
+  type SupervisorEvents,
+} from "./port-supervisor.js";
+export {
+  ladderNext,
+  DEFAULT_LADDER,
+  INITIAL_LADDER,
+  type LadderConfig,
+  type LadderState,
+  type LadderEvent,
+  type LadderAction,
+  type RecoveryStep,
+} from "./recovery-ladder.js";
 export { findPorts } from "./port-finder.js";
 export { ModemSms, isStorageFull, type SmsEvents, type SmsSetupOptions } from "./sms.js";

@@ -45,7 +45,12 @@ export async function initModem(d: InitDeps): Promise<InitResult> {
       try {
         return parse((await run(cmd)).lines);
       } catch (err) {
-        if (!isCellgateError(err, "CG_ERR_AT_ERROR") && !isCellgateError(err, "CG_ERR_AT_CME") && !isCellgateError(err, "CG_ERR_MODEM_PARSE")) throw err;
+        if (
+          !isCellgateError(err, "CG_ERR_AT_ERROR") &&
+          !isCellgateError(err, "CG_ERR_AT_CME") &&
+          !isCellgateError(err, "CG_ERR_MODEM_PARSE")
+        )
+          throw err;
         last = err;
       }
     }

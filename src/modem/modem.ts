@@ -1,5 +1,14 @@
 import type { AtPort, Urc } from "../at/index.js";
-import { CellgateError, describeError, Emitter, isCellgateError, silentLogger, systemClock, type Clock, type Logger } from "../core/index.js";
+import {
+  CellgateError,
+  describeError,
+  Emitter,
+  isCellgateError,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 import {
   cesqToSignal,
   parseCesqExec,
@@ -191,7 +200,11 @@ export class Modem {
       const a = given.find((g) => g.cid === c.cid);
       const { address: shown, ...rest } = c; // some modems do show the dynamic address in +CGDCONT?
       const address = a?.ipv4 ?? a?.ipv6 ?? shown;
-      return { ...rest, ...(address !== undefined ? { address } : {}), ...(a?.ipv4 !== undefined && a.ipv6 !== undefined ? { ipv6: a.ipv6 } : {}) };
+      return {
+        ...rest,
+        ...(address !== undefined ? { address } : {}),
+        ...(a?.ipv4 !== undefined && a.ipv6 !== undefined ? { ipv6: a.ipv6 } : {}),
+      };
     });
   }
 
@@ -242,7 +255,10 @@ export class Modem {
   }
 
   #cmd(cmd: string, signal?: AbortSignal) {
-    return withRetry(() => this.#port.command(cmd, signal ? { signal } : {}), { clock: this.#clock, ...(signal ? { signal } : {}) });
+    return withRetry(() => this.#port.command(cmd, signal ? { signal } : {}), {
+      clock: this.#clock,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   #onUrc(u: Urc): void {
@@ -277,9 +293,14 @@ function mergeServingCell(snap: ModemSnapshot): void {
 
 /** ERROR / +CME ERROR: 4 "operation not supported": the modem lacks the command. */
 export function isUnsupported(err: unknown): boolean {
-  return isCellgateError(err, "CG_ERR_AT_ERROR") || (isCellgateError(err, "CG_ERR_AT_CME") && (err.detail.errorCode === 4 || err.detail.errorCode === 3));
+  return (
+    isCellgateError(err, "CG_ERR_AT_ERROR") ||
+    (isCellgateError(err, "CG_ERR_AT_CME") && (err.detail.errorCode === 4 || err.detail.errorCode === 3))
+  );
 }
 
 function fieldError(err: unknown): FieldError {
-  return isCellgateError(err) ? { code: err.code, message: err.message } : { code: "CG_ERR_MODEM_PARSE", message: describeError(err) };
+  return isCellgateError(err)
+    ? { code: err.code, message: err.message }
+    : { code: "CG_ERR_MODEM_PARSE", message: describeError(err) };
 }

@@ -14,7 +14,12 @@ export async function findPorts(patterns: readonly string[]): Promise<string[]> 
       if (await exists(p)) out.push(p);
       continue;
     }
-    const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const re = new RegExp(
+      `^${base
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
     const dir = dirname(p);
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const n of names.sort()) if (re.test(n) && (await exists(join(dir, n)))) out.push(join(dir, n));

@@ -9,9 +9,26 @@ import {
   type Urc,
   type UrcSpec,
 } from "../at/index.js";
-import { CellgateError, describeError, Emitter, silentLogger, sleep, systemClock, type Clock, type Logger } from "../core/index.js";
+import {
+  CellgateError,
+  describeError,
+  Emitter,
+  silentLogger,
+  sleep,
+  systemClock,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 import { findPorts } from "./port-finder.js";
-import { DEFAULT_LADDER, INITIAL_LADDER, ladderNext, type LadderAction, type LadderConfig, type LadderEvent, type RecoveryStep } from "./recovery-ladder.js";
+import {
+  DEFAULT_LADDER,
+  INITIAL_LADDER,
+  ladderNext,
+  type LadderAction,
+  type LadderConfig,
+  type LadderEvent,
+  type RecoveryStep,
+} from "./recovery-ladder.js";
 
 export interface PortSupervisorOptions {
   /** Paths or patterns (`*` in the last segment) the modem's AT port may appear under. */
@@ -42,8 +59,7 @@ export type PortState =
   | { kind: "ready"; path: string; since: number };
 
 export type RecoveryEvent =
-  | { step: RecoveryStep; phase: "start" | "ok" | "failed"; detail?: string }
-  | { step: "give-up"; until: number };
+  { step: RecoveryStep; phase: "start" | "ok" | "failed"; detail?: string } | { step: "give-up"; until: number };
 
 export type SupervisorEvents = {
   state: [PortState];
@@ -154,20 +170,30 @@ export class PortSupervisor {
     const ok = await this.#runStep("reset");
     this.events.emit("recovery", { step: "reset", phase: ok ? "ok" : "failed", detail: reason });
     this.#ladderEvent({ type: "step-done", step: "reset", ok, now: this.#clock.now() });
-    return { ok, detail: ok ? "the modem answers again" : "the modem did not answer after the reset; the ladder goes on", tookMs: this.#clock.now() - started };
+    return {
+      ok,
+      detail: ok ? "the modem answers again" : "the modem did not answer after the reset; the ladder goes on",
+      tookMs: this.#clock.now() - started,
+    };
   }
 
   /** Runs the modem's init again (after a boot banner: a restarted modem forgot its settings). */
   async reinit(reason: string): Promise<void> {
     if (this.#state.kind !== "ready" || this.#o.onReady === undefined) return;
     this.#log.info({ reason }, "re-initialising the modem");
-    await this.#o.onReady(this.port, this.#abort.signal).catch((err: unknown) => this.#log.error({ err: describeError(err) }, "re-init failed"));
+    await this.#o
+      .onReady(this.port, this.#abort.signal)
+      .catch((err: unknown) => this.#log.error({ err: describeError(err) }, "re-init failed"));
   }
 
   #withEngine(cmd: string, fn: (e: AtEngine) => Promise<AtResponse>): Promise<AtResponse> {
     const e = this.#engine;
     if (e === undefined || e.isClosed) {
-      return Promise.reject(new CellgateError("CG_ERR_LINK_LOST", `${cmd}: the modem port is not open (${this.#state.kind})`, { state: this.#state.kind }));
+      return Promise.reject(
+        new CellgateError("CG_ERR_LINK_LOST", `${cmd}: the modem port is not open (${this.#state.kind})`, {
+          state: this.#state.kind,
+        }),
+      );
     }
     return fn(e);
   }
@@ -198,7 +224,9 @@ export class PortSupervisor {
   async #open(path: string): Promise<void> {
     this.#setState({ kind: "opening", path });
     // The link watches its device node itself (gone, or replaced by another device).
-    const open = this.#o.openLink ?? ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate ?? 115200, watchMs: this.#o.pollMs ?? 1000 }));
+    const open =
+      this.#o.openLink ??
+      ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate ?? 115200, watchMs: this.#o.pollMs ?? 1000 }));
     const raw = await open(path);
     const link = traceLink(raw);
     const engine = new AtEngine({ link, clock: this.#clock, log: this.#log, ...this.#o.engine });
@@ -206,7 +234,9 @@ export class PortSupervisor {
     engine.onUrc((u) => {
       for (const cb of [...this.#urcListeners]) cb(u);
     });
-    engine.events.on("timeout", (t) => this.#ladderEvent({ type: "timeout", consecutive: t.consecutive, now: this.#clock.now() }));
+    engine.events.on("timeout", (t) =>
+      this.#ladderEvent({ type: "timeout", consecutive: t.consecutive, now: this.#clock.now() }),
+    );
     engine.events.on("answered", () => this.#ladderEvent({ type: "answered", now: this.#clock.now() }));
     link.onClose((err) => this.#lost(engine, path, err ? describeError(err) : "closed"));
     this.#link = link;

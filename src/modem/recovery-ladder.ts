@@ -40,11 +40,19 @@ export type LadderEvent =
   /** Someone (a `modem-reset` Command) asks for the reset step now. */
   | { type: "reset-requested"; now: number };
 
-export type LadderAction = { type: "run"; step: RecoveryStep } | { type: "recovered"; step: RecoveryStep } | { type: "give-up"; until: number } | { type: "refused"; reason: string };
+export type LadderAction =
+  | { type: "run"; step: RecoveryStep }
+  | { type: "recovered"; step: RecoveryStep }
+  | { type: "give-up"; until: number }
+  | { type: "refused"; reason: string };
 
 export const INITIAL_LADDER: LadderState = { mode: { kind: "healthy" }, resets: [] };
 
-export function ladderNext(s: LadderState, e: LadderEvent, cfg: LadderConfig = DEFAULT_LADDER): { state: LadderState; action?: LadderAction } {
+export function ladderNext(
+  s: LadderState,
+  e: LadderEvent,
+  cfg: LadderConfig = DEFAULT_LADDER,
+): { state: LadderState; action?: LadderAction } {
   const resets = s.resets.filter((t) => e.now - t < cfg.resetWindowMs);
   const at = (mode: LadderMode, action?: LadderAction) => ({ state: { mode, resets }, ...(action ? { action } : {}) });
   const run = (step: RecoveryStep) => {
@@ -53,8 +61,13 @@ export function ladderNext(s: LadderState, e: LadderEvent, cfg: LadderConfig = D
   };
   if (e.type === "reset-requested") {
     // The same rate limit as the ladder's own resets: a modem-reset Command cannot start a reset loop.
-    if (s.mode.kind === "recovering") return at(s.mode, { type: "refused", reason: `a recovery step (${s.mode.step}) is already running` });
-    if (resets.length >= cfg.maxResets) return at(s.mode, { type: "refused", reason: `${resets.length} resets in the last ${Math.round(cfg.resetWindowMs / 60_000)} min (the limit)` });
+    if (s.mode.kind === "recovering")
+      return at(s.mode, { type: "refused", reason: `a recovery step (${s.mode.step}) is already running` });
+    if (resets.length >= cfg.maxResets)
+      return at(s.mode, {
+        type: "refused",
+        reason: `${resets.length} resets in the last ${Math.round(cfg.resetWindowMs / 60_000)} min (the limit)`,
+      });
     return run("reset");
   }
   switch (s.mode.kind) {

@@ -1,6 +1,15 @@
 import type { AtPort, Urc } from "../at/index.js";
 import { CellgateError, describeError, Emitter, isCellgateError, silentLogger, type Logger } from "../core/index.js";
-import { parseCmglPdu, parseCmgrPdu, parseCmgsWrite, parseCmti, parseCpmsRead, parseCpmsTest, type MemoryUsage, type StoredSms } from "./parsers/index.js";
+import {
+  parseCmglPdu,
+  parseCmgrPdu,
+  parseCmgsWrite,
+  parseCmti,
+  parseCpmsRead,
+  parseCpmsTest,
+  type MemoryUsage,
+  type StoredSms,
+} from "./parsers/index.js";
 
 export type SmsEvents = {
   /** A new message is in storage (+CMTI). */
@@ -46,7 +55,12 @@ export class ModemSms {
     try {
       await this.#port.command("AT+CMGF=0", o);
     } catch (err) {
-      throw new CellgateError("CG_ERR_SMS_STORAGE", `the modem refuses PDU mode (AT+CMGF=0): ${describeError(err)}`, {}, { cause: err });
+      throw new CellgateError(
+        "CG_ERR_SMS_STORAGE",
+        `the modem refuses PDU mode (AT+CMGF=0): ${describeError(err)}`,
+        {},
+        { cause: err },
+      );
     }
     // <mode>=2: buffer indications while the link is busy; <mt>=1: store, then +CMTI.
     await this.#port.command("AT+CNMI=2,1,0,0,0", o).catch(() => this.#port.command("AT+CNMI=1,1,0,0,0", o));
@@ -62,7 +76,8 @@ export class ModemSms {
     const [mem1] = await this.status(signal);
     this.#readMemory = this.#preferred = mem1.memory;
     this.#memories = await this.#readableMemories(mem1.memory, signal);
-    if (mem1.used >= mem1.total && mem1.total > 0) this.events.emit("full", { reason: `${mem1.memory} holds ${mem1.used} of ${mem1.total}` });
+    if (mem1.used >= mem1.total && mem1.total > 0)
+      this.events.emit("full", { reason: `${mem1.memory} holds ${mem1.used} of ${mem1.total}` });
     return mem1;
   }
 

@@ -171,5 +171,10 @@ export interface ModemSnapshot {
   attached?: boolean;
   pdp?: PdpContext[];
   networkTime?: NetworkTime | null;
-  errors: Partial<Record<"identity" | "sim" | "signal" | "servingCell" | "registration" | "operator" | "attached" | "pdp" | "networkTime", FieldError>>;
+  errors: Partial<
+    Record<
+      "identity" | "sim" | "signal" | "servingCell" | "registration" | "operator" | "attached" | "pdp" | "networkTime",
+      FieldError
+    >
+  >;
 }

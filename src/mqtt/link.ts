@@ -1,7 +1,27 @@
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
-import { CellgateError, describeError, isCellgateError, silentLogger, stableStringify, systemClock, Emitter, type Clock, type Logger } from "../core/index.js";
+import {
+  CellgateError,
+  describeError,
+  isCellgateError,
+  silentLogger,
+  stableStringify,
+  systemClock,
+  Emitter,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 import type { Outbox, OutboxEntry } from "./outbox.js";
-import { parseCommandSend, TOPIC_RULES, type CommandSendRequest, type CommandSentPayload, type QueuedTopic, type RetainedTopic, type Stamp, type StatusPayload, type Topics } from "./topics.js";
+import {
+  parseCommandSend,
+  TOPIC_RULES,
+  type CommandSendRequest,
+  type CommandSentPayload,
+  type QueuedTopic,
+  type RetainedTopic,
+  type Stamp,
+  type StatusPayload,
+  type Topics,
+} from "./topics.js";
 
 export interface MqttLinkOptions {
   url: string;
@@ -68,7 +88,13 @@ export class MqttLink {
     this.#log = (o.log ?? silentLogger).child({ mod: "mqtt" });
     this.#state = { connected: false, since: this.#clock.now(), reconnects: 0, lastError: null };
     this.#onlineSince = o.stamp().ts;
-    const will: StatusPayload = { ...o.stamp(), state: "offline", since: o.stamp().ts, version: o.version, reason: "connection lost (last will)" };
+    const will: StatusPayload = {
+      ...o.stamp(),
+      state: "offline",
+      since: o.stamp().ts,
+      version: o.version,
+      reason: "connection lost (last will)",
+    };
     const options: IClientOptions = {
       clientId: o.clientId,
       clean: true,
@@ -108,7 +134,12 @@ export class MqttLink {
     return new Promise((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {
         off();
-        reject(new CellgateError("CG_ERR_LINK_OPEN", `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ms${this.#state.lastError ? `: ${this.#state.lastError}` : ""}`));
+        reject(
+          new CellgateError(
+            "CG_ERR_LINK_OPEN",
+            `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ms${this.#state.lastError ? `: ${this.#state.lastError}` : ""}`,
+          ),
+        );
       }, timeoutMs);
       const off = this.events.on("connected", () => {
         this.#clock.clearTimeout(timer);
@@ -172,7 +203,13 @@ export class MqttLink {
     this.#stopped = true;
     if (this.#state.connected) {
       await Promise.race([this.#flush(), new Promise((r) => setTimeout(r, flushMs))]);
-      const offline: StatusPayload = { ...this.#o.stamp(), state: "offline", since: this.#o.stamp().ts, version: this.#o.version, reason };
+      const offline: StatusPayload = {
+        ...this.#o.stamp(),
+        state: "offline",
+        since: this.#o.stamp().ts,
+        version: this.#o.version,
+        reason,
+      };
       await this.#publishAcked(this.topic("status"), JSON.stringify(offline), true);
     }
     await this.#client.endAsync().catch(() => {});
@@ -240,7 +277,9 @@ export class MqttLink {
         while (this.#state.connected && this.#o.outbox.size > 0) {
           const batch = this.#o.outbox.pending().slice(0, 50);
           this.#log.debug({ batch: batch.length, depth: this.#o.outbox.size }, "flushing the outbox");
-          const results = await Promise.all(batch.map(async (e: OutboxEntry) => [e, await this.#publishAcked(e.topic, e.payload, e.retain)] as const));
+          const results = await Promise.all(
+            batch.map(async (e: OutboxEntry) => [e, await this.#publishAcked(e.topic, e.payload, e.retain)] as const),
+          );
           for (const [e, ok] of results) if (ok) await this.#o.outbox.ack(e.seq);
           if (results.some(([, ok]) => !ok)) break; // the link is failing: wait for the next connect
         }
@@ -252,7 +291,9 @@ export class MqttLink {
   }
 
   async #subscribe(): Promise<void> {
-    await this.#client.subscribeAsync(this.topic("commands/send"), { qos: 1 }).catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "subscribe to commands/send failed"));
+    await this.#client
+      .subscribeAsync(this.topic("commands/send"), { qos: 1 })
+      .catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "subscribe to commands/send failed"));
   }
 
   async #onMessage(topic: string, payload: Buffer): Promise<void> {
@@ -261,7 +302,11 @@ export class MqttLink {
     const req = parseCommandSend(text);
     if ("error" in req) {
       this.#log.warn({ error: req.error }, "commands/send: refused");
-      await this.publishQueued("commands/sent", { status: "error", transaction: transactionOf(text), error: { code: "CG_ERR_MQTT_PAYLOAD", message: req.error } });
+      await this.publishQueued("commands/sent", {
+        status: "error",
+        transaction: transactionOf(text),
+        error: { code: "CG_ERR_MQTT_PAYLOAD", message: req.error },
+      });
       return;
     }
     try {
@@ -270,7 +315,11 @@ export class MqttLink {
     } catch (err) {
       const code: string = isCellgateError(err) ? err.code : "CG_ERR_SMS_SEND";
       const message = err instanceof Error ? err.message : String(err);
-      await this.publishQueued("commands/sent", { status: "error", transaction: req.transaction ?? null, error: { code, message } });
+      await this.publishQueued("commands/sent", {
+        status: "error",
+        transaction: req.transaction ?? null,
+        error: { code, message },
+      });
     }
   }
 }

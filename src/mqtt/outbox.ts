@@ -58,7 +58,9 @@ export class Outbox {
   static async open(dir: string, limits: OutboxLimits, o: { clock?: Clock; log?: Logger } = {}): Promise<Outbox> {
     const box = new Outbox(dir, limits, o.clock ?? systemClock, o.log ?? silentLogger);
     await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-      throw new CellgateError("CG_ERR_STATE_IO", `cannot create the outbox directory ${dir}: ${(err as Error).message}`, { path: dir });
+      throw new CellgateError("CG_ERR_STATE_IO", `cannot create the outbox directory ${dir}: ${(err as Error).message}`, {
+        path: dir,
+      });
     });
     await box.#load();
     return box;
@@ -75,7 +77,12 @@ export class Outbox {
 
   stats(): OutboxStats {
     const oldest = this.#entries.values().next().value;
-    return { depth: this.#entries.size, bytes: this.#bytes, oldestAgeS: oldest ? Math.round((this.#clock.now() - oldest.at) / 1000) : null, dropped: { ...this.dropped } };
+    return {
+      depth: this.#entries.size,
+      bytes: this.#bytes,
+      oldestAgeS: oldest ? Math.round((this.#clock.now() - oldest.at) / 1000) : null,
+      dropped: { ...this.dropped },
+    };
   }
 
   /** Queues a message durably (resolves after fsync); drops the oldest beyond the caps. */
@@ -84,7 +91,11 @@ export class Outbox {
     const size = sizeOf(entry);
     if (size > this.#limits.maxBytes) {
       this.dropped.bytes++;
-      throw new CellgateError("CG_ERR_STATE_IO", `a ${size}-byte message does not fit the outbox (maxBytes ${this.#limits.maxBytes})`, { topic: m.topic });
+      throw new CellgateError(
+        "CG_ERR_STATE_IO",
+        `a ${size}-byte message does not fit the outbox (maxBytes ${this.#limits.maxBytes})`,
+        { topic: m.topic },
+      );
     }
     this.expire();
     while (this.#entries.size >= this.#limits.maxMessages) this.#dropOldest("count");
@@ -138,7 +149,10 @@ export class Outbox {
     this.#bytes -= sizeOf(first);
     this.dropped[why]++;
     this.#tombstones++;
-    this.#log.warn({ topic: first.topic, why, ageS: Math.round((this.#clock.now() - first.at) / 1000) }, "outbox full: dropped the oldest message");
+    this.#log.warn(
+      { topic: first.topic, why, ageS: Math.round((this.#clock.now() - first.at) / 1000) },
+      "outbox full: dropped the oldest message",
+    );
     void this.#append([{ ack: first.seq }], false);
   }
 

@@ -6,11 +6,22 @@ import type { CommandReceivedPayload, ModemPayload, NetworkPayload, Stamp, Telem
 
 export function modemPayload(s: ModemSnapshot | undefined, port: string | null): Omit<ModemPayload, keyof Stamp> {
   const id = s?.identity;
-  return { manufacturer: id?.manufacturer ?? null, model: id?.model ?? null, revision: id?.revision ?? null, imei: id?.imei ?? null, iccid: id?.iccid ?? null, imsi: id?.imsi ?? null, vendor: id?.vendor ?? null, port };
+  return {
+    manufacturer: id?.manufacturer ?? null,
+    model: id?.model ?? null,
+    revision: id?.revision ?? null,
+    imei: id?.imei ?? null,
+    iccid: id?.iccid ?? null,
+    imsi: id?.imsi ?? null,
+    vendor: id?.vendor ?? null,
+    port,
+  };
 }
 
 function mainRegistration(s: ModemSnapshot): Registration | undefined {
-  const regs = (["eps", "5gs", "ps", "cs"] as const).map((d) => s.registration[d]).filter((r): r is Registration => r !== undefined);
+  const regs = (["eps", "5gs", "ps", "cs"] as const)
+    .map((d) => s.registration[d])
+    .filter((r): r is Registration => r !== undefined);
   return regs.find((r) => r.registered) ?? regs[0];
 }
 
@@ -30,7 +41,10 @@ export function networkPayload(s: ModemSnapshot): Omit<NetworkPayload, keyof Sta
   };
 }
 
-export function telemetryPayload(s: ModemSnapshot | undefined, o: { uptimeS: number; outboxDepth: number; dropped: number; reconnects: number }): Omit<TelemetryPayload, keyof Stamp> {
+export function telemetryPayload(
+  s: ModemSnapshot | undefined,
+  o: { uptimeS: number; outboxDepth: number; dropped: number; reconnects: number },
+): Omit<TelemetryPayload, keyof Stamp> {
   const n = s ? networkPayload(s) : undefined;
   return {
     uptimeS: o.uptimeS,

@@ -141,15 +141,17 @@ export function parseCommandSend(raw: string): CommandSendRequest | { error: str
   try {
     j = JSON.parse(raw);
   } catch {
-    return { error: "the payload is not JSON: expected {\"text\": \"…\"} or {\"data\": \"<base64>\"}" };
+    return { error: 'the payload is not JSON: expected {"text": "…"} or {"data": "<base64>"}' };
   }
-  if (typeof j !== "object" || j === null || Array.isArray(j)) return { error: "the payload must be a JSON object with text or data" };
+  if (typeof j !== "object" || j === null || Array.isArray(j))
+    return { error: "the payload must be a JSON object with text or data" };
   const o = j as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => !["text", "data", "transaction"].includes(k));
   if (unknown.length > 0) return { error: `unknown field(s) ${unknown.join(", ")}: expected text or data, and transaction` };
   if (o.transaction !== undefined && typeof o.transaction !== "string") return { error: "transaction must be a string" };
   const tx = o.transaction === undefined ? {} : { transaction: o.transaction };
-  if (typeof o.text === "string" && o.data === undefined) return o.text === "" ? { error: "text is empty" } : { text: o.text, ...tx };
+  if (typeof o.text === "string" && o.data === undefined)
+    return o.text === "" ? { error: "text is empty" } : { text: o.text, ...tx };
   if (typeof o.data === "string" && o.text === undefined) {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(o.data) || o.data.length % 4 !== 0) return { error: "data must be base64" };
     return { data: o.data, ...tx };

@@ -27,7 +27,8 @@ export class ControlServer {
     const log = (o.log ?? silentLogger).child({ mod: "control" });
     await mkdir(dirname(path), { recursive: true });
     // A socket left by a crash: nothing listens on it any more, so it can go.
-    if (await probe(path)) throw new CellgateError("CG_ERR_CONTROL_REQUEST", `another cellgate daemon already listens on ${path}`, { path });
+    if (await probe(path))
+      throw new CellgateError("CG_ERR_CONTROL_REQUEST", `another cellgate daemon already listens on ${path}`, { path });
     await rm(path, { force: true });
     const server = createServer((sock) => serve(sock, handler, log));
     await new Promise<void>((resolve, reject) => {
@@ -71,13 +72,21 @@ async function answer(line: string, handler: ControlHandler, log: Logger): Promi
   } catch {
     return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request is not JSON" } };
   }
-  if (typeof req.method !== "string") return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request has no method" } };
+  if (typeof req.method !== "string")
+    return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request has no method" } };
   try {
     const params = typeof req.params === "object" && req.params !== null ? (req.params as Record<string, unknown>) : {};
     return { ok: true, result: await handler(req.method, params) };
   } catch (err) {
     log.debug({ method: req.method, err: describeError(err) }, "control request failed");
-    return { ok: false, error: { code: isCellgateError(err) ? err.code : "CG_ERR_CONTROL_REQUEST", message: err instanceof Error ? err.message : String(err), ...(isCellgateError(err) && Object.keys(err.detail).length ? { detail: err.detail } : {}) } };
+    return {
+      ok: false,
+      error: {
+        code: isCellgateError(err) ? err.code : "CG_ERR_CONTROL_REQUEST",
+        message: err instanceof Error ? err.message : String(err),
+        ...(isCellgateError(err) && Object.keys(err.detail).length ? { detail: err.detail } : {}),
+      },
+    };
   }
 }
 
@@ -90,7 +99,12 @@ function probe(path: string): Promise<boolean> {
 }
 
 /** One request to a running daemon; CG_ERR_CONTROL_UNREACHABLE when none listens. */
-export function controlRequest<T = unknown>(path: string, method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
+export function controlRequest<T = unknown>(
+  path: string,
+  method: string,
+  params: Record<string, unknown> = {},
+  timeoutMs = 30_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let buf = "";
@@ -107,16 +121,29 @@ export function controlRequest<T = unknown>(path: string, method: string, params
       clearTimeout(timer);
       sock.end();
       try {
-        const out = JSON.parse(buf.slice(0, nl)) as { ok: boolean; result?: T; error?: { code: string; message: string; detail?: Record<string, unknown> } };
+        const out = JSON.parse(buf.slice(0, nl)) as {
+          ok: boolean;
+          result?: T;
+          error?: { code: string; message: string; detail?: Record<string, unknown> };
+        };
         if (out.ok) resolve(out.result as T);
-        else reject(new CellgateError(out.error?.code === undefined ? "CG_ERR_CONTROL_REQUEST" : (out.error.code as "CG_ERR_CONTROL_REQUEST"), out.error?.message ?? "refused", out.error?.detail ?? {}));
+        else
+          reject(
+            new CellgateError(
+              out.error?.code === undefined ? "CG_ERR_CONTROL_REQUEST" : (out.error.code as "CG_ERR_CONTROL_REQUEST"),
+              out.error?.message ?? "refused",
+              out.error?.detail ?? {},
+            ),
+          );
       } catch {
         reject(new CellgateError("CG_ERR_CONTROL_REQUEST", "the daemon's answer is not JSON"));
       }
     });
     sock.once("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `no cellgate daemon on ${path} (${err.code ?? err.message})`, { path }));
+      reject(
+        new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `no cellgate daemon on ${path} (${err.code ?? err.message})`, { path }),
+      );
     });
   });
 }

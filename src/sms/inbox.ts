@@ -1,5 +1,15 @@
 import { join } from "node:path";
-import { describeError, Emitter, isCellgateError, readJsonFile, silentLogger, systemClock, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import {
+  describeError,
+  Emitter,
+  isCellgateError,
+  readJsonFile,
+  silentLogger,
+  systemClock,
+  writeFileDurable,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 import { isStorageFull, type MemoryUsage, type SmsEvents, type StoredSms } from "../modem/index.js";
 import { decodePdu, type DeliverPdu, type Pdu } from "./pdu/index.js";
 import { Reassembler, type PartRecord } from "./reassembly.js";
@@ -95,7 +105,10 @@ export class Inbox {
     const d = this.#o.device;
     this.#stopped = false;
     this.#unsubscribe.push(
-      d.events.on("stored", ({ index, memory }) => void this.#run(`+CMTI ${memory} ${index}`, () => this.#readAndHandle(index, memory))),
+      d.events.on(
+        "stored",
+        ({ index, memory }) => void this.#run(`+CMTI ${memory} ${index}`, () => this.#readAndHandle(index, memory)),
+      ),
       d.events.on("delivered", ({ pdu }) => void this.#run("+CMT", () => this.#handleRouted(pdu))),
       d.events.on("full", ({ reason }) => {
         this.#log.warn({ reason }, "SMS storage full: draining it");
@@ -218,15 +231,43 @@ export class Inbox {
     try {
       pdu = decodePdu(hex);
     } catch (err) {
-      const error = isCellgateError(err) ? { code: err.code, message: err.message } : { code: "CG_ERR_PDU_DECODE", message: describeError(err) };
+      const error = isCellgateError(err)
+        ? { code: err.code, message: err.message }
+        : { code: "CG_ERR_PDU_DECODE", message: describeError(err) };
       this.#log.warn({ error }, "undecodable SMS: handing it off raw");
-      return { message: { ...this.#base([hex]), id: messageId({ content: hex }), kind: "undecodable", sender: null, smsc: null, timestamp: null, error } };
+      return {
+        message: {
+          ...this.#base([hex]),
+          id: messageId({ content: hex }),
+          kind: "undecodable",
+          sender: null,
+          smsc: null,
+          timestamp: null,
+          error,
+        },
+      };
     }
     if (pdu.type === "submit") return "not-inbound";
     if (pdu.type === "status-report") {
-      const statusReport = { mr: pdu.mr, recipient: pdu.recipient, status: pdu.status, outcome: pdu.outcome, discharge: pdu.discharge.iso };
+      const statusReport = {
+        mr: pdu.mr,
+        recipient: pdu.recipient,
+        status: pdu.status,
+        outcome: pdu.outcome,
+        discharge: pdu.discharge.iso,
+      };
       const id = messageId({ sender: pdu.recipient, timestamp: pdu.timestamp.iso, content: `sr:${pdu.mr}:${pdu.status}` });
-      return { message: { ...this.#base([hex]), id, kind: "status-report", sender: pdu.recipient, smsc: pdu.smsc, timestamp: pdu.timestamp.iso, statusReport } };
+      return {
+        message: {
+          ...this.#base([hex]),
+          id,
+          kind: "status-report",
+          sender: pdu.recipient,
+          smsc: pdu.smsc,
+          timestamp: pdu.timestamp.iso,
+          statusReport,
+        },
+      };
     }
     if (pdu.concat && pdu.concat.total > 1) return { part: this.#partOf(pdu, hex) };
     return { message: this.#assemble([this.#partOf(pdu, hex)], undefined, false) };
@@ -253,11 +294,23 @@ export class Inbox {
   /** One message from its parts (one part for a plain SMS): text or data, Command or foreign. */
   #assemble(parts: PartRecord[], concat: InboundMessage["concat"], incomplete: boolean): InboundMessage {
     const first = parts[0]!;
-    const base = { ...this.#base(parts.map((p) => p.pdu)), sender: first.sender, smsc: first.smsc, timestamp: first.timestamp, ...(concat ? { concat } : {}), ...(incomplete ? { incomplete } : {}) };
+    const base = {
+      ...this.#base(parts.map((p) => p.pdu)),
+      sender: first.sender,
+      smsc: first.smsc,
+      timestamp: first.timestamp,
+      ...(concat ? { concat } : {}),
+      ...(incomplete ? { incomplete } : {}),
+    };
     const binary = parts.filter((p) => p.encoding === "8bit").length;
     if (binary > 0 && binary < parts.length) {
       const error = { code: "CG_ERR_PDU_DECODE", message: "the parts of one message mix 8-bit data and text" };
-      return { ...base, id: messageId({ sender: first.sender, timestamp: first.timestamp, content: base.pdus.join("") }), kind: "undecodable", error };
+      return {
+        ...base,
+        id: messageId({ sender: first.sender, timestamp: first.timestamp, content: base.pdus.join("") }),
+        kind: "undecodable",
+        error,
+      };
     }
     const kind = isCommandSender(first.sender, this.#o.product) ? "command" : "foreign";
     if (binary > 0) {
@@ -292,7 +345,9 @@ export class Inbox {
 
   async #deliverParts(parts: PartRecord[], incomplete: boolean): Promise<void> {
     const first = parts[0]!;
-    await this.#deliver(this.#assemble(parts, { ref: first.ref, total: first.total, parts: parts.map((p) => p.part) }, incomplete));
+    await this.#deliver(
+      this.#assemble(parts, { ref: first.ref, total: first.total, parts: parts.map((p) => p.part) }, incomplete),
+    );
     this.#reassembler.remove(first.key);
     await this.#saveParts();
   }
@@ -301,7 +356,10 @@ export class Inbox {
   async #flushParts(): Promise<void> {
     for (const g of this.#reassembler.complete()) await this.#deliverParts(g, false);
     for (const g of this.#reassembler.expired(this.#clock.now())) {
-      this.#log.warn({ key: g[0]!.key, have: g.map((p) => p.part), total: g[0]!.total }, "multipart message expired incomplete: handing off what arrived");
+      this.#log.warn(
+        { key: g[0]!.key, have: g.map((p) => p.part), total: g[0]!.total },
+        "multipart message expired incomplete: handing off what arrived",
+      );
       await this.#deliverParts(g, true);
     }
   }

@@ -1,4 +1,13 @@
-import { CellgateError, describeError, isCellgateError, silentLogger, sleep, systemClock, type Clock, type Logger } from "../core/index.js";
+import {
+  CellgateError,
+  describeError,
+  isCellgateError,
+  silentLogger,
+  sleep,
+  systemClock,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 import { encodeSubmit, type Encoding } from "./pdu/index.js";
 import { COMMAND_NUMBER, type Product } from "./types.js";
 
@@ -54,7 +63,11 @@ function notSentAndTransient(err: unknown): boolean {
  */
 export async function sendCommand(cmd: MoCommand, o: MoOptions): Promise<MoResult> {
   const to = COMMAND_NUMBER[o.product];
-  const pdu = encodeSubmit({ to, ...(cmd.text !== undefined ? { text: cmd.text } : {}), ...(cmd.data !== undefined ? { data: cmd.data } : {}) });
+  const pdu = encodeSubmit({
+    to,
+    ...(cmd.text !== undefined ? { text: cmd.text } : {}),
+    ...(cmd.data !== undefined ? { data: cmd.data } : {}),
+  });
   const clock = o.clock ?? systemClock;
   const log = (o.log ?? silentLogger).child({ mod: "mo" });
   const attempts = o.attempts ?? 4;

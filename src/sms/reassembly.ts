@@ -18,7 +18,8 @@ export interface PartRecord {
   receivedAt: number;
 }
 
-export type AddResult = { status: "duplicate" } | { status: "waiting"; have: number; total: number } | { status: "complete"; parts: PartRecord[] };
+export type AddResult =
+  { status: "duplicate" } | { status: "waiting"; have: number; total: number } | { status: "complete"; parts: PartRecord[] };
 
 /**
  * Reassembly of concatenated SMS, pure (the clock comes in as numbers). Parts belong together
@@ -56,7 +57,9 @@ export class Reassembler {
 
   /** Incomplete groups whose first part is older than the expiry. */
   expired(now: number): PartRecord[][] {
-    return [...this.#groups.values()].filter((g) => g.length < g[0]!.total && now - Math.min(...g.map((p) => p.receivedAt)) >= this.expireMs);
+    return [...this.#groups.values()].filter(
+      (g) => g.length < g[0]!.total && now - Math.min(...g.map((p) => p.receivedAt)) >= this.expireMs,
+    );
   }
 
   remove(key: string): void {

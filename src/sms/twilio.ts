@@ -28,6 +28,8 @@ export function stripCommandSid(text: string): { body: string; sid?: string } {
 /** The de-duplication id: the Command SID when there is one, else a hash of what identifies the SMS. */
 export function messageId(parts: { sid?: string; sender?: string | null; timestamp?: string | null; content: string }): string {
   if (parts.sid) return `sid:${parts.sid}`;
-  const h = createHash("sha256").update(`${parts.sender ?? ""}\u0000${parts.timestamp ?? ""}\u0000${parts.content}`).digest("hex");
+  const h = createHash("sha256")
+    .update(`${parts.sender ?? ""}\u0000${parts.timestamp ?? ""}\u0000${parts.content}`)
+    .digest("hex");
   return `h:${h.slice(0, 32)}`;
 }

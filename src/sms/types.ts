@@ -37,7 +37,13 @@ export interface InboundMessage {
   /** Why it could not be decoded (kind undecodable). */
   error?: { code: string; message: string };
   /** A delivery report for an SMS we sent (kind status-report). */
-  statusReport?: { mr: number; recipient: string; status: number; outcome: "delivered" | "pending" | "failed"; discharge: string };
+  statusReport?: {
+    mr: number;
+    recipient: string;
+    status: number;
+    outcome: "delivered" | "pending" | "failed";
+    discharge: string;
+  };
 }
 
 /** Takes a message durably: resolve only once it is safe for the SMS to be deleted. */

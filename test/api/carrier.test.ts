@@ -14,7 +14,13 @@ describe("carrier view", () => {
     for (const iccid of ["8988307000012345678", "8988307000012345678F", '"8988307000012345678f"']) {
       const v = await carrier.view(iccid);
       expect(v.sim).toMatchObject({ sid: sim.gatewaySim.sid, status: "active", iccid: "8988307000012345678" });
-      expect(v.plan).toMatchObject({ name: "gateway-plan", dataEnabled: true, dataLimitMb: 500, messagingEnabled: true, nationalRoamingEnabled: true });
+      expect(v.plan).toMatchObject({
+        name: "gateway-plan",
+        dataEnabled: true,
+        dataLimitMb: 500,
+        messagingEnabled: true,
+        nationalRoamingEnabled: true,
+      });
       expect(v.usage).toMatchObject({ dataBytes: 120_000_000, limitBytes: 500_000_000, percentOfLimit: 24 });
       expect(v.lastDataSession).toMatchObject({ radioLink: "LTE", operatorName: "T-Mobile", open: false });
       expect(v.errors).toEqual({});

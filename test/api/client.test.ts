@@ -29,7 +29,12 @@ describe("Sims", () => {
     expect(active.every((s) => s.status === "active")).toBe(true);
     const [mine, ...rest] = await wireless!.all(wireless!.listSims({ iccid: "8988307000012345678" }));
     expect(rest).toEqual([]);
-    expect(mine).toMatchObject({ sid: sim.gatewaySim.sid, uniqueName: "gateway-0001", iccid: "8988307000012345678", status: "active" });
+    expect(mine).toMatchObject({
+      sid: sim.gatewaySim.sid,
+      uniqueName: "gateway-0001",
+      iccid: "8988307000012345678",
+      status: "active",
+    });
     const onPlan = await wireless!.all(wireless!.listSims({ ratePlan: "no-roaming" }));
     const plan = await wireless!.fetchRatePlan("no-roaming");
     expect(onPlan.length).toBe(4);
@@ -66,12 +71,21 @@ describe("Sims", () => {
     const hook = await callbackServer();
     const { wireless } = h.client(sim);
     try {
-      const updated = await wireless!.updateSim("gateway-0001", { status: "suspended", callbackUrl: hook.url, callbackMethod: "POST", friendlyName: "parked" });
+      const updated = await wireless!.updateSim("gateway-0001", {
+        status: "suspended",
+        callbackUrl: hook.url,
+        callbackMethod: "POST",
+        friendlyName: "parked",
+      });
       expect(updated.status).toBe("updating");
       expect(updated.friendlyName).toBe("parked");
       const hit = await hook.next();
       expect(hit.method).toBe("POST");
-      expect(Object.fromEntries(hit.params)).toEqual({ AccountSid: sim.credentials.accountSid, SimSid: sim.gatewaySim.sid, Status: "suspended" });
+      expect(Object.fromEntries(hit.params)).toEqual({
+        AccountSid: sim.credentials.accountSid,
+        SimSid: sim.gatewaySim.sid,
+        Status: "suspended",
+      });
       expect((await wireless!.fetchSim("gateway-0001")).status).toBe("suspended");
       const reset = await wireless!.updateSim("gateway-0001", { resetStatus: "resetting" });
       expect(reset.resetStatus).toBe("resetting");
@@ -89,7 +103,13 @@ describe("RatePlans, usage, data sessions", () => {
     const { wireless } = h.client(sim);
     const plans = await wireless!.all(wireless!.listRatePlans({ pageSize: 1 }));
     expect(plans.map((p) => p.uniqueName)).toEqual(["gateway-plan", "no-roaming"]);
-    expect(plans[0]).toMatchObject({ dataEnabled: true, dataLimitMb: 500, messagingEnabled: true, nationalRoamingEnabled: true, internationalRoaming: ["data", "messaging"] });
+    expect(plans[0]).toMatchObject({
+      dataEnabled: true,
+      dataLimitMb: 500,
+      messagingEnabled: true,
+      nationalRoamingEnabled: true,
+      internationalRoaming: ["data", "messaging"],
+    });
     expect(await wireless!.fetchRatePlan(plans[1]!.sid)).toEqual(plans[1]);
   });
 
@@ -98,16 +118,26 @@ describe("RatePlans, usage, data sessions", () => {
     const { wireless } = h.client(sim);
     const now = new Date();
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const [month, ...none] = await wireless!.all(wireless!.simUsageRecords(sim.gatewaySim.sid, { start, end: now, granularity: "all" }));
+    const [month, ...none] = await wireless!.all(
+      wireless!.simUsageRecords(sim.gatewaySim.sid, { start, end: now, granularity: "all" }),
+    );
     expect(none).toEqual([]);
     expect(month!.data).toMatchObject({ total: 120_000_000, upload: 20_000_000, download: 100_000_000 });
     expect(Date.parse(month!.periodStart!)).toBe(start.getTime());
-    const days = await wireless!.all(wireless!.simUsageRecords(sim.gatewaySim.sid, { start: new Date(now.getTime() - 3 * 86_400_000), end: now, granularity: "daily" }));
+    const days = await wireless!.all(
+      wireless!.simUsageRecords(sim.gatewaySim.sid, {
+        start: new Date(now.getTime() - 3 * 86_400_000),
+        end: now,
+        granularity: "daily",
+      }),
+    );
     expect(days).toHaveLength(3);
     expect(days.reduce((a, d) => a + (d.data.total ?? 0), 0)).toBe(120_000_000);
     const account = await wireless!.all(wireless!.accountUsageRecords({ start, end: now, granularity: "all" }));
     expect(account[0]!.data.total).toBe(120_000_000);
-    const err = await h.rejection(wireless!.all(wireless!.simUsageRecords(sim.gatewaySim.sid, { granularity: "weekly" as "daily" })));
+    const err = await h.rejection(
+      wireless!.all(wireless!.simUsageRecords(sim.gatewaySim.sid, { granularity: "weekly" as "daily" })),
+    );
     expect(err.detail).toMatchObject({ status: 400 });
   });
 
@@ -115,7 +145,13 @@ describe("RatePlans, usage, data sessions", () => {
     const sim = await startApiSimulator();
     const { wireless } = h.client(sim);
     const [s] = await wireless!.all(wireless!.dataSessions(sim.gatewaySim.sid));
-    expect(s).toMatchObject({ radioLink: "LTE", operatorName: "T-Mobile", operatorMcc: "310", operatorMnc: "260", cellId: "310-260-11544-50896642" });
+    expect(s).toMatchObject({
+      radioLink: "LTE",
+      operatorName: "T-Mobile",
+      operatorMcc: "310",
+      operatorMnc: "260",
+      cellId: "310-260-11544-50896642",
+    });
   });
 });
 
@@ -125,14 +161,35 @@ describe("Commands", () => {
     const hook = await callbackServer();
     const { wireless } = h.client(sim);
     try {
-      const created = await wireless!.createCommand({ sim: "gateway-0001", command: "status", commandMode: "text", includeSid: "start", deliveryReceiptRequested: true, callbackUrl: hook.url, callbackMethod: "GET" });
-      expect(created).toMatchObject({ simSid: sim.gatewaySim.sid, command: "status", commandMode: "text", transport: "sms", status: "queued", direction: "to_sim", deliveryReceiptRequested: true });
+      const created = await wireless!.createCommand({
+        sim: "gateway-0001",
+        command: "status",
+        commandMode: "text",
+        includeSid: "start",
+        deliveryReceiptRequested: true,
+        callbackUrl: hook.url,
+        callbackMethod: "GET",
+      });
+      expect(created).toMatchObject({
+        simSid: sim.gatewaySim.sid,
+        command: "status",
+        commandMode: "text",
+        transport: "sms",
+        status: "queued",
+        direction: "to_sim",
+        deliveryReceiptRequested: true,
+      });
       const hit = await hook.next();
       expect(hit.method).toBe("GET");
       expect(hit.params.get("CommandSid")).toBe(created.sid);
       expect(hit.params.get("CommandStatus")).toBe("delivered");
       expect((await wireless!.fetchCommand(created.sid)).status).toBe("delivered");
-      const binary = await wireless!.createCommand({ sim: sim.gatewaySim.sid, command: Buffer.from([0, 1, 2, 0xff]).toString("base64"), commandMode: "binary", deliveryReceiptRequested: false });
+      const binary = await wireless!.createCommand({
+        sim: sim.gatewaySim.sid,
+        command: Buffer.from([0, 1, 2, 0xff]).toString("base64"),
+        commandMode: "binary",
+        deliveryReceiptRequested: false,
+      });
       expect(binary.commandMode).toBe("binary");
       const mine = await wireless!.all(wireless!.listCommands({ sim: "gateway-0001", direction: "to_sim" }));
       expect(mine.map((c) => c.sid)).toEqual([binary.sid, created.sid]);
@@ -173,7 +230,19 @@ describe("Commands", () => {
 
 describe("conformance coverage", () => {
   it("the simulator answered every Wireless operation the client uses", () => {
-    for (const op of ["ListSim", "FetchSim", "UpdateSim", "ListRatePlan", "FetchRatePlan", "CreateCommand", "ListCommand", "FetchCommand", "ListUsageRecord", "ListAccountUsageRecord", "ListDataSession"]) {
+    for (const op of [
+      "ListSim",
+      "FetchSim",
+      "UpdateSim",
+      "ListRatePlan",
+      "FetchRatePlan",
+      "CreateCommand",
+      "ListCommand",
+      "FetchCommand",
+      "ListUsageRecord",
+      "ListAccountUsageRecord",
+      "ListDataSession",
+    ]) {
       expect(answeredOperations, op).toContain(op);
     }
   });

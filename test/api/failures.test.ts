@@ -69,10 +69,11 @@ describe("failures", () => {
     expect(err.message).toContain(`API Key ${sim.credentials.apiKeySid.slice(0, 6)}…`);
     expect(err.detail).toMatchObject({ status: 401, apiCode: 20003 });
     expect(count(sim, "GET /v1/Sims/gateway-0001")).toBe(1);
-    const viaAccount = h.client(sim, { credentials: { username: sim.credentials.accountSid, password: sim.credentials.authToken } });
+    const viaAccount = h.client(sim, {
+      credentials: { username: sim.credentials.accountSid, password: sim.credentials.authToken },
+    });
     expect((await viaAccount.wireless!.fetchSim("gateway-0001")).sid).toBe(sim.gatewaySim.sid);
   });
-
 });
 
 describe("validation at the edge", () => {
@@ -85,7 +86,14 @@ describe("validation at the edge", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as { port: number }).port;
-    const c = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: `http://127.0.0.1:${port}`, credentials: { username: "ACx", password: "y" }, log: h.log, retries: 0 });
+    const c = createApiClient({
+      provider: "twilio",
+      product: "programmable-wireless",
+      baseUrl: `http://127.0.0.1:${port}`,
+      credentials: { username: "ACx", password: "y" },
+      log: h.log,
+      retries: 0,
+    });
     h.track(c);
     return { c, close: () => new Promise<void>((r) => server.close(() => r())) };
   }
@@ -93,11 +101,22 @@ describe("validation at the edge", () => {
   it("keeps unknown enum values and numbers-as-strings, accepts 202 for an update, refuses what is not the API's shape", async () => {
     const sid = `DE${"a".repeat(32)}`;
     const api = await rawApi((path) => {
-      if (path.includes("/DataSessions")) return { status: 200, body: JSON.stringify({ data_sessions: [{ sid: `WN${"b".repeat(32)}`, operator_mcc: 310, operator_mnc: "260", packets_uploaded: "42" }], meta: { key: "data_sessions", next_page_url: null } }) };
+      if (path.includes("/DataSessions"))
+        return {
+          status: 200,
+          body: JSON.stringify({
+            data_sessions: [{ sid: `WN${"b".repeat(32)}`, operator_mcc: 310, operator_mnc: "260", packets_uploaded: "42" }],
+            meta: { key: "data_sessions", next_page_url: null },
+          }),
+        };
       if (path.startsWith("/v1/Sims/html")) return { status: 200, body: "<html>gateway timeout</html>" };
       if (path.startsWith("/v1/Sims/nosid")) return { status: 200, body: JSON.stringify({ status: "active" }) };
       if (/^\/v1\/Sims(\?|$)/.test(path)) return { status: 200, body: JSON.stringify({ sims: "none", meta: { key: "sims" } }) };
-      if (path.startsWith("/v1/Sims/")) return { status: 202, body: JSON.stringify({ sid, status: "hibernating", iccid: "8988307000012345678", unique_name: null }) };
+      if (path.startsWith("/v1/Sims/"))
+        return {
+          status: 202,
+          body: JSON.stringify({ sid, status: "hibernating", iccid: "8988307000012345678", unique_name: null }),
+        };
       return { status: 404, body: "{}" };
     });
     try {
@@ -122,7 +141,11 @@ describe("validation at the edge", () => {
 
 describe("KORE OAuth2", () => {
   const kore = (sim: ApiSimulator, clock?: ManualClock): ApiClient =>
-    h.client(sim, { provider: "kore", credentials: { clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret }, ...(clock ? { clock } : {}) });
+    h.client(sim, {
+      provider: "kore",
+      credentials: { clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret },
+      ...(clock ? { clock } : {}),
+    });
   const tokens = (sim: ApiSimulator) => count(sim, "POST /api-services/v1/auth/token");
 
   it("fetches a token once, caches it, fetches anew once after a 401, and before expiry", async () => {
@@ -144,7 +167,13 @@ describe("KORE OAuth2", () => {
   it("a refused client is CG_ERR_API_AUTH naming the client, not its secret", async () => {
     const sim = await startApiSimulator();
     h.secrets.add("not-the-secret-abcdefghij");
-    const bad = createApiClient({ provider: "kore", product: "programmable-wireless", baseUrl: sim.baseUrl, credentials: { clientId: sim.credentials.clientId, clientSecret: "not-the-secret-abcdefghij" }, log: h.log });
+    const bad = createApiClient({
+      provider: "kore",
+      product: "programmable-wireless",
+      baseUrl: sim.baseUrl,
+      credentials: { clientId: sim.credentials.clientId, clientSecret: "not-the-secret-abcdefghij" },
+      log: h.log,
+    });
     h.track(bad);
     const err = await h.rejection(bad.wireless!.fetchSim("gateway-0001"));
     expect(err.code).toBe("CG_ERR_API_AUTH");
@@ -167,4 +196,3 @@ describe("KORE OAuth2", () => {
     expect(tokens(sim)).toBe(2);
   });
 });
-

@@ -34,7 +34,11 @@ describe("AtEngine: commands", () => {
     const { engine, clock } = setup(() => "\r\n+CME ERROR: 10\r\n");
     const err = await driveRejects(engine.command("AT+CPIN?"), clock);
     expect(isCellgateError(err, "CG_ERR_AT_CME")).toBe(true);
-    expect((err as { detail: Record<string, unknown> }).detail).toMatchObject({ errorCode: 10, errorText: "SIM not inserted", retryable: false });
+    expect((err as { detail: Record<string, unknown> }).detail).toMatchObject({
+      errorCode: 10,
+      errorText: "SIM not inserted",
+      retryable: false,
+    });
   });
 
   it("maps +CMS ERROR and plain ERROR", async () => {
@@ -73,19 +77,32 @@ describe("AtEngine: URCs", () => {
 
   it("URCs are delivered in arrival order, across commands and idle time", async () => {
     const { engine, modem, clock, urcs } = setup((cmd) =>
-      cmd === "AT+CSQ" ? ['\r\n+CMTI: "SM",1\r\n\r\n+CSQ: 9,99\r\n\r\n+CMTI: "SM",2\r\n', "\r\nOK\r\n\r\n+CREG: 5\r\n"] : undefined,
+      cmd === "AT+CSQ"
+        ? ['\r\n+CMTI: "SM",1\r\n\r\n+CSQ: 9,99\r\n\r\n+CMTI: "SM",2\r\n', "\r\nOK\r\n\r\n+CREG: 5\r\n"]
+        : undefined,
     );
     modem.send("\r\n+CREG: 2\r\n");
     await flush();
     await drive(engine.command("AT+CSQ"), clock);
     modem.send(['\r\n+CMTI: "SM",3\r\n', "\r\n+CGREG: 1\r\n"]);
     await flush();
-    expect(urcs.map((u) => u.line)).toEqual(["+CREG: 2", '+CMTI: "SM",1', '+CMTI: "SM",2', "+CREG: 5", '+CMTI: "SM",3', "+CGREG: 1"]);
+    expect(urcs.map((u) => u.line)).toEqual([
+      "+CREG: 2",
+      '+CMTI: "SM",1',
+      '+CMTI: "SM",2',
+      "+CREG: 5",
+      '+CMTI: "SM",3',
+      "+CGREG: 1",
+    ]);
   });
 
   it("+CREG: is the reply while AT+CREG? is in flight, and a URC otherwise", async () => {
     const { run, urcs } = setup((cmd) =>
-      cmd === "AT+CREG?" ? "\r\n+CREG: 2,5,\"0502\",\"0404736D\"\r\n\r\nOK\r\n" : cmd === "AT+CSQ" ? "\r\n+CREG: 5\r\n\r\n+CSQ: 1,99\r\n\r\nOK\r\n" : undefined,
+      cmd === "AT+CREG?"
+        ? '\r\n+CREG: 2,5,"0502","0404736D"\r\n\r\nOK\r\n'
+        : cmd === "AT+CSQ"
+          ? "\r\n+CREG: 5\r\n\r\n+CSQ: 1,99\r\n\r\nOK\r\n"
+          : undefined,
     );
     expect((await run("AT+CREG?")).lines).toEqual(['+CREG: 2,5,"0502","0404736D"']);
     expect((await run("AT+CSQ")).lines).toEqual(["+CSQ: 1,99"]);
@@ -94,10 +111,14 @@ describe("AtEngine: URCs", () => {
 
   it("+CMT: takes its PDU line with it, even in the middle of a reply", async () => {
     const { run, urcs } = setup((cmd) =>
-      cmd === "AT+CSQ" ? ["\r\n+CMT: ,24\r\n", "00040B911234567890F000000250100173832305C8329BFD06\r\n", "\r\n+CSQ: 5,99\r\n\r\nOK\r\n"] : undefined,
+      cmd === "AT+CSQ"
+        ? ["\r\n+CMT: ,24\r\n", "00040B911234567890F000000250100173832305C8329BFD06\r\n", "\r\n+CSQ: 5,99\r\n\r\nOK\r\n"]
+        : undefined,
     );
     expect((await run("AT+CSQ")).lines).toEqual(["+CSQ: 5,99"]);
-    expect(urcs).toEqual([{ name: "+CMT:", line: "+CMT: ,24", trailing: ["00040B911234567890F000000250100173832305C8329BFD06"] }]);
+    expect(urcs).toEqual([
+      { name: "+CMT:", line: "+CMT: ,24", trailing: ["00040B911234567890F000000250100173832305C8329BFD06"] },
+    ]);
   });
 
   it("a URC listener that throws does not break the engine or the other listeners", async () => {
@@ -171,7 +192,9 @@ describe("AtEngine: timeouts and resync", () => {
 
   it("counts consecutive timeouts, including a resync that is not answered, and resets on an answer", async () => {
     let alive = true;
-    const { engine, modem, clock, run } = setup((cmd) => (cmd === "AT+CSQ" && alive ? "\r\n+CSQ: 3,99\r\n\r\nOK\r\n" : undefined));
+    const { engine, modem, clock, run } = setup((cmd) =>
+      cmd === "AT+CSQ" && alive ? "\r\n+CSQ: 3,99\r\n\r\nOK\r\n" : undefined,
+    );
     await run("AT+CSQ");
     alive = false;
     modem.script = () => undefined;
@@ -234,14 +257,16 @@ describe("AtEngine: cancellation and closing", () => {
 
 describe("AtEngine: the SMS prompt flow", () => {
   const PDU = "0011000B915121551532F40000AA0AE8329BFD4697D9EC37";
-  const sms = (prompt: string | string[]): Script => (cmd, m) => {
-    if (cmd === "AT+CMGS=23") {
-      m.expectPdu();
-      return prompt;
-    }
-    if (cmd === `${PDU}<^Z>`) return "\r\n+CMGS: 42\r\n\r\nOK\r\n";
-    return undefined;
-  };
+  const sms =
+    (prompt: string | string[]): Script =>
+    (cmd, m) => {
+      if (cmd === "AT+CMGS=23") {
+        m.expectPdu();
+        return prompt;
+      }
+      if (cmd === `${PDU}<^Z>`) return "\r\n+CMGS: 42\r\n\r\nOK\r\n";
+      return undefined;
+    };
 
   it.each([
     ["`> ` (python-gsmmodem)", "\r\n> "],
@@ -278,7 +303,9 @@ describe("AtEngine: the SMS prompt flow", () => {
   });
 
   it("an error instead of the prompt is that error; OK without a prompt is CG_ERR_AT_PROMPT", async () => {
-    const { engine, clock } = setup((cmd) => (cmd === "AT+CMGS=23" ? "\r\n+CMS ERROR: 304\r\n" : cmd === "AT+CMGS=32" ? "\r\npad\r\n\r\nOK\r\n" : undefined));
+    const { engine, clock } = setup((cmd) =>
+      cmd === "AT+CMGS=23" ? "\r\n+CMS ERROR: 304\r\n" : cmd === "AT+CMGS=32" ? "\r\npad\r\n\r\nOK\r\n" : undefined,
+    );
     const cms = await driveRejects(engine.smsCommand("AT+CMGS=23", PDU), clock);
     expect(isCellgateError(cms, "CG_ERR_AT_CMS") && cms.detail.errorText).toBe("invalid PDU mode parameter");
     const noPrompt = await driveRejects(engine.smsCommand("AT+CMGS=32", PDU), clock);
@@ -307,7 +334,9 @@ describe("AtEngine: garbage", () => {
 
 describe("AtEngine: resync and unknown URCs", () => {
   it("an unregistered URC just before the resync OK does not make the resync fail", async () => {
-    const { engine, clock, modem } = setup((cmd) => (cmd === "AT" ? '\r\n+QIND: "smsfull","SM"\r\n\r\nOK\r\n' : cmd === "AT+CMGF=0" ? "\r\nOK\r\n" : undefined));
+    const { engine, clock, modem } = setup((cmd) =>
+      cmd === "AT" ? '\r\n+QIND: "smsfull","SM"\r\n\r\nOK\r\n' : cmd === "AT+CMGF=0" ? "\r\nOK\r\n" : undefined,
+    );
     const r = await drive(engine.command("AT+CMGF=0"), clock);
     expect(r.final).toBe("OK");
     expect(modem.received).toEqual(["<ESC>", "AT", "AT+CMGF=0"]);
@@ -317,7 +346,12 @@ describe("AtEngine: resync and unknown URCs", () => {
     const { engine, clock, modem, run } = setup(() => undefined);
     await run("AT");
     await driveRejects(engine.command("AT+CSQ"), clock);
-    modem.script = (cmd) => (cmd === "AT" ? ["\r\n+CSQ: 9,99\r\n\r\nOK\r\n", "\r\nOK\r\n"] : cmd === "AT+CGATT?" ? "\r\n+CGATT: 1\r\n\r\nOK\r\n" : undefined);
+    modem.script = (cmd) =>
+      cmd === "AT"
+        ? ["\r\n+CSQ: 9,99\r\n\r\nOK\r\n", "\r\nOK\r\n"]
+        : cmd === "AT+CGATT?"
+          ? "\r\n+CGATT: 1\r\n\r\nOK\r\n"
+          : undefined;
     const absorbed: string[][] = [];
     engine.events.on("resync", (e) => absorbed.push(e.absorbed));
     expect((await run("AT+CGATT?")).lines).toEqual(["+CGATT: 1"]);

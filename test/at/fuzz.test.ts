@@ -6,7 +6,27 @@ import { drive } from "../helpers/drive.js";
 import { ScriptedModem } from "../helpers/scripted-modem.js";
 
 // Random bytes, biased towards the tokens that matter to the framer and classifier.
-const TOKENS = ["\r", "\n", "\r\n", "OK", "ERROR", "+CME ERROR:", "+CMS ERROR: 5", " ", ">", "> ", "+CMT: ,24", "+CDS: 5", "\x1a", "\x1b", "RDY", "+CREG: 1", "CONNECT", "MODEM ERROR: x", "\xff\xfe"];
+const TOKENS = [
+  "\r",
+  "\n",
+  "\r\n",
+  "OK",
+  "ERROR",
+  "+CME ERROR:",
+  "+CMS ERROR: 5",
+  " ",
+  ">",
+  "> ",
+  "+CMT: ,24",
+  "+CDS: 5",
+  "\x1a",
+  "\x1b",
+  "RDY",
+  "+CREG: 1",
+  "CONNECT",
+  "MODEM ERROR: x",
+  "\xff\xfe",
+];
 const chunk = fc.oneof(
   fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b)),
   fc.constantFrom(...TOKENS).map((t) => Buffer.from(t, "latin1")),

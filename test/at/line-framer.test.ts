@@ -5,7 +5,8 @@ const frame = (chunks: string[], max?: number): FrameToken[] => {
   const f = new LineFramer(max);
   return chunks.flatMap((c) => f.push(Buffer.from(c, "latin1")));
 };
-const lines = (toks: FrameToken[]) => toks.map((t) => (t.kind === "line" ? t.text : t.kind === "prompt" ? ">" : `<overflow ${t.dropped}>`));
+const lines = (toks: FrameToken[]) =>
+  toks.map((t) => (t.kind === "line" ? t.text : t.kind === "prompt" ? ">" : `<overflow ${t.dropped}>`));
 
 describe("LineFramer", () => {
   it.each([
@@ -13,7 +14,11 @@ describe("LineFramer", () => {
     ["CR CR LF (SIMCom URCs, Huawei +CLAC)", ["\r\r\n+CRING: VOICE\r\r\n"], ["+CRING: VOICE"]],
     ["lone LF before NO CARRIER (ModemManager echo_removal_tests)", ["\nNO CARRIER\r\n"], ["NO CARRIER"]],
     ["info then final", ["\r\n+CSQ: 18,99\r\n\r\nOK\r\n"], ["+CSQ: 18,99", "OK"]],
-    ["OK followed by URCs in one read (ModemManager parse_ok_tests)", ['\r\nOK\r\n\r\n+CMTI: "ME",1\r\n'], ["OK", '+CMTI: "ME",1']],
+    [
+      "OK followed by URCs in one read (ModemManager parse_ok_tests)",
+      ['\r\nOK\r\n\r\n+CMTI: "ME",1\r\n'],
+      ["OK", '+CMTI: "ME",1'],
+    ],
     ["echo left on: ATE0 echo keeps its own CR", ["ATE0\r\r\nOK\r\n"], ["ATE0", "OK"]],
     ["gammu#115 raw reply with ESC echo", ["\x1b\rAT\r\r\nOK\r\n"], ["AT", "OK"]],
     ["no terminator yet: nothing", ["this is a string that ends just with <CR>"], []],
@@ -24,7 +29,11 @@ describe("LineFramer", () => {
   it("joins bytes split across reads at every possible point", () => {
     const wire = '\r\n+CSQ: 18,99\r\n\r\n+CMTI: "SM",3\r\n\r\nOK\r\n';
     for (let cut = 0; cut <= wire.length; cut++) {
-      expect(lines(frame([wire.slice(0, cut), wire.slice(cut)])), `cut at ${cut}`).toEqual(["+CSQ: 18,99", '+CMTI: "SM",3', "OK"]);
+      expect(lines(frame([wire.slice(0, cut), wire.slice(cut)])), `cut at ${cut}`).toEqual([
+        "+CSQ: 18,99",
+        '+CMTI: "SM",3',
+        "OK",
+      ]);
     }
     expect(lines(frame([...wire]))).toEqual(["+CSQ: 18,99", '+CMTI: "SM",3', "OK"]);
   });

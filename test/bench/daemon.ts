@@ -23,18 +23,27 @@ import { startBroker, type TestBroker } from "../helpers/broker.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 export type Row = [what: string, baseline: string, ours: number, theirs: number];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 function ensureBuilt(): string {
   const main = join(ROOT, "dist/cli/main.js");
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")],
+    { stdio: "inherit" },
+  );
   if (r.status !== 0 || !existsSync(main)) throw new Error("build failed");
   return main;
 }
 
 /** The modem simulator in its own process, steered through --control on stdin. */
 async function simulator(link: string): Promise<{ proc: ChildProcess; inject(pduHex: string): void; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [join(ROOT, "dist/cli/main.js"), "simulate", "modem", "--link", link, "--latency", "0", "--control"], { stdio: ["pipe", "ignore", "inherit"] });
+  const proc = spawn(
+    process.execPath,
+    [join(ROOT, "dist/cli/main.js"), "simulate", "modem", "--link", link, "--latency", "0", "--control"],
+    { stdio: ["pipe", "ignore", "inherit"] },
+  );
   for (let i = 0; !existsSync(link); i++) {
     if (i > 500) throw new Error("simulator did not start");
     await new Promise((r) => setTimeout(r, 10));
@@ -108,12 +117,26 @@ export function config(dir: string, link: string, broker: TestBroker, api?: ApiS
   const file = join(dir, "cellgate.yaml");
   const apiPart = api ? `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60` : "api:\n  provider: none";
   const [modemBusy, mqttBusy] = o.busy ? ["\n  pollS: 1", "\n  telemetryS: 1\n  heartbeatS: 10"] : ["", ""];
-  writeFileSync(file, [`gateway:\n  id: bench`, `modem:\n  port: ${link}${modemBusy}`, `mqtt:\n  url: ${broker.url}${mqttBusy}`, apiPart, `state:\n  dir: ${join(dir, "state")}`, `control:\n  socket: ${join(dir, "control.sock")}`, "log:\n  level: warn\n"].join("\n"));
+  writeFileSync(
+    file,
+    [
+      `gateway:\n  id: bench`,
+      `modem:\n  port: ${link}${modemBusy}`,
+      `mqtt:\n  url: ${broker.url}${mqttBusy}`,
+      apiPart,
+      `state:\n  dir: ${join(dir, "state")}`,
+      `control:\n  socket: ${join(dir, "control.sock")}`,
+      "log:\n  level: warn\n",
+    ].join("\n"),
+  );
   return file;
 }
 
 export function daemon(main: string, file: string, env: NodeJS.ProcessEnv = {}, flags: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...flags, main, "run", "--config", file], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } });
+  return spawn(process.execPath, [...flags, main, "run", "--config", file], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, ...env },
+  });
 }
 
 async function stopChild(p: ChildProcess): Promise<void> {
@@ -128,7 +151,10 @@ export async function smsToMqtt(n = 200): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), "cellgate-bench-sms-"));
   const link = join(dir, "modem.pty");
   const sim = await simulator(link);
-  const pdus = Array.from({ length: n + 20 }, (_, i) => buildMtPdus({ from: "+14155550100", text: `bench message ${i}` }, Date.now())[0]!);
+  const pdus = Array.from(
+    { length: n + 20 },
+    (_, i) => buildMtPdus({ from: "+14155550100", text: `bench message ${i}` }, Date.now())[0]!,
+  );
   try {
     const sub = await subscribe(broker.url, "cellgate/bench/commands/received");
     const d = daemon(main, config(dir, link, broker));
@@ -184,7 +210,10 @@ export async function benchWorld(name: string, flags: string[] = []) {
   const api = await ApiSimulator.start({ iccid: modem.world.sim.iccid });
   const bridge = new ModemBridge(api, modem, { trafficEveryMs: 10_000 });
   const imports = BARE_IMPORTS.map((p) => `await import(${JSON.stringify(p)});`).join(" ");
-  const bare = spawn(process.execPath, [...flags, "--input-type=module", "-e", `${imports} setInterval(() => {}, 1000);`], { cwd: ROOT, stdio: "ignore" });
+  const bare = spawn(process.execPath, [...flags, "--input-type=module", "-e", `${imports} setInterval(() => {}, 1000);`], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
   return {
     dir,
     link,

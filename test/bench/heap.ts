@@ -17,12 +17,16 @@ const ENGINE_TYPES = new Set(["code", "hidden", "object shape", "synthetic"]);
 
 /** Bytes of the snapshot's nodes that are program data (not compiled code or engine internals). */
 function dataBytes(file: string): number {
-  const s = JSON.parse(readFileSync(file, "utf8")) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+  const s = JSON.parse(readFileSync(file, "utf8")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+  };
   const fields = s.snapshot.meta.node_fields;
   const types = s.snapshot.meta.node_types[0];
   const [iType, iSize] = [fields.indexOf("type"), fields.indexOf("self_size")];
   let bytes = 0;
-  for (let i = 0; i < s.nodes.length; i += fields.length) if (!ENGINE_TYPES.has(types[s.nodes[i + iType]!]!)) bytes += s.nodes[i + iSize]!;
+  for (let i = 0; i < s.nodes.length; i += fields.length)
+    if (!ENGINE_TYPES.has(types[s.nodes[i + iType]!]!)) bytes += s.nodes[i + iSize]!;
   return bytes;
 }
 
@@ -44,7 +48,10 @@ async function snapshot(p: ChildProcess, dir: string): Promise<number> {
   throw new Error("no heap snapshot written");
 }
 
-export async function heapGrowth(warmupS = Number(process.env.BENCH_HEAP_WARMUP_S ?? 60), windowS = Number(process.env.BENCH_HEAP_WINDOW_S ?? 180)): Promise<Row[]> {
+export async function heapGrowth(
+  warmupS = Number(process.env.BENCH_HEAP_WARMUP_S ?? 60),
+  windowS = Number(process.env.BENCH_HEAP_WINDOW_S ?? 180),
+): Promise<Row[]> {
   const main = join(ROOT, "dist/cli/main.js"); // built by the earlier daemon benchmarks
   const tmp = mkdtempSync(join(tmpdir(), "cellgate-bench-snapshots-"));
   const flags = ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${tmp}`];
@@ -59,8 +66,18 @@ export async function heapGrowth(warmupS = Number(process.env.BENCH_HEAP_WARMUP_
     await new Promise((r) => setTimeout(r, windowS * 1000));
     const [d1, b1] = [await snapshot(d, tmp), await snapshot(w.bare, tmp)];
     return [
-      [`cellgate run, JS heap (program data) after ${warmupS} s of 1-s polls and telemetry (KB)`, `${w.baseline}, same moments`, d0 / 1024, b0 / 1024],
-      [`… its growth over the next ${windowS} s: ${windowS} polls, ${sms - sms0} SMS (KB)`, "the same bare node process", (d1 - d0) / 1024, (b1 - b0) / 1024],
+      [
+        `cellgate run, JS heap (program data) after ${warmupS} s of 1-s polls and telemetry (KB)`,
+        `${w.baseline}, same moments`,
+        d0 / 1024,
+        b0 / 1024,
+      ],
+      [
+        `… its growth over the next ${windowS} s: ${windowS} polls, ${sms - sms0} SMS (KB)`,
+        "the same bare node process",
+        (d1 - d0) / 1024,
+        (b1 - b0) / 1024,
+      ],
     ];
   } finally {
     clearInterval(sender);

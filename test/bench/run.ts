@@ -39,7 +39,9 @@ const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 
 
 async function startSimulator(link: string): Promise<() => Promise<void>> {
   const cli = join(import.meta.dirname, "../../src/cli/main.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", cli, "simulate", "modem", "--link", link, "--latency", "0"], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["--import", "tsx", cli, "simulate", "modem", "--link", link, "--latency", "0"], {
+    stdio: "ignore",
+  });
   for (let i = 0; !existsSync(link); i++) {
     if (i > 500) throw new Error("simulator did not start");
     await new Promise((r) => setTimeout(r, 10));
@@ -94,7 +96,8 @@ function cellgateFraming(buf: Buffer, chunk: number): number {
   let finals = 0;
   const t0 = performance.now();
   for (let i = 0; i < buf.length; i += chunk) {
-    for (const t of framer.push(buf.subarray(i, i + chunk))) if (t.kind === "line" && classifyLine(t.text).kind !== "info") finals++;
+    for (const t of framer.push(buf.subarray(i, i + chunk)))
+      if (t.kind === "line" && classifyLine(t.text).kind !== "info") finals++;
   }
   return (buf.length / (performance.now() - t0)) * 1000 + finals * 0;
 }
@@ -132,7 +135,12 @@ function cellgateRight(v: Vector): boolean {
     const type = { "SMS-DELIVER": "deliver", "SMS-SUBMIT": "submit", "SMS-STATUS-REPORT": "status-report" }[v.pdu_type ?? ""];
     if (type !== undefined && p.type !== type) return false;
     const number = p.type === "deliver" ? p.sender : p.recipient;
-    if ((v.sender ?? v.recipient) !== undefined && p.type !== "status-report" && digits(number) !== digits(v.sender ?? v.recipient)) return false;
+    if (
+      (v.sender ?? v.recipient) !== undefined &&
+      p.type !== "status-report" &&
+      digits(number) !== digits(v.sender ?? v.recipient)
+    )
+      return false;
     const text = p.type === "status-report" ? undefined : (p.text ?? Buffer.from(p.data ?? []).toString("latin1"));
     return v.text === undefined || p.type === "status-report" || text === v.text;
   } catch {
@@ -147,7 +155,12 @@ function nodePduRight(v: Vector): boolean {
     if (v.malformed) return false;
     const type = p instanceof nodePdu.Deliver ? "SMS-DELIVER" : p instanceof nodePdu.Submit ? "SMS-SUBMIT" : "SMS-STATUS-REPORT";
     if (v.pdu_type !== undefined && type !== v.pdu_type) return false;
-    if ((v.sender ?? v.recipient) !== undefined && type !== "SMS-STATUS-REPORT" && digits(p.address.phone) !== digits(v.sender ?? v.recipient)) return false;
+    if (
+      (v.sender ?? v.recipient) !== undefined &&
+      type !== "SMS-STATUS-REPORT" &&
+      digits(p.address.phone) !== digits(v.sender ?? v.recipient)
+    )
+      return false;
     if (v.text === undefined || type === "SMS-STATUS-REPORT") return true;
     return "data" in p && (p as nodePdu.Deliver).data.getText() === v.text;
   } catch {
@@ -199,7 +212,12 @@ async function main(): Promise<void> {
       ours.push(cellgateFraming(buf, chunk));
       base.push(naiveFraming(buf, chunk));
     }
-    rows.push([`framing + classifying replies, ${chunk}-byte reads (bytes/s)`, "split(/\\r?\\n/) + regex chain", median(ours), median(base)]);
+    rows.push([
+      `framing + classifying replies, ${chunk}-byte reads (bytes/s)`,
+      "split(/\\r?\\n/) + regex chain",
+      median(ours),
+      median(base),
+    ]);
   }
 
   const ours: number[] = [];
@@ -223,9 +241,23 @@ async function main(): Promise<void> {
     // An idle baseline (0 % CPU) has no meaningful ratio.
     console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${theirs > 0 ? (ours / theirs).toFixed(2) : "—"} |`);
   }
-  console.log(`\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`);
-  console.log(`  cellgate wrong: ${VECTORS.filter((v) => !cellgateRight(v)).map((v) => v.id).join(", ") || "none"} (strict: refuses a UDL larger than the data; --lenient decodes it)`);
-  console.log(`  node-pdu wrong: ${VECTORS.filter((v) => !nodePduRight(v)).map((v) => v.id).join(", ") || "none"}`);
+  console.log(
+    `\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`,
+  );
+  console.log(
+    `  cellgate wrong: ${
+      VECTORS.filter((v) => !cellgateRight(v))
+        .map((v) => v.id)
+        .join(", ") || "none"
+    } (strict: refuses a UDL larger than the data; --lenient decodes it)`,
+  );
+  console.log(
+    `  node-pdu wrong: ${
+      VECTORS.filter((v) => !nodePduRight(v))
+        .map((v) => v.id)
+        .join(", ") || "none"
+    }`,
+  );
 }
 
 await main();

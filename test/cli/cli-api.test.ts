@@ -11,7 +11,10 @@ const run = promisify(execFile);
 const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k)));
 
-async function cellgate(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cellgate(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...CLEAN_ENV, ...env } });
     return { code: 0, stdout, stderr };
@@ -22,8 +25,14 @@ async function cellgate(env: Record<string, string>, ...args: string[]): Promise
 }
 
 /** Starts `cellgate simulate api` and returns the variables its banner says to export. */
-async function simulateApi(args: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcess; banner: string; exports: Record<string, string>; also: Record<string, string> }> {
-  const proc = spawn(process.execPath, [...CLI, "simulate", "api", ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...CLEAN_ENV, ...env } });
+async function simulateApi(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ proc: ChildProcess; banner: string; exports: Record<string, string>; also: Record<string, string> }> {
+  const proc = spawn(process.execPath, [...CLI, "simulate", "api", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...CLEAN_ENV, ...env },
+  });
   let banner = "";
   proc.stdout.on("data", (b: Buffer) => (banner += b.toString()));
   for (let i = 0; !banner.includes("# then: cellgate sim"); i++) {
@@ -54,19 +63,42 @@ describe("`cellgate simulate api --port N` then `cellgate sim`", () => {
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
     expect(v.sim).toMatchObject({ uniqueName: "gateway-0001", iccid: "8988307000012345678", status: "active" });
-    expect(v.plan).toMatchObject({ name: "gateway-plan", dataEnabled: true, dataLimitMb: 500, messagingEnabled: true, nationalRoamingEnabled: true, internationalRoaming: ["data", "messaging"] });
+    expect(v.plan).toMatchObject({
+      name: "gateway-plan",
+      dataEnabled: true,
+      dataLimitMb: 500,
+      messagingEnabled: true,
+      nationalRoamingEnabled: true,
+      internationalRoaming: ["data", "messaging"],
+    });
     expect(v.usage).toMatchObject({ dataBytes: 120_000_000, limitBytes: 500_000_000, percentOfLimit: 24 });
-    expect(v.lastDataSession).toMatchObject({ radioLink: "LTE", operatorName: "T-Mobile", cellId: "310-260-11544-50896642", open: false });
+    expect(v.lastDataSession).toMatchObject({
+      radioLink: "LTE",
+      operatorName: "T-Mobile",
+      cellId: "310-260-11544-50896642",
+      open: false,
+    });
     expect(v.errors).toEqual({});
   });
 
   it("prints the human form, with an API key or with KORE's OAuth2 client", async () => {
     const { TWILIO_ACCOUNT_SID: _sid, TWILIO_AUTH_TOKEN: _tok, ...rest } = sim.exports;
-    const viaKey = await cellgate({ ...rest, TWILIO_API_KEY: sim.also.TWILIO_API_KEY!, TWILIO_API_SECRET: sim.also.TWILIO_API_SECRET! }, "sim");
+    const viaKey = await cellgate(
+      { ...rest, TWILIO_API_KEY: sim.also.TWILIO_API_KEY!, TWILIO_API_SECRET: sim.also.TWILIO_API_SECRET! },
+      "sim",
+    );
     expect(viaKey.code).toBe(0);
     expect(viaKey.stdout).toMatch(/rate plan +gateway-plan: data on \(limit 500 MB\/month\)/);
     expect(viaKey.stdout).toMatch(/usage +120\.0 MB of 500\.0 MB \(24%\)/);
-    const viaKore = await cellgate({ ...rest, CELLGATE_API_PROVIDER: "kore", KORE_CLIENT_ID: sim.also.KORE_CLIENT_ID!, KORE_CLIENT_SECRET: sim.also.KORE_CLIENT_SECRET! }, "sim");
+    const viaKore = await cellgate(
+      {
+        ...rest,
+        CELLGATE_API_PROVIDER: "kore",
+        KORE_CLIENT_ID: sim.also.KORE_CLIENT_ID!,
+        KORE_CLIENT_SECRET: sim.also.KORE_CLIENT_SECRET!,
+      },
+      "sim",
+    );
     expect(viaKore.code).toBe(0);
     expect(viaKore.stdout).toContain("status     active");
   });
@@ -87,7 +119,9 @@ describe("`cellgate simulate api --port N` then `cellgate sim`", () => {
     expect(none.code).toBe(64);
     expect(none.stderr).toContain("--port");
     expect((await cellgate(sim.exports, "sim", "--iccid", "1234")).code).toBe(64);
-    expect((await cellgate({ ...sim.exports, CELLGATE_API_PROVIDER: "att" }, "sim")).stderr).toContain("provider must be twilio or kore");
+    expect((await cellgate({ ...sim.exports, CELLGATE_API_PROVIDER: "att" }, "sim")).stderr).toContain(
+      "provider must be twilio or kore",
+    );
     const { TWILIO_AUTH_TOKEN: _t, ...noToken } = sim.exports;
     expect((await cellgate(noToken, "sim")).stderr).toContain("CG_ERR_API_CONFIG");
   });

@@ -14,9 +14,14 @@ async function cellgate(...args: string[]): Promise<{ code: number; stdout: stri
   return cellgateWith({}, ...args);
 }
 
-async function cellgateWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cellgateWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...process.env, CELLGATE_MODEM_PORT: "", CELLGATE_COMMAND_KEY: "", CREDENTIALS_DIRECTORY: "", ...env } });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
+      env: { ...process.env, CELLGATE_MODEM_PORT: "", CELLGATE_COMMAND_KEY: "", CREDENTIALS_DIRECTORY: "", ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -66,7 +71,12 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, unknown> & { modem: Record<string, never> };
     expect(j.verdict).toBe("ok");
-    expect(j.modem.identity).toMatchObject({ manufacturer: "Quectel", model: "EC25", imei: "866834040123452", iccid: "8988307000012345678" });
+    expect(j.modem.identity).toMatchObject({
+      manufacturer: "Quectel",
+      model: "EC25",
+      imei: "866834040123452",
+      iccid: "8988307000012345678",
+    });
     expect(j.modem.signal).toMatchObject({ rssiDbm: -71, rsrpDbm: -95 });
     expect(j.modem.registration).toMatchObject({ eps: { state: "roaming", tac: 0x2d18 } });
   });
@@ -140,12 +150,27 @@ describe("cellgate sign", () => {
       const key = join(dir, "command-key");
       writeFileSync(key, "correct horse battery staple 42!\n");
       // The vector of test/commands/signature.test.ts, computed independently.
-      expect(await cellgate("sign", "status", "--key-file", key, "--at", "2025-11-26T23:33:20Z")).toEqual({ code: 0, stdout: "status #t6cxfk.Bc6IlLzcwDOBesrhGGlGIw\n", stderr: "" });
-      expect((await cellgate("sign", "status")).stderr).toMatch(/^CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/);
+      expect(await cellgate("sign", "status", "--key-file", key, "--at", "2025-11-26T23:33:20Z")).toEqual({
+        code: 0,
+        stdout: "status #t6cxfk.Bc6IlLzcwDOBesrhGGlGIw\n",
+        stderr: "",
+      });
+      expect((await cellgate("sign", "status")).stderr).toMatch(
+        /^CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/,
+      );
       writeFileSync(key, "short\n");
-      expect(await cellgate("sign", "status", "--key-file", key)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string });
-      expect(await cellgate("sign", "format c:", "--key-file", key)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string });
-      expect(await cellgate("sign", "status", "--key-file", key, "--at", "yesterday")).toMatchObject({ code: 64, stderr: expect.stringMatching(/^CG_ERR_CLI_USAGE: --at "yesterday"/) as string });
+      expect(await cellgate("sign", "status", "--key-file", key)).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string,
+      });
+      expect(await cellgate("sign", "format c:", "--key-file", key)).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string,
+      });
+      expect(await cellgate("sign", "status", "--key-file", key, "--at", "yesterday")).toMatchObject({
+        code: 64,
+        stderr: expect.stringMatching(/^CG_ERR_CLI_USAGE: --at "yesterday"/) as string,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -155,7 +180,9 @@ describe("cellgate sign", () => {
 describe("cellgate demo", () => {
   it("runs the daemon on embedded defaults; `cellgate status --json` reaches it; it stops cleanly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellgate-demo-test-"));
-    const demo = spawn(process.execPath, [...CLI, "demo", "--duration", "60", "--state-dir", dir, "--api-port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+    const demo = spawn(process.execPath, [...CLI, "demo", "--duration", "60", "--state-dir", dir, "--api-port", "0"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     demo.stdout.on("data", (b: Buffer) => (out += b.toString()));
     try {
@@ -173,7 +200,9 @@ describe("cellgate demo", () => {
       expect(j.gateway).toBe("demo");
       expect(["ok", "degraded"]).toContain(j.verdict);
       expect(r.code).toBe(j.verdict === "ok" ? 0 : 1);
-      expect(j.checks.map((c) => c.id)).toEqual(expect.arrayContaining(["modem", "registration", "carrier-sim", "carrier-plan", "usage", "mqtt", "clock"]));
+      expect(j.checks.map((c) => c.id)).toEqual(
+        expect.arrayContaining(["modem", "registration", "carrier-sim", "carrier-plan", "usage", "mqtt", "clock"]),
+      );
       // The demo's signed `status` Command (at 8 s) is verified, run, and answered through the simulated network.
       for (let i = 0; !out.includes(`the gateway's reply to 2936: "status `); i++) {
         if (i > 1000 || demo.exitCode !== null) throw new Error(`no reply to the demo's status Command: ${out}`);
@@ -192,16 +221,53 @@ describe("cellgate demo", () => {
 
 describe("cellgate pdu decode", () => {
   it.each([
-    ["a DELIVER (python-messaging pmsg-7bit)", ["07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07"],
-      { type: "deliver", smsc: "+31624000000", sender: "+31641600986", timestamp: "2002-08-26T19:37:41-00:00", encoding: "gsm7", text: "How are you?" }],
-    ["a bare TPDU (warthog618 w618-tpdu-haha)", ["040491361900005150713220052308C8303A8C0EA3C3", "--no-smsc"],
-      { type: "deliver", smsc: null, sender: "+6391", timestamp: "2015-05-17T23:02:50+08:00", encoding: "gsm7", text: "Hahahaha" }],
-    ["an 8-bit SUBMIT (python-gsmmodem pgm-8bit-submit)", ["0591721891F101000B917228214365F700040C48656C6C6F20776F726C6421"],
-      { type: "submit", smsc: "+2781191", recipient: "+27821234567", encoding: "8bit", dataHex: "48656C6C6F20776F726C6421" }],
-    ["a concatenated part (node-pdu npdu-concat16-0x1234-2of3)", ["07919730071111F1400B919746121611F10000811170021232230C06080412340302A03A9C05"],
-      { type: "deliver", smsc: "+79037011111", sender: "+79642161111", timestamp: "2018-11-07T20:21:23+08:00", encoding: "gsm7", text: " up,", concat: { ref: 0x1234, total: 3, part: 2 } }],
-    ["a status report (python-messaging pmsg-status-report)", ["0791538375000075061805810531F1019082416500400190824165004000"],
-      { type: "status-report", smsc: "+353857000057", recipient: "50131", timestamp: "2010-09-28T14:56:00+01:00", status: 0 }],
+    [
+      "a DELIVER (python-messaging pmsg-7bit)",
+      ["07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07"],
+      {
+        type: "deliver",
+        smsc: "+31624000000",
+        sender: "+31641600986",
+        timestamp: "2002-08-26T19:37:41-00:00",
+        encoding: "gsm7",
+        text: "How are you?",
+      },
+    ],
+    [
+      "a bare TPDU (warthog618 w618-tpdu-haha)",
+      ["040491361900005150713220052308C8303A8C0EA3C3", "--no-smsc"],
+      {
+        type: "deliver",
+        smsc: null,
+        sender: "+6391",
+        timestamp: "2015-05-17T23:02:50+08:00",
+        encoding: "gsm7",
+        text: "Hahahaha",
+      },
+    ],
+    [
+      "an 8-bit SUBMIT (python-gsmmodem pgm-8bit-submit)",
+      ["0591721891F101000B917228214365F700040C48656C6C6F20776F726C6421"],
+      { type: "submit", smsc: "+2781191", recipient: "+27821234567", encoding: "8bit", dataHex: "48656C6C6F20776F726C6421" },
+    ],
+    [
+      "a concatenated part (node-pdu npdu-concat16-0x1234-2of3)",
+      ["07919730071111F1400B919746121611F10000811170021232230C06080412340302A03A9C05"],
+      {
+        type: "deliver",
+        smsc: "+79037011111",
+        sender: "+79642161111",
+        timestamp: "2018-11-07T20:21:23+08:00",
+        encoding: "gsm7",
+        text: " up,",
+        concat: { ref: 0x1234, total: 3, part: 2 },
+      },
+    ],
+    [
+      "a status report (python-messaging pmsg-status-report)",
+      ["0791538375000075061805810531F1019082416500400190824165004000"],
+      { type: "status-report", smsc: "+353857000057", recipient: "50131", timestamp: "2010-09-28T14:56:00+01:00", status: 0 },
+    ],
   ])("%s: exactly the contract's fields", async (_label, args, want) => {
     const r = await cellgate("pdu", "decode", ...args, "--json");
     expect(r.code).toBe(0);
@@ -214,6 +280,8 @@ describe("cellgate pdu decode", () => {
     expect(human.stderr).toBe("CG_ERR_PDU_DECODE: SMSC digits at octet 2: needs 6 octets, 5 left\n");
     const json = await cellgate("pdu", "decode", "03", "--no-smsc", "--json");
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { code: "CG_ERR_PDU_DECODE", message: "first octet at octet 0: message type indicator 3 is reserved (0x03)" } });
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: { code: "CG_ERR_PDU_DECODE", message: "first octet at octet 0: message type indicator 3 is reserved (0x03)" },
+    });
   });
 });

@@ -3,7 +3,15 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CommandProcessor, commandKey, signText, type Gateway, type GatewayView, type InboundCommand, type ProcessorOptions } from "../../src/commands/index.js";
+import {
+  CommandProcessor,
+  commandKey,
+  signText,
+  type Gateway,
+  type GatewayView,
+  type InboundCommand,
+  type ProcessorOptions,
+} from "../../src/commands/index.js";
 import { ManualClock } from "../../src/core/index.js";
 import { gsm7Length } from "../../src/sms/pdu/index.js";
 import { REALISTIC } from "./views.js";
@@ -30,11 +38,14 @@ class FakeGateway implements Gateway {
   resetModem = () => {
     this.resets++;
     // "die": the process goes away mid-reset (the promise never settles).
-    return this.resetBehaviour === "die" ? new Promise<never>(() => {}) : Promise.resolve({ ok: true, detail: "the modem answers again", tookMs: 12_000 });
+    return this.resetBehaviour === "die"
+      ? new Promise<never>(() => {})
+      : Promise.resolve({ ok: true, detail: "the modem answers again", tookMs: 12_000 });
   };
   reboot = () => {
     this.reboots++;
-    if (this.rebootBehaviour === "fail") return Promise.reject(new Error("systemctl reboot: Interactive authentication required."));
+    if (this.rebootBehaviour === "fail")
+      return Promise.reject(new Error("systemctl reboot: Interactive authentication required."));
     return this.rebootBehaviour === "die" ? new Promise<never>(() => {}) : Promise.resolve();
   };
 }
@@ -44,7 +55,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function world(o: Partial<ProcessorOptions> & { dir?: string; gateway?: FakeGateway; ref?: { ms: number; quality: "synced" | "network" | "unsynced" } } = {}) {
+async function world(
+  o: Partial<ProcessorOptions> & {
+    dir?: string;
+    gateway?: FakeGateway;
+    ref?: { ms: number; quality: "synced" | "network" | "unsynced" };
+  } = {},
+) {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "cellgate-cmd-"));
   if (!o.dir) dirs.push(dir);
   const gateway = o.gateway ?? new FakeGateway();
@@ -72,7 +89,14 @@ async function world(o: Partial<ProcessorOptions> & { dir?: string; gateway?: Fa
     ...o,
   });
   let n = 0;
-  const msg = (text: string, extra: Partial<InboundCommand> = {}): InboundCommand => ({ id: `m${++n}-${Math.random()}`, kind: "command", sender: "2936", text, timestamp: new Date(T).toISOString(), ...extra });
+  const msg = (text: string, extra: Partial<InboundCommand> = {}): InboundCommand => ({
+    id: `m${++n}-${Math.random()}`,
+    kind: "command",
+    sender: "2936",
+    text,
+    timestamp: new Date(T).toISOString(),
+    ...extra,
+  });
   /** The inbox's hand-off, then the run: what the daemon's consumer does. */
   const deliver = async (m: InboundCommand) => {
     const a = await p.admit(m);
@@ -93,7 +117,11 @@ describe("running Commands", () => {
   });
 
   it.each([
-    ["forged (another key)", () => signText(commandKey("an attacker's guess at the key!!", "t"), "status", T, septets), "NAK status bad-tag"],
+    [
+      "forged (another key)",
+      () => signText(commandKey("an attacker's guess at the key!!", "t"), "status", T, septets),
+      "NAK status bad-tag",
+    ],
     ["altered", () => sign("status").replace("status", "health"), "NAK health bad-tag"],
     ["expired", () => sign("status", T - 16 * 60_000), "NAK status expired"],
     ["from the future", () => sign("status", T + 6 * 60_000), "NAK status future"],
@@ -174,7 +202,10 @@ describe("running Commands", () => {
     await w.deliver(w.msg(sign("status")));
     w.ref.ms += 24 * 3_600_000;
     await w.deliver(w.msg(sign("signal", w.ref.ms)));
-    const journal = JSON.parse(readFileSync(join(w.dir, "commands", "journal.json"), "utf8")) as { newestSignedAt: number; entries: Array<{ verb: string }> };
+    const journal = JSON.parse(readFileSync(join(w.dir, "commands", "journal.json"), "utf8")) as {
+      newestSignedAt: number;
+      entries: Array<{ verb: string }>;
+    };
     expect(journal.entries.map((e) => e.verb)).toEqual(["signal"]);
     expect(journal.newestSignedAt).toBe(T + 24 * 3_600_000);
     // The pruned status tag, re-sent: refused by the window, not run.
@@ -188,7 +219,9 @@ describe("running Commands", () => {
     writeFileSync(join(first.dir, "commands", "journal.json"), "{ torn");
     await world({ dir: first.dir }); // finds it torn; restarted before any Command came
     const w = await world({ dir: first.dir });
-    expect(readdirSync(join(first.dir, "commands")).some((f) => f.startsWith("journal.json.") && f !== "journal.json")).toBe(true);
+    expect(readdirSync(join(first.dir, "commands")).some((f) => f.startsWith("journal.json.") && f !== "journal.json")).toBe(
+      true,
+    );
     await w.deliver(w.msg(sign("status", T - 60_000)));
     expect(w.replies).toEqual(["NAK status expired"]);
     await w.deliver(w.msg(sign("status", T + 1000)));
@@ -196,10 +229,21 @@ describe("running Commands", () => {
   });
 
   it("disabled verbs are refused; help lists what runs", async () => {
-    const w = await world({ policy: { unsigned: new Set(["help"]), disabled: new Set(["reboot", "ping"]), maxAgeMs: 900_000, maxFutureMs: 300_000, rebootToken: "CONFIRM" } });
+    const w = await world({
+      policy: {
+        unsigned: new Set(["help"]),
+        disabled: new Set(["reboot", "ping"]),
+        maxAgeMs: 900_000,
+        maxFutureMs: 300_000,
+        rebootToken: "CONFIRM",
+      },
+    });
     await w.deliver(w.msg(sign("reboot CONFIRM")));
     await w.deliver(w.msg("help"));
-    expect(w.replies).toEqual(["NAK reboot disabled", "help status health signal net sim mqtt version help* modem-reset (*=unsigned; sign: cellgate sign)"]);
+    expect(w.replies).toEqual([
+      "NAK reboot disabled",
+      "help status health signal net sim mqtt version help* modem-reset (*=unsigned; sign: cellgate sign)",
+    ]);
     expect(w.gateway.reboots).toBe(0);
   });
 });
@@ -224,7 +268,8 @@ describe("ping", () => {
 describe("replies of the verbs that act or reach out fit one SMS in the worst case", () => {
   it("ping to a 63-character name that does not resolve, a modem reset with a long failure, a long NAK template", async () => {
     const gateway = new FakeGateway();
-    gateway.resetModem = () => Promise.resolve({ ok: false, detail: `refused: ${"a recovery step is already running; ".repeat(8)}`, tookMs: 123_456_789 });
+    gateway.resetModem = () =>
+      Promise.resolve({ ok: false, detail: `refused: ${"a recovery step is already running; ".repeat(8)}`, tookMs: 123_456_789 });
     const w = await world({ gateway, pingTimeoutMs: 2000, nakTemplate: `NÂK {verb} {reason} ${"x".repeat(40)}` });
     const host = `${"a".repeat(55)}.invalid`;
     await w.deliver(w.msg(sign(`ping ${host} 65535`)));
@@ -251,7 +296,9 @@ describe("acting verbs", () => {
     void w.p.dispatch(a);
     await expect.poll(() => gateway.reboots).toBe(1);
     expect(w.replies).toEqual(["reboot ok rebooting now; back-online follows"]);
-    const journal = JSON.parse(readFileSync(join(w.dir, "commands", "journal.json"), "utf8")) as { entries: Array<{ verb: string; state: string }> };
+    const journal = JSON.parse(readFileSync(join(w.dir, "commands", "journal.json"), "utf8")) as {
+      entries: Array<{ verb: string; state: string }>;
+    };
     expect(journal.entries).toMatchObject([{ verb: "reboot", state: "done" }]);
 
     // After the restart: the SMS may still be in the modem (deleted after the hand-off) and is handed off again.
@@ -312,8 +359,13 @@ describe("acting verbs", () => {
     await expect.poll(() => gateway.resets).toBe(2);
     await Promise.race([after.p.resume(), new Promise((r) => setTimeout(r, 200))]);
     expect(after.replies).toEqual(["modem-reset interrupted by a restart; not run again"]);
-    const journal = JSON.parse(readFileSync(join(before.dir, "commands", "journal.json"), "utf8")) as { entries: Array<{ state: string; signedAt: number }> };
-    expect(journal.entries.map((e) => [e.signedAt - T, e.state])).toEqual([[0, "done"], [2000, "running"]]);
+    const journal = JSON.parse(readFileSync(join(before.dir, "commands", "journal.json"), "utf8")) as {
+      entries: Array<{ state: string; signedAt: number }>;
+    };
+    expect(journal.entries.map((e) => [e.signedAt - T, e.state])).toEqual([
+      [0, "done"],
+      [2000, "running"],
+    ]);
   });
 
   it("a Command accepted but not yet run when the process died runs after the restart, once", async () => {

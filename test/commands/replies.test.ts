@@ -1,5 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { backOnlineReply, bytes, duration, fitReply, gsmSafe, healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply, VERBS, type GatewayView } from "../../src/commands/index.js";
+import {
+  backOnlineReply,
+  bytes,
+  duration,
+  fitReply,
+  gsmSafe,
+  healthReply,
+  helpReply,
+  mqttReply,
+  netReply,
+  signalReply,
+  simReply,
+  statusReply,
+  versionReply,
+  VERBS,
+  type GatewayView,
+} from "../../src/commands/index.js";
 import { gsm7Length } from "../../src/sms/pdu/index.js";
 import { REALISTIC } from "./views.js";
 
@@ -9,7 +25,25 @@ const LONG = "x".repeat(300);
 // Everything at its longest and strangest: names with non-GSM letters, IPv6, every check failing with long hints, huge numbers.
 const WORST: GatewayView = {
   verdict: "degraded",
-  failing: ["modem", "sim", "registration", "signal", "attach", "apn", "carrier-sim", "carrier-plan", "usage", "data-session", "mqtt", "clock"].map((id, i) => ({ id, status: i % 2 ? "warn" : "fail", detail: `${id} detail ${LONG}`, hint: `${id}: the account says the SIM is suspended: reactivate it in the Console — ${LONG}` })),
+  failing: [
+    "modem",
+    "sim",
+    "registration",
+    "signal",
+    "attach",
+    "apn",
+    "carrier-sim",
+    "carrier-plan",
+    "usage",
+    "data-session",
+    "mqtt",
+    "clock",
+  ].map((id, i) => ({
+    id,
+    status: i % 2 ? "warn" : "fail",
+    detail: `${id} detail ${LONG}`,
+    hint: `${id}: the account says the SIM is suspended: reactivate it in the Console — ${LONG}`,
+  })),
   modem: { answering: true, model: `SIM7600G-H ${LONG}`, revision: `LE20B04SIM7600G22 ${LONG}`, port: `/dev/${LONG}` },
   registration: { state: "roaming-csfb-not-preferred", roaming: true },
   operator: { name: "Telefónica Móviles España S.A.U. 中国移动 Ωmega Networks International Ltd", mcc: "214", mnc: "007" },
@@ -20,7 +54,14 @@ const WORST: GatewayView = {
   apn: `super.${LONG}`,
   ip: "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
   iccid: "89883070000123456789",
-  carrier: { status: "deactivated", plan: `Ünïcode Plan ${LONG}`, dataEnabled: false, usedBytes: 9_876_543_210_123, limitBytes: 1_000_000_000_000, ageS: 99_999_999 },
+  carrier: {
+    status: "deactivated",
+    plan: `Ünïcode Plan ${LONG}`,
+    dataEnabled: false,
+    usedBytes: 9_876_543_210_123,
+    limitBytes: 1_000_000_000_000,
+    ageS: 99_999_999,
+  },
   carrierError: `CG_ERR_API_UNAVAILABLE: ${LONG}`,
   mqtt: { connected: false, forS: 99_999_999, outboxDepth: 1_000_000, dropped: 123_456_789, reconnects: 99_999 },
   uptimeS: 999_999_999,
@@ -33,7 +74,14 @@ const WORST: GatewayView = {
 const EMPTY: GatewayView = {
   ...REALISTIC,
   verdict: "down",
-  failing: [{ id: "modem", status: "fail", detail: "modem port not ready (waiting: no device)", hint: "check the USB cable and the modem's power" }],
+  failing: [
+    {
+      id: "modem",
+      status: "fail",
+      detail: "modem port not ready (waiting: no device)",
+      hint: "check the USB cable and the modem's power",
+    },
+  ],
   modem: { answering: false, model: null, revision: null, port: null },
   registration: null,
   operator: null,
@@ -77,7 +125,10 @@ describe("what the replies say", () => {
     ["status", "status ok reg=roaming rat=lte rsrp=-95 att=1 sim=active mqtt=up up=3d4h v=0.1.0 op=T-Mobile ip=10.64.12.7"],
     ["health", "health ok all checks pass"],
     ["signal", "signal rat=lte rssi=-67 rsrp=-95 rsrq=-11 sinr=12 band=LTE_BAND_12 pci=301"],
-    ["net", "net reg=roaming rat=lte mcc=310 mnc=260 tac=11544 ci=50896642 att=1 ip=10.64.12.7 op=T-Mobile apn=wireless.twilio.com"],
+    [
+      "net",
+      "net reg=roaming rat=lte mcc=310 mnc=260 tac=11544 ci=50896642 att=1 ip=10.64.12.7 op=T-Mobile apn=wireless.twilio.com",
+    ],
     ["sim", "sim iccid=..345678 status=active data=on used=12.3MB/500MB age=5m12s plan=gateway-plan"],
     ["mqtt", "mqtt link=up for=2h1m outbox=0 drops=0 reconnects=1"],
     ["online", "online after=reboot health=ok reg=roaming rat=lte rsrp=-95 ip=10.64.12.7 up=3d4h sysup=14d0h v=0.1.0"],
@@ -87,7 +138,9 @@ describe("what the replies say", () => {
 
   it("health lists every failing check's id, failures first, then as many hints as fit", () => {
     const r = healthReply(WORST, septets);
-    expect(r).toMatch(/^health degraded fail=modem,registration,attach,carrier-sim,usage,mqtt warn=sim,signal,apn,carrier-plan,data-session,clock modem: /);
+    expect(r).toMatch(
+      /^health degraded fail=modem,registration,attach,carrier-sim,usage,mqtt warn=sim,signal,apn,carrier-plan,data-session,clock modem: /,
+    );
     expect(r.endsWith("..")).toBe(true);
   });
 
@@ -105,7 +158,13 @@ describe("what the replies say", () => {
   });
 
   it("formats durations and sizes compactly", () => {
-    expect([duration(59), duration(61), duration(4000), duration(93_784), duration(-1)]).toEqual(["59s", "1m1s", "1h6m", "1d2h", "?"]);
+    expect([duration(59), duration(61), duration(4000), duration(93_784), duration(-1)]).toEqual([
+      "59s",
+      "1m1s",
+      "1h6m",
+      "1d2h",
+      "?",
+    ]);
     expect([bytes(999), bytes(12_345_678), bytes(500_000_000), bytes(1_500)]).toEqual(["999B", "12.3MB", "500MB", "1.5kB"]);
   });
 });

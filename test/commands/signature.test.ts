@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { authenticate, commandKey, signText, SIGNED_BODY_MAX, splitSignature, type CommandPolicy } from "../../src/commands/index.js";
+import {
+  authenticate,
+  commandKey,
+  signText,
+  SIGNED_BODY_MAX,
+  splitSignature,
+  type CommandPolicy,
+} from "../../src/commands/index.js";
 import { isCellgateError } from "../../src/core/index.js";
 import { gsm7Length } from "../../src/sms/pdu/index.js";
 import { stripCommandSid } from "../../src/sms/index.js";
@@ -8,10 +15,26 @@ const KEY = commandKey("correct horse battery staple 42!", "test");
 const OTHER = commandKey("another gateway's key, 32 bytes!", "test");
 const T = 1_764_200_000_000; // 2025-11-26T23:33:20Z
 const septets = (s: string) => gsm7Length(s);
-const POLICY: CommandPolicy = { unsigned: new Set(["help"]), disabled: new Set(), maxAgeMs: 900_000, maxFutureMs: 300_000, rebootToken: "CONFIRM" };
+const POLICY: CommandPolicy = {
+  unsigned: new Set(["help"]),
+  disabled: new Set(),
+  maxAgeMs: 900_000,
+  maxFutureMs: 300_000,
+  rebootToken: "CONFIRM",
+};
 
-function check(text: string, o: { now?: number; key?: Buffer | null; seen?: string[]; notBefore?: number | null; policy?: Partial<CommandPolicy> } = {}) {
-  return authenticate({ text, key: o.key === null ? undefined : (o.key ?? KEY), policy: { ...POLICY, ...o.policy }, now: o.now ?? T, seen: (t) => (o.seen ?? []).includes(t), notBefore: o.notBefore ?? null });
+function check(
+  text: string,
+  o: { now?: number; key?: Buffer | null; seen?: string[]; notBefore?: number | null; policy?: Partial<CommandPolicy> } = {},
+) {
+  return authenticate({
+    text,
+    key: o.key === null ? undefined : (o.key ?? KEY),
+    policy: { ...POLICY, ...o.policy },
+    now: o.now ?? T,
+    seen: (t) => (o.seen ?? []).includes(t),
+    notBefore: o.notBefore ?? null,
+  });
 }
 const reason = (d: ReturnType<typeof check>) => (d.accept ? "accepted" : d.reason);
 
@@ -55,7 +78,9 @@ describe("signing", () => {
   });
 
   it("refuses a key shorter than 16 bytes, naming where it came from", () => {
-    expect(() => commandKey("short\n", "/etc/cellgate/command-key")).toThrow(/command key from \/etc\/cellgate\/command-key has 5 bytes; at least 16/);
+    expect(() => commandKey("short\n", "/etc/cellgate/command-key")).toThrow(
+      /command key from \/etc\/cellgate\/command-key has 5 bytes; at least 16/,
+    );
   });
 });
 
@@ -99,8 +124,19 @@ describe("verification", () => {
   });
 
   it("says why, and marks whether the text was signed", () => {
-    expect(check("status", {})).toMatchObject({ accept: false, reason: "unsigned", signed: false, verb: "status", why: "status needs a signature (cellgate sign)" });
-    expect(check(signed, { now: T + 3_600_000 })).toMatchObject({ accept: false, reason: "expired", signed: true, why: "signed 3600 s ago (window 900 s)" });
+    expect(check("status", {})).toMatchObject({
+      accept: false,
+      reason: "unsigned",
+      signed: false,
+      verb: "status",
+      why: "status needs a signature (cellgate sign)",
+    });
+    expect(check(signed, { now: T + 3_600_000 })).toMatchObject({
+      accept: false,
+      reason: "expired",
+      signed: true,
+      why: "signed 3600 s ago (window 900 s)",
+    });
   });
 
   it("splits the trailer from the text only when it has the trailer's form", () => {

@@ -23,7 +23,15 @@ describe("configuration", () => {
   });
 
   it("without a file (the default path absent) defaults and the environment apply", () => {
-    const loaded = loadConfig({ env: { CELLGATE_CONFIG: "", CELLGATE_MQTT_URL: "mqtt://broker:1884", CELLGATE_GATEWAY_ID: "gw-7", CELLGATE_MQTT_OUTBOX_MAX_AGE_S: "3600", CELLGATE_COMMANDS_PUBLISH: "false" } });
+    const loaded = loadConfig({
+      env: {
+        CELLGATE_CONFIG: "",
+        CELLGATE_MQTT_URL: "mqtt://broker:1884",
+        CELLGATE_GATEWAY_ID: "gw-7",
+        CELLGATE_MQTT_OUTBOX_MAX_AGE_S: "3600",
+        CELLGATE_COMMANDS_PUBLISH: "false",
+      },
+    });
     expect(loaded.file).toBeNull();
     expect(loaded.config.mqtt.url).toBe("mqtt://broker:1884");
     expect(loaded.config.mqtt.outbox.maxAgeS).toBe(3600);
@@ -32,7 +40,13 @@ describe("configuration", () => {
   });
 
   it("a list from the environment is comma-separated", () => {
-    const loaded = loadConfig({ env: { CELLGATE_CONFIG: "", CELLGATE_COMMANDS_DISABLED: "reboot, ping", CELLGATE_COMMANDS_REBOOT_COMMAND: "/usr/bin/systemctl,reboot" } });
+    const loaded = loadConfig({
+      env: {
+        CELLGATE_CONFIG: "",
+        CELLGATE_COMMANDS_DISABLED: "reboot, ping",
+        CELLGATE_COMMANDS_REBOOT_COMMAND: "/usr/bin/systemctl,reboot",
+      },
+    });
     expect(loaded.config.commands.disabled).toEqual(["reboot", "ping"]);
     expect(loaded.config.commands.reboot.command).toEqual(["/usr/bin/systemctl", "reboot"]);
   });
@@ -49,7 +63,12 @@ describe("configuration", () => {
     ["an unknown section", "modems:\n  port: /dev/x\n", {}, ['(top): unknown key(s) "modems"']],
     ["a wrong type", "modem:\n  baudRate: fast\n", {}, ["modem.baudRate: "]],
     ["a port that is neither a path nor a list", "modem:\n  port: 5\n", {}, ["modem.port: expected a path or a list of paths"]],
-    ["an MQTT version that does not exist", "mqtt:\n  protocolVersion: 3\n", {}, ["mqtt.protocolVersion: expected 4 (MQTT 3.1.1) or 5"]],
+    [
+      "an MQTT version that does not exist",
+      "mqtt:\n  protocolVersion: 3\n",
+      {},
+      ["mqtt.protocolVersion: expected 4 (MQTT 3.1.1) or 5"],
+    ],
     ["an SMS memory that does not exist", "sms:\n  storage: [ME, SIM]\n", {}, ["sms.storage.1: "]],
     ["a multipart timeout under a minute", "sms:\n  multipartTimeoutS: 5\n", {}, ["sms.multipartTimeoutS: "]],
     ["an out-of-range number", "mqtt:\n  keepaliveS: 1\n", {}, ["mqtt.keepaliveS: "]],
@@ -60,27 +79,59 @@ describe("configuration", () => {
     ["YAML syntax", "mqtt:\n  url: [unclosed\n", {}, ["line "]],
     ["a duplicate key", "mqtt:\n  url: mqtt://a\n  url: mqtt://b\n", {}, ["line "]],
     ["a list at the top", "- a\n- b\n", {}, ["(top): the file must be a mapping"]],
-    ["a bad number from the environment", "", { CELLGATE_MODEM_BAUD_RATE: "115k" }, ["modem.baudRate (from CELLGATE_MODEM_BAUD_RATE): expected a number"]],
-    ["a bad boolean from the environment", "", { CELLGATE_COMMANDS_PUBLISH: "maybe" }, ["commands.publish (from CELLGATE_COMMANDS_PUBLISH): expected true or false"]],
+    [
+      "a bad number from the environment",
+      "",
+      { CELLGATE_MODEM_BAUD_RATE: "115k" },
+      ["modem.baudRate (from CELLGATE_MODEM_BAUD_RATE): expected a number"],
+    ],
+    [
+      "a bad boolean from the environment",
+      "",
+      { CELLGATE_COMMANDS_PUBLISH: "maybe" },
+      ["commands.publish (from CELLGATE_COMMANDS_PUBLISH): expected true or false"],
+    ],
     ["a verb that does not exist", "commands:\n  disabled: [reboot, dataoff]\n", {}, ["commands.disabled.1: "]],
-    ["an acting verb allowed unsigned", "commands:\n  unsigned: [help, reboot]\n", {}, ["commands.unsigned: reboot acts on the gateway and always needs a signature"]],
-    ["a reboot token with spaces", "commands:\n  reboot:\n    confirm: yes please\n", {}, ["commands.reboot.confirm: 4 to 32 letters"]],
+    [
+      "an acting verb allowed unsigned",
+      "commands:\n  unsigned: [help, reboot]\n",
+      {},
+      ["commands.unsigned: reboot acts on the gateway and always needs a signature"],
+    ],
+    [
+      "a reboot token with spaces",
+      "commands:\n  reboot:\n    confirm: yes please\n",
+      {},
+      ["commands.reboot.confirm: 4 to 32 letters"],
+    ],
   ];
   it.each(bad)("refuses %s, naming the path", (_name, text, env, expected) => {
     const r = checkConfig({ file: file(text), env });
     expect("problems" in r).toBe(true);
     const lines = "problems" in r ? r.problems.map((p) => `${p.path}: ${p.message}`) : [];
-    for (const e of expected) expect(lines.some((l) => l.startsWith(e)), `${e} in ${JSON.stringify(lines)}`).toBe(true);
+    for (const e of expected)
+      expect(
+        lines.some((l) => l.startsWith(e)),
+        `${e} in ${JSON.stringify(lines)}`,
+      ).toBe(true);
     expect(() => loadConfig({ file: file(text), env })).toThrow(CellgateError);
   });
 
   it("a config file named but missing is CG_ERR_CONFIG_READ", () => {
-    expect(() => loadConfig({ file: join(dir, "nope.yaml"), env: {} })).toThrow(expect.objectContaining({ code: "CG_ERR_CONFIG_READ" }) as Error);
+    expect(() => loadConfig({ file: join(dir, "nope.yaml"), env: {} })).toThrow(
+      expect.objectContaining({ code: "CG_ERR_CONFIG_READ" }) as Error,
+    );
   });
 
   it("every leaf key has its environment variable", () => {
     const keys = Object.fromEntries(envKeys().map((k) => [k.key, k.env]));
-    expect(keys).toMatchObject({ "mqtt.url": "CELLGATE_MQTT_URL", "modem.port": "CELLGATE_MODEM_PORT", "api.baseUrl": "CELLGATE_API_BASE_URL", "mqtt.outbox.maxAgeS": "CELLGATE_MQTT_OUTBOX_MAX_AGE_S", "mqtt.tls.caFile": "CELLGATE_MQTT_TLS_CA_FILE" });
+    expect(keys).toMatchObject({
+      "mqtt.url": "CELLGATE_MQTT_URL",
+      "modem.port": "CELLGATE_MODEM_PORT",
+      "api.baseUrl": "CELLGATE_API_BASE_URL",
+      "mqtt.outbox.maxAgeS": "CELLGATE_MQTT_OUTBOX_MAX_AGE_S",
+      "mqtt.tls.caFile": "CELLGATE_MQTT_TLS_CA_FILE",
+    });
   });
 });
 
@@ -90,7 +141,9 @@ describe("secrets", () => {
     writeFileSync(join(creds, "MQTT_PASSWORD"), "from-credentials\n");
     const f = file("from-file\n");
     expect(readSecret("MQTT_PASSWORD", { file: f, env: { CREDENTIALS_DIRECTORY: creds } })).toBe("from-file");
-    expect(readSecret("MQTT_PASSWORD", { env: { CREDENTIALS_DIRECTORY: creds, CELLGATE_MQTT_PASSWORD: "env" } })).toBe("from-credentials");
+    expect(readSecret("MQTT_PASSWORD", { env: { CREDENTIALS_DIRECTORY: creds, CELLGATE_MQTT_PASSWORD: "env" } })).toBe(
+      "from-credentials",
+    );
     expect(readSecret("MQTT_PASSWORD", { env: { CELLGATE_MQTT_PASSWORD: "env" } })).toBe("env");
     expect(readSecret("MQTT_PASSWORD", { env: {} })).toBeUndefined();
     expect(() => readSecret("MODEM_PIN", { file: join(dir, "missing"), env: {} })).toThrow(/cannot read the MODEM_PIN file/);

@@ -12,7 +12,15 @@ describe("logger", () => {
       },
     });
     const log = createLogger({ stream, level: "info" });
-    log.info({ authToken: "tok-123", api: { apiSecret: "sec-456", password: "pw-789" }, sim: { pin: "1234" }, headers: { authorization: "Basic abc" } }, "hello");
+    log.info(
+      {
+        authToken: "tok-123",
+        api: { apiSecret: "sec-456", password: "pw-789" },
+        sim: { pin: "1234" },
+        headers: { authorization: "Basic abc" },
+      },
+      "hello",
+    );
     const out = lines.join("");
     for (const secret of ["tok-123", "sec-456", "pw-789", "1234", "Basic abc"]) expect(out).not.toContain(secret);
     expect(out).toContain("[redacted]");

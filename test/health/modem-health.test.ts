@@ -6,7 +6,15 @@ import type { ModemSnapshot } from "../../src/modem/index.js";
 const healthy = (): ModemSnapshot => ({
   at: "2026-11-26T12:00:00.000Z",
   answering: true,
-  identity: { manufacturer: "Quectel", model: "EC25", revision: "EC25EFAR06A03M4G", imei: "866834040123452", iccid: "8988307000012345678", imsi: "310260123456789", vendor: "quectel" },
+  identity: {
+    manufacturer: "Quectel",
+    model: "EC25",
+    revision: "EC25EFAR06A03M4G",
+    imei: "866834040123452",
+    iccid: "8988307000012345678",
+    imsi: "310260123456789",
+    vendor: "quectel",
+  },
   sim: "ready",
   signal: { rssiDbm: -71, ber: null, rsrpDbm: -95, rsrqDb: -10, sinrDb: 12 },
   registration: {
@@ -33,13 +41,41 @@ describe("modem health: realistic scenarios", () => {
     ["SIM missing", (s) => void (s.sim = "absent"), "down", { sim: "fail" }],
     ["SIM PIN-locked", (s) => void (s.sim = "sim-pin"), "down", { sim: "fail" }],
     ["SIM busy right after boot", (s) => void (s.sim = "busy"), "degraded", { sim: "warn" }],
-    ["registration denied (SIM not active / network not allowed)", (s) => (not("cs", 3, "denied")(s), not("eps", 3, "denied")(s)), "down", { registration: "fail" }],
-    ["still searching", (s) => (not("cs", 2, "searching")(s), not("eps", 2, "searching")(s)), "degraded", { registration: "warn" }],
-    ["weak LTE signal", (s) => void (s.signal = { rssiDbm: -97, ber: null, rsrpDbm: -118, rsrqDb: -17, sinrDb: -2 }), "degraded", { signal: "fail" }],
-    ["borderline signal", (s) => void (s.signal = { rssiDbm: -91, ber: null, rsrpDbm: -110, rsrqDb: -12, sinrDb: 3 }), "degraded", { signal: "warn" }],
+    [
+      "registration denied (SIM not active / network not allowed)",
+      (s) => (not("cs", 3, "denied")(s), not("eps", 3, "denied")(s)),
+      "down",
+      { registration: "fail" },
+    ],
+    [
+      "still searching",
+      (s) => (not("cs", 2, "searching")(s), not("eps", 2, "searching")(s)),
+      "degraded",
+      { registration: "warn" },
+    ],
+    [
+      "weak LTE signal",
+      (s) => void (s.signal = { rssiDbm: -97, ber: null, rsrpDbm: -118, rsrqDb: -17, sinrDb: -2 }),
+      "degraded",
+      { signal: "fail" },
+    ],
+    [
+      "borderline signal",
+      (s) => void (s.signal = { rssiDbm: -91, ber: null, rsrpDbm: -110, rsrqDb: -12, sinrDb: 3 }),
+      "degraded",
+      { signal: "warn" },
+    ],
     ["only +CSQ known (3G modem)", (s) => void (s.signal = { rssiDbm: -79, ber: 0 }), "ok", { signal: "pass" }],
     ["registered but not attached: the APN hint", (s) => void (s.attached = false), "down", { attach: "fail" }],
-    ["registration could not be read", (s) => ((s.registration = {}), (s.errors.registration = { code: "CG_ERR_AT_TIMEOUT", message: "AT+CREG?: no final result code in time" })), "unknown", { registration: "unknown" }],
+    [
+      "registration could not be read",
+      (s) => (
+        (s.registration = {}),
+        (s.errors.registration = { code: "CG_ERR_AT_TIMEOUT", message: "AT+CREG?: no final result code in time" })
+      ),
+      "unknown",
+      { registration: "unknown" },
+    ],
   ])("%s", (_label, change, verdict, statuses) => {
     const r = run(change);
     expect(r.verdict).toBe(verdict);
@@ -48,11 +84,15 @@ describe("modem health: realistic scenarios", () => {
   });
 
   it("says roaming is normal, and where", () => {
-    expect(run(() => {}).checks.find((c) => c.id === "registration")?.detail).toBe("roaming (normal for Twilio/KORE SIMs) on T-Mobile (310260), LTE, TAC 2D18, cell 3089F02");
+    expect(run(() => {}).checks.find((c) => c.id === "registration")?.detail).toBe(
+      "roaming (normal for Twilio/KORE SIMs) on T-Mobile (310260), LTE, TAC 2D18, cell 3089F02",
+    );
   });
 
   it("registered but not attached names the APNs to check", () => {
-    expect(run((s) => void (s.attached = false)).checks.find((c) => c.id === "attach")?.hint).toMatch(/wireless\.twilio\.com.*super/);
+    expect(run((s) => void (s.attached = false)).checks.find((c) => c.id === "attach")?.hint).toMatch(
+      /wireless\.twilio\.com.*super/,
+    );
   });
 
   it("a remembered identity but no answer now: the modem check fails", () => {
@@ -61,14 +101,27 @@ describe("modem health: realistic scenarios", () => {
       s.errors.signal = { code: "CG_ERR_LINK_LOST", message: "AT+CSQ: the modem port is not open (waiting)" };
     });
     expect(r.verdict).toBe("down");
-    expect(r.checks[0]).toMatchObject({ id: "modem", status: "fail", detail: "Quectel EC25 not answering: AT+CSQ: the modem port is not open (waiting)" });
+    expect(r.checks[0]).toMatchObject({
+      id: "modem",
+      status: "fail",
+      detail: "Quectel EC25 not answering: AT+CSQ: the modem port is not open (waiting)",
+    });
   });
 
   it("no modem at all: down, every other check unknown", () => {
-    const input: HealthInput = { modem: { error: { code: "CG_ERR_LINK_OPEN", message: "cannot open /dev/ttyUSB2: No such file or directory" } }, now: 0 };
+    const input: HealthInput = {
+      modem: { error: { code: "CG_ERR_LINK_OPEN", message: "cannot open /dev/ttyUSB2: No such file or directory" } },
+      now: 0,
+    };
     const r = assess(input);
     expect(r.verdict).toBe("down");
-    expect(r.checks.map((c) => [c.id, c.status])).toEqual([["modem", "fail"], ["sim", "unknown"], ["registration", "unknown"], ["signal", "unknown"], ["attach", "unknown"]]);
+    expect(r.checks.map((c) => [c.id, c.status])).toEqual([
+      ["modem", "fail"],
+      ["sim", "unknown"],
+      ["registration", "unknown"],
+      ["signal", "unknown"],
+      ["attach", "unknown"],
+    ]);
     expect(r.checks[0]?.hint).toMatch(/ModemManager/);
   });
 });

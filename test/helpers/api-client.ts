@@ -25,7 +25,8 @@ export function apiHarness() {
     const all = captured.lines.join("");
     if (captured.lines.length < 5) throw new Error("too little log output to search for credentials");
     for (const s of secrets) if (all.includes(s)) throw new Error(`a credential appears in the log output: ${s.slice(0, 4)}…`);
-    if (/Basic [A-Za-z0-9+/=]{20,}|Bearer [A-Za-z0-9_-]{20,}/.test(all)) throw new Error("an Authorization header value appears in the log output");
+    if (/Basic [A-Za-z0-9+/=]{20,}|Bearer [A-Za-z0-9_-]{20,}/.test(all))
+      throw new Error("an Authorization header value appears in the log output");
   });
 
   return {

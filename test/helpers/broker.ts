@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { connect, type MqttClient } from "mqtt";
 
 /** mosquitto when installed (CI installs it), else the embedded aedes; CELLGATE_BROKER=aedes forces it. */
-export const BROKER_KIND: "mosquitto" | "aedes" = process.env.CELLGATE_BROKER === "aedes" || spawnSync("mosquitto", ["-h"]).error ? "aedes" : "mosquitto";
+export const BROKER_KIND: "mosquitto" | "aedes" =
+  process.env.CELLGATE_BROKER === "aedes" || spawnSync("mosquitto", ["-h"]).error ? "aedes" : "mosquitto";
 
 export interface TestBroker {
   kind: "mosquitto" | "aedes";
@@ -52,7 +53,20 @@ export async function startBroker(): Promise<TestBroker> {
   if (BROKER_KIND === "mosquitto") {
     chmodSync(dir, 0o777); // run as root, mosquitto drops to its own user and must still save its database here
     const conf = join(dir, "mosquitto.conf");
-    writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence true", `persistence_location ${dir}/`, "autosave_interval 1", "log_dest none", "set_tcp_nodelay true", "max_queued_messages 0", ""].join("\n"));
+    writeFileSync(
+      conf,
+      [
+        `listener ${port} 127.0.0.1`,
+        "allow_anonymous true",
+        "persistence true",
+        `persistence_location ${dir}/`,
+        "autosave_interval 1",
+        "log_dest none",
+        "set_tcp_nodelay true",
+        "max_queued_messages 0",
+        "",
+      ].join("\n"),
+    );
     let proc: ChildProcess | undefined;
     const start = async () => {
       if (proc && proc.exitCode === null && proc.signalCode === null) return; // running
@@ -67,7 +81,14 @@ export async function startBroker(): Promise<TestBroker> {
     };
     await start();
     console.log(`[real parts] mosquitto on 127.0.0.1:${port}`);
-    return { kind: "mosquitto", port, url: `mqtt://127.0.0.1:${port}`, start, stop, close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      kind: "mosquitto",
+      port,
+      url: `mqtt://127.0.0.1:${port}`,
+      start,
+      stop,
+      close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })),
+    };
   }
   const { Aedes } = await import("aedes");
   const broker = await Aedes.createBroker();
@@ -87,7 +108,18 @@ export async function startBroker(): Promise<TestBroker> {
   };
   await start();
   console.log(`[real parts] aedes (embedded; mosquitto not installed) on 127.0.0.1:${port}`);
-  return { kind: "aedes", port, url: `mqtt://127.0.0.1:${port}`, start, stop, close: async () => (await stop(), await new Promise((r) => broker.close(() => r(undefined))), rmSync(dir, { recursive: true, force: true })) };
+  return {
+    kind: "aedes",
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    start,
+    stop,
+    close: async () => (
+      await stop(),
+      await new Promise((r) => broker.close(() => r(undefined))),
+      rmSync(dir, { recursive: true, force: true })
+    ),
+  };
 }
 
 export interface Received {
@@ -99,7 +131,11 @@ export interface Received {
 }
 
 /** A subscriber that keeps everything it receives; `persistent` keeps its session across broker restarts. */
-export async function subscriber(url: string, topics: string[], o: { persistent?: string } = {}): Promise<{ client: MqttClient; got: Received[]; on(topic: string): Received[]; close(): Promise<void> }> {
+export async function subscriber(
+  url: string,
+  topics: string[],
+  o: { persistent?: string } = {},
+): Promise<{ client: MqttClient; got: Received[]; on(topic: string): Received[]; close(): Promise<void> }> {
   const client = connect(url, { reconnectPeriod: 200, ...(o.persistent ? { clientId: o.persistent, clean: false } : {}) });
   const got: Received[] = [];
   client.on("message", (topic, payload, packet) => {

@@ -22,7 +22,12 @@ export interface CallbackHit {
 }
 
 /** A loopback HTTP server standing in for an operator's callback endpoint. */
-export async function callbackServer(): Promise<{ url: string; hits: CallbackHit[]; next(): Promise<CallbackHit>; close(): Promise<void> }> {
+export async function callbackServer(): Promise<{
+  url: string;
+  hits: CallbackHit[];
+  next(): Promise<CallbackHit>;
+  close(): Promise<void>;
+}> {
   const hits: CallbackHit[] = [];
   const waiters: Array<(h: CallbackHit) => void> = [];
   const server = createServer((req: IncomingMessage, res) => {
@@ -30,7 +35,11 @@ export async function callbackServer(): Promise<{ url: string; hits: CallbackHit
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const u = new URL(req.url ?? "/", "http://x");
-      const hit = { method: req.method ?? "", path: u.pathname, params: req.method === "GET" ? u.searchParams : new URLSearchParams(body) };
+      const hit = {
+        method: req.method ?? "",
+        path: u.pathname,
+        params: req.method === "GET" ? u.searchParams : new URLSearchParams(body),
+      };
       hits.push(hit);
       res.writeHead(204).end();
       const w = waiters.shift();

@@ -57,7 +57,9 @@ export function loadConformance(spec: keyof typeof SPECS, o: { exact?: boolean }
     check(operationId, body) {
       const v = byOp.get(operationId);
       if (v === undefined) return [`no 2xx JSON schema for operation ${operationId}`];
-      return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+      return v(body)
+        ? []
+        : (v.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
     },
   };
 }

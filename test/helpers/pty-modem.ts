@@ -3,11 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AtEngine, openSerialLink } from "../../src/at/index.js";
 import { Modem } from "../../src/modem/index.js";
-import { availableBackends, ModemSimulator, PtyModem, type ModemSimulatorOptions, type PtyBackend } from "../../src/sim/modem/index.js";
+import {
+  availableBackends,
+  ModemSimulator,
+  PtyModem,
+  type ModemSimulatorOptions,
+  type PtyBackend,
+} from "../../src/sim/modem/index.js";
 import { Inbox, type InboundMessage } from "../../src/sms/index.js";
 
 /** The pty helpers this machine has (CI installs socat, a bare machine still has python3); CELLGATE_PTY picks one. */
-export const PTY_BACKENDS: PtyBackend[] = process.env.CELLGATE_PTY ? [process.env.CELLGATE_PTY as PtyBackend] : availableBackends();
+export const PTY_BACKENDS: PtyBackend[] = process.env.CELLGATE_PTY
+  ? [process.env.CELLGATE_PTY as PtyBackend]
+  : availableBackends();
 
 /**
  * The modem simulator behind a real pseudo-terminal, for tests that open it with the real
@@ -43,7 +51,11 @@ export async function waitFor(cond: () => boolean, ms = 5000, what = "condition"
  * The receiving side of a gateway over a pty: the simulator, the real engine and Modem, and an
  * Inbox (not started) whose consumer collects what it hands off. Cleanups go on `cleanups`.
  */
-export async function startPtyInbox(backend: PtyBackend, cleanups: Array<() => Promise<void> | void>, product: "programmable-wireless" | "super-sim" = "programmable-wireless") {
+export async function startPtyInbox(
+  backend: PtyBackend,
+  cleanups: Array<() => Promise<void> | void>,
+  product: "programmable-wireless" | "super-sim" = "programmable-wireless",
+) {
   const m = await startPtyModem(backend);
   cleanups.push(m.cleanup);
   const engine = new AtEngine({ link: await openSerialLink({ path: m.link }) });
@@ -53,7 +65,12 @@ export async function startPtyInbox(backend: PtyBackend, cleanups: Array<() => P
   const stateDir = mkdtempSync(join(tmpdir(), "cellgate-state-"));
   cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
   const got: InboundMessage[] = [];
-  const inbox = await Inbox.open({ device: modem.sms, stateDir, product, consumer: (msg) => Promise.resolve(void got.push(msg)) });
+  const inbox = await Inbox.open({
+    device: modem.sms,
+    stateDir,
+    product,
+    consumer: (msg) => Promise.resolve(void got.push(msg)),
+  });
   cleanups.push(() => inbox.stop());
   return { ...m, modem, inbox, got };
 }

@@ -32,7 +32,12 @@ let daemon: ChildProcess | undefined;
 const out = { logs: "" };
 let app: Awaited<ReturnType<typeof subscriber>>;
 
-const env = () => cleanEnv({ TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken, CELLGATE_COMMAND_KEY: KEY });
+const env = () =>
+  cleanEnv({
+    TWILIO_ACCOUNT_SID: api.credentials.accountSid,
+    TWILIO_AUTH_TOKEN: api.credentials.authToken,
+    CELLGATE_COMMAND_KEY: KEY,
+  });
 const start = () => (daemon = runDaemon(config, env(), out));
 const events = (type: string) => app.on(`${PREFIX}/events`).filter((m) => m.json.type === type);
 const received = (sid: string) => app.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === sid);
@@ -52,7 +57,12 @@ beforeAll(async () => {
   api = await ApiSimulator.start({ asyncMs: 50 });
   modem = await startPtyModem(PTY_BACKENDS[0]!);
   bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
-  client = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
+  client = createApiClient({
+    provider: "twilio",
+    product: "programmable-wireless",
+    baseUrl: api.baseUrl,
+    credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
+  });
   hook = await callbackServer();
   await client.wireless!.updateSim("gateway-0001", { commandsCallbackUrl: hook.url, commandsCallbackMethod: "POST" });
   dir = mkdtempSync(join(tmpdir(), "cellgate-cmd-e2e-"));
@@ -107,7 +117,9 @@ describe("Commands, end to end", () => {
     expect(received(sid)[0]!.json).toMatchObject({ kind: "command", sender: "2936", text: signedStatus, auth: "verified" });
     await waitFor(() => fromSim().some((c) => c.startsWith("status ")), 15_000, "the reply at the API's callback");
     const reply = fromSim().find((c) => c.startsWith("status "))!;
-    expect(reply).toMatch(/^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 sim=active mqtt=up up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
+    expect(reply).toMatch(
+      /^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 sim=active mqtt=up up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/,
+    ); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
     expect(reply.length).toBeLessThanOrEqual(160);
     const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
     expect(mo.find((c) => c.command === reply)).toMatchObject({ status: "received", direction: "from_sim", commandMode: "text" });
@@ -119,7 +131,12 @@ describe("Commands, end to end", () => {
     const sid = await post(forged);
     await waitFor(() => events("command-rejected").some((e) => e.json.reason === "bad-tag"), 15_000, "the rejection on events");
     expect(received(sid)[0]!.json).toMatchObject({ auth: "rejected", auth_reason: "bad-tag" });
-    expect(events("command-rejected").find((e) => e.json.reason === "bad-tag")!.json).toMatchObject({ verb: "modem-reset", sender: "2936", signed: true, sid });
+    expect(events("command-rejected").find((e) => e.json.reason === "bad-tag")!.json).toMatchObject({
+      verb: "modem-reset",
+      sender: "2936",
+      signed: true,
+      sid,
+    });
     await waitFor(() => fromSim().includes("NAK modem-reset bad-tag"), 15_000, "the NAK");
     expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);
     expect(events("recovery").filter((e) => e.json.step === "reset")).toEqual([]);
@@ -136,11 +153,19 @@ describe("Commands, end to end", () => {
   it("modem-reset runs the ladder's reset step and is answered after it; back-online follows", async () => {
     await post(await sign("modem-reset"));
     await waitFor(() => fromSim().some((c) => c.startsWith("modem-reset ")), 60_000, "the reply after the reset");
-    expect(fromSim().find((c) => c.startsWith("modem-reset "))).toMatch(/^modem-reset ok took=\S+ reg=roaming rsrp=-95 the modem answers again$/);
+    expect(fromSim().find((c) => c.startsWith("modem-reset "))).toMatch(
+      /^modem-reset ok took=\S+ reg=roaming rsrp=-95 the modem answers again$/,
+    );
     // (A loaded machine may add a resync of its own: the Command's step is the reset.)
-    expect(events("recovery").filter((e) => e.json.step === "reset").map((e) => `${String(e.json.phase)} ${String(e.json.detail)}`)).toEqual(["start requested by a Command", "ok requested by a Command"]);
+    expect(
+      events("recovery")
+        .filter((e) => e.json.step === "reset")
+        .map((e) => `${String(e.json.phase)} ${String(e.json.detail)}`),
+    ).toEqual(["start requested by a Command", "ok requested by a Command"]);
     await waitFor(() => events("back-online").some((e) => e.json.trigger === "recovery"), 15_000, "back online after the reset");
-    expect(events("back-online").find((e) => e.json.trigger === "recovery")!.json).toMatchObject({ reason: "after a modem reset (requested by a Command)" });
+    expect(events("back-online").find((e) => e.json.trigger === "recovery")!.json).toMatchObject({
+      reason: "after a modem reset (requested by a Command)",
+    });
   }, 90_000);
 
   it("reboot CONFIRM reboots once, even though the process dies right after; the next start says why and texts its status", async () => {
@@ -151,7 +176,9 @@ describe("Commands, end to end", () => {
     expect(fromSim()).toContain("reboot ok rebooting now; back-online follows");
     start();
     await waitFor(() => events("back-online").some((e) => e.json.trigger === "reboot"), 30_000, "back online after the reboot");
-    expect(events("back-online").find((e) => e.json.trigger === "reboot")!.json).toMatchObject({ reason: expect.stringMatching(/^after a reboot requested by a Command at /) as string });
+    expect(events("back-online").find((e) => e.json.trigger === "reboot")!.json).toMatchObject({
+      reason: expect.stringMatching(/^after a reboot requested by a Command at /) as string,
+    });
     await waitFor(() => fromSim().some((c) => c.startsWith("online after=reboot ")), 30_000, "the back-online SMS");
     // The reboot SMS may have been re-read from the modem after the restart: still one reboot.
     await post(text);

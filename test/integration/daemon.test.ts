@@ -57,11 +57,17 @@ beforeAll(async () => {
   api = await ApiSimulator.start({ asyncMs: 50 });
   const spec = loadConformance("wireless", { exact: true });
   api.onResponse((r) => {
-    if (r.status >= 200 && r.status < 300 && r.status !== 204 && r.operationId !== "token") nonConforming.push(...spec.check(r.operationId, r.body).map((e) => `${r.operationId}: ${e}`));
+    if (r.status >= 200 && r.status < 300 && r.status !== 204 && r.operationId !== "token")
+      nonConforming.push(...spec.check(r.operationId, r.body).map((e) => `${r.operationId}: ${e}`));
   });
   modem = await startPtyModem(PTY_BACKENDS[0]!);
   bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
-  client = createApiClient({ provider: "twilio", product: "programmable-wireless", baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
+  client = createApiClient({
+    provider: "twilio",
+    product: "programmable-wireless",
+    baseUrl: api.baseUrl,
+    credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
+  });
   dir = mkdtempSync(join(tmpdir(), "cellgate-e2e-"));
   config = join(dir, "cellgate.yaml");
   writeFileSync(
@@ -77,9 +83,15 @@ beforeAll(async () => {
     ].join("\n"),
   );
   // A local application's durable session: it must get every Command even across a broker restart.
-  events = await subscriber(broker.url, [`${PREFIX}/commands/received`, `${PREFIX}/commands/sent`, `${PREFIX}/events`], { persistent: "e2e-app" });
+  events = await subscriber(broker.url, [`${PREFIX}/commands/received`, `${PREFIX}/commands/sent`, `${PREFIX}/events`], {
+    persistent: "e2e-app",
+  });
   startDaemon();
-  await waitFor(() => events.got.some((m) => m.topic.endsWith("/events") && m.json.type === "started"), 20_000, "the daemon to start");
+  await waitFor(
+    () => events.got.some((m) => m.topic.endsWith("/events") && m.json.type === "started"),
+    20_000,
+    "the daemon to start",
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -109,42 +121,100 @@ describe("cellgate run, end to end", () => {
       r = await retained([`${PREFIX}/status`, `${PREFIX}/modem`, `${PREFIX}/network`, `${PREFIX}/sim`, `${PREFIX}/health`]);
     }
     expect(r.status?.json).toMatchObject({ state: "online", version: "0.1.0" });
-    expect(r.modem?.json).toMatchObject({ manufacturer: "Quectel", model: "EC25", iccid: "8988307000012345678", port: modem.link });
-    expect(r.network?.json).toMatchObject({ registration: { state: "roaming", roaming: true }, operator: { name: "T-Mobile", mcc: "310", mnc: "260" }, attached: true, apn: "wireless.twilio.com" });
-    expect(r.sim?.json).toMatchObject({ view: { sim: { uniqueName: "gateway-0001", status: "active" }, plan: { name: "gateway-plan", dataLimitMb: 500 } } });
+    expect(r.modem?.json).toMatchObject({
+      manufacturer: "Quectel",
+      model: "EC25",
+      iccid: "8988307000012345678",
+      port: modem.link,
+    });
+    expect(r.network?.json).toMatchObject({
+      registration: { state: "roaming", roaming: true },
+      operator: { name: "T-Mobile", mcc: "310", mnc: "260" },
+      attached: true,
+      apn: "wireless.twilio.com",
+    });
+    expect(r.sim?.json).toMatchObject({
+      view: { sim: { uniqueName: "gateway-0001", status: "active" }, plan: { name: "gateway-plan", dataLimitMb: 500 } },
+    });
     // Everything passes but perhaps the clock: a test machine's clock is rarely NTP-synced the way
     // timesyncd marks it, and then the time comes from the modem's network time (a warning).
-    const notPassing = (r.health!.json.checks as Array<{ id: string; status: string; detail: string }>).filter((c) => c.status !== "pass");
-    expect(notPassing.filter((c) => c.id !== "clock"), JSON.stringify(notPassing)).toEqual([]);
+    const notPassing = (r.health!.json.checks as Array<{ id: string; status: string; detail: string }>).filter(
+      (c) => c.status !== "pass",
+    );
+    expect(
+      notPassing.filter((c) => c.id !== "clock"),
+      JSON.stringify(notPassing),
+    ).toEqual([]);
     expect(r.health?.json.verdict).toBe(notPassing.length === 0 ? "ok" : "degraded");
-    for (const m of Object.values(r)) expect(m.json).toMatchObject({ ts: expect.any(String) as string, clock: expect.stringMatching(/^(synced|network|unsynced)$/) as string });
+    for (const m of Object.values(r))
+      expect(m.json).toMatchObject({
+        ts: expect.any(String) as string,
+        clock: expect.stringMatching(/^(synced|network|unsynced)$/) as string,
+      });
     const ids = (r.health!.json.checks as Array<{ id: string }>).map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(["modem", "sim", "registration", "signal", "attach", "apn", "carrier-sim", "carrier-plan", "usage", "data-session", "mqtt", "clock"]));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "modem",
+        "sim",
+        "registration",
+        "signal",
+        "attach",
+        "apn",
+        "carrier-sim",
+        "carrier-plan",
+        "usage",
+        "data-session",
+        "mqtt",
+        "clock",
+      ]),
+    );
   });
 
-  it.runIf(HAS_SYSTEMD_NOTIFY)("tells systemd: READY=1 once the broker answered, STATUS= with the health, WATCHDOG=1 while the modem answers", async () => {
-    const m = notify!.messages;
-    await waitFor(() => m.filter((x) => x === "WATCHDOG=1").length >= 2 && m.some((x) => /^STATUS=health=(ok|degraded) reg=roaming rat=lte rsrp=-95 mqtt=up$/.test(x)), 10_000, "watchdog pings and a health STATUS");
-    const ready = m.findIndex((x) => x.startsWith("READY=1\nSTATUS="));
-    expect(ready).toBeGreaterThanOrEqual(0);
-    expect(m.filter((x) => x.startsWith("READY=1"))).toHaveLength(1);
-    expect(out.logs.indexOf('"msg":"MQTT connected"')).toBeGreaterThanOrEqual(0);
-  });
+  it.runIf(HAS_SYSTEMD_NOTIFY)(
+    "tells systemd: READY=1 once the broker answered, STATUS= with the health, WATCHDOG=1 while the modem answers",
+    async () => {
+      const m = notify!.messages;
+      await waitFor(
+        () =>
+          m.filter((x) => x === "WATCHDOG=1").length >= 2 &&
+          m.some((x) => /^STATUS=health=(ok|degraded) reg=roaming rat=lte rsrp=-95 mqtt=up$/.test(x)),
+        10_000,
+        "watchdog pings and a health STATUS",
+      );
+      const ready = m.findIndex((x) => x.startsWith("READY=1\nSTATUS="));
+      expect(ready).toBeGreaterThanOrEqual(0);
+      expect(m.filter((x) => x.startsWith("READY=1"))).toHaveLength(1);
+      expect(out.logs.indexOf('"msg":"MQTT connected"')).toBeGreaterThanOrEqual(0);
+    },
+  );
 
   it("a Command created with POST /v1/Commands appears once on commands/received, and leaves the modem", async () => {
     const cmd = await client.wireless!.createCommand({ sim: "gateway-0001", command: "status", includeSid: "end" });
-    await waitFor(() => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === cmd.sid), 15_000, "the Command on MQTT");
+    await waitFor(
+      () => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === cmd.sid),
+      15_000,
+      "the Command on MQTT",
+    );
     await waitFor(() => modem.sim.store.used("ME") === 0, 5000, "the SMS to be deleted");
     await new Promise((r) => setTimeout(r, 1500));
     const got = events.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === cmd.sid);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ qos: 1, retain: false, json: { kind: "command", sender: "2936", mode: "text", text: "status", auth: "rejected", auth_reason: "unsigned" } });
+    expect(got[0]).toMatchObject({
+      qos: 1,
+      retain: false,
+      json: { kind: "command", sender: "2936", mode: "text", text: "status", auth: "rejected", auth_reason: "unsigned" },
+    });
   });
 
   it("{text} on commands/send arrives at the API as a from_sim Command; the result lands on commands/sent", async () => {
-    await events.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "pong 42", transaction: "tx-1" }), { qos: 1 });
+    await events.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "pong 42", transaction: "tx-1" }), {
+      qos: 1,
+    });
     await waitFor(() => events.on(`${PREFIX}/commands/sent`).some((m) => m.json.transaction === "tx-1"), 15_000, "the result");
-    expect(events.on(`${PREFIX}/commands/sent`).find((m) => m.json.transaction === "tx-1")?.json).toMatchObject({ status: "ok", data: { to: "2936", mode: "text" } });
+    expect(events.on(`${PREFIX}/commands/sent`).find((m) => m.json.transaction === "tx-1")?.json).toMatchObject({
+      status: "ok",
+      data: { to: "2936", mode: "text" },
+    });
     const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
     expect(mo.map((c) => c.command)).toContain("pong 42");
   });
@@ -153,31 +223,60 @@ describe("cellgate run, end to end", () => {
     await broker.stop();
     await waitFor(() => out.logs.includes('"msg":"MQTT disconnected"'), 10_000, "the daemon to notice");
     const sids: string[] = [];
-    for (const text of ["one", "two", "three"]) sids.push((await client.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "start" })).sid);
-    await waitFor(() => (out.logs.match(/"msg":"queued in the outbox"/g) ?? []).length >= 3 && modem.sim.store.used("ME") === 0, 20_000, "the Commands handed off to the outbox and deleted from the modem");
+    for (const text of ["one", "two", "three"])
+      sids.push((await client.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "start" })).sid);
+    await waitFor(
+      () => (out.logs.match(/"msg":"queued in the outbox"/g) ?? []).length >= 3 && modem.sim.store.used("ME") === 0,
+      20_000,
+      "the Commands handed off to the outbox and deleted from the modem",
+    );
     await broker.start();
-    await waitFor(() => sids.every((sid) => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === sid)), 20_000, "every Command after the outage");
+    await waitFor(
+      () => sids.every((sid) => events.on(`${PREFIX}/commands/received`).some((m) => m.json.sid === sid)),
+      20_000,
+      "every Command after the outage",
+    );
     await new Promise((r) => setTimeout(r, 1500));
-    for (const sid of sids) expect(events.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === sid), sid).toHaveLength(1);
+    for (const sid of sids)
+      expect(
+        events.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === sid),
+        sid,
+      ).toHaveLength(1);
   });
 
   it("`cellgate status --json` reaches the running daemon through its control socket", async () => {
     const run = promisify(execFile);
-    const r = await run(process.execPath, [...CLI, "status", "--json", "--socket", join(dir, "control.sock")], { env: env() }).catch((e: { stdout: string; code: number }) => e);
+    const r = await run(process.execPath, [...CLI, "status", "--json", "--socket", join(dir, "control.sock")], {
+      env: env(),
+    }).catch((e: { stdout: string; code: number }) => e);
     const j = JSON.parse(r.stdout) as { verdict: string; gateway: string; checks: Array<{ id: string; status: string }> };
     expect(j.gateway).toBe("e2e-gw");
     expect(["ok", "degraded"]).toContain(j.verdict);
     expect(j.checks.find((c) => c.id === "carrier-sim")).toMatchObject({ status: "pass" });
     const at = await run(process.execPath, [...CLI, "at", "--socket", join(dir, "control.sock"), "AT+CSQ"], { env: env() });
     expect(at.stdout).toBe("+CSQ: 21,99\nOK\n");
-    const send = await run(process.execPath, [...CLI, "send", "--socket", join(dir, "control.sock"), "--json", "via the socket"], { env: env() });
+    const send = await run(
+      process.execPath,
+      [...CLI, "send", "--socket", join(dir, "control.sock"), "--json", "via the socket"],
+      { env: env() },
+    );
     expect(JSON.parse(send.stdout)).toMatchObject({ to: "2936", encoding: "gsm7" });
     const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
     expect(mo.map((c) => c.command)).toContain("via the socket");
     // `cellgate sim` with neither ICCID nor credentials here: the daemon reads the ICCID and asks the API.
     const noCredentials = cleanEnv({});
-    const simJson = await run(process.execPath, [...CLI, "sim", "--json", "--socket", join(dir, "control.sock")], { env: noCredentials });
-    expect(JSON.parse(simJson.stdout)).toMatchObject({ via: "daemon", iccid: api.gatewaySim.iccid, provider: "twilio", baseUrl: api.baseUrl, sim: { sid: api.gatewaySim.sid, status: "active" }, plan: { dataEnabled: true }, errors: {} });
+    const simJson = await run(process.execPath, [...CLI, "sim", "--json", "--socket", join(dir, "control.sock")], {
+      env: noCredentials,
+    });
+    expect(JSON.parse(simJson.stdout)).toMatchObject({
+      via: "daemon",
+      iccid: api.gatewaySim.iccid,
+      provider: "twilio",
+      baseUrl: api.baseUrl,
+      sim: { sid: api.gatewaySim.sid, status: "active" },
+      plan: { dataEnabled: true },
+      errors: {},
+    });
     const simText = await run(process.execPath, [...CLI, "sim", "--socket", join(dir, "control.sock")], { env: noCredentials });
     expect(simText.stdout).toContain(`ICCID      ${api.gatewaySim.iccid}`);
   });
@@ -197,16 +296,20 @@ describe("cellgate run, end to end", () => {
     expect(daemon!.exitCode).toBeNull();
   });
 
-  it.runIf(HAS_SYSTEMD_NOTIFY)("the watchdog is not fed while the modem's AT channel hangs, and is again once it answers", async () => {
-    const pings = () => notify!.messages.filter((x) => x === "WATCHDOG=1").length;
-    modem.sim.hang("all");
-    await new Promise((r) => setTimeout(r, 2500)); // the last answer ages past WATCHDOG_USEC (2 s)
-    const before = pings();
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(pings() - before).toBe(0);
-    modem.sim.unhang();
-    await waitFor(() => pings() > before, 30_000, "watchdog pings again after the modem answers");
-  }, 45_000);
+  it.runIf(HAS_SYSTEMD_NOTIFY)(
+    "the watchdog is not fed while the modem's AT channel hangs, and is again once it answers",
+    async () => {
+      const pings = () => notify!.messages.filter((x) => x === "WATCHDOG=1").length;
+      modem.sim.hang("all");
+      await new Promise((r) => setTimeout(r, 2500)); // the last answer ages past WATCHDOG_USEC (2 s)
+      const before = pings();
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(pings() - before).toBe(0);
+      modem.sim.unhang();
+      await waitFor(() => pings() > before, 30_000, "watchdog pings again after the modem answers");
+    },
+    45_000,
+  );
 
   it("SIGTERM leaves status offline, retained", async () => {
     daemon!.kill("SIGTERM");
@@ -219,7 +322,9 @@ describe("cellgate run, end to end", () => {
   it("the Will fires on SIGKILL, and the next start says why it is back", async () => {
     startDaemon();
     await waitFor(() => events.got.filter((m) => m.json.type === "started").length === 2, 20_000, "the second start");
-    expect(events.got.filter((m) => m.json.type === "started")[1]!.json.detail).toMatch(/after a clean stop \(stopped by the service manager \(SIGTERM\)\)/);
+    expect(events.got.filter((m) => m.json.type === "started")[1]!.json.detail).toMatch(
+      /after a clean stop \(stopped by the service manager \(SIGTERM\)\)/,
+    );
     for (let i = 0; i < 50; i++) if ((await retained([`${PREFIX}/status`])).status?.json.state === "online") break;
     daemon!.kill("SIGKILL");
     await exited(daemon!);

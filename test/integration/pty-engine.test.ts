@@ -26,7 +26,12 @@ describe.each(PTY_BACKENDS)("over a pty (%s) with the real serialport binding", 
   it.each(["quectel", "simcom"] as const)("init and snapshot of the %s personality", async (personality) => {
     const { modem, sim } = await open({ personality });
     const id = await modem.init();
-    expect(id).toMatchObject({ model: sim.personality.model, imei: sim.personality.imei, iccid: "8988307000012345678", vendor: personality });
+    expect(id).toMatchObject({
+      model: sim.personality.model,
+      imei: sim.personality.imei,
+      iccid: "8988307000012345678",
+      vendor: personality,
+    });
     const s = await modem.snapshot();
     expect(s.errors).toEqual({});
     expect(s.registration.eps).toMatchObject({ state: "roaming", tac: 0x2d18 });

@@ -66,7 +66,11 @@ describe.each(PTY_BACKENDS)("crash safety over a pty (%s)", (backend) => {
     const script = join(import.meta.dirname, "../fixtures/agents/inbox-agent.ts");
     const run = (flag?: string) =>
       new Promise<{ signal: NodeJS.Signals | null; out: string; child: ReturnType<typeof spawn> }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", script, m.link, join(dir, "state"), deliveries, ...(flag ? [flag] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(
+          process.execPath,
+          ["--import", "tsx", script, m.link, join(dir, "state"), deliveries, ...(flag ? [flag] : [])],
+          { stdio: ["ignore", "pipe", "inherit"] },
+        );
         let out = "";
         child.stdout.on("data", (b: Buffer) => {
           out += b.toString();
@@ -90,7 +94,10 @@ describe.each(PTY_BACKENDS)("crash safety over a pty (%s)", (backend) => {
       third.child.kill("SIGTERM");
       await new Promise((r) => third.child.once("exit", r));
 
-      const lines = readFileSync(deliveries, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { id: string; text: string });
+      const lines = readFileSync(deliveries, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { id: string; text: string });
       expect(lines).toEqual([{ id: `sid:${SID}`, kind: "command", text: "reboot CONFIRM" }]);
     } finally {
       await m.cleanup();

@@ -61,7 +61,11 @@ describe.each(["quectel", "simcom"] as const)("Modem on the %s simulator", (pers
     await flush();
     clock.advance(10);
     await flush();
-    expect(seen.map((r) => [r.domain, r.state])).toEqual([["cs", "searching"], ["ps", "searching"], ["eps", "searching"]]);
+    expect(seen.map((r) => [r.domain, r.state])).toEqual([
+      ["cs", "searching"],
+      ["ps", "searching"],
+      ["eps", "searching"],
+    ]);
   });
 });
 
@@ -104,7 +108,9 @@ describe("Modem: a freshly booted modem", () => {
   it("the context's address comes from +CGPADDR (+CGDCONT? shows 0.0.0.0); a modem without +CGPADDR keeps +CGDCONT?'s", async () => {
     const { modem, run, sim } = setup();
     await run(modem.init());
-    expect(await run(modem.port.command("AT+CGDCONT?"))).toMatchObject({ lines: ['+CGDCONT: 1,"IP","wireless.twilio.com","0.0.0.0",0,0,0,0'] });
+    expect(await run(modem.port.command("AT+CGDCONT?"))).toMatchObject({
+      lines: ['+CGDCONT: 1,"IP","wireless.twilio.com","0.0.0.0",0,0,0,0'],
+    });
     expect(await run(modem.pdpContexts())).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.64.12.3" }]);
     sim.setNetwork({ attached: false });
     expect(await run(modem.pdpContexts())).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com" }]);
@@ -113,9 +119,11 @@ describe("Modem: a freshly booted modem", () => {
     const old = new Modem({
       port: {
         command: (cmd: string, o?: AtCommandOptions) =>
-          cmd === "AT+CGPADDR" ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", `${cmd}: ERROR`)) :
-          cmd === "AT+CGDCONT?" ? Promise.resolve({ command: cmd, lines: ['+CGDCONT: 1,"IP","wireless.twilio.com","10.1.2.3",0,0'], final: "OK" }) :
-          port.command(cmd, o),
+          cmd === "AT+CGPADDR"
+            ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", `${cmd}: ERROR`))
+            : cmd === "AT+CGDCONT?"
+              ? Promise.resolve({ command: cmd, lines: ['+CGDCONT: 1,"IP","wireless.twilio.com","10.1.2.3",0,0'], final: "OK" })
+              : port.command(cmd, o),
         smsCommand: (cmd, payload, o) => port.smsCommand(cmd, payload, o),
         onUrc: (cb) => port.onUrc(cb),
         addUrcs: (specs) => port.addUrcs(specs),
@@ -131,8 +139,17 @@ describe("Modem: a freshly booted modem", () => {
     const noQeng = {
       ...modem.port,
       command: (cmd: string, o?: AtCommandOptions) =>
-        cmd.startsWith("AT+QENG") ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", `${cmd}: ERROR`)) : modem.port.command(cmd, o),
+        cmd.startsWith("AT+QENG")
+          ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", `${cmd}: ERROR`))
+          : modem.port.command(cmd, o),
     };
-    expect(await run(modem.profile.servingCell!(noQeng))).toEqual({ source: "+QCSQ", rat: "LTE", rssiDbm: -71, rsrpDbm: -95, sinrDb: 12, rsrqDb: -10 });
+    expect(await run(modem.profile.servingCell!(noQeng))).toEqual({
+      source: "+QCSQ",
+      rat: "LTE",
+      rssiDbm: -71,
+      rsrpDbm: -95,
+      sinrDb: 12,
+      rsrqDb: -10,
+    });
   });
 });

@@ -16,8 +16,16 @@ describe("findPorts: the names the AT port may appear under", () => {
   it.each([
     ["a fixed path", [join(dir, "ttyUSB2")], [join(dir, "ttyUSB2")]],
     ["a fixed path that is not there", [join(dir, "ttyUSB9")], []],
-    ["a by-id pattern (dangling links skipped)", [join(byId, "usb-Quectel_*-if0?-port0")], [join(byId, "usb-Quectel_EC25_0123-if02-port0")]],
-    ["several patterns, in order, without repeats", [join(dir, "ttyUSB*"), join(dir, "ttyUSB2")], [join(dir, "ttyUSB2"), join(dir, "ttyUSB3")]],
+    [
+      "a by-id pattern (dangling links skipped)",
+      [join(byId, "usb-Quectel_*-if0?-port0")],
+      [join(byId, "usb-Quectel_EC25_0123-if02-port0")],
+    ],
+    [
+      "several patterns, in order, without repeats",
+      [join(dir, "ttyUSB*"), join(dir, "ttyUSB2")],
+      [join(dir, "ttyUSB2"), join(dir, "ttyUSB3")],
+    ],
     ["a pattern in a missing directory", [join(dir, "nope", "tty*")], []],
   ])("%s", async (_label, patterns, want) => {
     expect(await findPorts(patterns)).toEqual(want);

@@ -10,7 +10,10 @@ function play(events: LadderEvent[], start: LadderState = INITIAL_LADDER) {
   for (const e of events) {
     const r = ladderNext(s, e, CFG);
     s = r.state;
-    if (r.action) actions.push(r.action.type === "give-up" ? "give-up" : r.action.type === "refused" ? "refused" : `${r.action.type}:${r.action.step}`);
+    if (r.action)
+      actions.push(
+        r.action.type === "give-up" ? "give-up" : r.action.type === "refused" ? "refused" : `${r.action.type}:${r.action.step}`,
+      );
   }
   return { actions, state: s };
 }
@@ -24,8 +27,18 @@ describe("recovery ladder", () => {
     ["threshold reached: resync", [timeout(3)], ["run:resync"], "recovering"],
     ["resync works", [timeout(3), done("resync", true)], ["run:resync", "recovered:resync"], "healthy"],
     ["resync fails: reset", [timeout(3), done("resync", false)], ["run:resync", "run:reset"], "recovering"],
-    ["reset works", [timeout(3), done("resync", false), done("reset", true)], ["run:resync", "run:reset", "recovered:reset"], "healthy"],
-    ["reset fails: reopen", [timeout(3), done("resync", false), done("reset", false)], ["run:resync", "run:reset", "run:reopen"], "recovering"],
+    [
+      "reset works",
+      [timeout(3), done("resync", false), done("reset", true)],
+      ["run:resync", "run:reset", "recovered:reset"],
+      "healthy",
+    ],
+    [
+      "reset fails: reopen",
+      [timeout(3), done("resync", false), done("reset", false)],
+      ["run:resync", "run:reset", "run:reopen"],
+      "recovering",
+    ],
     [
       "everything fails: give up and cool down",
       [timeout(3), done("resync", false), done("reset", false), done("reopen", false)],
@@ -35,9 +48,24 @@ describe("recovery ladder", () => {
     ["timeouts while a step runs do not start another", [timeout(3), timeout(4), timeout(5)], ["run:resync"], "recovering"],
     ["a step-done for another step is ignored", [timeout(3), done("reset", true)], ["run:resync"], "recovering"],
     ["a reset asked for while healthy: the reset step", [{ type: "reset-requested", now: 0 }], ["run:reset"], "recovering"],
-    ["a reset asked for works", [{ type: "reset-requested", now: 0 }, done("reset", true)], ["run:reset", "recovered:reset"], "healthy"],
-    ["a reset asked for fails: the ladder goes on to reopen", [{ type: "reset-requested", now: 0 }, done("reset", false)], ["run:reset", "run:reopen"], "recovering"],
-    ["a reset asked for while a step runs is refused", [timeout(3), { type: "reset-requested", now: 0 }], ["run:resync", "refused"], "recovering"],
+    [
+      "a reset asked for works",
+      [{ type: "reset-requested", now: 0 }, done("reset", true)],
+      ["run:reset", "recovered:reset"],
+      "healthy",
+    ],
+    [
+      "a reset asked for fails: the ladder goes on to reopen",
+      [{ type: "reset-requested", now: 0 }, done("reset", false)],
+      ["run:reset", "run:reopen"],
+      "recovering",
+    ],
+    [
+      "a reset asked for while a step runs is refused",
+      [timeout(3), { type: "reset-requested", now: 0 }],
+      ["run:resync", "refused"],
+      "recovering",
+    ],
   ])("%s", (_label, events, actions, mode) => {
     const r = play(events);
     expect(r.actions).toEqual(actions);

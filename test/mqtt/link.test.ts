@@ -26,7 +26,19 @@ async function link(o: { prefix?: string; outbox?: Partial<{ maxMessages: number
   const prefix = o.prefix ?? `test/gw${++n}`;
   const dir = mkdtempSync(join(tmpdir(), "cellgate-link-"));
   const outbox = await Outbox.open(dir, { maxMessages: 1000, maxBytes: 1_000_000, maxAgeMs: 3_600_000, ...o.outbox });
-  const l = new MqttLink({ ...(process.env.DEBUG_LINK ? { log: (await import("../../src/core/index.js")).createLogger({ fd: 2, level: "debug" }) } : {}), url: broker.url, clientId: `cellgate-${prefix.replace(/\//g, "-")}`, prefix, outbox, version: "0.1.0-test", stamp, keepaliveS: 5, reconnectMinMs: 100, reconnectMaxMs: 400, ackTimeoutMs: 2000 });
+  const l = new MqttLink({
+    ...(process.env.DEBUG_LINK ? { log: (await import("../../src/core/index.js")).createLogger({ fd: 2, level: "debug" }) } : {}),
+    url: broker.url,
+    clientId: `cellgate-${prefix.replace(/\//g, "-")}`,
+    prefix,
+    outbox,
+    version: "0.1.0-test",
+    stamp,
+    keepaliveS: 5,
+    reconnectMinMs: 100,
+    reconnectMaxMs: 400,
+    ackTimeoutMs: 2000,
+  });
   cleanups.push(async () => {
     await l.stop("test over", 500).catch(() => {});
     await outbox.close();
@@ -57,12 +69,18 @@ describe("MqttLink", () => {
     const { link: l, prefix } = await link();
     await l.start();
     l.publishRetained("health", { verdict: "ok", checks: [], at: new Date().toISOString() });
-    const sub = await subscriber(broker.url, [`${prefix}/status`, `${prefix}/health`], { persistent: `sub-${prefix.replace(/\//g, "-")}` });
+    const sub = await subscriber(broker.url, [`${prefix}/status`, `${prefix}/health`], {
+      persistent: `sub-${prefix.replace(/\//g, "-")}`,
+    });
     cleanups.push(() => sub.close());
     await waitFor(() => sub.got.length === 2, 3000, "status and health");
     await broker.stop();
     await broker.start();
-    await waitFor(() => sub.on(`${prefix}/status`).length >= 2 && sub.on(`${prefix}/health`).length >= 2, 10_000, "republished after reconnect");
+    await waitFor(
+      () => sub.on(`${prefix}/status`).length >= 2 && sub.on(`${prefix}/health`).length >= 2,
+      10_000,
+      "republished after reconnect",
+    );
     expect(l.state.reconnects).toBe(1);
   });
 
@@ -71,7 +89,16 @@ describe("MqttLink", () => {
     await l.start();
     const sub = await subscriber(broker.url, [`${prefix}/network`]);
     cleanups.push(() => sub.close());
-    const net = { registration: null, operator: { name: "T-Mobile", mcc: "310", mnc: "260" }, accessTech: "lte", cell: null, signal: null, attached: true, apn: "wireless.twilio.com", ip: null };
+    const net = {
+      registration: null,
+      operator: { name: "T-Mobile", mcc: "310", mnc: "260" },
+      accessTech: "lte",
+      cell: null,
+      signal: null,
+      attached: true,
+      apn: "wireless.twilio.com",
+      ip: null,
+    };
     expect(l.publishRetained("network", net)).toBe(true);
     expect(l.publishRetained("network", { ...net })).toBe(false);
     expect(l.publishRetained("network", { ...net, attached: false })).toBe(true);
@@ -83,15 +110,31 @@ describe("MqttLink", () => {
   it("a QoS 1 message published while the broker is down waits in the outbox and arrives once after it returns", async () => {
     const { link: l, outbox, prefix } = await link();
     await l.start();
-    const sub = await subscriber(broker.url, [`${prefix}/commands/received`], { persistent: `sub-${prefix.replace(/\//g, "-")}` });
+    const sub = await subscriber(broker.url, [`${prefix}/commands/received`], {
+      persistent: `sub-${prefix.replace(/\//g, "-")}`,
+    });
     cleanups.push(() => sub.close());
     await broker.stop();
     await waitFor(() => !l.state.connected, 5000, "the link to notice");
-    const r = await l.publishQueued("commands/received", { id: "m1", sid: null, kind: "command", sender: "2936", mode: "text", text: "status", received_at: new Date().toISOString(), sent_at: null, auth: "none" });
+    const r = await l.publishQueued("commands/received", {
+      id: "m1",
+      sid: null,
+      kind: "command",
+      sender: "2936",
+      mode: "text",
+      text: "status",
+      received_at: new Date().toISOString(),
+      sent_at: null,
+      auth: "none",
+    });
     expect(r).toBe("queued");
     expect(outbox.size).toBe(1);
     await broker.start();
-    await waitFor(() => sub.on(`${prefix}/commands/received`).length === 1 && outbox.size === 0, 10_000, "the backlog to be delivered");
+    await waitFor(
+      () => sub.on(`${prefix}/commands/received`).length === 1 && outbox.size === 0,
+      10_000,
+      "the backlog to be delivered",
+    );
     await new Promise((res) => setTimeout(res, 300));
     expect(sub.on(`${prefix}/commands/received`).map((m) => m.json.id)).toEqual(["m1"]);
   });
@@ -110,15 +153,29 @@ describe("MqttLink", () => {
     const pub = await subscriber(broker.url, []);
     cleanups.push(() => pub.close());
     await new Promise((r) => setTimeout(r, 100));
-    for (const p of [{ text: "hello", transaction: "t1" }, { text: "boom", transaction: "t2" }, { foo: 1, transaction: "t3" }]) await pub.client.publishAsync(`${prefix}/commands/send`, JSON.stringify(p), { qos: 1 });
+    for (const p of [
+      { text: "hello", transaction: "t1" },
+      { text: "boom", transaction: "t2" },
+      { foo: 1, transaction: "t3" },
+    ])
+      await pub.client.publishAsync(`${prefix}/commands/send`, JSON.stringify(p), { qos: 1 });
     await pub.client.publishAsync(`${prefix}/commands/send`, "not json", { qos: 1 });
     await waitFor(() => sub.got.length === 4, 5000, "four results");
     const byTx = Object.fromEntries(sub.got.map((m) => [String(m.json.transaction), m.json]));
     expect(byTx.t1).toMatchObject({ status: "ok", data: { mr: 7, to: "2936", mode: "text" } });
     expect(byTx.t2).toMatchObject({ status: "error", error: { message: "modem said no" } });
-    expect(byTx.t3).toMatchObject({ status: "error", error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("unknown field(s) foo") as string } });
-    expect(byTx.null).toMatchObject({ status: "error", error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("not JSON") as string } });
-    expect(asked).toEqual([{ text: "hello", transaction: "t1" }, { text: "boom", transaction: "t2" }]);
+    expect(byTx.t3).toMatchObject({
+      status: "error",
+      error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("unknown field(s) foo") as string },
+    });
+    expect(byTx.null).toMatchObject({
+      status: "error",
+      error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("not JSON") as string },
+    });
+    expect(asked).toEqual([
+      { text: "hello", transaction: "t1" },
+      { text: "boom", transaction: "t2" },
+    ]);
   });
 
   it("start() rejects with the broker's address when nothing answers, and keeps trying", async () => {

@@ -15,7 +15,12 @@ function dir(): string {
   return d;
 }
 const LIMITS = { maxMessages: 100, maxBytes: 1_000_000, maxAgeMs: 3_600_000 };
-const msg = (i: number) => ({ topic: "gw/commands/received", payload: JSON.stringify({ id: `m${i}` }), qos: 1 as const, retain: false });
+const msg = (i: number) => ({
+  topic: "gw/commands/received",
+  payload: JSON.stringify({ id: `m${i}` }),
+  qos: 1 as const,
+  retain: false,
+});
 
 describe("Outbox", () => {
   it("keeps messages across a reopen, in order, without the acknowledged ones", async () => {

@@ -66,8 +66,14 @@ describe("the control socket", () => {
     });
     try {
       expect(await controlRequest(path, "echo", { a: 1 })).toEqual({ a: 1 });
-      await expect(controlRequest(path, "at", {})).rejects.toMatchObject({ code: "CG_ERR_AT_ERROR", message: "AT+NOPE: ERROR", detail: { final: "ERROR" } });
-      await expect(ControlServer.listen(path, () => Promise.resolve(null))).rejects.toThrow(/another cellgate daemon already listens/);
+      await expect(controlRequest(path, "at", {})).rejects.toMatchObject({
+        code: "CG_ERR_AT_ERROR",
+        message: "AT+NOPE: ERROR",
+        detail: { final: "ERROR" },
+      });
+      await expect(ControlServer.listen(path, () => Promise.resolve(null))).rejects.toThrow(
+        /another cellgate daemon already listens/,
+      );
     } finally {
       await server.close();
     }

@@ -10,8 +10,17 @@ import { PTY_BACKENDS, startPtyInbox, waitFor } from "../helpers/pty-modem.js";
 describe("Wireless API simulator over HTTP", () => {
   async function raw(path: string, init: RequestInit & { auth?: string | null } = {}) {
     const sim = current!;
-    const auth = init.auth === undefined ? `Basic ${Buffer.from(`${sim.credentials.accountSid}:${sim.credentials.authToken}`).toString("base64")}` : init.auth;
-    const res = await fetch(`${sim.baseUrl}${path}`, { ...init, headers: { ...(auth ? { authorization: auth } : {}), ...(init.body ? { "content-type": "application/x-www-form-urlencoded" } : {}) } });
+    const auth =
+      init.auth === undefined
+        ? `Basic ${Buffer.from(`${sim.credentials.accountSid}:${sim.credentials.authToken}`).toString("base64")}`
+        : init.auth;
+    const res = await fetch(`${sim.baseUrl}${path}`, {
+      ...init,
+      headers: {
+        ...(auth ? { authorization: auth } : {}),
+        ...(init.body ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+      },
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text === "" ? null : (JSON.parse(text) as Record<string, unknown>) };
   }
@@ -19,11 +28,20 @@ describe("Wireless API simulator over HTTP", () => {
 
   it("answers 401 with Twilio's error body and a Basic challenge, for no or wrong credentials", async () => {
     current = await startApiSimulator();
-    for (const auth of [null, `Basic ${Buffer.from(`${current.credentials.accountSid}:nope`).toString("base64")}`, "Bearer made-up"]) {
+    for (const auth of [
+      null,
+      `Basic ${Buffer.from(`${current.credentials.accountSid}:nope`).toString("base64")}`,
+      "Bearer made-up",
+    ]) {
       const r = await raw("/v1/Sims", { auth });
       expect(r.status).toBe(401);
       expect(r.headers.get("www-authenticate")).toBe('Basic realm="Twilio API"');
-      expect(r.body).toEqual({ code: 20003, message: "Authentication Error - invalid username", more_info: "https://www.twilio.com/docs/errors/20003", status: 401 });
+      expect(r.body).toEqual({
+        code: 20003,
+        message: "Authentication Error - invalid username",
+        more_info: "https://www.twilio.com/docs/errors/20003",
+        status: 401,
+      });
     }
   });
 
@@ -66,14 +84,24 @@ describe("Wireless API simulator over HTTP", () => {
   it("accepts API key credentials and a KORE bearer token; refuses a bad client", async () => {
     current = await startApiSimulator();
     const c = current.credentials;
-    expect((await raw("/v1/RatePlans", { auth: `Basic ${Buffer.from(`${c.apiKeySid}:${c.apiKeySecret}`).toString("base64")}` })).status).toBe(200);
-    const tok = await fetch(`${current.baseUrl}/api-services/v1/auth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.clientSecret }) });
+    expect(
+      (await raw("/v1/RatePlans", { auth: `Basic ${Buffer.from(`${c.apiKeySid}:${c.apiKeySecret}`).toString("base64")}` }))
+        .status,
+    ).toBe(200);
+    const tok = await fetch(`${current.baseUrl}/api-services/v1/auth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.clientSecret }),
+    });
     const { access_token: token, expires_in: ttl } = (await tok.json()) as { access_token: string; expires_in: number };
     expect(ttl).toBe(3600);
     expect((await raw("/v1/RatePlans", { auth: `Bearer ${token}` })).status).toBe(200);
     current.revokeTokens();
     expect((await raw("/v1/RatePlans", { auth: `Bearer ${token}` })).status).toBe(401);
-    const bad = await fetch(`${current.baseUrl}/api-services/v1/auth/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: c.clientId, client_secret: "x" }) });
+    const bad = await fetch(`${current.baseUrl}/api-services/v1/auth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: c.clientId, client_secret: "x" }),
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -111,7 +139,12 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
     const bridge = new ModemBridge(api, sim, { trafficEveryMs: 60_000 });
     cleanups.push(() => bridge.stop());
     await inbox.start();
-    const client = createApiClient({ provider: "twilio", product, baseUrl: api.baseUrl, credentials: { username: api.credentials.accountSid, password: api.credentials.authToken } });
+    const client = createApiClient({
+      provider: "twilio",
+      product,
+      baseUrl: api.baseUrl,
+      credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
+    });
     cleanups.push(() => client.close());
     return { api, sim, bridge, modem, got, client, wireless: client.wireless! };
   }
@@ -119,7 +152,11 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
   it("an MT Command arrives at the gateway as an SMS from 2936, its SID where IncludeSid put it, then shows delivered", async () => {
     const { got, wireless } = await world();
     const text = await wireless.createCommand({ sim: "gateway-0001", command: "status", includeSid: "end" });
-    const bin = await wireless.createCommand({ sim: "gateway-0001", command: Buffer.from([0xca, 0xfe, 0x00, 0x01]).toString("base64"), commandMode: "binary" });
+    const bin = await wireless.createCommand({
+      sim: "gateway-0001",
+      command: Buffer.from([0xca, 0xfe, 0x00, 0x01]).toString("base64"),
+      commandMode: "binary",
+    });
     await waitFor(() => got.length === 2, 10_000, "both Commands at the inbox");
     const byText = got.find((g) => g.text !== undefined)!;
     expect(byText).toMatchObject({ kind: "command", sender: SHORT_CODE, text: "status", sid: text.sid });
@@ -141,7 +178,13 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
     expect(hit.params.get("Command")).toBe("reboot done");
     expect(hit.params.get("Direction")).toBe("from_sim");
     const [mo] = await wireless.all(wireless.listCommands({ direction: "from_sim" }));
-    expect(mo).toMatchObject({ sid: hit.params.get("CommandSid"), command: "reboot done", status: "received", direction: "from_sim", commandMode: "text" });
+    expect(mo).toMatchObject({
+      sid: hit.params.get("CommandSid"),
+      command: "reboot done",
+      status: "received",
+      direction: "from_sim",
+      commandMode: "text",
+    });
   });
 
   it("while the modem is attached a data session is open and usage grows; detaching closes it", async () => {
@@ -150,7 +193,12 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
     bridge.tick();
     bridge.tick();
     const [open] = await wireless.all(wireless.dataSessions(api.gatewaySim.sid));
-    expect(open).toMatchObject({ radioLink: "LTE", operatorName: sim.world.net.longName, operatorMcc: sim.world.net.mcc, end: null });
+    expect(open).toMatchObject({
+      radioLink: "LTE",
+      operatorName: sim.world.net.longName,
+      operatorMcc: sim.world.net.mcc,
+      end: null,
+    });
     const after = (await wireless.all(wireless.simUsageRecords(api.gatewaySim.sid, { granularity: "all" })))[0]!.data.total!;
     expect(after - before).toBe(20_000);
     sim.setNetwork({ eps: 2, attached: false });
@@ -162,12 +210,32 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
 
   it("Super SIM: an SmsCommand arrives as an SMS from 000 and shows delivered; an MO SMS to 000 is listed as from_sim", async () => {
     const { api, got, modem, client } = await world("super-sim");
-    const created = await client.http.request("POST", "/v1/SmsCommands", { form: { Sim: api.gatewaySim.sid, Payload: "health" } });
+    const created = await client.http.request("POST", "/v1/SmsCommands", {
+      form: { Sim: api.gatewaySim.sid, Payload: "health" },
+    });
     const sid = (created.body as { sid: string }).sid;
     await waitFor(() => got.length === 1, 10_000, "the SmsCommand at the inbox");
     expect(got[0]).toMatchObject({ kind: "command", sender: "000", text: "health" });
-    await expect.poll(async () => ((await client.http.request("GET", "/v1/SmsCommands")).body as { sms_commands: Array<{ sid: string; status: string }> }).sms_commands.find((c) => c.sid === sid)?.status, { timeout: 5000 }).toBe("delivered");
+    await expect
+      .poll(
+        async () =>
+          (
+            (await client.http.request("GET", "/v1/SmsCommands")).body as { sms_commands: Array<{ sid: string; status: string }> }
+          ).sms_commands.find((c) => c.sid === sid)?.status,
+        { timeout: 5000 },
+      )
+      .toBe("delivered");
     await sendCommand({ text: "ok" }, { sender: modem.sms, product: "super-sim" });
-    await expect.poll(async () => ((await client.http.request("GET", "/v1/SmsCommands")).body as { sms_commands: Array<{ direction: string; payload: string; status: string }> }).sms_commands.find((c) => c.direction === "from_sim"), { timeout: 5000 }).toMatchObject({ payload: "ok", status: "received" });
+    await expect
+      .poll(
+        async () =>
+          (
+            (await client.http.request("GET", "/v1/SmsCommands")).body as {
+              sms_commands: Array<{ direction: string; payload: string; status: string }>;
+            }
+          ).sms_commands.find((c) => c.direction === "from_sim"),
+        { timeout: 5000 },
+      )
+      .toMatchObject({ payload: "ok", status: "received" });
   });
 });

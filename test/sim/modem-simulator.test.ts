@@ -102,7 +102,7 @@ describe("ModemSimulator: SMS storage", () => {
     tx("ATE0\r");
     expect(sim.deliverSms({ pdu: PDU })).toEqual({ memory: "SM", index: 0 });
     expect(read()).toBe('\r\n+CMTI: "SM",0\r\n');
-        expect(tx("AT+CPMS?\r")).toBe('\r\n+CPMS: "SM",1,30,"SM",1,30,"SM",1,30\r\n\r\nOK\r\n');
+    expect(tx("AT+CPMS?\r")).toBe('\r\n+CPMS: "SM",1,30,"SM",1,30,"SM",1,30\r\n\r\nOK\r\n');
     expect(tx("AT+CMGL=0\r")).toBe(`\r\n+CMGL: 0,0,,${PDU.length / 2 - 8}\r\n\r\n${PDU}\r\n\r\nOK\r\n`);
     expect(tx("AT+CMGL=0\r")).toBe("\r\nOK\r\n"); // now read
     expect(tx("AT+CMGR=0\r")).toBe(`\r\n+CMGR: 1,,${PDU.length / 2 - 8}\r\n\r\n${PDU}\r\n\r\nOK\r\n`);
@@ -117,7 +117,9 @@ describe("ModemSimulator: SMS storage", () => {
     tx("ATE0\r");
     sim.deliverSms({ pdu: PDU, text: { address: "+31641600986", scts: "02/08/26,19:37:41+08", body: "How are you?" } });
     tx("AT+CMGF=1\r");
-    expect(tx('AT+CMGL="ALL"\r')).toBe('\r\n+CMGL: 0,"REC UNREAD","+31641600986",,"02/08/26,19:37:41+08"\r\n\r\nHow are you?\r\n\r\nOK\r\n');
+    expect(tx('AT+CMGL="ALL"\r')).toBe(
+      '\r\n+CMGL: 0,"REC UNREAD","+31641600986",,"02/08/26,19:37:41+08"\r\n\r\nHow are you?\r\n\r\nOK\r\n',
+    );
   });
 
   it("full storage refuses the message; +CPMS switches memories", () => {
@@ -160,7 +162,9 @@ describe("ModemSimulator: faults", () => {
     tx("ATE0\r");
     sim.hang("until-reset");
     expect(tx("AT\r", 1000)).toBe("");
-    expect(tx("AT+CFUN=1,1\r", 200)).toBe("\r\nOK\r\n\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n");
+    expect(tx("AT+CFUN=1,1\r", 200)).toBe(
+      "\r\nOK\r\n\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n",
+    );
     expect(tx("AT\r")).toBe("AT\r\r\nOK\r\n"); // echo is back on after a restart
   });
 

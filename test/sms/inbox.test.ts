@@ -16,7 +16,9 @@ afterEach(() => {
 });
 
 /** The inbox against the simulator in process, time driven by a manual clock. */
-async function setup(o: { product?: Product; consumer?: Consumer; stateDir?: string; personality?: "quectel" | "simcom"; retryMs?: number } = {}) {
+async function setup(
+  o: { product?: Product; consumer?: Consumer; stateDir?: string; personality?: "quectel" | "simcom"; retryMs?: number } = {},
+) {
   const clock = new ManualClock(Date.parse("2026-11-26T12:00:00Z"));
   const [host, far] = createLinkPair();
   const sim = new ModemSimulator({ clock, personality: o.personality ?? "quectel" });
@@ -27,7 +29,15 @@ async function setup(o: { product?: Product; consumer?: Consumer; stateDir?: str
   if (!o.stateDir) dirs.push(stateDir);
   const got: InboundMessage[] = [];
   const consumer: Consumer = o.consumer ?? ((m) => Promise.resolve(void got.push(m)));
-  const inbox = await Inbox.open({ device: sms, stateDir, product: o.product ?? "programmable-wireless", clock, consumer, reassemblyTimeoutMs: 60_000, retryMs: o.retryMs ?? 5_000 });
+  const inbox = await Inbox.open({
+    device: sms,
+    stateDir,
+    product: o.product ?? "programmable-wireless",
+    clock,
+    consumer,
+    reassemblyTimeoutMs: 60_000,
+    retryMs: o.retryMs ?? 5_000,
+  });
   const run = <T>(p: Promise<T>) => drive(p, clock, 5);
   /** Lets the inbox work until `cond` holds (URC → read → hand off → delete). */
   const until = (cond: () => boolean) =>
@@ -45,7 +55,15 @@ describe("Inbox: Commands from 2936", () => {
     await run(inbox.start());
     sim.sendFromNetwork({ text: "status", sid: SID, sidAt: "end" });
     await until(() => got.length === 1 && sim.store.used("ME") === 0);
-    expect(got[0]).toMatchObject({ id: `sid:${SID}`, kind: "command", sender: "2936", text: "status", sid: SID, encoding: "gsm7", smsc: "+12063130004" });
+    expect(got[0]).toMatchObject({
+      id: `sid:${SID}`,
+      kind: "command",
+      sender: "2936",
+      text: "status",
+      sid: SID,
+      encoding: "gsm7",
+      smsc: "+12063130004",
+    });
     expect(got[0]!.pdus).toHaveLength(1);
     await run(inbox.stop());
   });
@@ -70,7 +88,10 @@ describe("Inbox: Commands from 2936", () => {
     sim.sendFromNetwork({ from: "+2936", text: "a" });
     sim.sendFromNetwork({ from: "2936", fromToa: 0xa1, text: "b" });
     await until(() => got.length === 2);
-    expect(got.map((m) => [m.kind, m.sender, m.text])).toEqual([["command", "+2936", "a"], ["command", "2936", "b"]]);
+    expect(got.map((m) => [m.kind, m.sender, m.text])).toEqual([
+      ["command", "+2936", "a"],
+      ["command", "2936", "b"],
+    ]);
   });
 
   it("Super SIM Commands come from 000; 2936 is then a foreign sender", async () => {
@@ -79,7 +100,10 @@ describe("Inbox: Commands from 2936", () => {
     sim.sendFromNetwork({ from: "000", text: "reboot" });
     sim.sendFromNetwork({ from: "2936", text: "reboot" });
     await until(() => got.length === 2);
-    expect(got.map((m) => [m.sender, m.kind])).toEqual([["000", "command"], ["2936", "foreign"]]);
+    expect(got.map((m) => [m.sender, m.kind])).toEqual([
+      ["000", "command"],
+      ["2936", "foreign"],
+    ]);
   });
 
   it("a binary Command is carried as bytes", async () => {
@@ -191,12 +215,18 @@ describe("Inbox: never lose one", () => {
     const [host, far] = createLinkPair();
     const sim = new ModemSimulator({ clock });
     serveInProcess(sim, far);
-    const inbox = await Inbox.open({ device: new ModemSms(new AtEngine({ link: host, clock })), stateDir, product: "programmable-wireless", clock });
+    const inbox = await Inbox.open({
+      device: new ModemSms(new AtEngine({ link: host, clock })),
+      stateDir,
+      product: "programmable-wireless",
+      clock,
+    });
     await drive(inbox.start(), clock, 5);
     sim.sendFromNetwork({ text: "status", sid: SID });
     await drive(
       (async () => {
-        while (sim.store.used("ME") > 0 || readdirSync(join(stateDir, "spool")).length === 0) await new Promise((r) => setImmediate(r));
+        while (sim.store.used("ME") > 0 || readdirSync(join(stateDir, "spool")).length === 0)
+          await new Promise((r) => setImmediate(r));
       })(),
       clock,
       5,

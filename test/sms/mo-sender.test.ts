@@ -30,8 +30,12 @@ describe("sendCommand (MO)", () => {
 
   it("too long is refused before anything is written", async () => {
     const s = sender([]);
-    await expect(sendCommand({ text: "x".repeat(161) }, { sender: s, product: "programmable-wireless" })).rejects.toMatchObject({ code: "CG_ERR_PDU_ENCODE" });
-    await expect(sendCommand({ data: new Uint8Array(141) }, { sender: s, product: "programmable-wireless" })).rejects.toMatchObject({ code: "CG_ERR_PDU_ENCODE" });
+    await expect(sendCommand({ text: "x".repeat(161) }, { sender: s, product: "programmable-wireless" })).rejects.toMatchObject({
+      code: "CG_ERR_PDU_ENCODE",
+    });
+    await expect(
+      sendCommand({ data: new Uint8Array(141) }, { sender: s, product: "programmable-wireless" }),
+    ).rejects.toMatchObject({ code: "CG_ERR_PDU_ENCODE" });
     expect(s.calls).toHaveLength(0);
   });
 
@@ -43,16 +47,25 @@ describe("sendCommand (MO)", () => {
   ])("retries after %s, with backoff", async (_label, err) => {
     const clock = new ManualClock();
     const s = sender([err, err]);
-    const r = await drive(sendCommand({ text: "hi" }, { sender: s, product: "programmable-wireless", clock, backoffMs: 1000 }), clock, 100);
+    const r = await drive(
+      sendCommand({ text: "hi" }, { sender: s, product: "programmable-wireless", clock, backoffMs: 1000 }),
+      clock,
+      100,
+    );
     expect(r.attempts).toBe(3);
     expect(s.calls).toHaveLength(3);
     expect(clock.now()).toBeGreaterThanOrEqual(750 + 1500);
   });
 
   it("does not retry a permanent error (+CMS 304) or a timeout after the PDU was written", async () => {
-    const bad = await sendCommand({ text: "hi" }, { sender: sender([cms(304)]), product: "programmable-wireless" }).catch((e: unknown) => e);
+    const bad = await sendCommand({ text: "hi" }, { sender: sender([cms(304)]), product: "programmable-wireless" }).catch(
+      (e: unknown) => e,
+    );
     expect(isCellgateError(bad, "CG_ERR_SMS_SEND") && bad.detail).toMatchObject({ attempts: 1, maybeSent: false });
-    const silent = await sendCommand({ text: "hi" }, { sender: sender([timeout("final")]), product: "programmable-wireless" }).catch((e: unknown) => e);
+    const silent = await sendCommand(
+      { text: "hi" },
+      { sender: sender([timeout("final")]), product: "programmable-wireless" },
+    ).catch((e: unknown) => e);
     expect(isCellgateError(silent, "CG_ERR_SMS_SEND") && silent.detail).toMatchObject({ attempts: 1, maybeSent: true });
     expect((silent as Error).message).toMatch(/may have been sent/);
   });
@@ -60,7 +73,10 @@ describe("sendCommand (MO)", () => {
   it("gives up after the last attempt", async () => {
     const clock = new ManualClock();
     const err = await drive(
-      sendCommand({ text: "hi" }, { sender: sender([cms(513), cms(513), cms(513), cms(513)]), product: "programmable-wireless", clock, attempts: 4 }).catch((e: unknown) => e),
+      sendCommand(
+        { text: "hi" },
+        { sender: sender([cms(513), cms(513), cms(513), cms(513)]), product: "programmable-wireless", clock, attempts: 4 },
+      ).catch((e: unknown) => e),
       clock,
       100,
     );

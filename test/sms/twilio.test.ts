@@ -67,8 +67,12 @@ describe("Reassembler", () => {
   it("a reference reused with another total, or by another sender, is another message", () => {
     const r = new Reassembler(60_000);
     r.add(part(1));
-    expect(r.add(part(1, { key: Reassembler.keyOf("+1555", { ref: 7, total: 2, refBits: 8 }), total: 2 })).status).toBe("waiting");
-    expect(r.add(part(1, { key: Reassembler.keyOf("+1666", { ref: 7, total: 3, refBits: 8 }), sender: "+1666" })).status).toBe("waiting");
+    expect(r.add(part(1, { key: Reassembler.keyOf("+1555", { ref: 7, total: 2, refBits: 8 }), total: 2 })).status).toBe(
+      "waiting",
+    );
+    expect(r.add(part(1, { key: Reassembler.keyOf("+1666", { ref: 7, total: 3, refBits: 8 }), sender: "+1666" })).status).toBe(
+      "waiting",
+    );
     expect(r.add(part(1, { key: Reassembler.keyOf("+1555", { ref: 7, total: 3, refBits: 16 }) })).status).toBe("waiting");
     expect(r.size).toBe(4);
   });

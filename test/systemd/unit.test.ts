@@ -10,7 +10,11 @@ const root = join(import.meta.dirname, "../..");
 const has = (bin: string) => spawnSync(bin, ["--version"]).error === undefined;
 const HAS_ANALYZE = has("systemd-analyze");
 const HAS_MOSQUITTO = spawnSync("mosquitto", ["-h"]).error === undefined;
-console.log(HAS_ANALYZE ? "[real parts] systemd-analyze verify (systemd installed here)" : "[skipped] systemd-analyze is not installed here: the unit is not verified");
+console.log(
+  HAS_ANALYZE
+    ? "[real parts] systemd-analyze verify (systemd installed here)"
+    : "[skipped] systemd-analyze is not installed here: the unit is not verified",
+);
 
 describe("systemd/cellgate.service", () => {
   it.runIf(HAS_ANALYZE)("passes `systemd-analyze verify`", () => {
@@ -21,7 +25,20 @@ describe("systemd/cellgate.service", () => {
 
   it("is Type=notify with the watchdog, credentials, the tty device groups and a non-root user", () => {
     const unit = readFileSync(join(root, "systemd/cellgate.service"), "utf8");
-    for (const line of ["Type=notify", "NotifyAccess=all", "WatchdogSec=60", "User=cellgate", "SupplementaryGroups=dialout", "StateDirectory=cellgate", "RuntimeDirectory=cellgate", "DevicePolicy=closed", "DeviceAllow=char-ttyUSB rw", "LoadCredential=TWILIO_API_KEY:", "LoadCredential=COMMAND_KEY:", "ExecReload=/bin/kill -HUP $MAINPID"]) {
+    for (const line of [
+      "Type=notify",
+      "NotifyAccess=all",
+      "WatchdogSec=60",
+      "User=cellgate",
+      "SupplementaryGroups=dialout",
+      "StateDirectory=cellgate",
+      "RuntimeDirectory=cellgate",
+      "DevicePolicy=closed",
+      "DeviceAllow=char-ttyUSB rw",
+      "LoadCredential=TWILIO_API_KEY:",
+      "LoadCredential=COMMAND_KEY:",
+      "ExecReload=/bin/kill -HUP $MAINPID",
+    ]) {
       expect(unit, line).toContain(line);
     }
     expect(unit).not.toMatch(/^PrivateDevices=yes/m); // would hide the serial ports
@@ -65,7 +82,9 @@ describe("config/mosquitto", () => {
     await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
     const port = (s.address() as { port: number }).port;
     await new Promise((r) => s.close(r));
-    const conf = readFileSync(join(root, "config/mosquitto/local.conf"), "utf8").replace("listener 1883 127.0.0.1", `listener ${port} 127.0.0.1`).replace("/var/lib/mosquitto/", `${dir}/`);
+    const conf = readFileSync(join(root, "config/mosquitto/local.conf"), "utf8")
+      .replace("listener 1883 127.0.0.1", `listener ${port} 127.0.0.1`)
+      .replace("/var/lib/mosquitto/", `${dir}/`);
     writeFileSync(join(dir, "m.conf"), conf);
     const p = spawn("mosquitto", ["-c", join(dir, "m.conf")], { stdio: "ignore" });
     try {

@@ -31,8 +31,8 @@ function parseSuperUsage(j: Json): UsageRecord {
   const period = typeof j.period === "object" && j.period !== null ? (j.period as Json) : null;
   return {
     simSid: strOrNull(j, "sim_sid"),
-    periodStart: period ? strOrNull(period, "start_time") ?? strOrNull(period, "start") : null,
-    periodEnd: period ? strOrNull(period, "end_time") ?? strOrNull(period, "end") : null,
+    periodStart: period ? (strOrNull(period, "start_time") ?? strOrNull(period, "start")) : null,
+    periodEnd: period ? (strOrNull(period, "end_time") ?? strOrNull(period, "end")) : null,
     data: {
       total: numOrNull(j, "data_total"),
       upload: numOrNull(j, "data_upload"),
@@ -49,7 +49,14 @@ export class SuperSimResources {
   constructor(readonly http: ApiHttp) {}
 
   listSims(f: { status?: string; fleet?: string; iccid?: string } = {}, o: PageOptions = {}): AsyncGenerator<Sim> {
-    return paginate(this.http, "/v1/Sims", { Status: f.status, Fleet: f.fleet, Iccid: f.iccid }, "sims", (j) => parseSim(j, "HS"), o);
+    return paginate(
+      this.http,
+      "/v1/Sims",
+      { Status: f.status, Fleet: f.fleet, Iccid: f.iccid },
+      "sims",
+      (j) => parseSim(j, "HS"),
+      o,
+    );
   }
 
   async fetchSim(sidOrName: string): Promise<Sim> {
@@ -60,16 +67,38 @@ export class SuperSimResources {
     return parseFleet(object((await this.http.request("GET", `/v1/Fleets/${encodeURIComponent(sidOrName)}`)).body, "Fleet"));
   }
 
-  async createSmsCommand(c: { sim: string; payload: string; callbackUrl?: string; callbackMethod?: "GET" | "POST" }): Promise<Command> {
+  async createSmsCommand(c: {
+    sim: string;
+    payload: string;
+    callbackUrl?: string;
+    callbackMethod?: "GET" | "POST";
+  }): Promise<Command> {
     const form = { Sim: c.sim, Payload: c.payload, CallbackUrl: c.callbackUrl, CallbackMethod: c.callbackMethod };
     return parseCommand(object((await this.http.request("POST", "/v1/SmsCommands", { form })).body, "SmsCommand"));
   }
 
   listSmsCommands(f: { sim?: string; status?: string; direction?: string } = {}, o: PageOptions = {}): AsyncGenerator<Command> {
-    return paginate(this.http, "/v1/SmsCommands", { Sim: f.sim, Status: f.status, Direction: f.direction }, "sms_commands", parseCommand, o);
+    return paginate(
+      this.http,
+      "/v1/SmsCommands",
+      { Sim: f.sim, Status: f.status, Direction: f.direction },
+      "sms_commands",
+      parseCommand,
+      o,
+    );
   }
 
-  usageRecords(q: { sim?: string; start?: Date; end?: Date; granularity?: "hour" | "day" | "all" } = {}, o: PageOptions = {}): AsyncGenerator<UsageRecord> {
-    return paginate(this.http, "/v1/UsageRecords", { Sim: q.sim, StartTime: q.start, EndTime: q.end, Granularity: q.granularity }, "usage_records", parseSuperUsage, o);
+  usageRecords(
+    q: { sim?: string; start?: Date; end?: Date; granularity?: "hour" | "day" | "all" } = {},
+    o: PageOptions = {},
+  ): AsyncGenerator<UsageRecord> {
+    return paginate(
+      this.http,
+      "/v1/UsageRecords",
+      { Sim: q.sim, StartTime: q.start, EndTime: q.end, Granularity: q.granularity },
+      "usage_records",
+      parseSuperUsage,
+      o,
+    );
   }
 }

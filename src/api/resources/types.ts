@@ -1,6 +1,8 @@
 import type { Open } from "../records.js";
 
-export type SimStatus = Open<"new" | "ready" | "active" | "suspended" | "deactivated" | "canceled" | "scheduled" | "updating" | "inactive">;
+export type SimStatus = Open<
+  "new" | "ready" | "active" | "suspended" | "deactivated" | "canceled" | "scheduled" | "updating" | "inactive"
+>;
 export type CommandStatus = Open<"queued" | "sent" | "delivered" | "received" | "failed">;
 
 export interface Sim {

@@ -53,13 +53,21 @@ export class WirelessResources {
   constructor(readonly http: ApiHttp) {}
 
   listSims(f: SimFilters = {}, o: PageOptions = {}): AsyncGenerator<Sim> {
-    const query = { Status: f.status, Iccid: f.iccid, RatePlan: f.ratePlan, EId: f.eId, SimRegistrationCode: f.simRegistrationCode };
+    const query = {
+      Status: f.status,
+      Iccid: f.iccid,
+      RatePlan: f.ratePlan,
+      EId: f.eId,
+      SimRegistrationCode: f.simRegistrationCode,
+    };
     return paginate(this.http, "/v1/Sims", query, "sims", (j) => parseSim(j), o);
   }
 
   /** By SID or unique name. */
   async fetchSim(sidOrName: string, signal?: AbortSignal): Promise<Sim> {
-    return parseSim(object((await this.http.request("GET", `/v1/Sims/${encodeURIComponent(sidOrName)}`, signal ? { signal } : {})).body, "Sim"));
+    return parseSim(
+      object((await this.http.request("GET", `/v1/Sims/${encodeURIComponent(sidOrName)}`, signal ? { signal } : {})).body, "Sim"),
+    );
   }
 
   /** Any 2xx is success: the live API answers a status change with 202 and status `updating`. */
@@ -84,7 +92,12 @@ export class WirelessResources {
   }
 
   async fetchRatePlan(sidOrName: string, signal?: AbortSignal): Promise<RatePlan> {
-    return parseRatePlan(object((await this.http.request("GET", `/v1/RatePlans/${encodeURIComponent(sidOrName)}`, signal ? { signal } : {})).body, "RatePlan"));
+    return parseRatePlan(
+      object(
+        (await this.http.request("GET", `/v1/RatePlans/${encodeURIComponent(sidOrName)}`, signal ? { signal } : {})).body,
+        "RatePlan",
+      ),
+    );
   }
 
   async createCommand(c: CommandCreate): Promise<Command> {
@@ -101,7 +114,14 @@ export class WirelessResources {
   }
 
   listCommands(f: CommandFilters = {}, o: PageOptions = {}): AsyncGenerator<Command> {
-    return paginate(this.http, "/v1/Commands", { Sim: f.sim, Status: f.status, Direction: f.direction, Transport: f.transport }, "commands", parseCommand, o);
+    return paginate(
+      this.http,
+      "/v1/Commands",
+      { Sim: f.sim, Status: f.status, Direction: f.direction, Transport: f.transport },
+      "commands",
+      parseCommand,
+      o,
+    );
   }
 
   async fetchCommand(sid: string): Promise<Command> {
@@ -109,7 +129,14 @@ export class WirelessResources {
   }
 
   simUsageRecords(simSid: string, q: UsageQuery = {}, o: PageOptions = {}): AsyncGenerator<UsageRecord> {
-    return paginate(this.http, `/v1/Sims/${encodeURIComponent(simSid)}/UsageRecords`, usageQuery(q), "usage_records", parseUsageRecord, o);
+    return paginate(
+      this.http,
+      `/v1/Sims/${encodeURIComponent(simSid)}/UsageRecords`,
+      usageQuery(q),
+      "usage_records",
+      parseUsageRecord,
+      o,
+    );
   }
 
   accountUsageRecords(q: UsageQuery = {}, o: PageOptions = {}): AsyncGenerator<UsageRecord> {

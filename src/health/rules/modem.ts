@@ -16,10 +16,24 @@ export const modemRule: Rule = ({ modem }) => {
   const id = modem.snapshot.identity;
   if (!modem.snapshot.answering) {
     const why = Object.values(modem.snapshot.errors)[0]?.message ?? "no answer";
-    return { id: "modem", status: "fail", detail: `${id ? `${id.manufacturer} ${id.model} ` : ""}not answering: ${why}`, hint: "the modem does not answer AT: cellgate is recovering it; if this lasts, power-cycle it" };
+    return {
+      id: "modem",
+      status: "fail",
+      detail: `${id ? `${id.manufacturer} ${id.model} ` : ""}not answering: ${why}`,
+      hint: "the modem does not answer AT: cellgate is recovering it; if this lasts, power-cycle it",
+    };
   }
   if (id === undefined) {
-    return { id: "modem", status: "fail", detail: modem.snapshot.errors.identity?.message ?? "no identity", hint: "the modem does not answer AT: it may need a power cycle" };
+    return {
+      id: "modem",
+      status: "fail",
+      detail: modem.snapshot.errors.identity?.message ?? "no identity",
+      hint: "the modem does not answer AT: it may need a power cycle",
+    };
   }
-  return { id: "modem", status: "pass", detail: `${id.manufacturer} ${id.model} answering (IMEI ${id.imei}, firmware ${id.revision})` };
+  return {
+    id: "modem",
+    status: "pass",
+    detail: `${id.manufacturer} ${id.model} answering (IMEI ${id.imei}, firmware ${id.revision})`,
+  };
 };

@@ -4,7 +4,12 @@ import type { Check, Rule } from "../types.js";
 const hex = (n: number | undefined) => (n === undefined ? undefined : n.toString(16).toUpperCase());
 
 function where(r: Registration, operator: string): string {
-  const parts = [operator, r.act?.toUpperCase(), r.tac !== undefined ? `TAC ${hex(r.tac)}` : r.lac !== undefined ? `LAC ${hex(r.lac)}` : undefined, r.ci !== undefined ? `cell ${hex(r.ci)}` : undefined];
+  const parts = [
+    operator,
+    r.act?.toUpperCase(),
+    r.tac !== undefined ? `TAC ${hex(r.tac)}` : r.lac !== undefined ? `LAC ${hex(r.lac)}` : undefined,
+    r.ci !== undefined ? `cell ${hex(r.ci)}` : undefined,
+  ];
   return parts.filter(Boolean).join(", ");
 }
 
@@ -15,9 +20,14 @@ function where(r: Registration, operator: string): string {
 export const registrationRule: Rule = ({ modem }): Check => {
   if ("error" in modem) return { id: "registration", status: "unknown", detail: "modem not reachable" };
   const s = modem.snapshot;
-  const regs = (["eps", "ps", "cs", "5gs"] as const).map((d) => s.registration[d]).filter((r): r is Registration => r !== undefined);
-  if (regs.length === 0) return { id: "registration", status: "unknown", detail: s.errors.registration?.message ?? "no registration reported" };
-  const op = s.operator?.name ? `${s.operator.name}${s.operator.numeric ? ` (${s.operator.numeric})` : ""}` : (s.operator?.numeric ?? "unknown operator");
+  const regs = (["eps", "ps", "cs", "5gs"] as const)
+    .map((d) => s.registration[d])
+    .filter((r): r is Registration => r !== undefined);
+  if (regs.length === 0)
+    return { id: "registration", status: "unknown", detail: s.errors.registration?.message ?? "no registration reported" };
+  const op = s.operator?.name
+    ? `${s.operator.name}${s.operator.numeric ? ` (${s.operator.numeric})` : ""}`
+    : (s.operator?.numeric ?? "unknown operator");
   const reg = regs.find((r) => r.registered);
   if (reg !== undefined) {
     const how = reg.roaming ? "roaming (normal for Twilio/KORE SIMs)" : "home network";
@@ -26,7 +36,9 @@ export const registrationRule: Rule = ({ modem }): Check => {
       id: "registration",
       status: smsOnly ? "warn" : "pass",
       detail: `${how} on ${where(reg, op)}${smsOnly ? ", SMS only" : ""}`,
-      ...(smsOnly ? { hint: "registered for SMS only: data will not work; check the rate plan allows data on this network" } : {}),
+      ...(smsOnly
+        ? { hint: "registered for SMS only: data will not work; check the rate plan allows data on this network" }
+        : {}),
     };
   }
   if (regs.some((r) => r.state === "denied")) {
@@ -38,7 +50,17 @@ export const registrationRule: Rule = ({ modem }): Check => {
     };
   }
   if (regs.some((r) => r.state === "searching")) {
-    return { id: "registration", status: "warn", detail: "searching for a network", hint: "no network yet: check the antenna and coverage; wait a minute after boot" };
+    return {
+      id: "registration",
+      status: "warn",
+      detail: "searching for a network",
+      hint: "no network yet: check the antenna and coverage; wait a minute after boot",
+    };
   }
-  return { id: "registration", status: "fail", detail: `not registered (${regs.map((r) => `${r.domain} ${r.state}`).join(", ")})`, hint: "the modem is not trying to register: check AT+CFUN? is 1 and AT+COPS is automatic" };
+  return {
+    id: "registration",
+    status: "fail",
+    detail: `not registered (${regs.map((r) => `${r.domain} ${r.state}`).join(", ")})`,
+    hint: "the modem is not trying to register: check AT+CFUN? is 1 and AT+COPS is automatic",
+  };
 };

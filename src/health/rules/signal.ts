@@ -24,7 +24,18 @@ export const signalRule: Rule = ({ modem }) => {
   if (q.sinrDb != null) measured.push(["sinrDb", q.sinrDb, `SINR ${q.sinrDb} dB`]);
   if (measured.length === 0 && q.rssiDbm != null) measured.push(["rssiDbm", q.rssiDbm, `RSSI ${q.rssiDbm} dBm`]);
   if (measured.length === 0) return { id: "signal", status: "unknown", detail: "signal not known or not detectable (+CSQ 99)" };
-  const status = measured.map(([k, v]) => grade(v, BANDS[k])).reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), "pass" as CheckStatus);
-  const detail = measured.map(([, , t]) => t).join(", ") + (q.rssiDbm != null && measured[0]?.[0] !== "rssiDbm" ? `, RSSI ${q.rssiDbm} dBm` : "");
-  return status === "pass" ? { id: "signal", status, detail } : { id: "signal", status, detail, hint: "weak or noisy signal: check the antenna and its cable, or move it higher / away from metal" };
+  const status = measured
+    .map(([k, v]) => grade(v, BANDS[k]))
+    .reduce((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), "pass" as CheckStatus);
+  const detail =
+    measured.map(([, , t]) => t).join(", ") +
+    (q.rssiDbm != null && measured[0]?.[0] !== "rssiDbm" ? `, RSSI ${q.rssiDbm} dBm` : "");
+  return status === "pass"
+    ? { id: "signal", status, detail }
+    : {
+        id: "signal",
+        status,
+        detail,
+        hint: "weak or noisy signal: check the antenna and its cable, or move it higher / away from metal",
+      };
 };

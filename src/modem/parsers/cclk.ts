@@ -28,7 +28,10 @@ function parseClock(value: string, source: NetworkTime["source"], lines: readonl
   const tzMinutes = m[7] === undefined ? null : (m[7] === "-" ? -1 : 1) * Number(m[8]) * 15;
   const epochMs = Date.UTC(year, mo - 1, d, h, mi, s) - (tzMinutes ?? 0) * 60_000;
   const pad = (n: number) => String(n).padStart(2, "0");
-  const off = tzMinutes === null ? "Z" : `${tzMinutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(tzMinutes) / 60))}:${pad(Math.abs(tzMinutes) % 60)}`;
+  const off =
+    tzMinutes === null
+      ? "Z"
+      : `${tzMinutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(tzMinutes) / 60))}:${pad(Math.abs(tzMinutes) % 60)}`;
   const iso = `${year}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}${off}`;
   const out: NetworkTime = { iso, epochMs, tzMinutes, source };
   if (m[9] !== undefined) out.dst = Number(m[9]);

@@ -21,7 +21,8 @@ export function parseCesqExec(reply: string | readonly string[]): CesqResult {
   const [rxlev, ber, rscp, ecno, rsrq, rsrp] = v as number[];
   const out: CesqResult = {};
   if (rxlev! >= 0 && rxlev! <= 63) out.gsm = { rssiDbm: -111 + rxlev!, ber: ber! >= 0 && ber! <= 7 ? ber! : null };
-  if (rscp! >= 0 && rscp! <= 96) out.umts = { rscpDbm: -121 + rscp!, ecnoDb: ecno! >= 0 && ecno! <= 49 ? -24.5 + ecno! / 2 : null };
+  if (rscp! >= 0 && rscp! <= 96)
+    out.umts = { rscpDbm: -121 + rscp!, ecnoDb: ecno! >= 0 && ecno! <= 49 ? -24.5 + ecno! / 2 : null };
   if (rsrp! >= 0 && rsrp! <= 97) out.lte = { rsrpDbm: -141 + rsrp!, rsrqDb: rsrq! >= 0 && rsrq! <= 34 ? -20 + rsrq! / 2 : null };
   return out;
 }

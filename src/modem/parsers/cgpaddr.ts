@@ -58,7 +58,7 @@ function compressIpv6(a: string): string {
   const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t];
   const g = groups.map((x) => x.replace(/^0+(?=.)/, ""));
   let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && g[j] === "0") j++;
     if (j - i > best.len) best = { at: i, len: j - i };

@@ -12,7 +12,9 @@ export interface Field {
 
 export function parseError(what: string, raw: string | readonly string[], why?: string): CellgateError<"CG_ERR_MODEM_PARSE"> {
   const text = typeof raw === "string" ? raw : raw.join("\n");
-  return new CellgateError("CG_ERR_MODEM_PARSE", `cannot parse ${what} reply${why ? ` (${why})` : ""}: ${JSON.stringify(text)}`, { raw: text });
+  return new CellgateError("CG_ERR_MODEM_PARSE", `cannot parse ${what} reply${why ? ` (${why})` : ""}: ${JSON.stringify(text)}`, {
+    raw: text,
+  });
 }
 
 /** Splits on commas outside double quotes; `null` when a quote is not closed. */

@@ -9,7 +9,12 @@ export function parseIdentityText(reply: string | readonly string[], what: strin
   const lines = asLines(reply)
     // A line with another command's prefix is a URC that slipped in (`+QIND: SMS DONE`), not identity.
     .filter((l) => !/^\s*[+^#$%][A-Z0-9]+:/i.test(l) || /^\s*\+?(?:C?GM[IMR]|GSN):/i.test(l))
-    .map((l) => l.replace(/^\s*\+?(?:C?GM[IMR]|GSN):\s*/i, "").trim().replace(/^"(.*)"$/, "$1"))
+    .map((l) =>
+      l
+        .replace(/^\s*\+?(?:C?GM[IMR]|GSN):\s*/i, "")
+        .trim()
+        .replace(/^"(.*)"$/, "$1"),
+    )
     .filter((l) => l !== "");
   if (lines.length === 0) throw parseError(what, reply, "empty");
   return lines.join(" ").replace(/\s+/g, " ");

@@ -12,4 +12,14 @@ export { parseCfunRead } from "./cfun.js";
 export { parseCgdcontRead } from "./cgdcont.js";
 export { parseCgpaddrExec, dottedIpv6, type PdpAddress } from "./cgpaddr.js";
 export { parseCclkRead, parseQltsExec } from "./cclk.js";
-export { parseCmglPdu, parseCmgrPdu, parseCpmsRead, parseCpmsWrite, parseCpmsTest, parseCmti, parseCmgsWrite, type StoredSms, type MemoryUsage } from "./sms.js";
+export {
+  parseCmglPdu,
+  parseCmgrPdu,
+  parseCpmsRead,
+  parseCpmsWrite,
+  parseCpmsTest,
+  parseCmti,
+  parseCmgsWrite,
+  type StoredSms,
+  type MemoryUsage,
+} from "./sms.js";

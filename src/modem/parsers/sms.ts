@@ -34,7 +34,12 @@ export function parseCmglPdu(reply: string | readonly string[]): StoredSms[] {
       if (HEX.test(next)) pdu = next;
     }
     if (pdu === undefined) throw parseError("+CMGL", lines, `no PDU after entry ${index}`);
-    out.push({ index, stat: stat === undefined || Number.isNaN(stat) ? null : stat, length: length === undefined || Number.isNaN(length) ? null : length, pdu });
+    out.push({
+      index,
+      stat: stat === undefined || Number.isNaN(stat) ? null : stat,
+      length: length === undefined || Number.isNaN(length) ? null : length,
+      pdu,
+    });
   }
   return out;
 }
@@ -56,7 +61,10 @@ export function parseCmgrPdu(reply: string | readonly string[], index: number): 
     head = sameLine[1]!;
     pdu = sameLine[2]!;
   } else {
-    pdu = lines.slice(at + 1).map((l) => l.trim()).find((l) => HEX.test(l));
+    pdu = lines
+      .slice(at + 1)
+      .map((l) => l.trim())
+      .find((l) => HEX.test(l));
   }
   const f = splitFields(head);
   if (f === null || pdu === undefined) throw parseError("+CMGR", lines, pdu === undefined ? "no PDU" : "bad header");
@@ -116,7 +124,8 @@ export function parseCpmsWrite(reply: string | readonly string[]): Array<{ used:
   const lines = asLines(reply);
   const rest = lines.map((l) => afterPrefix(l, "+CPMS:")).find((r) => r !== undefined);
   const v = rest === undefined ? null : splitFields(rest)?.map((x) => decField(x));
-  if (v == null || v.length < 2 || v.length % 2 !== 0 || v.some((n) => n === undefined || Number.isNaN(n))) throw parseError("+CPMS=", lines);
+  if (v == null || v.length < 2 || v.length % 2 !== 0 || v.some((n) => n === undefined || Number.isNaN(n)))
+    throw parseError("+CPMS=", lines);
   const out: Array<{ used: number; total: number }> = [];
   for (let i = 0; i < v.length; i += 2) out.push({ used: v[i]!, total: v[i + 1]! });
   return out;

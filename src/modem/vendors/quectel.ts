@@ -24,19 +24,22 @@ export function parseQengServingcell(reply: string | readonly string[]): Serving
   if (rat === undefined || rat === "") return null;
   const cell: ServingCell = { source: "+QENG", rat, ...(state ? { state } : {}) };
   if (rat === "LTE" || rat === "CAT-M" || rat === "CAT-NB" || rat === "eMTC" || rat === "NBIoT") {
-    return Object.assign(cell, defined({
-      mcc: f[4]?.text,
-      mnc: f[5]?.text,
-      ci: hex(f[6]),
-      pci: num(f[7]),
-      earfcn: num(f[8]),
-      band: f[9]?.text ? `B${f[9].text}` : undefined,
-      tac: hex(f[12]),
-      rsrpDbm: inRange(num(f[13]), RANGE.rsrpDbm),
-      rsrqDb: inRange(num(f[14]), RANGE.rsrqDb),
-      rssiDbm: inRange(num(f[15]), RANGE.rssiDbm),
-      sinrDb: inRange(num(f[16]), RANGE.sinrDb),
-    }));
+    return Object.assign(
+      cell,
+      defined({
+        mcc: f[4]?.text,
+        mnc: f[5]?.text,
+        ci: hex(f[6]),
+        pci: num(f[7]),
+        earfcn: num(f[8]),
+        band: f[9]?.text ? `B${f[9].text}` : undefined,
+        tac: hex(f[12]),
+        rsrpDbm: inRange(num(f[13]), RANGE.rsrpDbm),
+        rsrqDb: inRange(num(f[14]), RANGE.rsrqDb),
+        rssiDbm: inRange(num(f[15]), RANGE.rssiDbm),
+        sinrDb: inRange(num(f[16]), RANGE.sinrDb),
+      }),
+    );
   }
   if (rat === "WCDMA") {
     // <mcc>,<mnc>,<lac>,<cellid>,<uarfcn>,<psc>,<rac>,<rscp>,<ecio>,…
@@ -83,7 +86,8 @@ export function parseQcsqExec(reply: string | readonly string[]): Qcsq {
 
 export const quectel: VendorProfile = {
   name: "quectel",
-  matches: ({ manufacturer, model }) => /quectel/i.test(manufacturer) || /^(EC2\d|EG\d\d|BG9\d|EM\d\d|RM5\d\d|EP06|EC200)/i.test(model),
+  matches: ({ manufacturer, model }) =>
+    /quectel/i.test(manufacturer) || /^(EC2\d|EG\d\d|BG9\d|EM\d\d|RM5\d\d|EP06|EC200)/i.test(model),
   urcs: [{ match: "+QIND:" }, { match: "+QUSIM:" }, { match: "+QSTAT:" }, { match: "+QCSQ:" }, { match: "+QNITZ:" }],
   iccidCommands: ["AT+QCCID", "AT+CCID"],
   initCommands: [],

@@ -21,17 +21,20 @@ export function parseCpsiRead(reply: string | readonly string[]): ServingCell | 
   const [mcc, mnc] = (f[2]?.text ?? "").split("-");
   if (mcc) Object.assign(cell, defined({ mcc, mnc }));
   if (rat === "LTE" || rat === "CAT-M" || rat === "NB-IOT") {
-    return Object.assign(cell, defined({
-      tac: hex(f[3]),
-      ci: num(f[4]),
-      pci: num(f[5]),
-      band: f[6]?.text.replace(/^EUTRAN-BAND/i, "B") || undefined,
-      earfcn: num(f[7]),
-      rsrqDb: dbOrTenths(f[10], RANGE.rsrqDb),
-      rsrpDbm: dbOrTenths(f[11], RANGE.rsrpDbm),
-      rssiDbm: dbOrTenths(f[12], RANGE.rssiDbm),
-      sinrDb: inRange(num(f[13]), RANGE.sinrDb),
-    }));
+    return Object.assign(
+      cell,
+      defined({
+        tac: hex(f[3]),
+        ci: num(f[4]),
+        pci: num(f[5]),
+        band: f[6]?.text.replace(/^EUTRAN-BAND/i, "B") || undefined,
+        earfcn: num(f[7]),
+        rsrqDb: dbOrTenths(f[10], RANGE.rsrqDb),
+        rsrpDbm: dbOrTenths(f[11], RANGE.rsrpDbm),
+        rssiDbm: dbOrTenths(f[12], RANGE.rssiDbm),
+        sinrDb: inRange(num(f[13]), RANGE.sinrDb),
+      }),
+    );
   }
   return Object.assign(cell, defined({ lac: hex(f[3]), ci: num(f[4]) }));
 }

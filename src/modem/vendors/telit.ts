@@ -21,16 +21,19 @@ export function parseRfstsExec(reply: string | readonly string[]): ServingCell |
   const cell: ServingCell = { source: "#RFSTS", rat: "unknown", ...defined({ mcc: mcc || undefined, mnc }) };
   const ci = hex(f[imsiAt - 1]);
   if (imsiAt === 11 || imsiAt === 12) {
-    return Object.assign(cell, defined({
-      rat: "LTE",
-      earfcn: num(f[1]),
-      rsrpDbm: inRange(num(f[2]), RANGE.rsrpDbm),
-      rssiDbm: inRange(num(f[3]), RANGE.rssiDbm),
-      rsrqDb: inRange(num(f[4]), RANGE.rsrqDb),
-      tac: hex(f[5]),
-      ci,
-      band: f[imsiAt + 3]?.text && f[imsiAt + 3]!.text !== "255" ? `B${f[imsiAt + 3]!.text}` : undefined,
-    }));
+    return Object.assign(
+      cell,
+      defined({
+        rat: "LTE",
+        earfcn: num(f[1]),
+        rsrpDbm: inRange(num(f[2]), RANGE.rsrpDbm),
+        rssiDbm: inRange(num(f[3]), RANGE.rssiDbm),
+        rsrqDb: inRange(num(f[4]), RANGE.rsrqDb),
+        tac: hex(f[5]),
+        ci,
+        band: f[imsiAt + 3]?.text && f[imsiAt + 3]!.text !== "255" ? `B${f[imsiAt + 3]!.text}` : undefined,
+      }),
+    );
   }
   if (imsiAt === 10) {
     return Object.assign(cell, defined({ rat: "GSM", rssiDbm: inRange(num(f[2]), RANGE.rssiDbm), lac: hex(f[3]), ci }));

@@ -30,16 +30,19 @@ export function parseUcgedRead(reply: string | readonly string[]): ServingCell |
   const ci = hex(lte[5]);
   const rsrp = num(lte[10]);
   const rsrq = num(lte[11]);
-  return Object.assign(cell, defined({
-    earfcn: num(lte[0]),
-    band: lte[1]?.text ? `B${lte[1].text}` : undefined,
-    tac: tac === 0xffff ? undefined : tac,
-    ci: ci === 0 ? undefined : ci,
-    pci: num(lte[6]),
-    rsrpDbm: rsrp !== undefined && rsrp <= 97 ? -141 + rsrp : null,
-    rsrqDb: rsrq !== undefined && rsrq <= 34 ? -20 + rsrq / 2 : null,
-    sinrDb: inRange(Number.parseFloat(lte[12]!.text), RANGE.sinrDb),
-  }));
+  return Object.assign(
+    cell,
+    defined({
+      earfcn: num(lte[0]),
+      band: lte[1]?.text ? `B${lte[1].text}` : undefined,
+      tac: tac === 0xffff ? undefined : tac,
+      ci: ci === 0 ? undefined : ci,
+      pci: num(lte[6]),
+      rsrpDbm: rsrp !== undefined && rsrp <= 97 ? -141 + rsrp : null,
+      rsrqDb: rsrq !== undefined && rsrq <= 34 ? -20 + rsrq / 2 : null,
+      sinrDb: inRange(Number.parseFloat(lte[12]!.text), RANGE.sinrDb),
+    }),
+  );
 }
 
 export const ublox: VendorProfile = {

@@ -10,7 +10,12 @@ export class ApiError extends Error {
   }
 
   body(): Record<string, unknown> {
-    return { code: this.code, message: this.message, more_info: `https://www.twilio.com/docs/errors/${this.code}`, status: this.status };
+    return {
+      code: this.code,
+      message: this.message,
+      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
+      status: this.status,
+    };
   }
 }
 

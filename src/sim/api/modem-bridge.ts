@@ -95,7 +95,8 @@ export class ModemBridge {
 
   #deliverMt(cmd: CommandRecord): MtOutcome {
     const sid = cmd.commandMode === "text" && cmd.includeSid !== "none" ? { sid: cmd.sid, sidAt: cmd.includeSid } : {};
-    const content = cmd.commandMode === "binary" ? { data: Uint8Array.from(Buffer.from(cmd.command, "base64")) } : { text: cmd.command };
+    const content =
+      cmd.commandMode === "binary" ? { data: Uint8Array.from(Buffer.from(cmd.command, "base64")) } : { text: cmd.command };
     try {
       const r = this.#modem.sendFromNetwork({ from: this.#shortCode, ...content, ...sid });
       return r.includes("held") ? "held" : "stored";

@@ -5,7 +5,13 @@ import { ApiError } from "./errors.js";
  * next_page_url, url, key}}`. PageSize 1..1000 (default 50); the next page's URL carries an
  * opaque PageToken, as the live API's does.
  */
-export function page<T>(items: readonly T[], key: string, base: string, path: string, query: URLSearchParams): Record<string, unknown> {
+export function page<T>(
+  items: readonly T[],
+  key: string,
+  base: string,
+  path: string,
+  query: URLSearchParams,
+): Record<string, unknown> {
   const size = intParam(query, "PageSize", 50, 1, 1000);
   const pageNo = intParam(query, "Page", 0, 0, 1_000_000);
   const token = query.get("PageToken");
@@ -43,6 +49,7 @@ export function page<T>(items: readonly T[], key: string, base: string, path: st
 function intParam(q: URLSearchParams, name: string, dflt: number, min: number, max: number): number {
   const v = q.get(name);
   if (v === null) return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ApiError(400, 20001, `Invalid ${name}: ${v} (must be ${min} to ${max})`);
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new ApiError(400, 20001, `Invalid ${name}: ${v} (must be ${min} to ${max})`);
   return Number(v);
 }

@@ -89,10 +89,20 @@ export class ApiSimulator {
       this.gatewaySim = seedSuperSim(this.store, o.iccid ?? "8988307000012345678", now);
       this.#routes = superSimRoutes;
     } else {
-      this.gatewaySim = seedStore(this.store, { iccid: o.iccid ?? "8988307000012345678", now, ...(o.otherSims !== undefined ? { otherSims: o.otherSims } : {}) }).sim;
+      this.gatewaySim = seedStore(this.store, {
+        iccid: o.iccid ?? "8988307000012345678",
+        now,
+        ...(o.otherSims !== undefined ? { otherSims: o.otherSims } : {}),
+      }).sim;
       this.#routes = [...simRoutes, ...commandRoutes, ...usageRoutes];
     }
-    this.#ctx = { store: this.store, base: "", clock, asyncMs: o.asyncMs ?? 300, callback: (url, method, params) => this.#callback(url, method, params) };
+    this.#ctx = {
+      store: this.store,
+      base: "",
+      clock,
+      asyncMs: o.asyncMs ?? 300,
+      callback: (url, method, params) => this.#callback(url, method, params),
+    };
   }
 
   static async start(o: ApiSimulatorOptions = {}): Promise<ApiSimulator> {
@@ -183,7 +193,15 @@ export class ApiSimulator {
       return true;
     }
     const status = f.fault.status;
-    const e = status === 429 ? new ApiError(429, 20429, "Too many requests", f.fault.retryAfterS !== undefined ? { "retry-after": String(f.fault.retryAfterS) } : {}) : new ApiError(status, 20500, "Internal Server Error");
+    const e =
+      status === 429
+        ? new ApiError(
+            429,
+            20429,
+            "Too many requests",
+            f.fault.retryAfterS !== undefined ? { "retry-after": String(f.fault.retryAfterS) } : {},
+          )
+        : new ApiError(status, 20500, "Internal Server Error");
     for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
     this.#send(res, e.status, e.body(), "error", req.method ?? "GET", path);
     return true;
@@ -208,13 +226,31 @@ export class ApiSimulator {
     let [id, secret] = [f.get("client_id"), f.get("client_secret")];
     const h = req.headers.authorization ?? "";
     if (h.startsWith("Basic ")) [id, secret] = Buffer.from(h.slice(6), "base64").toString().split(/:(.*)/s) as [string, string];
-    if (f.get("grant_type") !== "client_credentials" || id !== this.credentials.clientId || secret !== this.credentials.clientSecret) {
-      this.#send(res, 401, { error: "invalid_client", error_description: "client authentication failed" }, "token", "POST", "/api-services/v1/auth/token");
+    if (
+      f.get("grant_type") !== "client_credentials" ||
+      id !== this.credentials.clientId ||
+      secret !== this.credentials.clientSecret
+    ) {
+      this.#send(
+        res,
+        401,
+        { error: "invalid_client", error_description: "client authentication failed" },
+        "token",
+        "POST",
+        "/api-services/v1/auth/token",
+      );
       return;
     }
     const token = randomBytes(24).toString("base64url");
     this.#tokens.set(token, this.#ctx.clock.now() + this.#tokenTtlS * 1000);
-    this.#send(res, 200, { access_token: token, token_type: "Bearer", expires_in: this.#tokenTtlS }, "token", "POST", "/api-services/v1/auth/token");
+    this.#send(
+      res,
+      200,
+      { access_token: token, token_type: "Bearer", expires_in: this.#tokenTtlS },
+      "token",
+      "POST",
+      "/api-services/v1/auth/token",
+    );
   }
 
   #send(res: ServerResponse, status: number, body: unknown, operationId: string, method: string, path: string): void {
@@ -229,7 +265,10 @@ export class ApiSimulator {
   #callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
     const form = new URLSearchParams(params).toString();
     const target = method === "GET" ? `${url}${url.includes("?") ? "&" : "?"}${form}` : url;
-    fetch(target, method === "GET" ? {} : { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form })
+    fetch(
+      target,
+      method === "GET" ? {} : { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form },
+    )
       .then((r) => void r.body?.cancel())
       .catch((err: unknown) => this.#log.warn({ url, err: describeError(err) }, "callback failed"));
   }

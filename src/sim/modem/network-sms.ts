@@ -29,7 +29,14 @@ let nextRef = 1;
  * splitting an escape pair or a surrogate pair).
  */
 export function buildMtPdus(m: MtSms, nowMs: number): string[] {
-  const text = m.text === undefined ? undefined : m.sid === undefined ? m.text : m.sidAt === "start" ? `${m.sid} ${m.text}` : `${m.text} ${m.sid}`;
+  const text =
+    m.text === undefined
+      ? undefined
+      : m.sid === undefined
+        ? m.text
+        : m.sidAt === "start"
+          ? `${m.sid} ${m.text}`
+          : `${m.text} ${m.sid}`;
   const common = {
     from: m.from ?? "2936",
     ...(m.fromToa !== undefined ? { fromToa: m.fromToa } : {}),
@@ -40,13 +47,25 @@ export function buildMtPdus(m: MtSms, nowMs: number): string[] {
   const chunks = text !== undefined ? splitText(text, m.ucs2 ?? false) : splitData(m.data ?? new Uint8Array(0));
   if (chunks.length === 1) {
     const only = chunks[0]!;
-    return [encodeDeliver({ ...common, ...(typeof only === "string" ? { text: only, ucs2: m.ucs2 ?? false } : { data: only }) }).hex];
+    return [
+      encodeDeliver({ ...common, ...(typeof only === "string" ? { text: only, ucs2: m.ucs2 ?? false } : { data: only }) }).hex,
+    ];
   }
   const ref = (m.ref ?? nextRef++) & 0xff;
-  const pdus = chunks.map((c, i) =>
-    encodeDeliver({ ...common, concat: { ref, total: chunks.length, part: i + 1 }, ...(typeof c === "string" ? { text: c, ucs2: m.ucs2 ?? false } : { data: c }) }).hex,
+  const pdus = chunks.map(
+    (c, i) =>
+      encodeDeliver({
+        ...common,
+        concat: { ref, total: chunks.length, part: i + 1 },
+        ...(typeof c === "string" ? { text: c, ucs2: m.ucs2 ?? false } : { data: c }),
+      }).hex,
   );
-  const order = m.order === "reverse" ? pdus.map((_, i) => pdus.length - i) : m.order === undefined || m.order === "forward" ? pdus.map((_, i) => i + 1) : m.order;
+  const order =
+    m.order === "reverse"
+      ? pdus.map((_, i) => pdus.length - i)
+      : m.order === undefined || m.order === "forward"
+        ? pdus.map((_, i) => i + 1)
+        : m.order;
   return order.map((n) => {
     const pdu = pdus[n - 1];
     if (pdu === undefined) throw new RangeError(`part ${n} does not exist: the message has ${pdus.length} parts`);

@@ -69,7 +69,8 @@ export function chooseBackend(prefer?: PtyBackend): PtyBackend {
   const forced = prefer ?? (process.env.CELLGATE_PTY as PtyBackend | undefined);
   const available = availableBackends();
   if (forced !== undefined) {
-    if (!available.includes(forced)) throw new CellgateError("CG_ERR_PTY_UNAVAILABLE", `pty backend ${forced} is not available`, { available });
+    if (!available.includes(forced))
+      throw new CellgateError("CG_ERR_PTY_UNAVAILABLE", `pty backend ${forced} is not available`, { available });
     return forced;
   }
   const first = available[0];

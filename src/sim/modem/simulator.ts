@@ -68,7 +68,14 @@ export class ModemSimulator {
     this.#clock = o.clock ?? systemClock;
     this.#latencyMs = o.latencyMs ?? 1;
     this.#bootMs = o.bootMs ?? 300;
-    const sim: SimCard = { present: true, iccid: "8988307000012345678", imsi: "310260123456789", unlocked: true, pinAttemptsLeft: 3, ...o.sim };
+    const sim: SimCard = {
+      present: true,
+      iccid: "8988307000012345678",
+      imsi: "310260123456789",
+      unlocked: true,
+      pinAttemptsLeft: 3,
+      ...o.sim,
+    };
     if (o.sim?.pin !== undefined && o.sim.unlocked === undefined) sim.unlocked = false;
     this.world = { sim, net: { ...defaultNetwork(), ...o.network }, settings: defaultSettings(this.personality.cmee) };
     this.store = new SmsStore(this.personality.smsCapacity);

@@ -21,7 +21,10 @@ export class SmsStore {
   readonly #slots: Record<Memory, Array<StoredMessage | undefined>>;
 
   constructor(capacity: Record<Memory, number>) {
-    this.#slots = { SM: new Array<StoredMessage | undefined>(capacity.SM), ME: new Array<StoredMessage | undefined>(capacity.ME) };
+    this.#slots = {
+      SM: new Array<StoredMessage | undefined>(capacity.SM),
+      ME: new Array<StoredMessage | undefined>(capacity.ME),
+    };
   }
 
   capacity(mem: Memory): number {

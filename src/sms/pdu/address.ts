@@ -1,8 +1,18 @@
 import { decodeSeptets, encodeSeptets, packSeptets, unpackSeptets } from "./gsm7.js";
 import type { PduReader } from "./reader.js";
 
-export type NumberType = "unknown" | "international" | "national" | "network-specific" | "subscriber" | "alphanumeric" | "abbreviated" | "reserved";
-const TON: NumberType[] = ["unknown", "international", "national", "network-specific", "subscriber", "alphanumeric", "abbreviated", "reserved"];
+export type NumberType =
+  "unknown" | "international" | "national" | "network-specific" | "subscriber" | "alphanumeric" | "abbreviated" | "reserved";
+const TON: NumberType[] = [
+  "unknown",
+  "international",
+  "national",
+  "network-specific",
+  "subscriber",
+  "alphanumeric",
+  "abbreviated",
+  "reserved",
+];
 
 export interface Address {
   /** Digits with a leading `+` for international numbers; the text of an alphanumeric sender. */
@@ -40,7 +50,8 @@ export function readAddress(r: PduReader, field: string): Address {
     return { number: text, toa, type };
   }
   const digits = semiOctets(bytes, len, r, field, at + 2);
-  if (len % 2 === 1 && bytes[bytes.length - 1]! >> 4 !== 0x0f && !r.lenient) r.fail(field, "odd digit count without the F filler", at + 1 + bytes.length);
+  if (len % 2 === 1 && bytes[bytes.length - 1]! >> 4 !== 0x0f && !r.lenient)
+    r.fail(field, "odd digit count without the F filler", at + 1 + bytes.length);
   if (type === "international" && /[^0-9]/.test(digits)) r.fail(field, `international number with non-digits: ${digits}`, at + 2);
   return { number: type === "international" ? `+${digits}` : digits, toa, type };
 }

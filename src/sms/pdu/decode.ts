@@ -184,7 +184,12 @@ function userData(r: PduReader, fo: number, pid: number, dcs: number, dcsAt: num
   const need = septets ? Math.ceil((udl * 7) / 8) : udl;
   const warnings: string[] = [];
   if (r.remaining < need) {
-    if (!lenient) r.fail("user data", `UDL announces ${udl} ${septets ? "septets" : "octets"} (${need} octets), ${r.remaining} follow`, udlAt + 1);
+    if (!lenient)
+      r.fail(
+        "user data",
+        `UDL announces ${udl} ${septets ? "septets" : "octets"} (${need} octets), ${r.remaining} follow`,
+        udlAt + 1,
+      );
     warnings.push(`UDL announces ${need} octets, ${r.remaining} follow: decoded what is there`);
   } else if (r.remaining > need && !lenient) {
     r.fail("user data", `${r.remaining - need} octets after the ${need} the UDL announces`, udlAt + 1 + need);
@@ -192,7 +197,12 @@ function userData(r: PduReader, fo: number, pid: number, dcs: number, dcsAt: num
   const udAt = r.offset;
   const ud = r.take(Math.min(need, r.remaining), "user data");
   const udh = (fo & 0x40) !== 0 ? parseUdh(ud, r, udAt) : undefined;
-  const out: UserData = { pid, dcs, encoding: coding.encoding, ...(coding.messageClass !== undefined ? { messageClass: coding.messageClass } : {}) };
+  const out: UserData = {
+    pid,
+    dcs,
+    encoding: coding.encoding,
+    ...(coding.messageClass !== undefined ? { messageClass: coding.messageClass } : {}),
+  };
   if (udh) {
     out.udh = udh;
     if (udh.concat) out.concat = udh.concat;

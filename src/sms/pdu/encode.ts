@@ -41,7 +41,16 @@ export function encodeSubmit(input: SubmitInput): EncodedPdu {
   const { encoding, dcs, udl, ud } = userData(input);
   const vp = input.validityMinutes === undefined ? undefined : relativeValidity(input.validityMinutes);
   const fo = 0x01 | (vp !== undefined ? 0x10 : 0) | (input.statusReport ? 0x20 : 0) | (input.concat ? 0x40 : 0);
-  const tpdu = Uint8Array.from([fo, 0x00, ...encodeAddress(input.to, input.toToa), 0x00, dcs, ...(vp !== undefined ? [vp] : []), udl, ...ud]);
+  const tpdu = Uint8Array.from([
+    fo,
+    0x00,
+    ...encodeAddress(input.to, input.toToa),
+    0x00,
+    dcs,
+    ...(vp !== undefined ? [vp] : []),
+    udl,
+    ...ud,
+  ]);
   return { hex: `00${Buffer.from(tpdu).toString("hex").toUpperCase()}`, tpduLength: tpdu.length, encoding };
 }
 
@@ -73,7 +82,13 @@ export function encodeDeliver(input: DeliverInput): EncodedPdu {
     udl,
     ...ud,
   ]);
-  return { hex: Buffer.from([...smsc, ...tpdu]).toString("hex").toUpperCase(), tpduLength: tpdu.length, encoding };
+  return {
+    hex: Buffer.from([...smsc, ...tpdu])
+      .toString("hex")
+      .toUpperCase(),
+    tpduLength: tpdu.length,
+    encoding,
+  };
 }
 
 function smscField(number: string): Uint8Array {
@@ -84,22 +99,39 @@ function smscField(number: string): Uint8Array {
 
 function userData(input: UserDataInput): { encoding: Encoding; dcs: number; udl: number; ud: Uint8Array } {
   if ((input.text === undefined) === (input.data === undefined)) throw encodeError("give exactly one of text or data");
-  const header = input.concat ? Uint8Array.from([5 + (input.concat.refBits === 16 ? 1 : 0), ...encodeConcat(input.concat)]) : new Uint8Array(0);
+  const header = input.concat
+    ? Uint8Array.from([5 + (input.concat.refBits === 16 ? 1 : 0), ...encodeConcat(input.concat)])
+    : new Uint8Array(0);
   if (input.data !== undefined) {
-    if (header.length + input.data.length > 140) throw encodeError(`${input.data.length} octets of data do not fit one SMS (140)`, { octets: input.data.length });
-    return { encoding: "8bit", dcs: dcsFor("8bit"), udl: header.length + input.data.length, ud: Uint8Array.from([...header, ...input.data]) };
+    if (header.length + input.data.length > 140)
+      throw encodeError(`${input.data.length} octets of data do not fit one SMS (140)`, { octets: input.data.length });
+    return {
+      encoding: "8bit",
+      dcs: dcsFor("8bit"),
+      udl: header.length + input.data.length,
+      ud: Uint8Array.from([...header, ...input.data]),
+    };
   }
   const text = input.text!;
   const septets = input.ucs2 ? undefined : encodeSeptets(text);
   if (septets !== undefined) {
     const headerSeptets = Math.ceil((header.length * 8) / 7);
-    if (headerSeptets + septets.length > 160) throw encodeError(`${septets.length} GSM 7-bit characters do not fit one SMS (${160 - headerSeptets})`, { septets: septets.length });
+    if (headerSeptets + septets.length > 160)
+      throw encodeError(`${septets.length} GSM 7-bit characters do not fit one SMS (${160 - headerSeptets})`, {
+        septets: septets.length,
+      });
     const fill = header.length === 0 ? 0 : headerSeptets * 7 - header.length * 8;
     const packed = packSeptets(septets, fill, input.padCr ?? true);
-    return { encoding: "gsm7", dcs: dcsFor("gsm7"), udl: headerSeptets + septets.length, ud: Uint8Array.from([...header, ...packed]) };
+    return {
+      encoding: "gsm7",
+      dcs: dcsFor("gsm7"),
+      udl: headerSeptets + septets.length,
+      ud: Uint8Array.from([...header, ...packed]),
+    };
   }
   const body = encodeUcs2(text);
-  if (header.length + body.length > 140) throw encodeError(`${text.length} UCS2 units do not fit one SMS (${(140 - header.length) / 2})`, { units: text.length });
+  if (header.length + body.length > 140)
+    throw encodeError(`${text.length} UCS2 units do not fit one SMS (${(140 - header.length) / 2})`, { units: text.length });
   return { encoding: "ucs2", dcs: dcsFor("ucs2"), udl: header.length + body.length, ud: Uint8Array.from([...header, ...body]) };
 }
 

@@ -15,7 +15,18 @@ const BASIC = [
   "¿", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
   "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "ä", "ö", "ñ", "ü", "à",
 ];
-const EXTENSION: Record<number, string> = { 0x0a: "\f", 0x14: "^", 0x28: "{", 0x29: "}", 0x2f: "\\", 0x3c: "[", 0x3d: "~", 0x3e: "]", 0x40: "|", 0x65: "€" };
+const EXTENSION: Record<number, string> = {
+  0x0a: "\f",
+  0x14: "^",
+  0x28: "{",
+  0x29: "}",
+  0x2f: "\\",
+  0x3c: "[",
+  0x3d: "~",
+  0x3e: "]",
+  0x40: "|",
+  0x65: "€",
+};
 const ESC = 0x1b;
 
 const ENCODE = new Map<string, number[]>();

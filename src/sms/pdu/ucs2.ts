@@ -13,11 +13,17 @@ export function decodeUcs2(bytes: Uint8Array): Ucs2Result {
     if (u >= 0xd800 && u <= 0xdbff) {
       const next = units[i + 1];
       if (next === undefined || next < 0xdc00 || next > 0xdfff) {
-        return { error: `dangling surrogate 0x${u.toString(16).toUpperCase()} at unit ${i}`, text: String.fromCharCode(...units.slice(0, i)) };
+        return {
+          error: `dangling surrogate 0x${u.toString(16).toUpperCase()} at unit ${i}`,
+          text: String.fromCharCode(...units.slice(0, i)),
+        };
       }
       i++;
     } else if (u >= 0xdc00 && u <= 0xdfff) {
-      return { error: `lone low surrogate 0x${u.toString(16).toUpperCase()} at unit ${i}`, text: String.fromCharCode(...units.slice(0, i)) };
+      return {
+        error: `lone low surrogate 0x${u.toString(16).toUpperCase()} at unit ${i}`,
+        text: String.fromCharCode(...units.slice(0, i)),
+      };
     }
   }
   return { text: String.fromCharCode(...units) };

@@ -24,13 +24,15 @@ export interface Udh {
  */
 export function parseUdh(ud: Uint8Array, r: PduReader, at: number): Udh {
   const udhl = ud[0];
-  if (udhl === undefined || udhl + 1 > ud.length) r.fail("UDH length", `header of ${udhl ?? 0} octets does not fit the ${ud.length}-octet user data`, at);
+  if (udhl === undefined || udhl + 1 > ud.length)
+    r.fail("UDH length", `header of ${udhl ?? 0} octets does not fit the ${ud.length}-octet user data`, at);
   const udh: Udh = { elements: [], length: udhl + 1 };
   let i = 1;
   while (i <= udhl) {
     const iei = ud[i]!;
     const len = ud[i + 1];
-    if (len === undefined || i + 2 + len > udhl + 1) r.fail("UDH element", `element 0x${iei.toString(16)} overruns the header`, at + i);
+    if (len === undefined || i + 2 + len > udhl + 1)
+      r.fail("UDH element", `element 0x${iei.toString(16)} overruns the header`, at + i);
     const data = ud.subarray(i + 2, i + 2 + len);
     udh.elements.push({ iei, data });
     if (iei === 0x00 || iei === 0x08) udh.concat = concat(iei, data, r, at + i);

@@ -3,14 +3,18 @@ import { parseCopsRead, parseCopsTest } from "../../../src/modem/parsers/index.j
 
 describe("parseCopsRead (ModemManager cops_query_data, python-gsmmodem test_networkName)", () => {
   it.each([
-    ["MM", "+COPS: 1,0,\"CHINA MOBILE\"", { mode: 1, name: "CHINA MOBILE" }],
-    ["MM", "+COPS: 1,0,\"CHINA MOBILE\",7", { mode: 1, name: "CHINA MOBILE", act: "lte" }],
-    ["MM", "+COPS: 1,2,\"46000\"", { mode: 1, numeric: "46000", mcc: "460", mnc: "00" }],
-    ["MM", "+COPS: 1,2,\"46000\",7", { mode: 1, numeric: "46000", mcc: "460", mnc: "00", act: "lte" }],
-    ["python-gsmmodem", "+COPS: 0,0,\"MTN\",2", { mode: 0, name: "MTN", act: "umts" }],
-    ["python-gsmmodem", "+COPS: 0,0,\"I OMNITEL\"", { mode: 0, name: "I OMNITEL" }],
+    ["MM", '+COPS: 1,0,"CHINA MOBILE"', { mode: 1, name: "CHINA MOBILE" }],
+    ["MM", '+COPS: 1,0,"CHINA MOBILE",7', { mode: 1, name: "CHINA MOBILE", act: "lte" }],
+    ["MM", '+COPS: 1,2,"46000"', { mode: 1, numeric: "46000", mcc: "460", mnc: "00" }],
+    ["MM", '+COPS: 1,2,"46000",7', { mode: 1, numeric: "46000", mcc: "460", mnc: "00", act: "lte" }],
+    ["python-gsmmodem", '+COPS: 0,0,"MTN",2', { mode: 0, name: "MTN", act: "umts" }],
+    ["python-gsmmodem", '+COPS: 0,0,"I OMNITEL"', { mode: 0, name: "I OMNITEL" }],
     ["no operator selected", "+COPS: 0", { mode: 0 }],
-    ["Twilio roaming partner, 3-digit MNC", "+COPS: 0,2,\"310260\",7", { mode: 0, numeric: "310260", mcc: "310", mnc: "260", act: "lte" }],
+    [
+      "Twilio roaming partner, 3-digit MNC",
+      '+COPS: 0,2,"310260",7',
+      { mode: 0, numeric: "310260", mcc: "310", mnc: "260", act: "lte" },
+    ],
   ])("%s: %s", (_src, line, want) => {
     expect(parseCopsRead([line])).toEqual(want);
   });
@@ -29,7 +33,11 @@ describe("parseCopsRead (ModemManager cops_query_data, python-gsmmodem test_netw
 
 describe("parseCopsTest (ModemManager test_cops_response_*)", () => {
   it("TM-506: broken parentheses around the AcT", () => {
-    expect(parseCopsTest(['+COPS: (2,"","T-Mobile","31026",0),(2,"T - Mobile","T - Mobile","310260"),2),(1,"AT&T","AT&T","310410"),0)'])).toEqual([
+    expect(
+      parseCopsTest([
+        '+COPS: (2,"","T-Mobile","31026",0),(2,"T - Mobile","T - Mobile","310260"),2),(1,"AT&T","AT&T","310410"),0)',
+      ]),
+    ).toEqual([
       { status: "current", short: "T-Mobile", numeric: "31026", act: "gsm" },
       { status: "current", long: "T - Mobile", short: "T - Mobile", numeric: "310260", act: "umts" },
       { status: "available", long: "AT&T", short: "AT&T", numeric: "310410", act: "gsm" },
@@ -42,7 +50,11 @@ describe("parseCopsTest (ModemManager test_cops_response_*)", () => {
   });
 
   it("ZTE MF622: empty names", () => {
-    expect(parseCopsTest(['+COPS: (2,"T-Mobile","T-Mobile","31026",0),(1,"","","310410",0),'])[1]).toEqual({ status: "available", numeric: "310410", act: "gsm" });
+    expect(parseCopsTest(['+COPS: (2,"T-Mobile","T-Mobile","31026",0),(1,"","","310410",0),'])[1]).toEqual({
+      status: "available",
+      numeric: "310410",
+      act: "gsm",
+    });
   });
 
   it("Novatel XU870: one line per operator", () => {
@@ -51,7 +63,11 @@ describe("parseCopsTest (ModemManager test_cops_response_*)", () => {
       '+COPS: (1,"AT&T MicroCell","AT&T MicroCell","310410",0)',
       '+COPS: (1,"T-Mobile","TMO","31026",0)',
     ]);
-    expect(r.map((e) => [e.status, e.act])).toEqual([["unknown", "umts"], ["available", "gsm"], ["available", "gsm"]]);
+    expect(r.map((e) => [e.status, e.act])).toEqual([
+      ["unknown", "umts"],
+      ["available", "gsm"],
+      ["available", "gsm"],
+    ]);
   });
 
   it("Nokia 2720: CRLF inside the list, empty short names", () => {
@@ -72,16 +88,24 @@ describe("parseCopsTest (ModemManager test_cops_response_*)", () => {
   });
 
   it("Samsung Z810: a comma inside a quoted name", () => {
-    expect(parseCopsTest(['+COPS: (1,"T-Mobile USA, In","T-Mobile","310260",0),(1,"AT&T","AT&T","310410",0),,(0,1,2,3,4),(0,1,2)'])[0]?.long).toBe("T-Mobile USA, In");
+    expect(
+      parseCopsTest(['+COPS: (1,"T-Mobile USA, In","T-Mobile","310260",0),(1,"AT&T","AT&T","310410",0),,(0,1,2,3,4),(0,1,2)'])[0]
+        ?.long,
+    ).toBe("T-Mobile USA, In");
   });
 
   it("u-blox LARA in UCS2: names and numerics are UCS2 hex", () => {
-    const r = parseCopsTest(['+COPS: (2,"004D006F007600690073007400610072","004D006F007600690073007400610072","00320031003400300037",7)'], { charset: "UCS2" });
+    const r = parseCopsTest(
+      ['+COPS: (2,"004D006F007600690073007400610072","004D006F007600690073007400610072","00320031003400300037",7)'],
+      { charset: "UCS2" },
+    );
     expect(r).toEqual([{ status: "current", long: "Movistar", short: "Movistar", numeric: "21407", act: "lte" }]);
   });
 
   it("Sierra EM9191: 5G entry and a missing comma before the mode list", () => {
-    const r = parseCopsTest(['+COPS: (1,"Telekom.de","TDG","26201",12),(1,"Telekom.de","Telekom.","26201",7),(1,"o2 - de","o2 - de","26203",7),(1,"vodafone.de","Vodafone","26202",7)(0,1,2,3,4),(0,1,2)']);
+    const r = parseCopsTest([
+      '+COPS: (1,"Telekom.de","TDG","26201",12),(1,"Telekom.de","Telekom.","26201",7),(1,"o2 - de","o2 - de","26203",7),(1,"vodafone.de","Vodafone","26202",7)(0,1,2,3,4),(0,1,2)',
+    ]);
     expect(r.map((e) => e.act)).toEqual(["ng-ran", "lte", "lte", "lte"]);
   });
 

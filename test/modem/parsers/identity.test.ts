@@ -6,8 +6,16 @@ describe("identity replies (python-gsmmodem fakemodems, gammu at-model dumps)", 
     ["Wavecom AT+CGMI, leading space", [" WAVECOM MODEM"], "WAVECOM MODEM"],
     ["Wavecom AT+CGMM, double spaces", [" MULTIBAND  900E  1800 "], "MULTIBAND 900E 1800"],
     ["Huawei K3715 AT+CGMR", ["11.104.05.00.00"], "11.104.05.00.00"],
-    ["Qualcomm M6280 AT+CGMR", ["M6280_V1.0.0 M6280_V1.0.0 1 [Sep 4 2008 12:00:00]"], "M6280_V1.0.0 M6280_V1.0.0 1 [Sep 4 2008 12:00:00]"],
-    ["Nokia N79 AT+CGMR, several lines", ["V ICPR72_08w44.1", "24-11-08", "RM-348", "(c) Nokia", "11.049"], "V ICPR72_08w44.1 24-11-08 RM-348 (c) Nokia 11.049"],
+    [
+      "Qualcomm M6280 AT+CGMR",
+      ["M6280_V1.0.0 M6280_V1.0.0 1 [Sep 4 2008 12:00:00]"],
+      "M6280_V1.0.0 M6280_V1.0.0 1 [Sep 4 2008 12:00:00]",
+    ],
+    [
+      "Nokia N79 AT+CGMR, several lines",
+      ["V ICPR72_08w44.1", "24-11-08", "RM-348", "(c) Nokia", "11.049"],
+      "V ICPR72_08w44.1 24-11-08 RM-348 (c) Nokia 11.049",
+    ],
     ["SIMCom AT+CGMR with prefix", ["+CGMR: LE11B12SIM7600M22"], "LE11B12SIM7600M22"],
     ["gammu 02.dump", ["Nokia 5210"], "Nokia 5210"],
   ])("%s", (_label, lines, want) => {

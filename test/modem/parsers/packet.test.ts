@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { dottedIpv6, parseCclkRead, parseCfunRead, parseCgattRead, parseCgdcontRead, parseCgpaddrExec, parseQltsExec } from "../../../src/modem/parsers/index.js";
+import {
+  dottedIpv6,
+  parseCclkRead,
+  parseCfunRead,
+  parseCgattRead,
+  parseCgdcontRead,
+  parseCgpaddrExec,
+  parseQltsExec,
+} from "../../../src/modem/parsers/index.js";
 
 describe("parseCgdcontRead (ModemManager test-modem-helpers.c)", () => {
   it("Nokia: empty unquoted APN", () => {
@@ -7,24 +15,38 @@ describe("parseCgdcontRead (ModemManager test-modem-helpers.c)", () => {
   });
 
   it("Samsung: three contexts", () => {
-    const r = parseCgdcontRead(['+CGDCONT: 1,"IP","nate.sktelecom.com","",0,0', '+CGDCONT: 2,"IP","epc.tmobile.com","",0,0', '+CGDCONT: 3,"IP","MAXROAM.com","",0,0']);
+    const r = parseCgdcontRead([
+      '+CGDCONT: 1,"IP","nate.sktelecom.com","",0,0',
+      '+CGDCONT: 2,"IP","epc.tmobile.com","",0,0',
+      '+CGDCONT: 3,"IP","MAXROAM.com","",0,0',
+    ]);
     expect(r.map((c) => c.apn)).toEqual(["nate.sktelecom.com", "epc.tmobile.com", "MAXROAM.com"]);
   });
 
   it("SIMCom: only three fields", () => {
-    expect(parseCgdcontRead(['+CGDCONT: 1,"IP","nate.sktelecom.com"'])).toEqual([{ cid: 1, type: "IP", apn: "nate.sktelecom.com" }]);
+    expect(parseCgdcontRead(['+CGDCONT: 1,"IP","nate.sktelecom.com"'])).toEqual([
+      { cid: 1, type: "IP", apn: "nate.sktelecom.com" },
+    ]);
   });
 
   it("Telit ME910C1 (magenta IoT quickstart): IPV4V6 contexts with zero addresses", () => {
-    const r = parseCgdcontRead(['+CGDCONT: 1,"IP","catm","",0,0,0,0', '+CGDCONT: 2,"IPV4V6","","0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0']);
-    expect(r).toEqual([{ cid: 1, type: "IP", apn: "catm" }, { cid: 2, type: "IPV4V6", apn: "" }]);
+    const r = parseCgdcontRead([
+      '+CGDCONT: 1,"IP","catm","",0,0,0,0',
+      '+CGDCONT: 2,"IPV4V6","","0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0',
+    ]);
+    expect(r).toEqual([
+      { cid: 1, type: "IP", apn: "catm" },
+      { cid: 2, type: "IPV4V6", apn: "" },
+    ]);
   });
 
   it("Quectel dual stack: both zero addresses in one quoted field are no address; a real one is kept", () => {
-    expect(parseCgdcontRead(['+CGDCONT: 1,"IPV4V6","wireless.twilio.com","0.0.0.0,0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0'])).toEqual([
-      { cid: 1, type: "IPV4V6", apn: "wireless.twilio.com" },
-    ]);
-    expect(parseCgdcontRead(['+CGDCONT: 1,"IPV4V6","super","10.1.2.3,0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0'])[0]?.address).toBe("10.1.2.3");
+    expect(
+      parseCgdcontRead(['+CGDCONT: 1,"IPV4V6","wireless.twilio.com","0.0.0.0,0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0']),
+    ).toEqual([{ cid: 1, type: "IPV4V6", apn: "wireless.twilio.com" }]);
+    expect(
+      parseCgdcontRead(['+CGDCONT: 1,"IPV4V6","super","10.1.2.3,0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,0'])[0]?.address,
+    ).toBe("10.1.2.3");
   });
 
   it("Twilio APN with an address", () => {
@@ -49,7 +71,11 @@ describe("parseCgpaddrExec: the addresses the network gave (27.007 §10.1.14)", 
       ['+CGPADDR: 2,"10.8.13.50","38.7.251.144.154.37.192.120.172.57.189.17.176.171.138.245"'],
       [{ cid: 2, ipv4: "10.8.13.50", ipv6: "2607:fb90:9a25:c078:ac39:bd11:b0ab:8af5" }],
     ],
-    ["IPv6 only, colon form after AT+CGPIAF=1", ['+CGPADDR: 1,"2607:FB90:9A25:C078:0000:0000:0000:0001"'], [{ cid: 1, ipv6: "2607:fb90:9a25:c078::1" }]],
+    [
+      "IPv6 only, colon form after AT+CGPIAF=1",
+      ['+CGPADDR: 1,"2607:FB90:9A25:C078:0000:0000:0000:0001"'],
+      [{ cid: 1, ipv6: "2607:fb90:9a25:c078::1" }],
+    ],
     ["IPv6 all zeros and 0.0.0.0: nothing", ['+CGPADDR: 1,"0.0.0.0","0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"'], [{ cid: 1 }]],
   ])("%s", (_name, lines, want) => {
     expect(parseCgpaddrExec(lines)).toEqual(want);
@@ -73,7 +99,9 @@ describe("parseCgpaddrExec: the addresses the network gave (27.007 §10.1.14)", 
     ["not an address", ['+CGPADDR: 1,"10.0.0.300"']],
     ["an unclosed quote", ['+CGPADDR: 1,"10.0.0.1']],
   ])("rejects %s with a coded error quoting the line", (_name, lines) => {
-    expect(() => parseCgpaddrExec(lines)).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE", detail: { raw: lines[0] } }));
+    expect(() => parseCgpaddrExec(lines)).toThrow(
+      expect.objectContaining({ code: "CG_ERR_MODEM_PARSE", detail: { raw: lines[0] } }),
+    );
   });
 });
 
@@ -127,7 +155,9 @@ describe("network time: +CCLK? and Quectel +QLTS", () => {
   });
 
   it("rejects impossible fields", () => {
-    expect(() => parseCclkRead(['+CCLK: "24/13/26,14:03:21+04"'])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+    expect(() => parseCclkRead(['+CCLK: "24/13/26,14:03:21+04"'])).toThrow(
+      expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }),
+    );
     expect(() => parseCclkRead(['+CCLK: "garbage"'])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseCmglPdu, parseCmgrPdu, parseCmgsWrite, parseCmti, parseCpmsRead, parseCpmsTest, parseCpmsWrite } from "../../../src/modem/parsers/index.js";
+import {
+  parseCmglPdu,
+  parseCmgrPdu,
+  parseCmgsWrite,
+  parseCmti,
+  parseCpmsRead,
+  parseCpmsTest,
+  parseCpmsWrite,
+} from "../../../src/modem/parsers/index.js";
 
 // ref/vectors/at-transcripts.md §7–§10; full PDUs from sms-pdus.json where the transcript abbreviates them.
 const P0 = "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"; // pgm-cmgl-pdu-0
@@ -8,8 +16,20 @@ const ZTE = "0297F1061C0F910B487228297020F5317062419272803170624192138000";
 
 describe("parseCmglPdu", () => {
   it("python-gsmmodem test_listStoredSms_pdu: three entries, a junk line after the first header is ignored", () => {
-    const r = parseCmglPdu(["+CMGL: 0,0,,35", "AFSDLF SDKFJSKDLFJLKSDJF SJDLKFSKLDJFKSDFS", P0, "+CMGL: 1,1,,161", P0, "+CMGL: 2,1,,159", P0]);
-    expect(r.map((e) => [e.index, e.stat, e.length])).toEqual([[0, 0, 35], [1, 1, 161], [2, 1, 159]]);
+    const r = parseCmglPdu([
+      "+CMGL: 0,0,,35",
+      "AFSDLF SDKFJSKDLFJLKSDJF SJDLKFSKLDJFKSDFS",
+      P0,
+      "+CMGL: 1,1,,161",
+      P0,
+      "+CMGL: 2,1,,159",
+      P0,
+    ]);
+    expect(r.map((e) => [e.index, e.stat, e.length])).toEqual([
+      [0, 0, 35],
+      [1, 1, 161],
+      [2, 1, 159],
+    ]);
     expect(r[0]!.pdu).toBe(P0);
   });
 
@@ -61,7 +81,10 @@ describe("+CPMS, +CMTI, +CMGS", () => {
   });
 
   it("+CPMS write replies (python-gsmmodem Wavecom: +CPMS: 14,50,14,50)", () => {
-    expect(parseCpmsWrite(["+CPMS: 14,50,14,50"])).toEqual([{ used: 14, total: 50 }, { used: 14, total: 50 }]);
+    expect(parseCpmsWrite(["+CPMS: 14,50,14,50"])).toEqual([
+      { used: 14, total: 50 },
+      { used: 14, total: 50 },
+    ]);
     expect(() => parseCpmsRead(["+CPMS: "])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" })); // Samsung J700 (gammu)
   });
 
@@ -79,14 +102,35 @@ describe("+CPMS, +CMTI, +CMGS", () => {
 
 describe("parseCpmsTest (ModemManager cpms_format_tests, gammu at-cpms, python-gsmmodem)", () => {
   it.each([
-    ['+CPMS: ("ME","MT"),("ME","SM","MT"),("SM","MT")', [["ME", "MT"], ["ME", "SM", "MT"], ["SM", "MT"]]],
+    [
+      '+CPMS: ("ME","MT"),("ME","SM","MT"),("SM","MT")',
+      [
+        ["ME", "MT"],
+        ["ME", "SM", "MT"],
+        ["SM", "MT"],
+      ],
+    ],
     ['+CPMS: "ME","MT","SM"', [["ME"], ["MT"], ["SM"]]],
     ["+CPMS: (),(),()", [[], [], []]],
     ['+CPMS: ("ME","MT"),"ME",("SM")', [["ME", "MT"], ["ME"], ["SM"]]],
     ['+CPMS:     (  "ME"  ,  "MT"  )   ,  "ME" ,   (  "SM"  )', [["ME", "MT"], ["ME"], ["SM"]]],
     ["+CPMS: (),,(  )", [[], [], []]],
-    ['+CPMS: ("SM", "ME", "SM_P", "ME_P", "MT"), ("SM", "ME", "SM_P", "ME_P", "MT"), ("SM", "ME", "SM_P", "ME_P", "MT")', [["SM", "ME", "SM_P", "ME_P", "MT"], ["SM", "ME", "SM_P", "ME_P", "MT"], ["SM", "ME", "SM_P", "ME_P", "MT"]]],
-    ['+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")', [["SM", "ME"], ["SM", "ME"], ["SM", "ME"]]],
+    [
+      '+CPMS: ("SM", "ME", "SM_P", "ME_P", "MT"), ("SM", "ME", "SM_P", "ME_P", "MT"), ("SM", "ME", "SM_P", "ME_P", "MT")',
+      [
+        ["SM", "ME", "SM_P", "ME_P", "MT"],
+        ["SM", "ME", "SM_P", "ME_P", "MT"],
+        ["SM", "ME", "SM_P", "ME_P", "MT"],
+      ],
+    ],
+    [
+      '+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")',
+      [
+        ["SM", "ME"],
+        ["SM", "ME"],
+        ["SM", "ME"],
+      ],
+    ],
     ['+CPMS: (("SM","BM","SR"),("SM"))', [["SM", "BM", "SR"], ["SM"], []]],
   ])("%s", (line, want) => {
     expect(parseCpmsTest([line])).toEqual(want);

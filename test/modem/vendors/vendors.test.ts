@@ -10,9 +10,12 @@ import {
 } from "../../../src/modem/vendors/index.js";
 
 // Replies from ref/vectors/at-transcripts.md §14 and public transcripts; labels as the sources give them.
-describe("Quectel +QENG=\"servingcell\"", () => {
+describe('Quectel +QENG="servingcell"', () => {
   it("EG25-G (PinePhone; meta-qcom cell.h comment, line broken after +QENG:)", () => {
-    const r = parseQengServingcell(["+QENG:", '"servingcell","NOCONN","LTE","FDD",214,01,7676A09,188,6300,20,3,3,603,-104,-9,-78,11,23']);
+    const r = parseQengServingcell([
+      "+QENG:",
+      '"servingcell","NOCONN","LTE","FDD",214,01,7676A09,188,6300,20,3,3,603,-104,-9,-78,11,23',
+    ]);
     expect(r).toEqual({
       source: "+QENG",
       rat: "LTE",
@@ -32,18 +35,26 @@ describe("Quectel +QENG=\"servingcell\"", () => {
   });
 
   it("BG96 CAT-M with a missing srxlev", () => {
-    const r = parseQengServingcell(['+QENG: "servingcell","CONNECT","CAT-M","FDD",262,03,2FAA03,187,6200,20,3,3,2AFB,-105,-11,-76,10,-']);
+    const r = parseQengServingcell([
+      '+QENG: "servingcell","CONNECT","CAT-M","FDD",262,03,2FAA03,187,6200,20,3,3,2AFB,-105,-11,-76,10,-',
+    ]);
     expect(r).toMatchObject({ rat: "CAT-M", mcc: "262", mnc: "03", ci: 0x2faa03, tac: 0x2afb, rsrpDbm: -105, sinrDb: 10 });
   });
 
   it("WCDMA and GSM forms (unconfirmed provenance: tolerance only)", () => {
-    expect(parseQengServingcell(['+QENG: "servingcell","NOCONN","WCDMA",515,03,3AB2,B55EEFF,3037,352,1,-94,-15,-,-,-,-,-'])).toMatchObject({
+    expect(
+      parseQengServingcell(['+QENG: "servingcell","NOCONN","WCDMA",515,03,3AB2,B55EEFF,3037,352,1,-94,-15,-,-,-,-,-']),
+    ).toMatchObject({
       rat: "WCDMA",
       mcc: "515",
       lac: 0x3ab2,
       ci: 0xb55eeff,
     });
-    expect(parseQengServingcell(['+QENG: "servingcell","NOCONN","GSM",515,03,2BC6,162C,58,40,-,-81,255,255,0,22,-28,1,-,-,-,-,-,-,-,-,-,"-"'])).toMatchObject({
+    expect(
+      parseQengServingcell([
+        '+QENG: "servingcell","NOCONN","GSM",515,03,2BC6,162C,58,40,-,-81,255,255,0,22,-28,1,-,-,-,-,-,-,-,-,-,"-"',
+      ]),
+    ).toMatchObject({
       rat: "GSM",
       lac: 0x2bc6,
       ci: 0x162c,
@@ -55,7 +66,13 @@ describe("Quectel +QENG=\"servingcell\"", () => {
   });
 
   it("QCSQ: LTE SINR is raw/5-20 dB; NOSERVICE", () => {
-    expect(parseQcsqExec(['+QCSQ: "LTE",-52,-73,255,-7'])).toEqual({ rat: "LTE", rssiDbm: -52, rsrpDbm: -73, sinrDb: 31, rsrqDb: -7 });
+    expect(parseQcsqExec(['+QCSQ: "LTE",-52,-73,255,-7'])).toEqual({
+      rat: "LTE",
+      rssiDbm: -52,
+      rsrpDbm: -73,
+      sinrDb: 31,
+      rsrqDb: -7,
+    });
     expect(parseQcsqExec(['+QCSQ: "NOSERVICE"'])).toEqual({ rat: "NOSERVICE" });
     expect(() => parseQcsqExec(["+QCSQ: "])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
   });
@@ -82,11 +99,13 @@ describe("SIMCom +CPSI?", () => {
   });
 
   it("Waveshare manual sample", () => {
-    expect(parseCpsiRead(["+CPSI: LTE,Online,404-45,0x21F9,322642,453,EUTRAN-BAND40,39275,4,4,-168,-1126,-773,7"])).toMatchObject({
-      rsrqDb: -16.8,
-      rsrpDbm: -112.6,
-      rssiDbm: -77.3,
-    });
+    expect(parseCpsiRead(["+CPSI: LTE,Online,404-45,0x21F9,322642,453,EUTRAN-BAND40,39275,4,4,-168,-1126,-773,7"])).toMatchObject(
+      {
+        rsrqDb: -16.8,
+        rsrpDbm: -112.6,
+        rssiDbm: -77.3,
+      },
+    );
   });
 
   it("manual sample with values plausible in neither unit: unknown, not invented", () => {
@@ -99,19 +118,49 @@ describe("SIMCom +CPSI?", () => {
   });
 
   it("GSM form and NO SERVICE", () => {
-    expect(parseCpsiRead(["+CPSI: GSM,Online,216-30,0x0D45,5513,32,EGSM 900,-68,0,42-42"])).toMatchObject({ rat: "GSM", mcc: "216", mnc: "30", lac: 0x0d45, ci: 5513 });
+    expect(parseCpsiRead(["+CPSI: GSM,Online,216-30,0x0D45,5513,32,EGSM 900,-68,0,42-42"])).toMatchObject({
+      rat: "GSM",
+      mcc: "216",
+      mnc: "30",
+      lac: 0x0d45,
+      ci: 5513,
+    });
     expect(parseCpsiRead(["+CPSI: NO SERVICE,Online"])).toBeNull();
   });
 });
 
 describe("u-blox +UCGED? mode 2", () => {
   it.each([
-    ["SARA-R5 (ubxlib comment)", "6,4,001,01", "2525,5,50,50,e8fe,1a2d001,1,d60814d1,8001,01,28,31,13.75,3,1,10,28,-50,-6,0,255,255,0",
-      { rat: "CAT-M", mcc: "001", mnc: "01", earfcn: 2525, band: "B5", tac: 0xe8fe, ci: 0x1a2d001, pci: 1, rsrpDbm: -113, rsrqDb: -4.5, sinrDb: 13.75 }],
-    ["SARA-R5 field log", "6,0,001,01", "2525,5,25,50,2b67,69f6bc7,111,00000000,ffff,ff,67,19,0.00,255,255,255,67,11,255,0,255,255,0,0,0",
-      { rsrpDbm: -74, rsrqDb: -10.5, sinrDb: 0, tac: 0x2b67 }],
-    ["not registered: MCC fff, tac ffff, cell 0", "6,4,fff,fff", "5110,13,50,50,ffff,0000000,254,d0fafd59,ff49,b1,27,15,0.50,1,255,255,28,255,255,0,255,255,0",
-      { rat: "CAT-M", earfcn: 5110, rsrpDbm: -114, rsrqDb: -12.5 }],
+    [
+      "SARA-R5 (ubxlib comment)",
+      "6,4,001,01",
+      "2525,5,50,50,e8fe,1a2d001,1,d60814d1,8001,01,28,31,13.75,3,1,10,28,-50,-6,0,255,255,0",
+      {
+        rat: "CAT-M",
+        mcc: "001",
+        mnc: "01",
+        earfcn: 2525,
+        band: "B5",
+        tac: 0xe8fe,
+        ci: 0x1a2d001,
+        pci: 1,
+        rsrpDbm: -113,
+        rsrqDb: -4.5,
+        sinrDb: 13.75,
+      },
+    ],
+    [
+      "SARA-R5 field log",
+      "6,0,001,01",
+      "2525,5,25,50,2b67,69f6bc7,111,00000000,ffff,ff,67,19,0.00,255,255,255,67,11,255,0,255,255,0,0,0",
+      { rsrpDbm: -74, rsrqDb: -10.5, sinrDb: 0, tac: 0x2b67 },
+    ],
+    [
+      "not registered: MCC fff, tac ffff, cell 0",
+      "6,4,fff,fff",
+      "5110,13,50,50,ffff,0000000,254,d0fafd59,ff49,b1,27,15,0.50,1,255,255,28,255,255,0,255,255,0",
+      { rat: "CAT-M", earfcn: 5110, rsrpDbm: -114, rsrqDb: -12.5 },
+    ],
   ])("%s", (_label, head, lte, want) => {
     const r = parseUcgedRead(["+UCGED: 2", head, lte]);
     expect(r).toMatchObject(want);
@@ -129,14 +178,37 @@ describe("u-blox +UCGED? mode 2", () => {
 
 describe("Telit #RFSTS", () => {
   it.each([
-    ["LM960 reference guide", '#RFSTS: "311 480",66536,-103,-68,-15,0D00,255,,1280,1,0,033C416,"000000000000000","Verizon",3,66',
-      { rat: "LTE", mcc: "311", mnc: "480", earfcn: 66536, rsrpDbm: -103, rssiDbm: -68, rsrqDb: -15, tac: 0x0d00, ci: 0x033c416, band: "B66" }],
-    ["MikroTik at-chat, AT&T", '#RFSTS: "310 410",800,-93,-59,-14,8B1E,255,-5,1280,19,2,A204123,"310410123456789","AT&T",3,2',
-      { rat: "LTE", mcc: "310", mnc: "410", rsrpDbm: -93, tac: 0x8b1e, ci: 0xa204123, band: "B2" }],
-    ["Turkcell, firmware without TXPWR", '#RFSTS: "286 01",1795,-101,-67,-15,2242,,128,3,1,0B5D121,"286016339612498","Turkcell",3,3,108',
-      { rat: "LTE", earfcn: 1795, rsrpDbm: -101, tac: 0x2242, ci: 0xb5d121 }],
-    ["GSM (atcommander test comment)", '#RFSTS: "204 04",1001,-80,00DE,01,5,19,10,2,9878,"204007930002270","vodafone NL",1,2',
-      { rat: "GSM", mcc: "204", mnc: "04", rssiDbm: -80, lac: 0xde, ci: 0x9878 }],
+    [
+      "LM960 reference guide",
+      '#RFSTS: "311 480",66536,-103,-68,-15,0D00,255,,1280,1,0,033C416,"000000000000000","Verizon",3,66',
+      {
+        rat: "LTE",
+        mcc: "311",
+        mnc: "480",
+        earfcn: 66536,
+        rsrpDbm: -103,
+        rssiDbm: -68,
+        rsrqDb: -15,
+        tac: 0x0d00,
+        ci: 0x033c416,
+        band: "B66",
+      },
+    ],
+    [
+      "MikroTik at-chat, AT&T",
+      '#RFSTS: "310 410",800,-93,-59,-14,8B1E,255,-5,1280,19,2,A204123,"310410123456789","AT&T",3,2',
+      { rat: "LTE", mcc: "310", mnc: "410", rsrpDbm: -93, tac: 0x8b1e, ci: 0xa204123, band: "B2" },
+    ],
+    [
+      "Turkcell, firmware without TXPWR",
+      '#RFSTS: "286 01",1795,-101,-67,-15,2242,,128,3,1,0B5D121,"286016339612498","Turkcell",3,3,108',
+      { rat: "LTE", earfcn: 1795, rsrpDbm: -101, tac: 0x2242, ci: 0xb5d121 },
+    ],
+    [
+      "GSM (atcommander test comment)",
+      '#RFSTS: "204 04",1001,-80,00DE,01,5,19,10,2,9878,"204007930002270","vodafone NL",1,2',
+      { rat: "GSM", mcc: "204", mnc: "04", rssiDbm: -80, lac: 0xde, ci: 0x9878 },
+    ],
   ])("%s", (_label, line, want) => {
     expect(parseRfstsExec([line])).toMatchObject(want);
   });

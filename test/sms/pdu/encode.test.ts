@@ -5,7 +5,10 @@ import { isCellgateError } from "../../../src/core/index.js";
 import { encodeDeliver, encodeSubmit } from "../../../src/sms/pdu/index.js";
 
 // Encoders checked against the vectors' PDUs byte for byte (not by a round trip through our decoder).
-const VECTORS = JSON.parse(readFileSync(join(import.meta.dirname, "../../fixtures/pdu/sms-pdus.json"), "utf8")) as Array<{ id: string; pdu: string }>;
+const VECTORS = JSON.parse(readFileSync(join(import.meta.dirname, "../../fixtures/pdu/sms-pdus.json"), "utf8")) as Array<{
+  id: string;
+  pdu: string;
+}>;
 const pduOf = (id: string) => VECTORS.find((v) => v.id === id)!.pdu.toUpperCase();
 /** The TPDU of a vector with an SMSC part, its message reference set to 00 (the modem assigns it). */
 const tpduOf = (id: string) => {
@@ -21,7 +24,10 @@ describe("encodeSubmit against the vectors", () => {
     ["pgm-8bit-submit: 8-bit data", { to: "+27821234567", data: Buffer.from("Hello world!") }],
     ["pgm-ucs2-submit: UCS2 when GSM 7-bit cannot", { to: "+34616585119", text: "あ叶葉" }],
     // This source leaves the 7 spare bits zero; 23.038 recommends CR, our default.
-    ["pgm-submit-validity: status report requested, 3 days validity", { to: "+31628870634", text: "www.diafaan.com", statusReport: true, validityMinutes: 3 * 1440, padCr: false }],
+    [
+      "pgm-submit-validity: status report requested, 3 days validity",
+      { to: "+31628870634", text: "www.diafaan.com", statusReport: true, validityMinutes: 3 * 1440, padCr: false },
+    ],
   ])("%s", (label, input) => {
     const id = label.split(":")[0]!;
     const r = encodeSubmit(input);
@@ -32,7 +38,11 @@ describe("encodeSubmit against the vectors", () => {
 
   it("a Command to the short code 2936: TOA 0x81, GSM 7-bit", () => {
     // Computed by hand: 2936 → 04 81 9263; "status ok" packed.
-    expect(encodeSubmit({ to: "2936", text: "status ok" })).toEqual({ hex: "00010004819263000009737A985E9F83DE6B", tpduLength: 17, encoding: "gsm7" });
+    expect(encodeSubmit({ to: "2936", text: "status ok" })).toEqual({
+      hex: "00010004819263000009737A985E9F83DE6B",
+      tpduLength: 17,
+      encoding: "gsm7",
+    });
     expect(encodeSubmit({ to: "000", text: "x" }).hex.slice(6, 14)).toBe("038100F0"); // Super SIM: 000
   });
 
@@ -62,13 +72,51 @@ describe("encodeSubmit against the vectors", () => {
 
 describe("encodeDeliver against the vectors (the simulator's network side)", () => {
   it.each([
-    ["npdu-simple", { smsc: "+79037011111", from: "+79642161111", epochMs: Date.parse("2018-11-07T20:21:22+08:00"), tzMinutes: 480, text: "Hello, world!", moreMessages: true }],
+    [
+      "npdu-simple",
+      {
+        smsc: "+79037011111",
+        from: "+79642161111",
+        epochMs: Date.parse("2018-11-07T20:21:22+08:00"),
+        tzMinutes: 480,
+        text: "Hello, world!",
+        moreMessages: true,
+      },
+    ],
     [
       "npdu-concat16-0x1234-1of2",
-      { smsc: "+79037011111", from: "+79642161111", epochMs: Date.parse("2018-11-07T20:21:22+08:00"), tzMinutes: 480, text: "Hello,", moreMessages: true, concat: { ref: 0x1234, total: 2, part: 1, refBits: 16 as const } },
+      {
+        smsc: "+79037011111",
+        from: "+79642161111",
+        epochMs: Date.parse("2018-11-07T20:21:22+08:00"),
+        tzMinutes: 480,
+        text: "Hello,",
+        moreMessages: true,
+        concat: { ref: 0x1234, total: 2, part: 1, refBits: 16 as const },
+      },
     ],
-    ["pmsg-ucs2-zh", { smsc: "+34607003110", from: "+34610789702", epochMs: Date.parse("2008-06-24T09:22:04+02:00"), tzMinutes: 120, text: "中兴通讯", moreMessages: false }],
-    ["npdu-alnum-telfort", { smsc: "+31626000230", from: "Telfort", epochMs: Date.parse("2011-12-13T13:12:11+01:00"), tzMinutes: 60, text: "Welcome to Telfort", moreMessages: true }],
+    [
+      "pmsg-ucs2-zh",
+      {
+        smsc: "+34607003110",
+        from: "+34610789702",
+        epochMs: Date.parse("2008-06-24T09:22:04+02:00"),
+        tzMinutes: 120,
+        text: "中兴通讯",
+        moreMessages: false,
+      },
+    ],
+    [
+      "npdu-alnum-telfort",
+      {
+        smsc: "+31626000230",
+        from: "Telfort",
+        epochMs: Date.parse("2011-12-13T13:12:11+01:00"),
+        tzMinutes: 60,
+        text: "Welcome to Telfort",
+        moreMessages: true,
+      },
+    ],
   ])("%s", (id, input) => {
     expect(encodeDeliver(input).hex).toBe(pduOf(id));
   });

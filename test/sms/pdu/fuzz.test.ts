@@ -6,9 +6,13 @@ import { CellgateError } from "../../../src/core/index.js";
 import { decodePdu } from "../../../src/sms/pdu/index.js";
 
 // ModemManager's fuzzer contract: a value or a coded error, never a crash (or a TypeError).
-const VECTORS = (JSON.parse(readFileSync(join(import.meta.dirname, "../../fixtures/pdu/sms-pdus.json"), "utf8")) as Array<{ pdu: string; malformed?: boolean; has_smsc: boolean }>).filter(
-  (v) => !v.malformed && /^[0-9A-Fa-f]+$/.test(v.pdu),
-);
+const VECTORS = (
+  JSON.parse(readFileSync(join(import.meta.dirname, "../../fixtures/pdu/sms-pdus.json"), "utf8")) as Array<{
+    pdu: string;
+    malformed?: boolean;
+    has_smsc: boolean;
+  }>
+).filter((v) => !v.malformed && /^[0-9A-Fa-f]+$/.test(v.pdu));
 
 function valueOrCodedError(hex: string, smsc: boolean, lenient: boolean): void {
   try {
@@ -23,7 +27,9 @@ function valueOrCodedError(hex: string, smsc: boolean, lenient: boolean): void {
 describe("fuzz: decodePdu", () => {
   it("random hex", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), fc.boolean(), (b, smsc, lenient) => valueOrCodedError(Buffer.from(b).toString("hex"), smsc, lenient)),
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.boolean(), fc.boolean(), (b, smsc, lenient) =>
+        valueOrCodedError(Buffer.from(b).toString("hex"), smsc, lenient),
+      ),
       { numRuns: 5000 },
     );
   });
@@ -49,6 +55,9 @@ describe("fuzz: decodePdu", () => {
   });
 
   it("arbitrary strings", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => valueOrCodedError(s, true, false)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (s) => valueOrCodedError(s, true, false)),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -23,14 +23,18 @@ const bytes = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
 
 // Cases that test a mode cellgate does not have, and why it does not have it.
 const NOT_OURS: Record<string, string> = {
-  "TestGsm7.test_encodeInvalidDiscard": "python-gsmmodem's discardInvalid drops characters; cellgate never drops text, it sends UCS2",
-  'TestDecoderStrict "unknown ext"': "a strict decoder with a restricted extension table; cellgate follows 23.038's receiver rule (show the base character)",
+  "TestGsm7.test_encodeInvalidDiscard":
+    "python-gsmmodem's discardInvalid drops characters; cellgate never drops text, it sends UCS2",
+  'TestDecoderStrict "unknown ext"':
+    "a strict decoder with a restricted extension table; cellgate follows 23.038's receiver rule (show the base character)",
   "GSMEncodingTestCase.test_8n_1_encode": "about stripping padding CRs without UDL; covered below with UDL honoured",
   "GSMEncodingTestCase.test_double_cr": "same: a decoder that honours UDL has no CR ambiguity",
 };
 
 describe("gsm7-septets.json", () => {
-  const cases = CASES.map((c, i) => [`${i} ${c.source_test} ${JSON.stringify(c.text ?? c.septets_hex ?? c.ucs2_hex)}`, c] as const);
+  const cases = CASES.map(
+    (c, i) => [`${i} ${c.source_test} ${JSON.stringify(c.text ?? c.septets_hex ?? c.ucs2_hex)}`, c] as const,
+  );
   it.each(cases)("%s", (_label, c) => {
     if (NOT_OURS[c.source_test]) return;
     if (c.ucs2_hex !== undefined) {
@@ -62,7 +66,11 @@ describe("gsm7-septets.json", () => {
   });
 
   it("every case not run says why", () => {
-    for (const name of Object.keys(NOT_OURS)) expect(CASES.some((c) => c.source_test === name), name).toBe(true);
+    for (const name of Object.keys(NOT_OURS))
+      expect(
+        CASES.some((c) => c.source_test === name),
+        name,
+      ).toBe(true);
   });
 });
 

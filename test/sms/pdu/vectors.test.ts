@@ -36,7 +36,11 @@ const VECTORS = JSON.parse(readFileSync(join(import.meta.dirname, "../../fixture
 
 /** Sources written by node-pdu compare numbers without "+"; compare the digits. */
 const num = (s: string | null | undefined) => (s == null ? s : s.replace(/^\+/, ""));
-const TYPE: Record<string, Pdu["type"]> = { "SMS-DELIVER": "deliver", "SMS-SUBMIT": "submit", "SMS-STATUS-REPORT": "status-report" };
+const TYPE: Record<string, Pdu["type"]> = {
+  "SMS-DELIVER": "deliver",
+  "SMS-SUBMIT": "submit",
+  "SMS-STATUS-REPORT": "status-report",
+};
 
 /** Python reprs in the vectors: datetime(2013, 7, 26, 14, 29, 31, tzinfo=SimpleOffsetTzInfo(2)) → ISO. */
 function pyDatetime(s: string): string {
@@ -80,10 +84,15 @@ describe("sms-pdus.json: valid vectors, the fields the source asserts", () => {
     if (v.data_hex !== undefined) expect(Buffer.from(pdu.data!).toString("hex").toUpperCase()).toBe(v.data_hex);
     if (v.encoding !== undefined) expect(pdu.encoding).toBe(v.encoding);
     if (v.timestamp !== undefined && pdu.type === "deliver") expect(pdu.timestamp.iso).toBe(v.timestamp);
-    if (v.udh !== undefined) expect(pdu.concat).toEqual({ ref: v.udh.ref, total: v.udh.total, part: v.udh.part, refBits: v.udh.ref_bits });
+    if (v.udh !== undefined)
+      expect(pdu.concat).toEqual({ ref: v.udh.ref, total: v.udh.total, part: v.udh.part, refBits: v.udh.ref_bits });
     if (v.dcs !== undefined) expect(pdu.dcs).toBe(Number(v.dcs));
-    if (v.user_data_size !== undefined) expect(pdu.encoding === "ucs2" ? pdu.text!.length * 2 : gsm7Length(pdu.text!)).toBe(v.user_data_size);
-    if (v.validity?.startsWith("timedelta")) expect(pdu.type === "submit" && pdu.validity).toEqual({ relativeMinutes: Number(/days=(\d+)/.exec(v.validity)![1]) * 1440 });
+    if (v.user_data_size !== undefined)
+      expect(pdu.encoding === "ucs2" ? pdu.text!.length * 2 : gsm7Length(pdu.text!)).toBe(v.user_data_size);
+    if (v.validity?.startsWith("timedelta"))
+      expect(pdu.type === "submit" && pdu.validity).toEqual({
+        relativeMinutes: Number(/days=(\d+)/.exec(v.validity)![1]) * 1440,
+      });
     if (v.validity?.startsWith("datetime")) {
       const validity = pdu.type === "submit" ? pdu.validity : undefined;
       expect(validity && "absolute" in validity ? validity.absolute.iso : undefined).toBe(pyDatetime(v.validity));
@@ -92,7 +101,13 @@ describe("sms-pdus.json: valid vectors, the fields the source asserts", () => {
 
   it("pmsg-sr-unknown is recognised as a status report (its source's pseudo-SMS shape is not copied)", () => {
     const pdu = decodePdu(VECTORS.find((v) => v.id === "pmsg-sr-unknown")!.pdu);
-    expect(pdu).toMatchObject({ type: "status-report", smsc: "+34607003110", recipient: "+43626575117", status: 0x43, outcome: "failed" });
+    expect(pdu).toMatchObject({
+      type: "status-report",
+      smsc: "+34607003110",
+      recipient: "+43626575117",
+      status: 0x43,
+      outcome: "failed",
+    });
   });
 });
 
@@ -104,12 +119,14 @@ describe("sms-pdus.json: agreement with the independent decoder's derived values
     if ("smsc" in d) got.smsc = pdu.smsc;
     if (pdu.type === "deliver") Object.assign(got, { sender: pdu.sender, timestamp: pdu.timestamp.iso });
     if (pdu.type !== "deliver") Object.assign(got, { mr: pdu.mr, recipient: pdu.recipient });
-    if (pdu.type === "status-report") Object.assign(got, { timestamp: pdu.timestamp.iso, discharge: pdu.discharge.iso, status: pdu.status });
+    if (pdu.type === "status-report")
+      Object.assign(got, { timestamp: pdu.timestamp.iso, discharge: pdu.discharge.iso, status: pdu.status });
     else {
       Object.assign(got, { pid: pdu.pid, dcs: pdu.dcs, encoding: pdu.encoding });
       if (pdu.text !== undefined) got.text = pdu.text;
       if (pdu.data !== undefined) got.data_hex = Buffer.from(pdu.data).toString("hex").toUpperCase();
-      if (pdu.concat) got.udh = { ref: pdu.concat.ref, total: pdu.concat.total, part: pdu.concat.part, ref_bits: pdu.concat.refBits };
+      if (pdu.concat)
+        got.udh = { ref: pdu.concat.ref, total: pdu.concat.total, part: pdu.concat.part, ref_bits: pdu.concat.refBits };
       if (pdu.type === "submit" && pdu.validity && "relativeMinutes" in pdu.validity) got.vp_rel = Number(d.vp_rel);
       if (pdu.type === "submit" && pdu.validity && "absolute" in pdu.validity) got.vp_abs = pdu.validity.absolute.iso;
     }
@@ -134,7 +151,9 @@ describe("sms-pdus.json: malformed vectors are coded errors", () => {
   it("the error names the field and the octet", () => {
     // warthog618 reports the SCTS field's start (7); we name the octet that is wrong (9).
     expect(() => decodePdu("040491361900005150F132200523", { smsc: false })).toThrow("SCTS at octet 9: invalid BCD octet 0xF1");
-    expect(() => decodePdu("040491361900005150713220052308", { smsc: false })).toThrow(/user data at octet 15: UDL announces 8 septets \(7 octets\), 0 follow/);
+    expect(() => decodePdu("040491361900005150713220052308", { smsc: false })).toThrow(
+      /user data at octet 15: UDL announces 8 septets \(7 octets\), 0 follow/,
+    );
     expect(() => decodePdu("03", { smsc: false })).toThrow("first octet at octet 0: message type indicator 3 is reserved (0x03)");
     expect(() => decodePdu("0004000000081010100000000006d83dde01d83d")).toThrow(/dangling surrogate 0xD83D/);
     expect(() => decodePdu("004400000000101010000000000f050003030206906174181d468701")).toThrow(/UDH concatenation.*part 6 of 2/);
@@ -147,7 +166,13 @@ describe("lenient decoding (for showing a broken message to a human)", () => {
     // Its DA length is one digit too long as well (12 for the 11 digits of +60164355246).
     expect(() => decodePdu(v.pdu)).toThrow(/destination address at octet 5: filler F inside the number/);
     const pdu = decodePdu(v.pdu, { lenient: true });
-    expect(pdu).toMatchObject({ type: "submit", smsc: null, recipient: v.recipient, text: v.text, concat: { ref: 0, total: 3, part: 1, refBits: 8 } });
+    expect(pdu).toMatchObject({
+      type: "submit",
+      smsc: null,
+      recipient: v.recipient,
+      text: v.text,
+      concat: { ref: 0, total: 3, part: 1, refBits: 8 },
+    });
     expect(pdu.type !== "status-report" && pdu.warnings?.[0]).toMatch(/decoded what is there/);
   });
 

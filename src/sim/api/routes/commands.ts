@@ -11,8 +11,17 @@ export function dispatch(ctx: RouteContext, cmd: CommandRecord): void {
   const set = (status: CommandRecord["status"]) => {
     cmd.status = status;
     cmd.dateUpdated = new Date(ctx.clock.now());
-    if ((status === "delivered" || status === "failed" || (status === "sent" && !cmd.deliveryReceiptRequested)) && cmd.callbackUrl) {
-      ctx.callback(cmd.callbackUrl, cmd.callbackMethod, { AccountSid: ctx.store.accountSid, CommandSid: cmd.sid, SimSid: cmd.simSid, CommandStatus: status, Status: status });
+    if (
+      (status === "delivered" || status === "failed" || (status === "sent" && !cmd.deliveryReceiptRequested)) &&
+      cmd.callbackUrl
+    ) {
+      ctx.callback(cmd.callbackUrl, cmd.callbackMethod, {
+        AccountSid: ctx.store.accountSid,
+        CommandSid: cmd.sid,
+        SimSid: cmd.simSid,
+        CommandStatus: status,
+        Status: status,
+      });
     }
   };
   ctx.clock.setTimeout(() => {
@@ -45,14 +54,16 @@ export const commandRoutes: Route[] = [
       if (!["none", "start", "end"].includes(includeSid)) throw badParam(`Invalid IncludeSid: ${includeSid}`);
       if (mode === "binary") {
         const bytes = Buffer.from(command, "base64");
-        if (bytes.toString("base64").replace(/=+$/, "") !== command.replace(/=+$/, "")) throw badParam("Command is not valid base64 in binary mode");
+        if (bytes.toString("base64").replace(/=+$/, "") !== command.replace(/=+$/, ""))
+          throw badParam("Command is not valid base64 in binary mode");
         if (bytes.length > 140) throw badParam(`Command is ${bytes.length} bytes; binary Commands are at most 140`);
         if (includeSid !== "none") throw badParam("IncludeSid is only for text Commands");
       } else if (command.length > (includeSid === "none" ? 160 : 128)) {
         throw badParam(`Command is ${command.length} characters; the limit is ${includeSid === "none" ? 160 : 128}`);
       }
       const receipt = f.get("DeliveryReceiptRequested");
-      if (receipt !== null && receipt !== "true" && receipt !== "false") throw badParam(`Invalid DeliveryReceiptRequested: ${receipt}`);
+      if (receipt !== null && receipt !== "true" && receipt !== "false")
+        throw badParam(`Invalid DeliveryReceiptRequested: ${receipt}`);
       const cbUrl = f.get("CallbackUrl");
       if (cbUrl !== null && !/^https?:\/\/\S+$/.test(cbUrl)) throw badParam(`Invalid CallbackUrl: ${cbUrl}`);
       const now = new Date(ctx.clock.now());
@@ -84,9 +95,24 @@ export const commandRoutes: Route[] = [
       const simRef = q.get("Sim");
       const simSid = simRef === null ? null : (ctx.store.findSim(simRef)?.sid ?? simRef);
       const items = ctx.store.commands
-        .filter((c) => (simSid === null || c.simSid === simSid) && (q.get("Status") === null || c.status === q.get("Status")) && (q.get("Direction") === null || c.direction === q.get("Direction")) && (q.get("Transport") === null || c.transport === q.get("Transport")))
+        .filter(
+          (c) =>
+            (simSid === null || c.simSid === simSid) &&
+            (q.get("Status") === null || c.status === q.get("Status")) &&
+            (q.get("Direction") === null || c.direction === q.get("Direction")) &&
+            (q.get("Transport") === null || c.transport === q.get("Transport")),
+        )
         .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
-      return { status: 200, body: page(items.map((c) => commandJson(c, ctx.base, ctx.store.accountSid)), "commands", ctx.base, "/v1/Commands", q) };
+      return {
+        status: 200,
+        body: page(
+          items.map((c) => commandJson(c, ctx.base, ctx.store.accountSid)),
+          "commands",
+          ctx.base,
+          "/v1/Commands",
+          q,
+        ),
+      };
     },
   },
   {

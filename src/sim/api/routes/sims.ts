@@ -30,13 +30,21 @@ function urlParam(form: URLSearchParams, name: string): string | undefined {
 
 /** The final state a status change settles in, after `updating` (and the intermediate one). */
 function settle(ctx: RouteContext, s: SimRecord, target: string, callbackUrl: string | undefined, method: "GET" | "POST"): void {
-  const steps = target === "ready" && s.status === "new" ? ["ready", "active"] : target === "deactivated" ? ["deactivated", "canceled"] : [target];
+  const steps =
+    target === "ready" && s.status === "new"
+      ? ["ready", "active"]
+      : target === "deactivated"
+        ? ["deactivated", "canceled"]
+        : [target];
   steps.forEach((status, i) => {
-    ctx.clock.setTimeout(() => {
-      s.status = status;
-      s.dateUpdated = new Date(ctx.clock.now());
-      if (callbackUrl) ctx.callback(callbackUrl, method, { AccountSid: ctx.store.accountSid, SimSid: s.sid, Status: status });
-    }, ctx.asyncMs * (i + 1));
+    ctx.clock.setTimeout(
+      () => {
+        s.status = status;
+        s.dateUpdated = new Date(ctx.clock.now());
+        if (callbackUrl) ctx.callback(callbackUrl, method, { AccountSid: ctx.store.accountSid, SimSid: s.sid, Status: status });
+      },
+      ctx.asyncMs * (i + 1),
+    );
   });
 }
 
@@ -58,7 +66,16 @@ export const simRoutes: Route[] = [
           (q.get("EId") === null || s.eId === q.get("EId")) &&
           (q.get("SimRegistrationCode") === null || s.registrationCode === q.get("SimRegistrationCode")),
       );
-      return { status: 200, body: page(items.map((s) => simJson(s, ctx.base, ctx.store.accountSid)), "sims", ctx.base, "/v1/Sims", q) };
+      return {
+        status: 200,
+        body: page(
+          items.map((s) => simJson(s, ctx.base, ctx.store.accountSid)),
+          "sims",
+          ctx.base,
+          "/v1/Sims",
+          q,
+        ),
+      };
     },
   },
   {
@@ -81,7 +98,8 @@ export const simRoutes: Route[] = [
       const commandsMethod = enumParam(f, "CommandsCallbackMethod", METHODS);
       const plan = f.get("RatePlan");
       if (plan !== null && ctx.store.findRatePlan(plan) === undefined) throw badParam(`Invalid RatePlan: ${plan}`);
-      if (f.get("AccountSid") !== null && s.status !== "new") throw new ApiError(400, 20001, "AccountSid can only be changed while the Sim is new");
+      if (f.get("AccountSid") !== null && s.status !== "new")
+        throw new ApiError(400, 20001, "AccountSid can only be changed while the Sim is new");
       if (f.get("UniqueName") !== null) s.uniqueName = f.get("UniqueName");
       if (f.get("FriendlyName") !== null) s.friendlyName = f.get("FriendlyName");
       if (plan !== null) s.ratePlanSid = ctx.store.findRatePlan(plan)!.sid;
@@ -119,15 +137,35 @@ export const simRoutes: Route[] = [
     operationId: "ListDataSession",
     handle(ctx, [sid], q) {
       const s = sim(ctx, sid!);
-      const items = ctx.store.dataSessions.filter((d) => d.simSid === s.sid).sort((a, b) => b.start.getTime() - a.start.getTime());
-      return { status: 200, body: page(items.map((d) => dataSessionJson(d, ctx.store.accountSid)), "data_sessions", ctx.base, `/v1/Sims/${s.sid}/DataSessions`, q) };
+      const items = ctx.store.dataSessions
+        .filter((d) => d.simSid === s.sid)
+        .sort((a, b) => b.start.getTime() - a.start.getTime());
+      return {
+        status: 200,
+        body: page(
+          items.map((d) => dataSessionJson(d, ctx.store.accountSid)),
+          "data_sessions",
+          ctx.base,
+          `/v1/Sims/${s.sid}/DataSessions`,
+          q,
+        ),
+      };
     },
   },
   {
     method: "GET",
     path: /^\/v1\/RatePlans$/,
     operationId: "ListRatePlan",
-    handle: (ctx, _p, q) => ({ status: 200, body: page(ctx.store.ratePlans.map((p) => ratePlanJson(p, ctx.base, ctx.store.accountSid)), "rate_plans", ctx.base, "/v1/RatePlans", q) }),
+    handle: (ctx, _p, q) => ({
+      status: 200,
+      body: page(
+        ctx.store.ratePlans.map((p) => ratePlanJson(p, ctx.base, ctx.store.accountSid)),
+        "rate_plans",
+        ctx.base,
+        "/v1/RatePlans",
+        q,
+      ),
+    }),
   },
   {
     method: "GET",
@@ -140,4 +178,3 @@ export const simRoutes: Route[] = [
     },
   },
 ];
-

@@ -22,7 +22,10 @@ function superSimJson(s: SimRecord, ctx: RouteContext) {
   };
 }
 
-function smsCommandJson(c: { sid: string; simSid: string; command: string; status: string; direction: string; dateCreated: Date; dateUpdated: Date }, ctx: RouteContext) {
+function smsCommandJson(
+  c: { sid: string; simSid: string; command: string; status: string; direction: string; dateCreated: Date; dateUpdated: Date },
+  ctx: RouteContext,
+) {
   return {
     sid: c.sid,
     account_sid: ctx.store.accountSid,
@@ -42,8 +45,22 @@ export const superSimRoutes: Route[] = [
     path: /^\/v1\/Sims$/,
     operationId: "ListSim",
     handle(ctx, _p, q) {
-      const items = ctx.store.sims.filter((s) => (q.get("Iccid") === null || s.iccid === q.get("Iccid")) && (q.get("Status") === null || s.status === q.get("Status")) && (q.get("Fleet") === null || s.fleetSid === (ctx.store.findFleet(q.get("Fleet")!)?.sid ?? q.get("Fleet"))));
-      return { status: 200, body: page(items.map((s) => superSimJson(s, ctx)), "sims", ctx.base, "/v1/Sims", q) };
+      const items = ctx.store.sims.filter(
+        (s) =>
+          (q.get("Iccid") === null || s.iccid === q.get("Iccid")) &&
+          (q.get("Status") === null || s.status === q.get("Status")) &&
+          (q.get("Fleet") === null || s.fleetSid === (ctx.store.findFleet(q.get("Fleet")!)?.sid ?? q.get("Fleet"))),
+      );
+      return {
+        status: 200,
+        body: page(
+          items.map((s) => superSimJson(s, ctx)),
+          "sims",
+          ctx.base,
+          "/v1/Sims",
+          q,
+        ),
+      };
     },
   },
   {
@@ -76,7 +93,10 @@ export const superSimRoutes: Route[] = [
       const end = q.get("EndTime") ? new Date(q.get("EndTime")!) : new Date(ctx.clock.now());
       const start = q.get("StartTime") ? new Date(q.get("StartTime")!) : new Date(end.getTime() - 30 * 86_400_000);
       if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw badParam("Invalid StartTime or EndTime");
-      const data = ctx.store.traffic.filter((e) => e.kind === "data" && (sim === undefined || e.simSid === sim.sid) && e.at >= start.getTime() && e.at < end.getTime());
+      const data = ctx.store.traffic.filter(
+        (e) =>
+          e.kind === "data" && (sim === undefined || e.simSid === sim.sid) && e.at >= start.getTime() && e.at < end.getTime(),
+      );
       const up = data.reduce((a, e) => a + (e.kind === "data" ? e.upload : 0), 0);
       const down = data.reduce((a, e) => a + (e.kind === "data" ? e.download : 0), 0);
       const record = {
@@ -129,6 +149,15 @@ export const superSimRoutes: Route[] = [
     method: "GET",
     path: /^\/v1\/SmsCommands$/,
     operationId: "ListSmsCommand",
-    handle: (ctx, _p, q) => ({ status: 200, body: page(ctx.store.commands.map((c) => smsCommandJson(c, ctx)), "sms_commands", ctx.base, "/v1/SmsCommands", q) }),
+    handle: (ctx, _p, q) => ({
+      status: 200,
+      body: page(
+        ctx.store.commands.map((c) => smsCommandJson(c, ctx)),
+        "sms_commands",
+        ctx.base,
+        "/v1/SmsCommands",
+        q,
+      ),
+    }),
   },
 ];

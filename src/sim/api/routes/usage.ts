@@ -21,7 +21,8 @@ function buckets(start: Date, end: Date, granularity: string): Array<[Date, Date
   if (granularity === "all") return [[start, end]];
   const step = granularity === "hourly" ? HOUR : DAY;
   const out: Array<[Date, Date]> = [];
-  for (let t = start.getTime(); t < end.getTime(); t += step) out.push([new Date(t), new Date(Math.min(t + step, end.getTime()))]);
+  for (let t = start.getTime(); t < end.getTime(); t += step)
+    out.push([new Date(t), new Date(Math.min(t + step, end.getTime()))]);
   return out;
 }
 
@@ -32,8 +33,21 @@ function usage(events: TrafficEvent[]) {
   const upload = data.reduce((a, e) => a + e.upload, 0);
   const download = data.reduce((a, e) => a + e.download, 0);
   const fromSim = cmds.filter((c) => c.direction === "from_sim").length;
-  const dataObj = { billing_units: "USD", billed: Math.round(((upload + download) / 1e6) * USD_PER_MB * 100) / 100, total: upload + download, upload, download, units: "bytes" };
-  const cmdObj = { billing_units: "USD", billed: Math.round(cmds.length * USD_PER_COMMAND * 1000) / 1000, total: cmds.length, from_sim: fromSim, to_sim: cmds.length - fromSim };
+  const dataObj = {
+    billing_units: "USD",
+    billed: Math.round(((upload + download) / 1e6) * USD_PER_MB * 100) / 100,
+    total: upload + download,
+    upload,
+    download,
+    units: "bytes",
+  };
+  const cmdObj = {
+    billing_units: "USD",
+    billed: Math.round(cmds.length * USD_PER_COMMAND * 1000) / 1000,
+    total: cmds.length,
+    from_sim: fromSim,
+    to_sim: cmds.length - fromSim,
+  };
   const zeroData = { ...dataObj, billed: 0, total: 0, upload: 0, download: 0 };
   const zeroCmd = { ...cmdObj, billed: 0, total: 0, from_sim: 0, to_sim: 0 };
   return {
@@ -72,6 +86,9 @@ export const usageRoutes: Route[] = [
     method: "GET",
     path: /^\/v1\/UsageRecords$/,
     operationId: "ListAccountUsageRecord",
-    handle: (ctx, _p, q) => ({ status: 200, body: page(records(ctx, q, undefined), "usage_records", ctx.base, "/v1/UsageRecords", q) }),
+    handle: (ctx, _p, q) => ({
+      status: 200,
+      body: page(records(ctx, q, undefined), "usage_records", ctx.base, "/v1/UsageRecords", q),
+    }),
   },
 ];

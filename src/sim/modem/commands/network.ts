@@ -90,7 +90,9 @@ export const networkCommands: CommandTable = {
     },
     test: (_a, ctx) => {
       const n = ctx.world.net;
-      return ok(`+COPS: (2,"${n.longName}","${n.shortName}","${n.mcc}${n.mnc}",${n.act}),(1,"AT&T","AT&T","310410",7),,(0,1,2,3,4),(0,1,2)`);
+      return ok(
+        `+COPS: (2,"${n.longName}","${n.shortName}","${n.mcc}${n.mnc}",${n.act}),(1,"AT&T","AT&T","310410",7),,(0,1,2,3,4),(0,1,2)`,
+      );
     },
   },
   "+CGATT": {
@@ -144,4 +146,3 @@ export function clock(ctx: Ctx, yearDigits: 2 | 4): string {
   const q = Math.round(Math.abs(tz) / 15);
   return `${y}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())},${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${tz < 0 ? "-" : "+"}${p(q)}`;
 }
-

@@ -28,7 +28,10 @@ function listing(ctx: Ctx, index: number, stat: MessageStat, pdu: string, cmd: "
     return [head, pdu];
   }
   const t = msg.text ?? { address: "", scts: "", body: pdu };
-  const head = cmd === "+CMGL" ? `+CMGL: ${index},"${STAT_TEXT[stat]}","${t.address}",,"${t.scts}"` : `+CMGR: "${STAT_TEXT[stat]}","${t.address}",,"${t.scts}"`;
+  const head =
+    cmd === "+CMGL"
+      ? `+CMGL: ${index},"${STAT_TEXT[stat]}","${t.address}",,"${t.scts}"`
+      : `+CMGR: "${STAT_TEXT[stat]}","${t.address}",,"${t.scts}"`;
   return [head, t.body];
 }
 
@@ -59,7 +62,10 @@ export const smsCommands: CommandTable = {
   },
   "+CPMS": {
     read: (_a, ctx) => smsGate(ctx) ?? ok(`+CPMS: ${cpmsState(ctx)}`),
-    test: () => ok(`+CPMS: (${MEMORIES.map((m) => `"${m}"`).join(",")}),(${MEMORIES.map((m) => `"${m}"`).join(",")}),(${MEMORIES.map((m) => `"${m}"`).join(",")})`),
+    test: () =>
+      ok(
+        `+CPMS: (${MEMORIES.map((m) => `"${m}"`).join(",")}),(${MEMORIES.map((m) => `"${m}"`).join(",")}),(${MEMORIES.map((m) => `"${m}"`).join(",")})`,
+      ),
     write: (a, ctx) => {
       const gate = smsGate(ctx);
       if (gate) return gate;
@@ -84,7 +90,8 @@ export const smsCommands: CommandTable = {
       });
       return ok(...lines);
     },
-    test: (_a, ctx) => ok(ctx.world.settings.cmgf === 0 ? "+CMGL: (0-4)" : '+CMGL: ("REC UNREAD","REC READ","STO UNSENT","STO SENT","ALL")'),
+    test: (_a, ctx) =>
+      ok(ctx.world.settings.cmgf === 0 ? "+CMGL: (0-4)" : '+CMGL: ("REC UNREAD","REC READ","STO UNSENT","STO SENT","ALL")'),
   },
   "+CMGR": {
     write: (a, ctx) => {
@@ -114,7 +121,13 @@ export const smsCommands: CommandTable = {
       ctx.storageFreed();
       return OK;
     },
-    test: (_a, ctx) => ok(`+CMGD: (${ctx.store.list(ctx.mems[0], 4).map(([i]) => i).join(",")}),(0-4)`),
+    test: (_a, ctx) =>
+      ok(
+        `+CMGD: (${ctx.store
+          .list(ctx.mems[0], 4)
+          .map(([i]) => i)
+          .join(",")}),(0-4)`,
+      ),
   },
   "+CMGS": { write: (a, ctx) => smsGate(ctx) ?? (ctx.world.settings.cmgf === 0 ? sendPdu(a, ctx) : sendText(a, ctx)) },
 };
