@@ -1,8 +1,9 @@
 import { CellgateError, Emitter, silentLogger, systemClock, type Clock, type Logger } from "../core/index.js";
-import { cmeInfo, cmsInfo, isRetryableText } from "./error-codes.js";
+import { finalResult } from "./final-result.js";
 import { LineFramer, type FrameToken } from "./line-framer.js";
 import { classifyLine, type LineKind } from "./line-kind.js";
 import type { Link } from "./link.js";
+import { resynchronise, START, unsynced, type SyncState } from "./resync.js";
 import { shownCommand, type AtCommandOptions, type AtPort, type AtResponse, type SmsCommandOptions } from "./port.js";
 import { STANDARD_URCS, UrcRegistry, type Urc, type UrcSpec } from "./urc-registry.js";
 import { Waiter, type Outcome } from "./waiter.js";
@@ -14,8 +15,10 @@ export interface AtEngineOptions {
   urcs?: UrcRegistry;
   /** Default per-command timeout. */
   timeoutMs?: number;
-  /** Timeout of the `AT` sent to resynchronise after a timeout. */
+  /** Timeout of one `AT` sent to resynchronise after a timeout. */
   resyncTimeoutMs?: number;
+  /** The whole resync (several `AT`s when the modem refuses or drops some); default 3 × resyncTimeoutMs. */
+  resyncBudgetMs?: number;
   /** Silence required after the resync `OK` before the next command is written. */
   resyncQuietMs?: number;
   promptTimeoutMs?: number;
@@ -60,7 +63,10 @@ export class AtEngine implements AtPort {
   readonly #urcs: UrcRegistry;
   readonly #framer = new LineFramer();
   readonly #opts: Required<
-    Pick<AtEngineOptions, "timeoutMs" | "resyncTimeoutMs" | "resyncQuietMs" | "promptTimeoutMs" | "smsTimeoutMs">
+    Pick<
+      AtEngineOptions,
+      "timeoutMs" | "resyncTimeoutMs" | "resyncBudgetMs" | "resyncQuietMs" | "promptTimeoutMs" | "smsTimeoutMs"
+    >
   >;
   readonly #queue: Job[] = [];
   #pumping = false;
@@ -69,12 +75,9 @@ export class AtEngine implements AtPort {
   #active: Waiter | undefined;
   /** A URC that still expects trailing lines. */
   #urcPending: { spec: { match: string; trailingLines?: number }; urc: Urc } | undefined;
-  /** Start with ESC + AT: a previous process may have left the modem inside an SMS entry. */
-  #needsResync = true;
-  #escapeOnResync = true;
+  /** Start unsynchronised: a previous process may have left the modem inside an SMS entry. */
+  #sync: SyncState = START;
   #consecutiveTimeouts = 0;
-  /** Commands that timed out or were aborted since the last resync: their output may still come. */
-  #late: string[] = [];
   #lastAnswerAt: number | undefined;
   readonly #unsubscribe: Array<() => void> = [];
 
@@ -86,6 +89,7 @@ export class AtEngine implements AtPort {
     this.#opts = {
       timeoutMs: o.timeoutMs ?? 5_000,
       resyncTimeoutMs: o.resyncTimeoutMs ?? 2_000,
+      resyncBudgetMs: o.resyncBudgetMs ?? 3 * (o.resyncTimeoutMs ?? 2_000),
       resyncQuietMs: o.resyncQuietMs ?? 100,
       promptTimeoutMs: o.promptTimeoutMs ?? 5_000,
       smsTimeoutMs: o.smsTimeoutMs ?? 60_000,
@@ -167,7 +171,7 @@ export class AtEngine implements AtPort {
         try {
           if (job.opts.signal?.aborted) throw this.#abortedError(job);
           if (this.#closed) throw this.#closedError(job.command, job.opts);
-          if (this.#needsResync && !job.opts.force) await this.#resync(job);
+          if (this.#sync.kind === "unsynced" && !job.opts.force) await this.#resync(job);
           job.resolve(await this.#execute(job));
         } catch (err) {
           job.reject(err);
@@ -187,6 +191,7 @@ export class AtEngine implements AtPort {
     try {
       await this.#write(`${job.command}\r`);
       let outcome: Outcome;
+      let escapeOwed = false;
       if (job.payload === undefined) {
         outcome = await w.wait(job.opts.timeoutMs ?? this.#opts.timeoutMs, this.#clock, job.opts.signal);
       } else {
@@ -200,29 +205,29 @@ export class AtEngine implements AtPort {
           throw new CellgateError("CG_ERR_AT_PROMPT", `${shown}: OK without the > prompt`, { command: shown, lines: w.lines });
         } else if (outcome.type === "timeout" || outcome.type === "aborted") {
           // Leave PDU entry now: until ESC, the modem would take our next command for PDU text.
-          this.#escapeOnResync = !(await this.#write(ESC).then(
-            () => true,
+          escapeOwed = await this.#write(ESC).then(
             () => false,
-          ));
+            () => true,
+          );
         }
       }
-      return this.#settle(job, shown, started, w, outcome);
+      return this.#settle(job, { shown, started, w, outcome, escapeOwed });
     } finally {
       if (this.#active === w) this.#active = undefined;
     }
   }
 
-  #settle(job: Job, shown: string, started: number, w: Waiter, outcome: Outcome): AtResponse {
+  #settle(job: Job, o: { shown: string; started: number; w: Waiter; outcome: Outcome; escapeOwed: boolean }): AtResponse {
+    const { shown, w, outcome } = o;
     switch (outcome.type) {
       case "final":
-        return this.#finalResult(shown, started, w, outcome.kind, outcome.line);
+        return this.#answered(shown, o.started, w.lines, outcome.kind, outcome.line);
       case "timeout":
       case "aborted": {
-        // The modem may still answer: the next command must not see that answer.
-        this.#needsResync = true;
-        this.#late.push(job.command);
-        // A prompt that came late may have put the modem in PDU entry after all: ESC again first.
-        if (job.payload !== undefined && w.phase !== "prompt") this.#escapeOnResync = true;
+        // The modem may still answer: the next command must not see that answer. A prompt that
+        // came late may have put the modem in PDU entry after all: ESC again first.
+        const escape = o.escapeOwed || (job.payload !== undefined && w.phase !== "prompt");
+        this.#sync = unsynced(this.#sync, { late: job.command, escape });
         if (outcome.type === "aborted") throw this.#abortedError(job);
         this.#consecutiveTimeouts++;
         this.#log.warn({ command: shown, consecutive: this.#consecutiveTimeouts }, "AT command timed out");
@@ -241,96 +246,47 @@ export class AtEngine implements AtPort {
     }
   }
 
-  #finalResult(shown: string, started: number, w: Waiter, kind: LineKind, line: string): AtResponse {
+  /** A final result code arrived: the AT interpreter is alive, whatever it said. */
+  #answered(shown: string, started: number, lines: string[], kind: LineKind, line: string): AtResponse {
     this.#consecutiveTimeouts = 0;
     this.#lastAnswerAt = this.#clock.now();
     this.events.emit("answered", { command: shown, ms: this.#lastAnswerAt - started });
-    const detail = { command: shown, lines: w.lines, final: line };
-    switch (kind.kind) {
-      case "ok":
-      case "connect":
-        return { command: shown, lines: w.lines, final: line };
-      case "cme":
-      case "cms": {
-        const info = kind.code === undefined ? undefined : kind.kind === "cme" ? cmeInfo(kind.code) : cmsInfo(kind.code);
-        const name = info?.name ?? kind.text;
-        const retryable = info?.retryable ?? isRetryableText(kind.text);
-        const code = kind.kind === "cme" ? "CG_ERR_AT_CME" : "CG_ERR_AT_CMS";
-        throw new CellgateError(code, `${shown}: ${line.trim()}${info ? ` (${info.name})` : ""}`, {
-          ...detail,
-          errorCode: kind.code,
-          errorText: name,
-          retryable,
-        });
-      }
-      case "error":
-        throw new CellgateError("CG_ERR_AT_ERROR", `${shown}: ${line.trim()}`, { ...detail, errorCode: kind.code });
-      case "info":
-        throw new Error("unreachable: info lines are not final");
-    }
+    return finalResult(shown, lines, kind, line);
   }
 
-  /**
-   * `AT` until a clean `OK`, then a quiet window: whatever a timed-out command still had to
-   * say arrives before our OK (the modem answers in order) or within the window, and is
-   * absorbed here instead of reaching the next command.
-   */
+  /** Proves the line quiet before `job` is written (see resynchronise); fails the job when it cannot. */
   async #resync(job: Job): Promise<void> {
-    const absorbed: string[] = [];
     const w = this.#begin("AT");
+    const shown = shownCommand(job.command, !!job.opts.sensitive);
     try {
-      if (this.#escapeOnResync) await this.#write(ESC);
-      await this.#write("AT\r");
-      for (;;) {
-        const o = await w.wait(this.#opts.resyncTimeoutMs, this.#clock, job.opts.signal);
-        if (o.type === "aborted") throw this.#abortedError(job);
-        if (o.type === "closed") throw this.#closedError(job.command, job.opts);
-        if (o.type === "timeout") {
-          this.#consecutiveTimeouts++;
-          this.events.emit("resync", { ok: false, absorbed });
-          this.events.emit("timeout", { command: "AT (resync)", consecutive: this.#consecutiveTimeouts });
-          throw new CellgateError(
-            "CG_ERR_AT_TIMEOUT",
-            `${shownCommand(job.command, !!job.opts.sensitive)}: the modem did not answer the resync AT`,
-            {
-              command: shownCommand(job.command, !!job.opts.sensitive),
-              phase: "resync",
-              consecutive: this.#consecutiveTimeouts,
-            },
-          );
-        }
-        const lines = w.takeLines();
-        absorbed.push(...lines, o.type === "final" ? o.line : ">");
-        // Our OK is one with no output of a timed-out command before it (that output means the
-        // OK is the late reply's). Other lines (an unregistered URC) do not disqualify it.
-        if (o.type === "final" && o.kind.kind === "ok" && !lines.some((l) => this.#isLateOutput(l))) break;
+      const r = await resynchronise({ waiter: w, write: (t) => this.#write(t) }, this.#sync, {
+        clock: this.#clock,
+        signal: job.opts.signal,
+        tryMs: this.#opts.resyncTimeoutMs,
+        budgetMs: this.#opts.resyncBudgetMs,
+        quietMs: this.#opts.resyncQuietMs,
+      });
+      if (!r.ok) {
+        if (r.reason === "aborted") throw this.#abortedError(job);
+        if (r.reason === "closed") throw this.#closedError(job.command, job.opts);
+        this.#consecutiveTimeouts++;
+        this.events.emit("resync", { ok: false, absorbed: r.absorbed });
+        this.events.emit("timeout", { command: "AT (resync)", consecutive: this.#consecutiveTimeouts });
+        throw new CellgateError("CG_ERR_AT_TIMEOUT", `${shown}: the modem did not answer ${r.writes} resync AT(s)`, {
+          command: shown,
+          phase: "resync",
+          absorbed: r.absorbed,
+          consecutive: this.#consecutiveTimeouts,
+        });
       }
-      // Quiet window: anything arriving now is absorbed too.
-      for (;;) {
-        const o = await w.wait(this.#opts.resyncQuietMs, this.#clock, job.opts.signal);
-        if (o.type !== "final") break;
-        absorbed.push(...w.takeLines(), o.line);
-      }
-      absorbed.push(...w.takeLines());
-      this.#needsResync = false;
-      this.#escapeOnResync = false;
-      this.#late = [];
+      this.#sync = { kind: "synced" };
       this.#consecutiveTimeouts = 0;
       this.#lastAnswerAt = this.#clock.now();
-      this.#log.debug({ absorbed }, "resynchronised");
-      this.events.emit("resync", { ok: true, absorbed });
+      this.#log.debug({ absorbed: r.absorbed, writes: r.writes }, "resynchronised");
+      this.events.emit("resync", { ok: true, absorbed: r.absorbed });
     } finally {
       if (this.#active === w) this.#active = undefined;
     }
-  }
-
-  /** A line a timed-out command would print: its own `+XYZ:` prefix, or bare text (ATI, +CGMI). */
-  #isLateOutput(line: string): boolean {
-    if (this.#late.length === 0) return false;
-    const prefixed = /^\s*([+^#$%*][A-Z0-9]+):/i.exec(line);
-    if (prefixed === null) return true;
-    const name = prefixed[1]!.toUpperCase();
-    return this.#late.some((c) => c.toUpperCase().startsWith(`AT${name}`));
   }
 
   #begin(command: string): Waiter {
@@ -343,7 +299,7 @@ export class AtEngine implements AtPort {
     try {
       await this.#link.write(Buffer.from(text, "latin1"));
     } catch (err) {
-      this.#needsResync = true;
+      this.#sync = unsynced(this.#sync);
       throw err instanceof CellgateError ? err : new CellgateError("CG_ERR_LINK_WRITE", String(err), {}, { cause: err });
     }
   }

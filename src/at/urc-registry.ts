@@ -2,7 +2,8 @@
  * Unsolicited result codes: which lines are URCs, and how many lines after them belong to
  * them (`+CMT:` carries its PDU on the next line). A prefix URC such as `+CREG:` is also the
  * reply to `AT+CREG?`, so it counts as a URC only while no command of that name is in
- * flight (gammu's rule; ModemManager decides the same thing by context).
+ * flight (gammu's rule; ModemManager decides the same thing by context) — including as one
+ * part of a compound line (`AT+CSQ;+CREG?`).
  */
 export interface UrcSpec {
   /** `+CMTI:`-style prefix, or an exact line such as `RDY` when `exact` is set. */
@@ -62,11 +63,32 @@ export class UrcRegistry {
     if (exact !== undefined) return exact.spec;
     for (const e of this.#prefix) {
       if (!text.startsWith(e.spec.match)) continue;
-      if (inFlight !== undefined && e.solicitedBy?.test(inFlight)) return undefined;
+      const by = e.solicitedBy;
+      if (inFlight !== undefined && by !== null && commandSegments(inFlight).some((c) => by.test(c))) return undefined;
       return e.spec;
     }
     return undefined;
   }
+}
+
+/**
+ * The commands of one command line, each as `AT<command>`: `AT+CSQ;+CREG?` is `AT+CSQ` and
+ * `AT+CREG?` (V.250 §5.4.3: extended commands are separated by `;`, never inside quotes).
+ */
+export function commandSegments(line: string): string[] {
+  const body = line.replace(/^\s*AT/i, "");
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (const ch of body) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === ";" && !quoted) {
+      out.push(`AT${cur.trim()}`);
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(`AT${cur.trim()}`);
+  return out;
 }
 
 /**

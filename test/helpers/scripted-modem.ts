@@ -13,9 +13,11 @@ export class ScriptedModem {
   #buf = "";
   #pduMode = false;
 
+  /** `escInLine`: ESC is a character of the command line (a module that takes ESC+AT as one bad line). */
   constructor(
     readonly link: Link,
     public script: Script,
+    readonly o: { escInLine?: boolean } = {},
   ) {
     link.onData((bytes) => this.#onBytes(Buffer.from(bytes).toString("latin1")));
   }
@@ -33,7 +35,7 @@ export class ScriptedModem {
   #onBytes(text: string): void {
     this.raw.push(text);
     for (const ch of text) {
-      if (ch === "\x1b") {
+      if (ch === "\x1b" && !this.o.escInLine) {
         this.received.push("<ESC>");
         this.#buf = "";
         this.#pduMode = false;
