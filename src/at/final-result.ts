@@ -44,7 +44,11 @@ const UNSUPPORTED_CMS = new Set([302, 303]);
  * ERROR 302/303. One predicate, so every read degrades the same way.
  */
 export function isUnsupported(err: unknown): boolean {
-  if (isCellgateError(err, "CG_ERR_AT_ERROR")) return PLAIN_ERROR.test(String(err.detail.final));
+  if (isCellgateError(err, "CG_ERR_AT_ERROR")) {
+    // A call progress result (NO CARRIER, BUSY…) is an answer, not a missing command.
+    const final = err.detail.final;
+    return final === undefined || (typeof final === "string" && PLAIN_ERROR.test(final));
+  }
   const code = (e: CellgateError): unknown => e.detail.errorCode;
   if (isCellgateError(err, "CG_ERR_AT_CME")) return UNSUPPORTED_CME.has(code(err) as number);
   if (isCellgateError(err, "CG_ERR_AT_CMS")) return UNSUPPORTED_CMS.has(code(err) as number);

@@ -60,7 +60,8 @@ export class UrcRegistry {
   match(line: string, inFlight?: string): UrcSpec | undefined {
     const text = line.trim();
     const exact = this.#exact.get(text);
-    if (exact !== undefined) return exact.spec;
+    if (exact !== undefined && !(inFlight !== undefined && exact.spec.solicitedBy?.test(inFlight))) return exact.spec;
+    if (exact !== undefined) return undefined;
     for (const e of this.#prefix) {
       if (!text.startsWith(e.spec.match)) continue;
       const by = e.solicitedBy;

@@ -15,7 +15,7 @@ interface StatusOptions {
   trace?: boolean;
 }
 
-const VENDORS = ["auto", "quectel", "simcom", "ublox", "telit", "generic"];
+const VENDORS = ["auto", "quectel", "simcom", "ublox", "telit", "nordic", "generic"];
 
 /**
  * `cellgate status [--port PATH] [--json]`: the modem part of the health report — identity,

@@ -16,7 +16,7 @@ const modem = z.strictObject({
     .union([path, z.array(path).min(1)], { error: "expected a path or a list of paths" })
     .default("/dev/serial/by-id/*-if02-port0"),
   baudRate: z.number().int().min(300).max(4_000_000).default(115_200),
-  vendor: z.enum(["auto", "quectel", "simcom", "ublox", "telit", "generic"]).default("auto"),
+  vendor: z.enum(["auto", "quectel", "simcom", "ublox", "telit", "nordic", "generic"]).default("auto"),
   /** File holding the SIM PIN (else the MODEM_PIN credential or CELLGATE_MODEM_PIN). */
   pinFile: path.optional(),
   /** How often the modem is read for health and telemetry. */

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   CG_ERR_LINK_OPEN: "the serial port could not be opened",
   CG_ERR_LINK_LOST: "the serial port went away (unplugged, EIO, device node gone)",
   CG_ERR_LINK_WRITE: "writing to the serial port failed",
+  CG_ERR_MODEM_UNSUPPORTED: "the modem has none of the commands that read this (learned once per modem boot)",
   CG_ERR_MODEM_PARSE: "a modem reply did not have the documented form; detail.raw has the reply",
   CG_ERR_PDU_DECODE: "an SMS PDU is malformed; the message names the field and the octet, detail.raw has the PDU",
   CG_ERR_PDU_ENCODE: "an SMS cannot be encoded as asked (too long for one SMS, neither text nor data)",

@@ -1,6 +1,6 @@
-import type { AtPort } from "../at/index.js";
+import { isRefusal, type AtPort } from "../at/index.js";
 import { describeError, isCellgateError, sleep, type Clock, type Logger } from "../core/index.js";
-import { parseCgsnExec, parseCimiExec, parseIccidReply, parseIdentityText } from "./parsers/index.js";
+import { parseCfunRead, parseCgsnExec, parseCimiExec, parseIccidReply, parseIdentityText } from "./parsers/index.js";
 import { withRetry } from "./retry.js";
 import type { ModemIdentity, SimState, VendorName } from "./types.js";
 import { chooseProfile, PROFILES, type VendorProfile } from "./vendors/index.js";
@@ -74,25 +74,57 @@ export async function initModem(d: InitDeps): Promise<InitResult> {
 
   const profile = chooseProfile({ manufacturer, model }, d.vendor);
   for (const cmd of profile.initCommands) await tolerate(cmd);
+  await radioOn(d, run);
 
   const sim = await settledSimState(d, opt.signal);
-  const iccid = sim === "absent" ? null : await first(profile.iccidCommands, parseIccidReply).catch(() => null);
+  // Every vendor's own command first, then the standard EF_ICCID read any 27.007 modem has.
+  const iccidCommands = [...new Set([...profile.iccidCommands, ICCID_BY_CRSM])];
+  const iccid = sim === "absent" ? null : await first(iccidCommands, parseIccidReply).catch(() => null);
   const imsi = sim === "ready" ? await first(["AT+CIMI"], parseCimiExec).catch(() => null) : null;
 
-  // Registration changes as URCs with location (<n>=2); a modem without a domain refuses it.
-  for (const cmd of ["AT+CREG=2", "AT+CGREG=2", "AT+CEREG=2"]) await tolerate(cmd);
+  // Registration changes as URCs with location (<n>=2), on LTE with the reject cause and the PSM
+  // timers where the modem has them (<n>=5, else 4, else 2); a modem without a domain refuses it.
+  for (const cmd of ["AT+CREG=2", "AT+CGREG=2"]) await tolerate(cmd);
+  for (const n of [5, 4, 2]) if (await tolerate(`AT+CEREG=${n}`)) break;
 
   const identity: ModemIdentity = { manufacturer, model, revision, imei, iccid, imsi, vendor: profile.name };
   d.log.info({ identity }, "modem identified");
   return { identity, profile, charset };
 }
 
-/** +CPIN? until the SIM is past "busy" (right after boot), entering the PIN if one is configured. */
+const ICCID_BY_CRSM = "AT+CRSM=176,12258,0,0,10"; // READ BINARY of EF_ICCID (TS 102 221 §13.2)
+
+/**
+ * A modem that boots in minimum functionality (+CFUN: 0, the nRF91's default) has its radio
+ * off: a gateway agent turns it on. Flight mode (4) is someone's choice and is left alone.
+ */
+async function radioOn(d: InitDeps, run: (cmd: string) => Promise<{ lines: string[] }>): Promise<void> {
+  const fun = await run("AT+CFUN?").then(
+    (r) => parseCfunRead(r.lines),
+    () => undefined,
+  );
+  if (fun !== 0) return;
+  d.log.warn("the modem is in minimum functionality (+CFUN: 0): turning the radio on");
+  await run("AT+CFUN=1").catch((err: unknown) => d.log.error({ err: describeError(err) }, "AT+CFUN=1 refused"));
+}
+
+/**
+ * +CPIN? until the SIM is past "busy" (right after boot, or right after the radio came on: some
+ * modems answer a plain ERROR until the UICC is initialised), entering the PIN if one is configured.
+ */
 async function settledSimState(d: InitDeps, signal?: AbortSignal): Promise<SimState> {
-  let state = await d.simState();
+  const read = async (): Promise<SimState> => {
+    try {
+      return await d.simState();
+    } catch (err) {
+      if (isRefusal(err)) return "busy";
+      throw err;
+    }
+  };
+  let state = await read();
   for (let i = 0; state === "busy" && i < 5; i++) {
     await sleep(1000 * 2 ** i, d.clock, signal);
-    state = await d.simState();
+    state = await read();
   }
   if (state === "sim-pin" && d.pin !== undefined) {
     if (!/^\d{4,8}$/.test(d.pin)) {

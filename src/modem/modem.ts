@@ -1,4 +1,4 @@
-import type { AtPort, Urc } from "../at/index.js";
+import { isUnsupported, type AtPort, type AtResponse, type Urc } from "../at/index.js";
 import {
   CellgateError,
   describeError,
@@ -23,7 +23,9 @@ import {
   parseRegistrationLine,
   simStateFromCme,
 } from "./parsers/index.js";
+import { Capabilities, type Capability } from "./capabilities.js";
 import { initModem } from "./modem-init.js";
+import { currentRat } from "./rat.js";
 import { ModemSms } from "./sms.js";
 import { withRetry } from "./retry.js";
 import type {
@@ -68,7 +70,7 @@ const REG_READ: ReadonlyArray<[RegDomain, string]> = [
 ];
 const BOOT_WINDOW_MS = 10_000;
 const LIVE_PARTS = ["sim", "signal", "operator", "attached", "pdp"] as const;
-const BOOT_BANNERS = new Set(["RDY", "SMS Ready", "SMS DONE", "Call Ready", "+CFUN: 1", "+QUSIM: 1"]);
+const BOOT_BANNERS = new Set(["RDY", "APP RDY", "SMS Ready", "SMS DONE", "Call Ready", "+CFUN: 1", "+QUSIM: 1", "Ready"]);
 
 /**
  * The typed modem over an AtPort: identity, SIM, signal, registration, operator, packet
@@ -86,6 +88,7 @@ export class Modem {
   #charset = "IRA";
   #lastBoot: number | undefined;
   #sms: ModemSms | undefined;
+  readonly #caps: Capabilities;
 
   constructor(o: ModemOptions) {
     this.#port = o.port;
@@ -93,6 +96,7 @@ export class Modem {
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "modem" });
     this.events = new Emitter((event, err) => this.#log.error({ err, event }, "modem listener failed"));
+    this.#caps = new Capabilities(this.#log);
     this.#port.onUrc((u) => this.#onUrc(u));
   }
 
@@ -117,6 +121,8 @@ export class Modem {
 
   /** Echo off, verbose results, numeric errors, identify, pick the vendor, unlock, enable URCs. */
   async init(signal?: AbortSignal): Promise<ModemIdentity> {
+    // A new boot or a re-open: what the modem lacked before is asked again (firmware may have changed).
+    this.#caps.reset();
     const r = await initModem({
       port: this.#port,
       clock: this.#clock,
@@ -142,34 +148,49 @@ export class Modem {
     }
   }
 
-  /** +CSQ, refined with +CESQ and the vendor's serving-cell report when available. */
+  /**
+   * +CSQ and +CESQ, whichever the modem has (an LTE-only module may have only +CESQ), refined
+   * later with the vendor's serving-cell report. One refusing never loses the other's answer.
+   */
   async signal(signal?: AbortSignal): Promise<SignalQuality> {
-    const q: SignalQuality = parseCsqExec((await this.#cmd("AT+CSQ", signal)).lines);
-    try {
-      Object.assign(q, cesqToSignal(parseCesqExec((await this.#cmd("AT+CESQ", signal)).lines)));
-    } catch (err) {
-      if (!isUnsupported(err)) throw err;
+    const csq = await this.#optional("AT+CSQ", signal);
+    const cesq = await this.#optional("AT+CESQ", signal);
+    if (csq === undefined && cesq === undefined) {
+      throw new CellgateError("CG_ERR_MODEM_UNSUPPORTED", "the modem answers neither AT+CSQ nor AT+CESQ", {});
     }
+    const q: SignalQuality = csq ? parseCsqExec(csq.lines) : { rssiDbm: null, ber: null };
+    if (cesq) Object.assign(q, cesqToSignal(parseCesqExec(cesq.lines)));
     return q;
   }
 
   async servingCell(signal?: AbortSignal): Promise<ServingCell | null> {
-    if (this.#profile.servingCell === undefined) return null;
-    return this.#profile.servingCell(this.#port, signal);
+    const profile = this.#profile;
+    if (profile.servingCell === undefined) return null;
+    return profile.servingCell({ command: (cmd) => this.#optional(cmd, signal) });
   }
 
-  /** Registration in every domain the modem answers for (CS, PS, EPS). */
+  /**
+   * Registration in every domain the modem has (CS, PS, EPS, 5GS): an LTE-M module has only
+   * +CEREG. A domain that fails for another reason is left out; only when none answers is the
+   * read an error.
+   */
   async registration(signal?: AbortSignal): Promise<Partial<Record<RegDomain, Registration>>> {
     const out: Partial<Record<RegDomain, Registration>> = {};
+    let failure: unknown;
     for (const [domain, cmd] of REG_READ) {
       try {
-        const line = (await this.#cmd(cmd, signal)).lines.find((l) => /^\s*\+C\w*REG:/i.test(l));
-        if (line === undefined) throw new CellgateError("CG_ERR_MODEM_PARSE", `${cmd}: no registration line`, { raw: "" });
-        out[domain] = parseRegistrationLine(line, "read");
+        const r = await this.#optional(cmd, signal);
+        const line = r?.lines.find((l) => /^\s*\+C\w*REG:/i.test(l));
+        if (r !== undefined && line === undefined) {
+          throw new CellgateError("CG_ERR_MODEM_PARSE", `${cmd}: no registration line`, { raw: r.lines.join("\n") });
+        }
+        if (line !== undefined) out[domain] = parseRegistrationLine(line, "read");
       } catch (err) {
-        if (!isUnsupported(err)) throw err;
+        failure ??= err;
+        this.#log.warn({ cmd, err: describeError(err) }, "registration read failed in one domain");
       }
     }
+    if (Object.keys(out).length === 0 && failure instanceof Error) throw failure;
     return out;
   }
 
@@ -189,13 +210,9 @@ export class Modem {
   /** The defined contexts (+CGDCONT?) with the addresses the network gave them (+CGPADDR, where the modem has it). */
   async pdpContexts(signal?: AbortSignal): Promise<PdpContext[]> {
     const contexts = parseCgdcontRead((await this.#cmd("AT+CGDCONT?", signal)).lines);
-    let given: PdpAddress[];
-    try {
-      given = parseCgpaddrExec((await this.#cmd("AT+CGPADDR", signal)).lines);
-    } catch (err) {
-      if (!isUnsupported(err)) throw err;
-      return contexts; // an older modem: +CGDCONT?'s address is all there is
-    }
+    const reply = await this.#optional("AT+CGPADDR", signal);
+    if (reply === undefined) return contexts; // an older modem: +CGDCONT?'s address is all there is
+    const given: PdpAddress[] = parseCgpaddrExec(reply.lines);
     return contexts.map((c) => {
       const a = given.find((g) => g.cid === c.cid);
       const { address: shown, ...rest } = c; // some modems do show the dynamic address in +CGDCONT?
@@ -210,14 +227,13 @@ export class Modem {
 
   /** NITZ time from the vendor command when there is one, else the modem's clock (+CCLK?). */
   async networkTime(signal?: AbortSignal): Promise<NetworkTime | null> {
-    if (this.#profile.networkTime !== undefined) {
-      try {
-        return await this.#profile.networkTime(this.#port, signal);
-      } catch (err) {
-        if (!isUnsupported(err)) throw err;
-      }
+    const profile = this.#profile;
+    if (profile.networkTime !== undefined) {
+      const t = await profile.networkTime({ command: (cmd) => this.#optional(cmd, signal) });
+      if (t !== undefined) return t;
     }
-    return parseCclkRead((await this.#cmd("AT+CCLK?", signal)).lines);
+    const cclk = await this.#optional("AT+CCLK?", signal);
+    return cclk === undefined ? null : parseCclkRead(cclk.lines);
   }
 
   /** The vendor's full functionality reset; the modem reboots (and may re-enumerate). */
@@ -245,13 +261,21 @@ export class Modem {
       mergeServingCell(snap);
     });
     await part("registration", async () => void (snap.registration = await this.registration(signal)));
+    const rat = currentRat({ cell: snap.servingCell ?? null, registration: mainRegistration(snap), identity: snap.identity });
+    if (rat !== undefined) snap.rat = rat;
     await part("operator", async () => void (snap.operator = await this.operator(signal)));
     await part("attached", async () => void (snap.attached = await this.attached(signal)));
     await part("pdp", async () => void (snap.pdp = await this.pdpContexts(signal)));
     await part("networkTime", async () => void (snap.networkTime = await this.networkTime(signal)));
     // The identity may be remembered from an earlier init: only live answers count.
     snap.answering = LIVE_PARTS.some((k) => snap[k] !== undefined);
+    snap.capabilities = this.#caps.list();
     return snap;
+  }
+
+  /** What this modem was found to have and lack since it last booted. */
+  get capabilities(): Capability[] {
+    return this.#caps.list();
   }
 
   #cmd(cmd: string, signal?: AbortSignal) {
@@ -259,6 +283,23 @@ export class Modem {
       clock: this.#clock,
       ...(signal ? { signal } : {}),
     });
+  }
+
+  /**
+   * A command the modem may lack: undefined when it refuses it as unsupported (learned, and not
+   * asked again until the modem restarts). Other errors (timeouts, SIM states) are thrown.
+   */
+  async #optional(cmd: string, signal?: AbortSignal): Promise<AtResponse | undefined> {
+    if (this.#caps.isUnsupported(cmd)) return undefined;
+    try {
+      const r = await this.#cmd(cmd, signal);
+      this.#caps.supported(cmd);
+      return r;
+    } catch (err) {
+      if (!isUnsupported(err)) throw err;
+      this.#caps.unsupported(cmd, err);
+      return undefined;
+    }
   }
 
   #onUrc(u: Urc): void {
@@ -291,12 +332,10 @@ function mergeServingCell(snap: ModemSnapshot): void {
   }
 }
 
-/** ERROR / +CME ERROR: 4 "operation not supported": the modem lacks the command. */
-export function isUnsupported(err: unknown): boolean {
-  return (
-    isCellgateError(err, "CG_ERR_AT_ERROR") ||
-    (isCellgateError(err, "CG_ERR_AT_CME") && (err.detail.errorCode === 4 || err.detail.errorCode === 3))
-  );
+/** The registration that describes the link: a registered one, the EPS one first. */
+function mainRegistration(s: ModemSnapshot): Registration | undefined {
+  const regs = (["eps", "5gs", "ps", "cs"] as const).map((d) => s.registration[d]).filter((r) => r !== undefined);
+  return regs.find((r) => r.registered) ?? regs[0];
 }
 
 function fieldError(err: unknown): FieldError {

@@ -1,6 +1,8 @@
+import type { Capability } from "./capabilities.js";
+
 /** Plain data the modem layer produces: what other layers (health, mqtt, cli) consume. */
 
-export type VendorName = "quectel" | "simcom" | "ublox" | "telit" | "generic";
+export type VendorName = "quectel" | "simcom" | "ublox" | "telit" | "nordic" | "generic";
 
 export interface ModemIdentity {
   manufacturer: string;
@@ -29,6 +31,9 @@ export type AccessTech =
   | "nr-5gcn"
   | "ng-ran"
   | "en-dc";
+
+/** The radio in service, as an operator names it: LTE-M and NB-IoT apart from LTE. */
+export type Rat = "gsm" | "umts" | "lte" | "lte-m" | "nb-iot" | "nr";
 
 /** 27.007 <stat> of +CREG/+CGREG/+CEREG/+C5GREG. */
 export type RegState =
@@ -60,6 +65,10 @@ export interface Registration {
   tac?: number;
   ci?: number;
   act?: AccessTech;
+  /** Why the network refused registration (<n>=3..5): an EMM cause (TS 24.301 §9.9.3.9) or the vendor's. */
+  rejectCause?: { type: "emm" | "vendor"; cause: number };
+  /** Power saving mode timers the network granted (<n>=4/5): seconds, null when deactivated. */
+  psm?: { activeTimeS: number | null; periodicTauS: number | null };
 }
 
 export type SimState =
@@ -167,10 +176,14 @@ export interface ModemSnapshot {
   signal?: SignalQuality;
   servingCell?: ServingCell | null;
   registration: Partial<Record<RegDomain, Registration>>;
+  /** The radio in service (from the vendor's report, else the registration's <AcT>). */
+  rat?: Rat;
   operator?: Operator;
   attached?: boolean;
   pdp?: PdpContext[];
   networkTime?: NetworkTime | null;
+  /** What this modem was found to lack (and have) since it last booted. */
+  capabilities?: Capability[];
   errors: Partial<
     Record<
       "identity" | "sim" | "signal" | "servingCell" | "registration" | "operator" | "attached" | "pdp" | "networkTime",

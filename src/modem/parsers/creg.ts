@@ -70,6 +70,8 @@ function stateOf(stat: number): Pick<Registration, "state" | "registered" | "roa
 
 function withLocation(reg: Registration, rest: Field[]): Registration {
   if (rest.length < 2) return reg;
+  // <n>=3..5 (27.007 §7.2, §10.1.22): [<cause_type>,<reject_cause>[,<Active-Time>,<Periodic-TAU>]] after <AcT>.
+  if (reg.domain === "eps" && rest.length >= 5 && !isLongId(rest[2])) withCauseAndPsm(reg, rest.slice(3));
   // Novatel E362 +CEREG: <tac>,<rac>,<ci>,<AcT> — a short RAC between TAC and a long CI.
   const novatel = rest.length >= 4 && isShortNumber(rest[1]) && isLongId(rest[2]) && isShortNumber(rest[3]);
   const [area, ci, act] = novatel ? [rest[0], rest[2], rest[3]] : [rest[0], rest[1], rest[2]];
@@ -83,6 +85,41 @@ function withLocation(reg: Registration, rest: Field[]): Registration {
   if (cell !== undefined) reg.ci = cell;
   if (tech !== undefined) reg.act = tech;
   return reg;
+}
+
+function withCauseAndPsm(reg: Registration, f: Field[]): void {
+  const causeType = decField(f[0]);
+  const cause = decField(f[1]);
+  if (cause !== undefined && !Number.isNaN(cause)) reg.rejectCause = { type: causeType === 1 ? "vendor" : "emm", cause };
+  const active = gprsTimer2(f[2]?.text);
+  const tau = gprsTimer3(f[3]?.text);
+  if (active !== undefined || tau !== undefined) {
+    reg.psm = { activeTimeS: active ?? null, periodicTauS: tau ?? null };
+  }
+}
+
+const TIMER2_UNIT_S: Readonly<Record<number, number>> = { 0: 2, 1: 60, 2: 360 };
+const TIMER3_UNIT_S: Readonly<Record<number, number>> = { 0: 600, 1: 3600, 2: 36_000, 3: 2, 4: 30, 5: 60, 6: 1_152_000 };
+
+/**
+ * A GPRS Timer 2 octet as 8 binary digits (TS 24.008 §10.5.7.3: the PSM Active Time, T3324):
+ * seconds, or null when deactivated (unit 111); undefined when absent or malformed.
+ */
+export function gprsTimer2(bits: string | undefined): number | null | undefined {
+  return timer(bits, TIMER2_UNIT_S);
+}
+
+/** A GPRS Timer 3 octet (§10.5.7.4a: the extended periodic TAU, T3412): seconds, or null when deactivated. */
+export function gprsTimer3(bits: string | undefined): number | null | undefined {
+  return timer(bits, TIMER3_UNIT_S);
+}
+
+function timer(bits: string | undefined, units: Readonly<Record<number, number>>): number | null | undefined {
+  if (bits === undefined || !/^[01]{8}$/.test(bits.trim())) return undefined;
+  const octet = Number.parseInt(bits.trim(), 2);
+  if (octet >> 5 === 7) return null; // deactivated
+  // Timer 2's unused units count in minutes (§10.5.7.3); Timer 3 defines every unit.
+  return (units[octet >> 5] ?? 60) * (octet & 0x1f);
 }
 
 const finite = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? undefined : n);

@@ -1,7 +1,7 @@
 import { asLines, parseError } from "./fields.js";
 
 // Every vendor spells the ICCID query differently; the reply prefixes seen in the field.
-const PREFIXES = ["+CCID:", "+QCCID:", "+ICCID:", "^ICCID:", "#CCID:", "+CICCID:", "ICCID:", "+CRSM: 144,0,"];
+const PREFIXES = ["+CCID:", "+QCCID:", "+ICCID:", "^ICCID:", "#CCID:", "+CICCID:", "%XICCID:", "ICCID:", "+CRSM: 144,0,"];
 
 /**
  * An ICCID in any form a modem gives it (ModemManager's mm_3gpp_parse_iccid rules):

@@ -1,4 +1,4 @@
-import type { AtPort, UrcSpec } from "../../at/index.js";
+import type { AtResponse, UrcSpec } from "../../at/index.js";
 import { decField, hexField, type Field } from "../parsers/fields.js";
 import type { NetworkTime, ServingCell, VendorName } from "../types.js";
 
@@ -19,10 +19,18 @@ export interface VendorProfile {
   readonly initCommands: readonly string[];
   /** A full functionality reset (the recovery ladder's reset step). */
   readonly resetCommand: string;
-  /** The vendor's serving-cell report, normalised; null when not camped. */
-  servingCell?(port: AtPort, signal?: AbortSignal): Promise<ServingCell | null>;
-  /** Time from the network (NITZ) when the vendor has a command for it. */
-  networkTime?(port: AtPort, signal?: AbortSignal): Promise<NetworkTime | null>;
+  /** The vendor's serving-cell report, normalised; null when not camped or the modem has none. */
+  servingCell?(port: ReportPort): Promise<ServingCell | null>;
+  /** Time from the network (NITZ) when the vendor has a command for it; undefined when it lacks it. */
+  networkTime?(port: ReportPort): Promise<NetworkTime | null | undefined>;
+}
+
+/**
+ * How a vendor report asks the modem: undefined when the modem lacks the command (refused as
+ * unsupported, learned once per modem boot), so a report degrades to what the modem has.
+ */
+export interface ReportPort {
+  command(cmd: string): Promise<AtResponse | undefined>;
 }
 
 /** Plausible measurement ranges: values outside are reported as unknown (null), not trusted. */

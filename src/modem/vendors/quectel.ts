@@ -1,9 +1,7 @@
-import type { AtPort } from "../../at/index.js";
-import { isCellgateError } from "../../core/index.js";
 import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
 import { parseQltsExec } from "../parsers/index.js";
 import type { ServingCell } from "../types.js";
-import { defined, hex, inRange, num, RANGE, type VendorProfile } from "./profile.js";
+import { defined, hex, inRange, num, RANGE, type ReportPort, type VendorProfile } from "./profile.js";
 
 /**
  * Quectel AT+QENG="servingcell". LTE / CAT-M / NB-IoT field order (EG25-G, BG96):
@@ -84,28 +82,65 @@ export function parseQcsqExec(reply: string | readonly string[]): Qcsq {
   return { rat };
 }
 
+/**
+ * Quectel AT+QNWINFO → `+QNWINFO: <act>,<oper>,<band>,<channel>` (EC2x manual §6.9): the radio in
+ * words ("FDD LTE", "eMTC", "NBIoT", "GSM"…) and the band ("LTE BAND 3"); the operator is quoted on
+ * BG9x and bare on EC2x. `"No Service"` when not camped.
+ */
+export function parseQnwinfoExec(reply: string | readonly string[]): { act: string; band?: string; channel?: number } | null {
+  const lines = asLines(reply);
+  const rest = lines.map((l) => afterPrefix(l, "+QNWINFO:")).find((r) => r !== undefined);
+  const f = rest === undefined ? null : splitFields(rest);
+  if (f === null || f[0] === undefined || f[0].text === "") throw parseError("+QNWINFO", lines);
+  const act = f[0].text;
+  if (/^no ?service$|^none$/i.test(act)) return null;
+  const band = /BAND\s*(\d+)/i.exec(f[2]?.text ?? "")?.[1];
+  return defined({ act, band: band ? `B${band}` : undefined, channel: num(f[3]) });
+}
+
+/** The serving cell from +QENG (EC2x), else +QCSQ and +QNWINFO (BG9x have no +QENG). */
+async function quectelCell(port: ReportPort): Promise<ServingCell | null> {
+  const qeng = await port.command('AT+QENG="servingcell"');
+  if (qeng !== undefined) return parseQengServingcell(qeng.lines);
+  const qcsq = await port.command("AT+QCSQ");
+  const nw = await port.command("AT+QNWINFO");
+  const info = nw === undefined ? undefined : parseQnwinfoExec(nw.lines);
+  const q = qcsq === undefined ? undefined : parseQcsqExec(qcsq.lines);
+  if (info === null || q?.rat === "NOSERVICE" || (q === undefined && info === undefined)) return null;
+  const cell: ServingCell = { source: q ? "+QCSQ" : "+QNWINFO", rat: q?.rat ?? info!.act, ...q };
+  if (info?.band !== undefined) cell.band = info.band;
+  if (info?.channel !== undefined) cell.earfcn = info.channel;
+  return cell;
+}
+
 export const quectel: VendorProfile = {
   name: "quectel",
   matches: ({ manufacturer, model }) =>
     /quectel/i.test(manufacturer) || /^(EC2\d|EG\d\d|BG9\d|EM\d\d|RM5\d\d|EP06|EC200)/i.test(model),
-  urcs: [{ match: "+QIND:" }, { match: "+QUSIM:" }, { match: "+QSTAT:" }, { match: "+QCSQ:" }, { match: "+QNITZ:" }],
+  // EC2x manual §15.6 URC table, §4.3 (+QIND), §5.11, §10.18; BG9x boot and TCP/IP app notes.
+  urcs: [
+    { match: "+QIND:" },
+    { match: "+QUSIM:" },
+    { match: "+QSTAT:" },
+    { match: "+QCSQ:" },
+    { match: "+QNITZ:" },
+    { match: "+QSIMSTAT:" },
+    { match: "+QNETDEVSTATUS:" },
+    { match: "+QIURC:" },
+    { match: "+QIOPEN:" },
+    { match: "+QMTSTAT:" },
+    { match: "+QMTRECV:" },
+    { match: "+QPSMTIMER:" },
+    { match: "+APIND:" },
+    { match: "APP RDY", exact: true },
+  ],
   iccidCommands: ["AT+QCCID", "AT+CCID"],
   initCommands: [],
   resetCommand: "AT+CFUN=1,1",
-  async servingCell(port: AtPort, signal?: AbortSignal) {
-    const opt = signal ? { signal } : {};
-    try {
-      return parseQengServingcell((await port.command('AT+QENG="servingcell"', opt)).lines);
-    } catch (err) {
-      // Firmware without +QENG (BG95 variants) still has +QCSQ: signal without the cell.
-      if (!isCellgateError(err, "CG_ERR_AT_ERROR") && !isCellgateError(err, "CG_ERR_AT_CME")) throw err;
-      const q = parseQcsqExec((await port.command("AT+QCSQ", opt)).lines);
-      return q.rat === "NOSERVICE" ? null : { source: "+QCSQ", ...q };
-    }
-  },
-  async networkTime(port: AtPort, signal?: AbortSignal) {
+  servingCell: quectelCell,
+  async networkTime(port: ReportPort) {
     // Mode 2: the local time computed from the last NITZ; empty when none was received.
-    const r = await port.command("AT+QLTS=2", signal ? { signal } : {});
-    return parseQltsExec(r.lines);
+    const r = await port.command("AT+QLTS=2");
+    return r === undefined ? undefined : parseQltsExec(r.lines);
   },
 };

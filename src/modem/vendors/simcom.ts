@@ -1,7 +1,6 @@
-import type { AtPort } from "../../at/index.js";
 import { afterPrefix, asLines, parseError, splitFields, type Field } from "../parsers/fields.js";
 import type { ServingCell } from "../types.js";
-import { defined, hex, inRange, num, RANGE, type VendorProfile } from "./profile.js";
+import { defined, hex, inRange, num, RANGE, type ReportPort, type VendorProfile } from "./profile.js";
 
 /**
  * SIMCom AT+CPSI? (SIM7500/SIM7600 manual): `+CPSI: <System Mode>,<Operation Mode>[,<MCC>-<MNC>,
@@ -20,7 +19,8 @@ export function parseCpsiRead(reply: string | readonly string[]): ServingCell | 
   const cell: ServingCell = { source: "+CPSI", rat, ...(f[1]?.text ? { state: f[1].text } : {}) };
   const [mcc, mnc] = (f[2]?.text ?? "").split("-");
   if (mcc) Object.assign(cell, defined({ mcc, mnc }));
-  if (rat === "LTE" || rat === "CAT-M" || rat === "NB-IOT") {
+  // SIM7600 says "LTE"; SIM7000/SIM7080 "LTE CAT-M1" and "LTE NB-IOT".
+  if (/LTE|CAT-?M|NB-?IOT/i.test(rat)) {
     return Object.assign(
       cell,
       defined({
@@ -48,12 +48,32 @@ function dbOrTenths(f: Field | undefined, range: readonly [number, number]): num
 export const simcom: VendorProfile = {
   name: "simcom",
   matches: ({ manufacturer, model }) => /simcom/i.test(manufacturer) || /^(SIM7\d{3}|A76\d\d)/i.test(model),
-  urcs: [{ match: "+CPSI:" }, { match: "+CNSMOD:" }, { match: "+CGNSINF:" }],
+  // SIM7500/SIM7600 and SIM7000/SIM7080 manuals: URC tables (§20.3 of the SIM7000 manual), AUTOCSQ, NITZ, app PDP.
+  urcs: [
+    { match: "+CPSI:" },
+    { match: "+CNSMOD:" },
+    { match: "+CGNSINF:" },
+    { match: "+CSQ:" },
+    { match: "+CRRCSTATE:" },
+    { match: "*PSNWID:" },
+    { match: "*PSUTTZ:" },
+    { match: "DST:" },
+    { match: "+APP PDP:" },
+    { match: "+PDP: DEACT", exact: true },
+    { match: "+NETOPEN:" },
+    { match: "+CIPEVENT:" },
+    { match: "+IPCLOSE:" },
+    { match: "NORMAL POWER DOWN", exact: true },
+    { match: "UNDER-VOLTAGE WARNNING", exact: true },
+    { match: "UNDER-VOLTAGE POWER DOWN", exact: true },
+    { match: "OVER-VOLTAGE WARNNING", exact: true },
+    { match: "OVER-VOLTAGE POWER DOWN", exact: true },
+  ],
   iccidCommands: ["AT+CICCID", "AT+CCID"],
   initCommands: [],
   resetCommand: "AT+CFUN=1,1",
-  async servingCell(port: AtPort, signal?: AbortSignal) {
-    const r = await port.command("AT+CPSI?", signal ? { signal } : {});
-    return parseCpsiRead(r.lines);
+  async servingCell(port: ReportPort) {
+    const r = await port.command("AT+CPSI?");
+    return r === undefined ? null : parseCpsiRead(r.lines);
   },
 };

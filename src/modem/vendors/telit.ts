@@ -1,7 +1,6 @@
-import type { AtPort } from "../../at/index.js";
 import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
 import type { ServingCell } from "../types.js";
-import { defined, hex, inRange, num, RANGE, type VendorProfile } from "./profile.js";
+import { defined, hex, inRange, num, RANGE, type ReportPort, type VendorProfile } from "./profile.js";
 
 /**
  * Telit AT#RFSTS. The serving cell's layout depends on the RAT, and firmware drops fields
@@ -58,12 +57,12 @@ export function parseQssRead(reply: string | readonly string[]): QssState {
 export const telit: VendorProfile = {
   name: "telit",
   matches: ({ manufacturer, model }) => /telit/i.test(manufacturer) || /^(LE9\d\d|LM9\d\d|ME9\d\d|FN9\d\d|HE910)/i.test(model),
-  urcs: [{ match: "#QSS:" }, { match: "#PSNT:" }],
+  urcs: [{ match: "#QSS:" }, { match: "#PSNT:" }, { match: "SRING:" }, { match: "#SKTRING:" }],
   iccidCommands: ["AT#CCID", "AT+ICCID", "AT+CCID"],
   initCommands: [],
   resetCommand: "AT#REBOOT",
-  async servingCell(port: AtPort, signal?: AbortSignal) {
-    const r = await port.command("AT#RFSTS", signal ? { signal } : {});
-    return parseRfstsExec(r.lines);
+  async servingCell(port: ReportPort) {
+    const r = await port.command("AT#RFSTS");
+    return r === undefined ? null : parseRfstsExec(r.lines);
   },
 };

@@ -1,7 +1,6 @@
-import type { AtPort } from "../../at/index.js";
 import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
 import type { ServingCell } from "../types.js";
-import { defined, hex, inRange, num, RANGE, type VendorProfile } from "./profile.js";
+import { defined, hex, inRange, num, RANGE, type ReportPort, type VendorProfile } from "./profile.js";
 
 const UCGED_RAT: Record<string, string> = { "2": "GSM", "3": "UMTS", "4": "LTE", "6": "CAT-M", "7": "NB-IoT" };
 
@@ -45,17 +44,68 @@ export function parseUcgedRead(reply: string | readonly string[]): ServingCell |
   );
 }
 
+/**
+ * u-blox AT+UCGED? in mode 5 (SARA-R410M, which has no mode 2): the serving cell's
+ *   +RSRP: <pci>,<earfcn>,"<dBm, sign, 3 integer digits, 2 decimals>",
+ *   +RSRQ: <pci>,<earfcn>,"<dB>",
+ * with a trailing comma. Null when neither line is there (not camped).
+ */
+export function parseUcgedMode5(reply: string | readonly string[]): ServingCell | null {
+  const lines = asLines(reply);
+  const field = (prefix: string) => {
+    const rest = lines.map((l) => afterPrefix(l, prefix)).find((r) => r !== undefined);
+    const f = rest === undefined ? null : splitFields(rest.replace(/,\s*$/, ""));
+    if (rest !== undefined && (f === null || f.length < 3)) throw parseError("+UCGED? (mode 5)", lines);
+    return f ?? undefined;
+  };
+  const rsrp = field("+RSRP:");
+  const rsrq = field("+RSRQ:");
+  const any = rsrp ?? rsrq;
+  if (any === undefined) return null;
+  return {
+    source: "+UCGED",
+    rat: "LTE",
+    ...defined({
+      pci: num(any[0]),
+      earfcn: num(any[1]),
+      rsrpDbm: rsrp ? inRange(Number.parseFloat(rsrp[2]!.text), RANGE.rsrpDbm) : undefined,
+      rsrqDb: rsrq ? inRange(Number.parseFloat(rsrq[2]!.text), RANGE.rsrqDb) : undefined,
+    }),
+  };
+}
+
 export const ublox: VendorProfile = {
   name: "ublox",
   matches: ({ manufacturer, model }) => /u-?blox/i.test(manufacturer) || /^(SARA|LARA|TOBY|LENA)-/i.test(model),
-  urcs: [{ match: "+UUSTS:" }, { match: "+UUPSDD:" }, { match: "+UUSOCL:" }],
+  // SARA-R4/R5 manuals: socket, PSD, SIM, HTTP, MQTT and firmware-update URCs.
+  urcs: [
+    { match: "+UUSTS:" },
+    { match: "+UUPSDA:" },
+    { match: "+UUPSDD:" },
+    { match: "+UUSORD:" },
+    { match: "+UUSORF:" },
+    { match: "+UUSOCL:" },
+    { match: "+UUSOLI:" },
+    { match: "+UUSIMSTAT:" },
+    { match: "+UUHTTPCR:" },
+    { match: "+UUMQTTC:" },
+    { match: "+UUMQTTCM:" },
+    { match: "+UUFWINSTALL:" },
+    { match: "+UUFOTASTAT:" },
+    { match: "+UUPING:" },
+    { match: "+UUPINGER:" },
+    { match: "+UUDPDP:" },
+    { match: "+UULOC:" },
+    { match: "+UCMT:", trailingLines: 1, solicitedBy: null },
+  ],
   iccidCommands: ["AT+CCID"],
-  // Mode 2 selects the serving-cell report parseUcgedRead reads.
-  initCommands: ["AT+UCGED=2"],
-  // 16: MT silent reset without resetting the SIM.
-  resetCommand: "AT+CFUN=16",
-  async servingCell(port: AtPort, signal?: AbortSignal) {
-    const r = await port.command("AT+UCGED?", signal ? { signal } : {});
-    return parseUcgedRead(r.lines);
+  // The serving-cell report: mode 2 where the module has it (R412M, R5), else mode 5 (R410M).
+  initCommands: ["AT+UCGED=2", "AT+UCGED=5"],
+  // 15: silent reset of the module and the SIM (SARA-R4 has no 16; R5 has both).
+  resetCommand: "AT+CFUN=15",
+  async servingCell(port: ReportPort) {
+    const r = await port.command("AT+UCGED?");
+    if (r === undefined) return null;
+    return r.lines.some((l) => /^\s*\+RSRP:|^\s*\+RSRQ:/i.test(l)) ? parseUcgedMode5(r.lines) : parseUcgedRead(r.lines);
   },
 };

@@ -103,6 +103,40 @@ describe("registration lines (ModemManager creg/cgreg/cereg/c5greg tables)", () 
     if (want.act === undefined) expect(got.act).toBeUndefined();
   });
 
+  // 27.007 §10.1.22 <n>=3..5: cause and PSM timers after <AcT>, any of them empty.
+  it.each<[string, "read" | "urc", string, Want]>([
+    [
+      "n=5, both PSM timers deactivated",
+      "read",
+      '+CEREG: 5,1,"0140","0108A82E",7,,,"11100000","11100000"',
+      { ...HOME, tac: 0x140, ci: 0x108a82e, act: "lte", psm: { activeTimeS: null, periodicTauS: null } },
+    ],
+    [
+      "n=4 URC: active time 1 min, periodic TAU 6 × 10 min",
+      "urc",
+      '+CEREG: 1,"002F","0012BEEF",7,,,"00100001","00000110"',
+      { ...HOME, tac: 0x2f, ci: 0x12beef, psm: { activeTimeS: 60, periodicTauS: 3600 } },
+    ],
+    [
+      "n=4 URC: TAU in hours, active time in 2-s units",
+      "urc",
+      '+CEREG: 5,"A1B2","00C0FFEE",9,,,"00000101","00100010"',
+      { state: "roaming", tac: 0xa1b2, act: "nb-iot", psm: { activeTimeS: 10, periodicTauS: 7200 } },
+    ],
+    [
+      "n=3 denied with EMM cause 15 (no suitable cells), location empty",
+      "read",
+      '+CEREG: 3,3,"","",7,0,15',
+      { state: "denied", registered: false, rejectCause: { type: "emm", cause: 15 } },
+    ],
+    ["n=4 searching, every optional field empty", "read", "+CEREG: 4,2,,,,,,,", { state: "searching", registered: false }],
+  ])("%s (%s) %s", (_label, form, line, want) => {
+    const got = parseRegistrationLine(line, form);
+    expect(got).toMatchObject(want);
+    if (want.psm === undefined) expect(got.psm).toBeUndefined();
+    if (want.rejectCause === undefined) expect(got.rejectCause).toBeUndefined();
+  });
+
   it.each([
     ["gammu at-creg-corner: mismatched quotes", '+CREG: 2,1,"0B,"0100701",7'],
     ["gammu at-creg-corner: a single quote (gammu's fallback garbles it; we refuse)", '+CREG: 2,1,"5E25'],

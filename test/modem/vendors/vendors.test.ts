@@ -6,10 +6,13 @@ import {
   parseQengServingcell,
   parseQssRead,
   parseRfstsExec,
+  parseQnwinfoExec,
+  parseUcgedMode5,
   parseUcgedRead,
+  parseXmonitor,
 } from "../../../src/modem/vendors/index.js";
 
-// Replies from ref/vectors/at-transcripts.md §14 and public transcripts; labels as the sources give them.
+// Replies from public transcripts and the vendors' manuals (docs/modems/); labels as the sources give them.
 describe('Quectel +QENG="servingcell"', () => {
   it("EG25-G (PinePhone; meta-qcom cell.h comment, line broken after +QENG:)", () => {
     const r = parseQengServingcell([
@@ -235,6 +238,100 @@ describe("Telit #RFSTS", () => {
   });
 });
 
+describe("SIMCom +CPSI? on LTE-M / NB-IoT modules (SIM7080G, FreeRTOS SIM70x0 interface comment)", () => {
+  it("LTE CAT-M1: unscaled levels, 0x TAC, decimal cell id", () => {
+    expect(parseCpsiRead(["+CPSI: LTE CAT-M1,Online,440-52,0x6061,33815299,94,EUTRAN-BAND18,5900,3,3,-8,-84,-60,18"])).toEqual({
+      source: "+CPSI",
+      rat: "LTE CAT-M1",
+      state: "Online",
+      mcc: "440",
+      mnc: "52",
+      tac: 0x6061,
+      ci: 33815299,
+      pci: 94,
+      band: "B18",
+      earfcn: 5900,
+      rsrqDb: -8,
+      rsrpDbm: -84,
+      rssiDbm: -60,
+      sinrDb: 18,
+    });
+  });
+
+  it("LTE NB-IOT", () => {
+    expect(
+      parseCpsiRead(["+CPSI: LTE NB-IOT,Online,440-20,0x1182,10171378,293,EUTRAN-BAND8,3740,0,0,-12,-75,-63,13"]),
+    ).toMatchObject({
+      rat: "LTE NB-IOT",
+      tac: 0x1182,
+      band: "B8",
+      rsrpDbm: -75,
+    });
+  });
+});
+
+describe("Quectel +QNWINFO (EC2x manual §6.9; BG95/BG77 capture)", () => {
+  it.each([
+    ['+QNWINFO: "FDD LTE",46011,"LTE BAND 3",1650', { act: "FDD LTE", band: "B3", channel: 1650 }],
+    ['+QNWINFO: "eMTC","24701","LTE BAND 20",6300', { act: "eMTC", band: "B20", channel: 6300 }],
+    ['+QNWINFO: "EDGE","51503","GSM 1800",698', { act: "EDGE", channel: 698 }],
+  ])("%s", (line, want) => expect(parseQnwinfoExec([line])).toEqual(want));
+
+  it("no service is null; a reply without the line is a parse error", () => {
+    expect(parseQnwinfoExec(['+QNWINFO: "No Service"'])).toBeNull();
+    expect(() => parseQnwinfoExec(["OK"])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+});
+
+describe("u-blox +UCGED? mode 5 (SARA-R410M)", () => {
+  it("the serving cell's RSRP and RSRQ, trailing comma and all", () => {
+    expect(parseUcgedMode5(['+RSRP: 162,5110,"-075.00",', '+RSRQ: 162,5110,"-14.20",'])).toEqual({
+      source: "+UCGED",
+      rat: "LTE",
+      pci: 162,
+      earfcn: 5110,
+      rsrpDbm: -75,
+      rsrqDb: -14.2,
+    });
+  });
+
+  it("nothing measured is null", () => expect(parseUcgedMode5(["+UCGED: 5"])).toBeNull());
+});
+
+describe("Nordic %XMONITOR (nRF91 AT reference §8.15)", () => {
+  it("the manual's example: LTE-M, band 4, RSRP index 63, SNR index 39", () => {
+    const line = '%XMONITOR: 1,"EDAV","EDAV","26295","00B7",7,4,"00011B07",7,2300,63,39,"","11100000","11100000","00000000"';
+    expect(parseXmonitor([line])).toEqual({
+      source: "%XMONITOR",
+      rat: "LTE-M",
+      mcc: "262",
+      mnc: "95",
+      tac: 0xb7,
+      band: "B4",
+      ci: 0x11b07,
+      pci: 7,
+      earfcn: 2300,
+      rsrpDbm: -77,
+      sinrDb: 15,
+    });
+  });
+
+  it("a device with empty operator names", () => {
+    const line = '%XMONITOR: 1,"","","24201","81AE",7,20,"0331C805",281,6400,53,42,"","00100001","00000110","01011111"';
+    expect(parseXmonitor([line])).toMatchObject({ mcc: "242", mnc: "01", band: "B20", rsrpDbm: -87, sinrDb: 18 });
+  });
+
+  it("NB-IoT; unknown RSRP (255) and SNR (127) are null", () => {
+    const line = '%XMONITOR: 5,"","","26201","0140",9,20,"0108A82E",17,6352,255,127,"","","",""';
+    expect(parseXmonitor([line])).toMatchObject({ rat: "NB-IoT", rsrpDbm: null, sinrDb: null });
+  });
+
+  it("not registered: the status alone, no cell", () => {
+    expect(parseXmonitor(["%XMONITOR: 2"])).toBeNull();
+    expect(() => parseXmonitor(["%XMONITOR: x"])).toThrow(expect.objectContaining({ code: "CG_ERR_MODEM_PARSE" }));
+  });
+});
+
 describe("chooseProfile", () => {
   it.each([
     [{ manufacturer: "Quectel", model: "EC25" }, "quectel"],
@@ -248,5 +345,6 @@ describe("chooseProfile", () => {
 
   it("a configured vendor wins", () => {
     expect(chooseProfile({ manufacturer: "huawei", model: "E1550" }, "quectel").name).toBe("quectel");
+    expect(chooseProfile({ manufacturer: "Nordic Semiconductor ASA", model: "nRF9160-SICA" }).name).toBe("nordic");
   });
 });

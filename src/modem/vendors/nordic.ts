@@ -1,0 +1,74 @@
+import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
+import type { ServingCell } from "../types.js";
+import { defined, hex, num, type ReportPort, type VendorProfile } from "./profile.js";
+
+/**
+ * Nordic AT%XMONITOR (nRF91 AT reference §8.15):
+ *   %XMONITOR: <reg_status>[,<full_name>,<short_name>,<plmn>,<tac>,<AcT>,<band>,<cell_id>,<phys_cell_id>,
+ *              <EARFCN>,<rsrp>,<snr>,<eDRX>,<Active-Time>,<Periodic-TAU-ext>,<Periodic-TAU>]
+ * The cell part only while registered (status 1 or 5). rsrp is an index as in +CESQ (dBm = index
+ * − 140, 255 unknown), snr an index (dB = index − 24, 127 unknown); AcT 7 is LTE-M, 9 NB-IoT.
+ */
+export function parseXmonitor(reply: string | readonly string[]): ServingCell | null {
+  const lines = asLines(reply);
+  const rest = lines.map((l) => afterPrefix(l, "%XMONITOR:")).find((r) => r !== undefined);
+  const f = rest === undefined ? null : splitFields(rest);
+  if (f === null || f[0] === undefined || num(f[0]) === undefined) throw parseError("%XMONITOR", lines);
+  if (f.length < 9) return null;
+  const plmn = f[3]?.text ?? "";
+  const act = num(f[5]);
+  const rsrp = num(f[10]);
+  const snr = num(f[11]);
+  return {
+    source: "%XMONITOR",
+    rat: act === 9 ? "NB-IoT" : act === 7 ? "LTE-M" : `AcT ${act ?? "?"}`,
+    ...defined({
+      mcc: plmn.length >= 5 ? plmn.slice(0, 3) : undefined,
+      mnc: plmn.length >= 5 ? plmn.slice(3) : undefined,
+      tac: hex(f[4]),
+      band: num(f[6]) ? `B${num(f[6])}` : undefined,
+      ci: hex(f[7]),
+      pci: num(f[8]),
+      earfcn: num(f[9]),
+      rsrpDbm: rsrp !== undefined && rsrp <= 97 ? rsrp - 140 : rsrp === undefined ? undefined : null,
+      sinrDb: snr !== undefined && snr <= 49 ? snr - 24 : snr === undefined ? undefined : null,
+    }),
+  };
+}
+
+/** Nordic nRF91: LTE-M/NB-IoT only, no SMS storage, ICCID by %XICCID, the cell by %XMONITOR. */
+export const nordic: VendorProfile = {
+  name: "nordic",
+  matches: ({ manufacturer, model }) => /nordic/i.test(manufacturer) || /^nRF91/i.test(model),
+  // nRF91 AT reference §13 URC table; +CMS ERROR: 524 is the notification that a missed +CNMA
+  // unregistered the SMS client (solicited only as the answer to AT+CNMA itself).
+  urcs: [
+    { match: "%CESQ:" },
+    { match: "%XSIM:" },
+    { match: "%XTIME:" },
+    { match: "%MDMEV:" },
+    { match: "%XSNRSQ:" },
+    { match: "%XOPNAME:" },
+    { match: "%XMODEMSLEEP:" },
+    { match: "%XT3412:" },
+    { match: "%XTEMP:" },
+    { match: "%XVBATLOWLVL:" },
+    { match: "%XPCO:" },
+    { match: "%NCELLMEAS:" },
+    { match: "+CSCON:" },
+    { match: "+CEDRXP:" },
+    { match: "+CNEC_EMM:" },
+    { match: "+CNEC_ESM:" },
+    { match: "+CEINFO:" },
+    { match: "+CMS ERROR: 524", exact: true, solicitedBy: /^AT\+CNMA/i },
+    { match: "Ready", exact: true },
+  ],
+  iccidCommands: ["AT%XICCID"],
+  initCommands: [],
+  // The modem has no reset command: radio off (state saved), and the init that follows turns it on.
+  resetCommand: "AT+CFUN=0",
+  async servingCell(port: ReportPort) {
+    const r = await port.command("AT%XMONITOR");
+    return r === undefined ? null : parseXmonitor(r.lines);
+  },
+};
