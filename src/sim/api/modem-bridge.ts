@@ -1,7 +1,8 @@
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from "../../core/index.js";
 import { decodePdu } from "../../sms/pdu/index.js";
 import type { ModemSimulator } from "../modem/simulator.js";
-import type { SentSms } from "../modem/commands/types.js";
+import type { SimRat } from "../modem/state.js";
+import type { SentSms } from "../modem/at-handlers/types.js";
 import type { MtOutcome } from "./context.js";
 import type { ApiSimulator } from "./server.js";
 import { newSid, type CommandRecord, type DataSessionRecord, type SimRecord } from "./store.js";
@@ -15,7 +16,7 @@ export interface ModemBridgeOptions {
   log?: Logger;
 }
 
-const RADIO: Record<number, string> = { 0: "2G", 2: "3G", 3: "2G", 4: "3G", 5: "3G", 6: "3G", 7: "LTE", 9: "NB-IoT" };
+const RADIO: Record<SimRat, string> = { gsm: "2G", umts: "3G", lte: "LTE", "lte-m": "LTE-M", "nb-iot": "NB-IoT" };
 
 /**
  * The network between the API simulator and the modem simulator. An MT Command to the gateway's
@@ -71,7 +72,7 @@ export class ModemBridge {
       this.#session = {
         sid: newSid("WN"),
         simSid: this.#sim.sid,
-        radioLink: RADIO[w.net.act] ?? "LTE",
+        radioLink: RADIO[w.net.rat],
         operatorMcc: w.net.mcc,
         operatorMnc: w.net.mnc,
         operatorCountry: w.net.mcc === "310" || w.net.mcc === "311" ? "USA" : "",

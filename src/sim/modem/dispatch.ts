@@ -1,4 +1,4 @@
-import type { CommandTable, Ctx, Result } from "./commands/types.js";
+import type { CommandTable, Ctx, Result } from "./at-handlers/types.js";
 
 interface Segment {
   name: string;

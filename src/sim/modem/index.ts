@@ -1,8 +1,9 @@
-export { ModemSimulator, type ModemSimulatorOptions, type SimulatorEvents } from "./simulator.js";
-export { PERSONALITIES, type Personality, type PersonalityName } from "./personality.js";
-export type { SentSms } from "./commands/types.js";
+export { ModemSimulator, type ModemSimulatorOptions, type SimulatorEvents, type Quirks } from "./simulator.js";
+export type { Personality, SmsBehaviour } from "./personality.js";
+export { PERSONALITIES, personality, personalityNames } from "./personalities/index.js";
+export type { SentSms } from "./at-handlers/types.js";
 export type { StoredMessage, Memory } from "./sms-store.js";
-export type { ModemWorld, Network, SimCard } from "./state.js";
+export type { ModemWorld, Network, SimCard, SimRat } from "./state.js";
 export { PtyModem, serveInProcess } from "./serve.js";
 export { openPty, chooseBackend, availableBackends, type PtyBackend, type PtyPeer } from "./pty.js";
 export { parseCommandLine } from "./dispatch.js";

@@ -1,69 +1,75 @@
-/**
- * What tells one simulated modem from another: identity strings, boot banners, defaults and
- * the vendor commands it answers. Written from the vendors' published formats, not from the
- * engine's parsers (so a bug mirrored on both sides cannot pass).
- */
-export type PersonalityName = "quectel" | "simcom";
+import type { CommandTable, Ctx } from "./at-handlers/types.js";
+import type { Memory } from "./sms-store.js";
+import type { Network, Settings, SimRat } from "./state.js";
 
+/**
+ * One simulated module, written from its vendor's AT manual (each personality file cites the
+ * manual section behind each answer). Nothing here is shaped by what cellgate's engine sends:
+ * the module answers what its manual says it answers, and refuses the rest.
+ */
 export interface Personality {
-  name: PersonalityName;
+  /** `quectel-ec25`, `nordic-nrf9160`… (what `--personality` takes). */
+  id: string;
+  /** "Quectel EC25", for people. */
+  title: string;
+  /** The manual (title, version, date) and other sources the file was written from. */
+  sources: string;
   manufacturer: string;
   model: string;
   revision: string;
   imei: string;
-  /** What the modem prints at boot, after a reset. */
-  bootBanners: string[];
-  /** Default +CMEE after boot. */
-  cmee: 0 | 1 | 2;
-  /** The SMS prompt as the modem sends it (SIMCom: no trailing space). */
-  prompt: string;
-  /** Answers +CESQ (the SIMCom personality does not, so fallbacks are exercised). */
-  cesq: boolean;
-  /** The ICCID commands it knows, and how it prints the value. */
-  iccid: Record<string, (iccid: string) => string>;
-  /** Quote lac/ci in +CREG URCs and reads (Quectel does, SIMCom's firmware here does not). */
-  quoteLocation: boolean;
-  /** Quote the address in +CGPADDR (Quectel's manual does, SIMCom's SIM7600 manual does not). */
-  quoteAddress: boolean;
-  smsCapacity: { SM: number; ME: number };
+  /** The radios it has; the simulated network serves one of them. */
+  rats: readonly SimRat[];
+  /** The radio it camps on by default (the first of `rats` when absent). */
+  defaultRat?: SimRat;
+  /** The manual's typical timing: reply delay and boot time (a test may shorten them). */
+  timing?: { replyMs: number; bootMs: number };
+  /** What the module prints after power-on or a reset, in order (one URC each). */
+  bootBanners: readonly string[];
+  /** Settings right after boot (echo, +CMEE, +CNMI, +CFUN… as the manual's defaults say). */
+  defaults: Partial<Settings>;
+  /**
+   * What the module does with bytes before `AT` on a command line (a stray ESC, noise):
+   * `ignore` them, or take the line as invalid and answer `ERROR` (V.250 lets it do either).
+   */
+  junkBeforeAt: "ignore" | "error";
+  /** Command lines that restart the module (what still reaches one that is hung until reset). */
+  resets: readonly string[];
+  /** The SMS prompt after AT+CMGS (`"> "`, `">"`), or null: no prompt, the PDU follows the line's CR. */
+  prompt: string | null;
+  /** Verbose +CME/+CMS texts where the module's wording differs from 27.007/27.005. */
+  errorText?: (kind: "cme" | "cms", code: number) => string | undefined;
+  sms: SmsBehaviour;
+  /** Every command it answers; anything else answers plain ERROR (the module is strict). */
+  commands(ctx: Ctx): CommandTable;
+  /** URCs the module prints when the network changes (registration, signal, RAT…), per its settings. */
+  networkChanged(ctx: Ctx, before: Network): string[];
 }
 
-// A Luhn-valid IMEI for each (TAC of the real module family, serial made up).
-export const PERSONALITIES: Record<PersonalityName, Personality> = {
-  quectel: {
-    name: "quectel",
-    manufacturer: "Quectel",
-    model: "EC25",
-    revision: "EC25EFAR06A03M4G",
-    imei: "866834040123452",
-    bootBanners: ["RDY", "+CFUN: 1", "+CPIN: READY", "+QUSIM: 1", "+QIND: SMS DONE"],
-    cmee: 1,
-    prompt: "> ",
-    cesq: true,
-    iccid: {
-      "+QCCID": (v) => `+QCCID: ${v.length === 19 ? `${v}F` : v}`,
-      "+CCID": (v) => `+CCID: ${v}`,
-    },
-    quoteLocation: true,
-    quoteAddress: true,
-    smsCapacity: { SM: 30, ME: 255 },
-  },
-  simcom: {
-    name: "simcom",
-    manufacturer: "SIMCOM INCORPORATED",
-    model: "SIMCOM_SIM7600G-H",
-    revision: "LE20B04SIM7600G22",
-    imei: "862636050123452",
-    bootBanners: ["RDY", "+CPIN: READY", "SMS DONE", "PB DONE"],
-    cmee: 0,
-    prompt: ">",
-    cesq: false,
-    iccid: {
-      "+CICCID": (v) => `+ICCID: ${v}`,
-      "+CCID": (v) => `+CCID: ${v}`,
-    },
-    quoteLocation: false,
-    quoteAddress: false,
-    smsCapacity: { SM: 30, ME: 30 },
-  },
-};
+export interface SmsBehaviour {
+  /** Memories and their capacity; empty when the module cannot store SMS at all. */
+  memories: Partial<Record<Memory, number>>;
+  /** The memory new messages go to after boot (the manual's +CPMS default). */
+  defaultMemory?: Memory;
+  /** The header line of a +CMT in PDU mode (`+CMT: ,<len>`, `+CMT: "",<len>`, `+CMT: "<oa>",<len>`). */
+  cmtHeader(tpduLength: number, originator: string): string;
+  /**
+   * +CMT/+CDS must be acknowledged with +CNMA: `csms1` only after AT+CSMS=1 (27.005), `always`
+   * when the module requires it whatever +CSMS says, `never` when it acknowledges by itself.
+   */
+  ack: "csms1" | "always" | "never";
+  /** How long the network waits for the acknowledgement. */
+  ackTimeoutMs: number;
+  /**
+   * A missed acknowledgement: the network will deliver the message again later; the module turns
+   * routing off (+CNMI <mt>/<ds> 0, 27.005 §3.4.1) and may say so with these URCs.
+   */
+  ackTimeoutUrcs: readonly string[];
+  /** What AT+CNMA answers when nothing is owed (27.005: +CMS ERROR 340). */
+  unexpectedAck: { cms: number };
+  /** The URC the module prints when a message finds its memory full (Quectel +QIND: "smsfull"). */
+  fullUrc?: (memory: Memory) => string;
+}
+
+/** An SMS acknowledgement that cannot be owed: a module with no +CNMA. */
+export const NO_ACK_TIMEOUT = 0;

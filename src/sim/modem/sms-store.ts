@@ -2,8 +2,8 @@
  * SMS storage of the simulated modem: memories with a capacity (a SIM holds few), messages
  * with the 27.005 <stat>, read-marks on listing, and deletion by index or flag.
  */
-export type Memory = "SM" | "ME";
-export const MEMORIES: readonly Memory[] = ["SM", "ME"];
+export type Memory = "SM" | "ME" | "MT" | "SR";
+export const MEMORIES: readonly Memory[] = ["SM", "ME", "MT", "SR"];
 
 /** 27.005 <stat>: 0 received unread, 1 received read, 2 stored unsent, 3 stored sent. */
 export type MessageStat = 0 | 1 | 2 | 3;
@@ -13,6 +13,8 @@ export interface StoredMessage {
   stat: MessageStat;
   /** Full PDU as +CMGR prints it, SMSC part included, upper-case hex. */
   pdu: string;
+  /** The sender as the network knows it (a module that names it in +CMT prints it). */
+  originator?: string;
   /** What a text-mode listing shows; taken from the deliverer, since the sim has no decoder. */
   text?: { address: string; scts: string; body: string };
 }
@@ -20,11 +22,10 @@ export interface StoredMessage {
 export class SmsStore {
   readonly #slots: Record<Memory, Array<StoredMessage | undefined>>;
 
-  constructor(capacity: Record<Memory, number>) {
-    this.#slots = {
-      SM: new Array<StoredMessage | undefined>(capacity.SM),
-      ME: new Array<StoredMessage | undefined>(capacity.ME),
-    };
+  /** Only the memories in `capacity` exist; a module without storage has none, or one of size 0. */
+  constructor(capacity: Partial<Record<Memory, number>>) {
+    const slots = (m: Memory) => new Array<StoredMessage | undefined>(capacity[m] ?? 0);
+    this.#slots = { SM: slots("SM"), ME: slots("ME"), MT: slots("MT"), SR: slots("SR") };
   }
 
   capacity(mem: Memory): number {

@@ -12,13 +12,15 @@ export interface SimCard {
   pinAttemptsLeft: number;
 }
 
+/** The radio in service. A personality prints it in its own encoding (27.007 <AcT>, words). */
+export type SimRat = "gsm" | "umts" | "lte" | "lte-m" | "nb-iot";
+
 export interface Network {
   /** 27.007 <stat> per domain: 1 home, 5 roaming, 2 searching, 0 idle, 3 denied. */
   cs: number;
   ps: number;
   eps: number;
-  /** 27.007 <AcT>: 7 LTE, 2 UTRAN, 0 GSM, 9 NB-IoT. */
-  act: number;
+  rat: SimRat;
   lac: number;
   tac: number;
   ci: number;
@@ -34,10 +36,14 @@ export interface Network {
   rsrqDb: number | null;
   sinrDb: number | null;
   attached: boolean;
-  /** The address the network gave the default bearer (cid 1) while attached. */
+  /** The address the network gave the default bearer while attached. */
   ip: string;
   /** Minutes east of UTC the network announces (NITZ); null = no NITZ received. */
   nitzTzMinutes: number | null;
+  /** PSM timers the network granted, as 24.008 GPRS timer octets in 8 binary digits; null = none. */
+  psm: { activeTime: string; periodicTau: string } | null;
+  /** The EMM cause of a registration reject (eps 3), when the network gave one. */
+  rejectCause: number | null;
 }
 
 export interface Settings {
@@ -46,14 +52,20 @@ export interface Settings {
   cfun: number;
   charset: string;
   cmgf: 0 | 1;
-  /** <n> of +CREG / +CGREG / +CEREG: 0 no URC, 1 stat only, 2 stat + location. */
+  /** +CSMS <service>: 1 = phase 2+, +CMT/+CDS must be acknowledged with +CNMA. */
+  csms: 0 | 1;
+  /** <n> of +CREG / +CGREG / +CEREG: 0 no URC, 1 stat, 2 + location, 3 + cause, 4/5 + PSM. */
   cregN: number;
   cgregN: number;
   ceregN: number;
   copsFormat: 0 | 1 | 2;
   copsMode: number;
   cnmi: [number, number, number, number, number];
+  /** +CGEREP <mode>: 0 no +CGEV, 1/2 report. */
+  cgerep: number;
   pdp: Array<{ cid: number; type: string; apn: string }>;
+  /** Vendor settings a personality keeps (report modes, URC switches), by its own keys. */
+  vendor: Record<string, number | string>;
 }
 
 export interface ModemWorld {
@@ -68,7 +80,7 @@ export function defaultNetwork(): Network {
     cs: 5,
     ps: 5,
     eps: 5,
-    act: 7,
+    rat: "lte",
     lac: 0x2d18,
     tac: 0x2d18,
     ci: 0x3089f02,
@@ -86,23 +98,30 @@ export function defaultNetwork(): Network {
     attached: true,
     ip: "10.64.12.3",
     nitzTzMinutes: -480,
+    psm: null,
+    rejectCause: null,
   };
 }
 
-export function defaultSettings(cmee: 0 | 1 | 2): Settings {
+/** What a module's settings are right after it boots; a personality overrides what its manual says. */
+export function defaultSettings(over: Partial<Settings> = {}): Settings {
   return {
     echo: true,
-    cmee,
+    cmee: 1,
     cfun: 1,
     charset: "IRA",
     cmgf: 0,
+    csms: 0,
     cregN: 0,
     cgregN: 0,
     ceregN: 0,
     copsFormat: 0,
     copsMode: 0,
-    cnmi: [2, 1, 0, 0, 0],
-    pdp: [{ cid: 1, type: "IP", apn: "wireless.twilio.com" }],
+    cgerep: 0,
+    ...over,
+    cnmi: [...(over.cnmi ?? [2, 1, 0, 0, 0])] as Settings["cnmi"],
+    pdp: (over.pdp ?? [{ cid: 1, type: "IP", apn: "wireless.twilio.com" }]).map((c) => ({ ...c })),
+    vendor: { ...over.vendor },
   };
 }
 

@@ -1,80 +1,63 @@
-import { isRegistered, type Network } from "../state.js";
-import { args, hex, ok, OK, type CommandTable, type Ctx, type Result } from "./types.js";
+import { isRegistered, type Network, type SimRat } from "../state.js";
+import { statOf } from "./registration.js";
+import { args, ERROR, ok, OK, radioOn, type CommandDef, type Ctx, type Result } from "./types.js";
 
-type Domain = "cs" | "ps" | "eps";
-const N_KEY = { cs: "cregN", ps: "cgregN", eps: "ceregN" } as const;
-const PREFIX = { cs: "+CREG", ps: "+CGREG", eps: "+CEREG" } as const;
-
-/** Effective <stat> in a domain: nothing while the radio is off or the SIM is locked. */
-export function statOf(ctx: Ctx, d: Domain): number {
-  if (ctx.world.settings.cfun !== 1 || !ctx.world.sim.present || !ctx.world.sim.unlocked) return 0;
-  return ctx.world.net[d];
+/** Registered in the domain that carries the radio in service (EPS for LTE radios, else CS). */
+export function inService(ctx: Ctx): boolean {
+  return isRegistered(statOf(ctx, "eps")) || isRegistered(statOf(ctx, "cs"));
 }
 
-/**
- * A registration line: `read` includes <n>; a URC does not. Location fields follow <n>=2
- * (27.007 §7.2/§10.1.19/§10.1.22), quoted as the personality prints them.
- */
-export function registrationLine(ctx: Ctx, d: Domain, form: "read" | "urc"): string | undefined {
-  const n = ctx.world.settings[N_KEY[d]];
-  if (form === "urc" && n === 0) return undefined;
-  const stat = statOf(ctx, d);
-  const fields: string[] = form === "read" ? [String(n), String(stat)] : [String(stat)];
-  if (n >= 2 && isRegistered(stat)) {
-    const net = ctx.world.net;
-    const q = (s: string) => (ctx.p.quoteLocation ? `"${s}"` : s);
-    fields.push(q(hex(d === "eps" ? net.tac : net.lac)), q(hex(net.ci, d === "cs" ? 4 : 7)), String(net.act));
-  }
-  return `${PREFIX[d]}: ${fields.join(",")}`;
-}
+const LTE_FAMILY: readonly SimRat[] = ["lte", "lte-m", "nb-iot"];
+export const onLte = (net: Network) => LTE_FAMILY.includes(net.rat);
 
-function regCommand(d: Domain) {
-  return {
-    read: (_a: string, ctx: Ctx) => ok(registrationLine(ctx, d, "read")!),
-    test: () => ok(`${PREFIX[d]}: (0-2)`),
-    write: (a: string, ctx: Ctx): Result => {
-      if (!["0", "1", "2"].includes(a)) return { cme: 3 };
-      ctx.world.settings[N_KEY[d]] = Number(a);
-      return OK;
-    },
-  };
-}
-
-const radioOn = (ctx: Ctx) => ctx.world.settings.cfun === 1 && ctx.world.sim.present;
-
-/** 27.007 index of a dBm value: +CSQ rssi 0..31 (99 unknown). */
-function csqIndex(dbm: number | null): number {
+/** 27.007 §8.5 <rssi> of a dBm value: 0 ≤ −113, 31 ≥ −51, 99 unknown. */
+export function csqIndex(dbm: number | null): number {
   if (dbm === null) return 99;
   return Math.max(0, Math.min(31, Math.round((dbm + 113) / 2)));
 }
+
+/** +CSQ (27.007 §8.5). `noLteRssi`: the module reports 99 on LTE (some only measure 2G/3G this way). */
+export function csq(o: { noLteRssi?: boolean } = {}): CommandDef {
+  return {
+    exec: (_a, ctx) => {
+      const net = ctx.world.net;
+      if (!radioOn(ctx) || !inService(ctx) || (o.noLteRssi && onLte(net))) return ok("+CSQ: 99,99");
+      return ok(`+CSQ: ${csqIndex(net.rssiDbm)},99`);
+    },
+    test: () => ok("+CSQ: (0-31,99),(0-7,99)"),
+  };
+}
+
+/** +CESQ (27.007 §8.69): rxlev,ber,rscp,ecno,rsrq,rsrp — only the serving radio's fields are known. */
+export function cesq(): CommandDef {
+  return {
+    exec: (_a, ctx) => {
+      const net = ctx.world.net;
+      const lte = radioOn(ctx) && inService(ctx) && onLte(net);
+      const rsrq = lte && net.rsrqDb !== null ? clamp(Math.round((net.rsrqDb + 20) * 2), 0, 34) : 255;
+      const rsrp = lte && net.rsrpDbm !== null ? clamp(net.rsrpDbm + 141, 0, 97) : 255;
+      const gsm = radioOn(ctx) && inService(ctx) && net.rat === "gsm" && net.rssiDbm !== null;
+      const rxlev = gsm ? clamp(net.rssiDbm! + 111, 0, 63) : 99;
+      return ok(`+CESQ: ${rxlev},99,255,255,${rsrq},${rsrp}`);
+    },
+    test: () => ok("+CESQ: (0-63,99),(0-7,99),(0-96,255),(0-49,255),(0-34,255),(0-97,255)"),
+  };
+}
+
+export const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
 function operatorName(net: Network, format: number): string {
   return format === 2 ? `${net.mcc}${net.mnc}` : format === 1 ? net.shortName : net.longName;
 }
 
-export const networkCommands: CommandTable = {
-  "+CSQ": {
-    exec: (_a, ctx) => (radioOn(ctx) ? ok(`+CSQ: ${csqIndex(ctx.world.net.rssiDbm)},99`) : ok("+CSQ: 99,99")),
-    test: () => ok("+CSQ: (0-31,99),(0-7,99)"),
-  },
-  "+CESQ": {
-    exec: (_a, ctx) => {
-      if (!ctx.p.cesq) return { error: true };
-      const net = ctx.world.net;
-      const lte = radioOn(ctx) && net.act === 7;
-      const rsrq = lte && net.rsrqDb !== null ? Math.round((net.rsrqDb + 20) * 2) : 255;
-      const rsrp = lte && net.rsrpDbm !== null ? net.rsrpDbm + 141 : 255;
-      return ok(`+CESQ: 99,99,255,255,${rsrq},${rsrp}`);
-    },
-  },
-  "+CREG": regCommand("cs"),
-  "+CGREG": regCommand("ps"),
-  "+CEREG": regCommand("eps"),
-  "+COPS": {
+/** +COPS (27.007 §7.3): modes 0/2/3 and the formats; `actOf` is the module's <AcT>. */
+export function cops(o: { actOf: (rat: SimRat) => number }): CommandDef {
+  return {
     read: (_a, ctx) => {
       const s = ctx.world.settings;
-      if (!isRegistered(statOf(ctx, "eps")) && !isRegistered(statOf(ctx, "cs"))) return ok(`+COPS: ${s.copsMode}`);
-      return ok(`+COPS: ${s.copsMode},${s.copsFormat},"${operatorName(ctx.world.net, s.copsFormat)}",${ctx.world.net.act}`);
+      if (!inService(ctx)) return ok(`+COPS: ${s.copsMode}`);
+      const net = ctx.world.net;
+      return ok(`+COPS: ${s.copsMode},${s.copsFormat},"${operatorName(net, s.copsFormat)}",${o.actOf(net.rat)}`);
     },
     write: (a, ctx) => {
       const [mode, format] = args(a);
@@ -90,54 +73,113 @@ export const networkCommands: CommandTable = {
     },
     test: (_a, ctx) => {
       const n = ctx.world.net;
-      return ok(
-        `+COPS: (2,"${n.longName}","${n.shortName}","${n.mcc}${n.mnc}",${n.act}),(1,"AT&T","AT&T","310410",7),,(0,1,2,3,4),(0,1,2)`,
-      );
+      const act = o.actOf(n.rat);
+      return ok(`+COPS: (2,"${n.longName}","${n.shortName}","${n.mcc}${n.mnc}",${act}),,(0,1,2,3,4),(0,1,2)`);
     },
-  },
-  "+CGATT": {
-    read: (_a, ctx) => ok(`+CGATT: ${ctx.world.net.attached && isRegistered(statOf(ctx, "ps")) ? 1 : 0}`),
+  };
+}
+
+/** +CGATT (27.007 §10.1.9). */
+export function cgatt(): CommandDef {
+  return {
+    read: (_a, ctx) => ok(`+CGATT: ${attached(ctx) ? 1 : 0}`),
     write: (a, ctx) => {
-      if (a !== "0" && a !== "1") return { cme: 3 };
+      if (a !== "0" && a !== "1") return ERROR;
       ctx.world.net.attached = a === "1";
       return OK;
     },
-  },
-  // +CGDCONT? shows the configured (static) address, 0.0.0.0 on these modules even while the
-  // bearer is up; the address the network gave is read with +CGPADDR, as on the real ones.
-  "+CGDCONT": {
-    read: (_a, ctx) => ok(...ctx.world.settings.pdp.map((c) => `+CGDCONT: ${c.cid},"${c.type}","${c.apn}","0.0.0.0",0,0,0,0`)),
+    test: () => ok("+CGATT: (0,1)"),
+  };
+}
+
+/** Attached to the packet domain: registered in EPS (LTE radios) or PS, and not detached. */
+export function attached(ctx: Ctx): boolean {
+  const net = ctx.world.net;
+  return net.attached && (isRegistered(statOf(ctx, "eps")) || isRegistered(statOf(ctx, "ps")));
+}
+
+/** The default bearer the network activates at attach, and the address it has. */
+export function bearerAddress(ctx: Ctx, cid: number, defaultCid: number): string | undefined {
+  return attached(ctx) && cid === defaultCid ? ctx.world.net.ip : undefined;
+}
+
+/**
+ * +CGDCONT (27.007 §10.1.1). `tail` is what follows <APN> in the read reply (the address the
+ * module shows, then compression and the rest of its fields), e.g. `"0.0.0.0",0,0,0,0`.
+ */
+export function cgdcont(o: { tail: (ctx: Ctx, cid: number) => string; cids: [number, number]; test?: string }): CommandDef {
+  return {
+    read: (_a, ctx) => ok(...ctx.world.settings.pdp.map((c) => `+CGDCONT: ${c.cid},"${c.type}","${c.apn}"${o.tail(ctx, c.cid)}`)),
     write: (a, ctx) => {
       const [cid, type, apn] = args(a);
-      if (!/^\d+$/.test(cid ?? "")) return { cme: 3 };
-      const pdp = ctx.world.settings.pdp.filter((c) => c.cid !== Number(cid));
-      if (type !== undefined) pdp.push({ cid: Number(cid), type, apn: apn ?? "" });
+      const n = Number(cid);
+      if (!/^\d+$/.test(cid ?? "") || n < o.cids[0] || n > o.cids[1]) return ERROR;
+      if (type !== undefined && !["IP", "IPV6", "IPV4V6", "PPP", "NON-IP"].includes(type.toUpperCase())) return ERROR;
+      const pdp = ctx.world.settings.pdp.filter((c) => c.cid !== n);
+      if (type !== undefined) pdp.push({ cid: n, type: type.toUpperCase(), apn: apn ?? "" });
       ctx.world.settings.pdp = pdp.sort((x, y) => x.cid - y.cid);
       return OK;
     },
-  },
-  "+CGPADDR": {
-    exec: (_a, ctx) => ok(...ctx.world.settings.pdp.map((c) => cgpaddrLine(ctx, c.cid))),
-    write: (a, ctx) => {
-      const cids = args(a).map(Number);
-      if (cids.some((c) => !ctx.world.settings.pdp.some((p) => p.cid === c))) return { cme: 3 };
-      return ok(...cids.map((c) => cgpaddrLine(ctx, c)));
-    },
-    test: (_a, ctx) => ok(`+CGPADDR: (${ctx.world.settings.pdp.map((c) => c.cid).join(",")})`),
-  },
-  "+CCLK": {
-    read: (_a, ctx) => ok(`+CCLK: "${clock(ctx, 2)}"`),
-  },
-};
-
-/** `+CGPADDR: <cid>,<address>`: the default bearer (cid 1) has the network's address while attached. */
-function cgpaddrLine(ctx: Ctx, cid: number): string {
-  const up = ctx.world.net.attached && isRegistered(statOf(ctx, "ps")) && cid === 1;
-  const addr = up ? ctx.world.net.ip : "0.0.0.0";
-  return `+CGPADDR: ${cid},${ctx.p.quoteAddress ? `"${addr}"` : addr}`;
+    ...(o.test !== undefined ? { test: () => ok(o.test!) } : {}),
+  };
 }
 
-/** The modem's clock, in the zone the network announced: "yy/MM/dd,hh:mm:ss±zz" (quarter hours). */
+/** +CGPADDR (27.007 §10.1.14): `<cid>,<address>` per defined context; `quote` the address or not. */
+export function cgpaddr(o: { quote: boolean; defaultCid: number; onlyActive?: boolean }): CommandDef {
+  const line = (ctx: Ctx, cid: number) => {
+    const addr = bearerAddress(ctx, cid, o.defaultCid) ?? "0.0.0.0";
+    return `+CGPADDR: ${cid},${o.quote ? `"${addr}"` : addr}`;
+  };
+  const cids = (ctx: Ctx) =>
+    ctx.world.settings.pdp.map((c) => c.cid).filter((c) => !o.onlyActive || bearerAddress(ctx, c, o.defaultCid) !== undefined);
+  return {
+    exec: (_a, ctx) => ok(...cids(ctx).map((c) => line(ctx, c))),
+    write: (a, ctx) => {
+      const want = args(a).map(Number);
+      if (want.some((c) => !ctx.world.settings.pdp.some((p) => p.cid === c))) return ERROR;
+      return ok(...want.map((c) => line(ctx, c)));
+    },
+    test: (_a, ctx) => ok(`+CGPADDR: (${ctx.world.settings.pdp.map((c) => c.cid).join(",")})`),
+  };
+}
+
+/** +CGACT? (27.007 §10.1.10): the default bearer is active while attached. */
+export function cgact(o: { defaultCid: number }): CommandDef {
+  return {
+    read: (_a, ctx) =>
+      ok(...ctx.world.settings.pdp.map((c) => `+CGACT: ${c.cid},${bearerAddress(ctx, c.cid, o.defaultCid) ? 1 : 0}`)),
+    write: (a, ctx) => {
+      const [state] = args(a);
+      if (state !== "0" && state !== "1") return ERROR;
+      return ctx.world.net.attached ? OK : { cme: 30 };
+    },
+    test: () => ok("+CGACT: (0,1)"),
+  };
+}
+
+/** +CFUN (27.007 §9.1 of the module's list): `reset` is the <rst>=1 form, when the module has it. */
+export function cfun(o: {
+  funs: readonly number[];
+  reset: boolean;
+  test: string;
+  after?: (ctx: Ctx, fun: number) => void;
+}): CommandDef {
+  return {
+    read: (_a, ctx) => ok(`+CFUN: ${ctx.world.settings.cfun}`),
+    test: () => ok(o.test),
+    write: (a, ctx): Result => {
+      const [fun, rst] = args(a);
+      if (rst === "1" && o.reset && fun === "1") return { reboot: true };
+      const n = Number(fun);
+      if (fun === "" || !o.funs.includes(n) || (rst !== undefined && rst !== "0")) return ERROR;
+      ctx.world.settings.cfun = n;
+      o.after?.(ctx, n);
+      return OK;
+    },
+  };
+}
+
+/** The modem's clock in the zone the network announced: `yy/MM/dd,hh:mm:ss±zz` (quarter hours, 27.007 §8.15). */
 export function clock(ctx: Ctx, yearDigits: 2 | 4): string {
   const tz = ctx.world.net.nitzTzMinutes ?? 0;
   const d = new Date(ctx.now() + tz * 60_000);
@@ -145,4 +187,11 @@ export function clock(ctx: Ctx, yearDigits: 2 | 4): string {
   const y = yearDigits === 2 ? p(d.getUTCFullYear() % 100) : String(d.getUTCFullYear());
   const q = Math.round(Math.abs(tz) / 15);
   return `${y}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())},${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${tz < 0 ? "-" : "+"}${p(q)}`;
+}
+
+/** +CCLK? (27.007 §8.15); `neverSet`: what it answers before NITZ or a set (an ERROR on some modules). */
+export function cclk(o: { neverSet?: Result } = {}): CommandDef {
+  return {
+    read: (_a, ctx) => (ctx.world.net.nitzTzMinutes === null && o.neverSet ? o.neverSet : ok(`+CCLK: "${clock(ctx, 2)}"`)),
+  };
 }

@@ -1,12 +1,11 @@
 import { MEMORIES, STAT_TEXT, type Memory, type MessageStat } from "../sms-store.js";
-import { isRegistered } from "../state.js";
-import { statOf } from "./network.js";
-import { args, ERROR, ok, OK, type CommandTable, type Ctx, type Result } from "./types.js";
+import { inService } from "./network.js";
+import { args, ERROR, ok, OK, type CommandDef, type Ctx, type Result } from "./types.js";
 
 const TEXT_STAT: Record<string, MessageStat | 4> = { "REC UNREAD": 0, "REC READ": 1, "STO UNSENT": 2, "STO SENT": 3, ALL: 4 };
 
-/** Octets of the TPDU: the whole PDU minus the SMSC length octet and the SMSC itself. */
-function tpduLength(pdu: string): number {
+/** Octets of the TPDU: the whole PDU minus the SMSC length octet and the SMSC itself (27.005 §3.1 <length>). */
+export function tpduLength(pdu: string): number {
   const smscLen = Number.parseInt(pdu.slice(0, 2), 16);
   return pdu.length / 2 - 1 - (Number.isNaN(smscLen) ? 0 : smscLen);
 }
@@ -17,8 +16,95 @@ function smsGate(ctx: Ctx): Result | undefined {
   return undefined;
 }
 
+/** The memories the module has (a module with no storage may still list "MT" with room for 0). */
+export function memories(ctx: Ctx): Memory[] {
+  return MEMORIES.filter((m) => ctx.p.sms.memories[m] !== undefined);
+}
+
+/** +CMGF (27.005 §3.2.3): PDU mode, and text mode where the module has it. */
+export function cmgf(o: { text: boolean }): CommandDef {
+  return {
+    read: (_a, ctx) => ok(`+CMGF: ${ctx.world.settings.cmgf}`),
+    test: () => ok(o.text ? "+CMGF: (0,1)" : "+CMGF: (0)"),
+    write: (a, ctx) => {
+      if (a !== "0" && !(o.text && a === "1")) return ERROR;
+      ctx.world.settings.cmgf = Number(a) as 0 | 1;
+      return OK;
+    },
+  };
+}
+
+/** +CSMS (27.005 §3.2.1): service 1 makes +CMT/+CDS need a +CNMA. */
+export function csms(): CommandDef {
+  return {
+    read: (_a, ctx) => ok(`+CSMS: ${ctx.world.settings.csms},1,1,1`),
+    test: () => ok("+CSMS: (0,1)"),
+    write: (a, ctx) => {
+      if (a !== "0" && a !== "1") return ERROR;
+      ctx.world.settings.csms = Number(a) as 0 | 1;
+      return ok("+CSMS: 1,1,1");
+    },
+  };
+}
+
+/** +CSCA? (27.005 §3.3.1). */
+export function csca(number = "+12063130004"): CommandDef {
+  return { read: (_a, ctx) => smsGate(ctx) ?? ok(`+CSCA: "${number}",145`) };
+}
+
 function cpmsState(ctx: Ctx): string {
   return ctx.mems.map((m) => `"${m}",${ctx.store.used(m)},${ctx.store.capacity(m)}`).join(",");
+}
+
+/** +CPMS (27.005 §3.2.2) over the memories the personality has. */
+export function cpms(): CommandDef {
+  return {
+    read: (_a, ctx) => smsGate(ctx) ?? ok(`+CPMS: ${cpmsState(ctx)}`),
+    test: (_a, ctx) => {
+      const list = `(${memories(ctx)
+        .map((m) => `"${m}"`)
+        .join(",")})`;
+      return ok(`+CPMS: ${list},${list},${list}`);
+    },
+    write: (a, ctx) => {
+      const gate = smsGate(ctx);
+      if (gate) return gate;
+      const want = args(a).map((m) => m.toUpperCase());
+      const have = memories(ctx) as string[];
+      if (want.length === 0 || want.length > 3 || want.some((m) => !have.includes(m))) return { cms: 302 };
+      want.forEach((m, i) => (ctx.mems[i] = m as Memory));
+      return ok(`+CPMS: ${ctx.mems.map((m) => `${ctx.store.used(m)},${ctx.store.capacity(m)}`).join(",")}`);
+    },
+  };
+}
+
+/** +CNMI (27.005 §3.4.1): `accepts` is the module's rule on which combinations it takes. */
+export function cnmi(o: { test: string | null; accepts: (v: readonly number[]) => boolean }): CommandDef {
+  return {
+    read: (_a, ctx) => ok(`+CNMI: ${ctx.world.settings.cnmi.join(",")}`),
+    ...(o.test !== null ? { test: () => ok(o.test!) } : {}),
+    write: (a, ctx) => {
+      const v = args(a).map((x) => (x === "" ? 0 : Number(x)));
+      if (v.some((x) => !Number.isInteger(x)) || !o.accepts(v)) return ERROR;
+      const cur = ctx.world.settings.cnmi;
+      ctx.world.settings.cnmi = [0, 1, 2, 3, 4].map((i) => v[i] ?? cur[i]!) as typeof cur;
+      ctx.routingChanged();
+      return OK;
+    },
+  };
+}
+
+/** +CNMA (27.005 §3.4.4, PDU mode <n> 0/1/2): acknowledges the +CMT/+CDS the network waits for. */
+export function cnma(): CommandDef {
+  return {
+    exec: (_a, ctx) => (ctx.acknowledge(true) ? OK : ctx.p.sms.unexpectedAck),
+    write: (a, ctx) => {
+      const [n, length] = args(a);
+      if (!["0", "1", "2"].includes(n ?? "") || (length !== undefined && length !== "")) return ERROR;
+      return ctx.acknowledge(n !== "2") ? OK : ctx.p.sms.unexpectedAck;
+    },
+    test: () => ok("+CNMA: (0-2)"),
+  };
 }
 
 function listing(ctx: Ctx, index: number, stat: MessageStat, pdu: string, cmd: "+CMGL" | "+CMGR"): string[] {
@@ -41,47 +127,14 @@ function markRead(ctx: Ctx, index: number): void {
   if (m !== undefined && m.stat === 0) m.stat = 1;
 }
 
-export const smsCommands: CommandTable = {
-  "+CMGF": {
-    read: (_a, ctx) => ok(`+CMGF: ${ctx.world.settings.cmgf}`),
-    test: () => ok("+CMGF: (0,1)"),
-    write: (a, ctx) => (a === "0" || a === "1" ? ((ctx.world.settings.cmgf = Number(a) as 0 | 1), OK) : { cms: 302 }),
-  },
-  "+CSMS": { read: () => ok("+CSMS: 0,1,1,1") },
-  "+CSCA": { read: (_a, ctx) => smsGate(ctx) ?? ok('+CSCA: "+12063130004",145') },
-  "+CNMI": {
-    read: (_a, ctx) => ok(`+CNMI: ${ctx.world.settings.cnmi.join(",")}`),
-    test: () => ok("+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)"),
-    write: (a, ctx) => {
-      const v = args(a).map((x) => (x === "" ? 0 : Number(x)));
-      if (v.some((x) => !Number.isInteger(x) || x < 0 || x > 3)) return { cms: 303 };
-      const cur = ctx.world.settings.cnmi;
-      ctx.world.settings.cnmi = [0, 1, 2, 3, 4].map((i) => v[i] ?? cur[i]!) as typeof cur;
-      return OK;
-    },
-  },
-  "+CPMS": {
-    read: (_a, ctx) => smsGate(ctx) ?? ok(`+CPMS: ${cpmsState(ctx)}`),
-    test: () =>
-      ok(
-        `+CPMS: (${MEMORIES.map((m) => `"${m}"`).join(",")}),(${MEMORIES.map((m) => `"${m}"`).join(",")}),(${MEMORIES.map((m) => `"${m}"`).join(",")})`,
-      ),
-    write: (a, ctx) => {
-      const gate = smsGate(ctx);
-      if (gate) return gate;
-      const want = args(a).map((m) => m.toUpperCase());
-      if (want.length === 0 || want.length > 3 || want.some((m) => !MEMORIES.includes(m as Memory))) return { cms: 302 };
-      want.forEach((m, i) => (ctx.mems[i] = m as Memory));
-      return ok(`+CPMS: ${ctx.mems.map((m) => `${ctx.store.used(m)},${ctx.store.capacity(m)}`).join(",")}`);
-    },
-  },
-  "+CMGL": {
+/** +CMGL (27.005 §3.4.2). The other mode's form (`"ALL"` in PDU mode, `4` in text mode) is an ERROR. */
+export function cmgl(): CommandDef {
+  return {
     write: (a, ctx) => {
       const gate = smsGate(ctx);
       if (gate) return gate;
       const pdu = ctx.world.settings.cmgf === 0;
       const stat = pdu ? (/^[0-4]$/.test(a) ? (Number(a) as MessageStat | 4) : undefined) : TEXT_STAT[args(a)[0]!.toUpperCase()];
-      // The other mode's form (`"ALL"` in PDU mode, `4` in text mode) is an ERROR (python-gsmmodem).
       if (stat === undefined || (pdu && a.startsWith('"'))) return ERROR;
       const lines = ctx.store.list(ctx.mems[0], stat).flatMap(([i, m]) => {
         const out = listing(ctx, i, m.stat, m.pdu, "+CMGL");
@@ -92,32 +145,41 @@ export const smsCommands: CommandTable = {
     },
     test: (_a, ctx) =>
       ok(ctx.world.settings.cmgf === 0 ? "+CMGL: (0-4)" : '+CMGL: ("REC UNREAD","REC READ","STO UNSENT","STO SENT","ALL")'),
-  },
-  "+CMGR": {
+  };
+}
+
+/** +CMGR (27.005 §3.4.3): an empty slot reads as a bare OK. */
+export function cmgr(): CommandDef {
+  return {
     write: (a, ctx) => {
       const gate = smsGate(ctx);
       if (gate) return gate;
       const i = Number(a);
       if (!ctx.store.inRange(ctx.mems[0], i)) return { cms: 321 };
       const m = ctx.store.get(ctx.mems[0], i);
-      if (m === undefined) return OK; // an empty slot reads as nothing
+      if (m === undefined) return OK;
       const lines = listing(ctx, i, m.stat, m.pdu, "+CMGR");
       markRead(ctx, i);
       return ok(...lines);
     },
-  },
-  "+CMGD": {
+    test: () => OK,
+  };
+}
+
+/** +CMGD (27.005 §3.5.4): by index, or by <delflag> 1–4. */
+export function cmgd(): CommandDef {
+  return {
     write: (a, ctx) => {
       const gate = smsGate(ctx);
       if (gate) return gate;
-      const [index, flag] = args(a).map(Number);
+      const [index, flag] = args(a).map((x) => (x === "" ? undefined : Number(x)));
       if (flag !== undefined && flag >= 1 && flag <= 4) {
         ctx.store.deleteByFlag(ctx.mems[0], flag as 1 | 2 | 3 | 4);
         ctx.storageFreed();
         return OK;
       }
-      if (!ctx.store.inRange(ctx.mems[0], index!)) return { cms: 321 };
-      ctx.store.delete(ctx.mems[0], index!);
+      if (index === undefined || !ctx.store.inRange(ctx.mems[0], index)) return { cms: 321 };
+      ctx.store.delete(ctx.mems[0], index);
       ctx.storageFreed();
       return OK;
     },
@@ -128,13 +190,19 @@ export const smsCommands: CommandTable = {
           .map(([i]) => i)
           .join(",")}),(0-4)`,
       ),
-  },
-  "+CMGS": { write: (a, ctx) => smsGate(ctx) ?? (ctx.world.settings.cmgf === 0 ? sendPdu(a, ctx) : sendText(a, ctx)) },
-};
+  };
+}
 
-function sendPdu(a: string, ctx: Ctx): Result {
+/** +CMGS (27.005 §3.5.1): PDU mode `<length>`, the PDU after the prompt (or right after the line). */
+export function cmgs(o: { maxTpdu: number }): CommandDef {
+  return {
+    write: (a, ctx) => smsGate(ctx) ?? (ctx.world.settings.cmgf === 0 ? sendPdu(a, ctx, o.maxTpdu) : sendText(a, ctx)),
+  };
+}
+
+function sendPdu(a: string, ctx: Ctx, maxTpdu: number): Result {
   const length = Number(a);
-  if (!Number.isInteger(length) || length < 7 || length > 164) return { cms: 304 };
+  if (!Number.isInteger(length) || length < 7 || length > maxTpdu) return { cms: 304 };
   return {
     prompt: (payload) => {
       const pdu = payload.trim().toUpperCase();
@@ -151,7 +219,7 @@ function sendText(a: string, ctx: Ctx): Result {
 }
 
 function submit(ctx: Ctx, sms: { pdu: string } | { text: { to: string; body: string } }): Result {
-  if (!isRegistered(statOf(ctx, "eps")) && !isRegistered(statOf(ctx, "cs"))) return { cms: 331 };
+  if (!inService(ctx)) return { cms: 331 };
   const mr = ctx.nextMr();
   const sent = { ...sms, mr };
   ctx.sent.push(sent);

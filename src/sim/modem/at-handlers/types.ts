@@ -4,13 +4,13 @@ import type { ModemWorld } from "../state.js";
 
 /** What a command handler answers. */
 export type Result =
-  /** Information lines, then OK. */
-  | { ok: string[] }
+  /** Information lines, then OK; `urcs` are sent after the OK (a +CPIN: READY after the PIN). */
+  | { ok: string[]; urcs?: string[] }
   | { cme: number }
   | { cms: number }
   /** Plain ERROR whatever +CMEE says (unknown command, bad syntax). */
   | { error: true }
-  /** The SMS prompt: the text up to Ctrl-Z goes to `then`; ESC cancels. */
+  /** The SMS prompt (or, on a module without one, the PDU right after the line): ESC cancels. */
   | { prompt: (payload: string) => Result }
   /** OK, then the modem restarts. */
   | { reboot: true };
@@ -23,6 +23,7 @@ export interface SentSms {
   mr: number;
 }
 
+/** What a handler may read and do: the world, the module's description, and the effects it may cause. */
 export interface Ctx {
   world: ModemWorld;
   p: Personality;
@@ -36,6 +37,12 @@ export interface Ctx {
   smsSent(sms: SentSms): void;
   /** Called after messages were deleted: the network may deliver what it was holding. */
   storageFreed(): void;
+  /** +CNMA arrived: true when an acknowledgement was owed (the network stops waiting). */
+  acknowledge(positive: boolean): boolean;
+  /** +CNMI changed: a module that routes again may take what the network held. */
+  routingChanged(): void;
+  /** A URC now (after the answer being built, when one is). */
+  urc(line: string, ...trailing: string[]): void;
 }
 
 export type Handler = (args: string, ctx: Ctx) => Result;
@@ -48,6 +55,7 @@ export interface CommandDef {
   write?: Handler;
 }
 
+/** Every command a module answers, by name (`+CSQ`, `E`, `%XICCID`); anything else is an ERROR. */
 export type CommandTable = Record<string, CommandDef>;
 
 export const OK: Result = { ok: [] };
@@ -77,4 +85,8 @@ export function simGate(ctx: Ctx): Result | undefined {
   return undefined;
 }
 
+/** Upper-case hex, zero-padded to `width` digits (0: no padding). */
 export const hex = (n: number, width = 4) => n.toString(16).toUpperCase().padStart(width, "0");
+
+/** The radio is on and can reach the network (+CFUN=1, a SIM). */
+export const radioOn = (ctx: Ctx) => ctx.world.settings.cfun === 1 && ctx.world.sim.present;
