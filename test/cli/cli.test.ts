@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERSONALITIES } from "../../src/sim/modem/index.js";
+
+const EC25 = PERSONALITIES["quectel-ec25"]!;
 
 // The CLI as an operator runs it: separate processes, the simulator on a pty, the engine
 // opening it with the real serialport binding.
@@ -74,7 +77,7 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     expect(j.modem.identity).toMatchObject({
       manufacturer: "Quectel",
       model: "EC25",
-      imei: "866834040123452",
+      imei: EC25.imei,
       iccid: "8988307000012345678",
     });
     expect(j.modem.signal).toMatchObject({ rssiDbm: -71, rsrpDbm: -95 });
@@ -193,7 +196,7 @@ describe("cellgate demo", () => {
       expect(out).toMatch(/simulated Quectel EC25 on .*modem\.pty \(pty via (socat|python)\)/);
       expect(out).toMatch(/simulated Wireless API on http:\/\/127\.0\.0\.1:\d+/);
       expect(out).toMatch(/MQTT broker embedded \(aedes\) at mqtt:\/\/127\.0\.0\.1:\d+/);
-      expect(out).toMatch(/modem: Quectel EC25 rev EC25EFAR06A03M4G, IMEI 866834040123452/);
+      expect(out).toContain(`modem: Quectel EC25 rev ${EC25.revision}, IMEI ${EC25.imei}`);
       expect(out).toMatch(/mqtt health: health (OK|DEGRADED)/);
       const r = await cellgate("status", "--json", "--socket", join(dir, "control.sock"));
       const j = JSON.parse(r.stdout) as { verdict: string; gateway: string; checks: Array<{ id: string; status: string }> };

@@ -54,9 +54,10 @@ export async function waitFor(cond: () => boolean, ms = 5000, what = "condition"
 export async function startPtyInbox(
   backend: PtyBackend,
   cleanups: Array<() => Promise<void> | void>,
-  product: "programmable-wireless" | "super-sim" = "programmable-wireless",
+  o: { product?: "programmable-wireless" | "super-sim"; personality?: string } = {},
 ) {
-  const m = await startPtyModem(backend);
+  const product = o.product ?? "programmable-wireless";
+  const m = await startPtyModem(backend, o.personality ? { personality: o.personality } : {});
   cleanups.push(m.cleanup);
   const engine = new AtEngine({ link: await openSerialLink({ path: m.link }) });
   cleanups.push(() => engine.close());

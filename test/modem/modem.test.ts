@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AtEngine, createLinkPair, type AtCommandOptions } from "../../src/at/index.js";
 import { CellgateError, ManualClock } from "../../src/core/index.js";
-import { Modem, type Registration, type ReportPort } from "../../src/modem/index.js";
+import { Modem, type Registration } from "../../src/modem/index.js";
 import { ModemSimulator, serveInProcess, type ModemSimulatorOptions } from "../../src/sim/modem/index.js";
 import { drive, flush } from "../helpers/drive.js";
 
@@ -35,7 +35,7 @@ describe.each(["quectel", "simcom"] as const)("Modem on the %s simulator", (pers
   });
 
   it("snapshot: SIM, signal, serving cell, registration, operator, attach, PDP, time", async () => {
-    const { modem, run } = setup({ personality });
+    const { modem, run, sim } = setup({ personality });
     await run(modem.init());
     const s = await run(modem.snapshot());
     expect(s.errors).toEqual({});
@@ -43,11 +43,15 @@ describe.each(["quectel", "simcom"] as const)("Modem on the %s simulator", (pers
     expect(s.signal?.rssiDbm).toBe(-71);
     expect(s.signal).toMatchObject({ rsrpDbm: -95, rsrqDb: -10 });
     expect(s.servingCell).toMatchObject({ rat: "LTE", mcc: "310", mnc: "260", tac: 0x2d18, ci: 0x3089f02 });
-    expect(s.registration.eps).toMatchObject({ state: "roaming", roaming: true, tac: 0x2d18, ci: 0x3089f02, act: "lte" });
+    // SIMCom's +CEREG? read has no <AcT> (A76XX §5.2.2): the radio comes from +CPSI instead.
+    expect(s.registration.eps).toMatchObject({ state: "roaming", roaming: true, tac: 0x2d18, ci: 0x3089f02 });
+    expect(s.registration.eps?.act).toBe(personality === "quectel" ? "lte" : undefined);
+    expect(s.rat).toBe("lte");
     expect(s.registration.cs).toMatchObject({ state: "roaming", lac: 0x2d18 });
     expect(s.operator).toEqual({ mode: 0, name: "T-Mobile", numeric: "310260", mcc: "310", mnc: "260", act: "lte" });
     expect(s.attached).toBe(true);
-    expect(s.pdp).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.64.12.3" }]);
+    // The APN is whatever the module was left with (the SIM7600's default context has none).
+    expect(s.pdp).toEqual([{ cid: 1, type: "IP", apn: sim.world.settings.pdp[0]!.apn, address: "10.64.12.3" }]);
     expect(s.networkTime?.tzMinutes).toBe(-480);
     expect(s.networkTime?.epochMs).toBe(Date.parse("2026-11-26T12:00:00Z"));
   });
@@ -148,22 +152,16 @@ describe("Modem: a freshly booted modem", () => {
     expect(await run(old.pdpContexts())).toEqual([{ cid: 1, type: "IP", apn: "wireless.twilio.com", address: "10.1.2.3" }]);
   });
 
-  it("Quectel firmware without +QENG: the serving cell's signal comes from +QCSQ", async () => {
-    const { modem, run } = setup();
+  it("a Quectel BG95 (no +QENG): the serving cell from +QCSQ and +QNWINFO, the radio LTE-M, +QENG not asked again", async () => {
+    const { modem, run, sim } = setup({ personality: "quectel-bg95" });
+    const asked: string[] = [];
+    sim.events.on("command", (c) => asked.push(c));
     await run(modem.init());
-    expect((await run(modem.servingCell()))?.source).toBe("+QENG");
-    // As the modem layer asks a report: a command the modem lacks is undefined (this one has no +QNWINFO).
-    const noQeng: ReportPort = {
-      command: (cmd) =>
-        cmd.startsWith("AT+QENG") || cmd === "AT+QNWINFO" ? Promise.resolve(undefined) : modem.port.command(cmd),
-    };
-    expect(await run(modem.profile.servingCell!(noQeng))).toEqual({
-      source: "+QCSQ",
-      rat: "LTE",
-      rssiDbm: -71,
-      rsrpDbm: -95,
-      sinrDb: 12,
-      rsrqDb: -10,
-    });
+    const s = await run(modem.snapshot());
+    expect(s.servingCell).toMatchObject({ source: "+QCSQ", rat: "eMTC", rsrpDbm: -95, rsrqDb: -10, sinrDb: 12, band: "B66" });
+    expect(s.rat).toBe("lte-m");
+    expect(s.registration.eps).toMatchObject({ state: "roaming", act: "ec-gsm-iot" }); // BG9x: <AcT> 8 is Cat-M1
+    await run(modem.snapshot());
+    expect(asked.filter((c) => c.startsWith("AT+QENG"))).toHaveLength(1);
   });
 });

@@ -135,7 +135,7 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
 
   async function world(product: "programmable-wireless" | "super-sim" = "programmable-wireless") {
     const api = await startApiSimulator({ product });
-    const { sim, modem, inbox, got } = await startPtyInbox(backend, cleanups, product);
+    const { sim, modem, inbox, got } = await startPtyInbox(backend, cleanups, { product });
     const bridge = new ModemBridge(api, sim, { trafficEveryMs: 60_000 });
     cleanups.push(() => bridge.stop());
     await inbox.start();

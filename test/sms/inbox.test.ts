@@ -17,7 +17,7 @@ afterEach(() => {
 
 /** The inbox against the simulator in process, time driven by a manual clock. */
 async function setup(
-  o: { product?: Product; consumer?: Consumer; stateDir?: string; personality?: "quectel" | "simcom"; retryMs?: number } = {},
+  o: { product?: Product; consumer?: Consumer; stateDir?: string; personality?: string; retryMs?: number } = {},
 ) {
   const clock = new ManualClock(Date.parse("2026-11-26T12:00:00Z"));
   const [host, far] = createLinkPair();
@@ -149,9 +149,10 @@ describe("Inbox: other messages", () => {
 
 describe("Inbox: never lose one", () => {
   it("what was stored before start is swept; a full storage is drained and the network's held message arrives", async () => {
-    const { sim, inbox, got, run, until } = await setup();
-    // Before cellgate runs: the SIM's 30 slots fill up, and one more waits at the network.
-    for (let i = 0; i < 30; i++) sim.sendFromNetwork({ from: "+15550001", text: `old ${i}` });
+    // A Telit LE910C1 keeps messages in its SIM's 30 slots: they fill up before cellgate runs,
+    // and one more waits at the network.
+    const { sim, inbox, got, run, until } = await setup({ personality: "telit-le910c1" });
+    for (let i = 0; i < sim.store.capacity("SM"); i++) sim.sendFromNetwork({ from: "+15550001", text: `old ${i}` });
     expect(sim.sendFromNetwork({ text: "status", sid: SID })).toEqual(["held"]);
     await run(inbox.start());
     await until(() => got.length === 31);

@@ -60,12 +60,14 @@ export function dispatch(body: string, table: CommandTable, ctx: Ctx): Result {
   const segments = parseCommandLine(body);
   if (segments === null) return { error: true };
   const lines: string[] = [];
+  const urcs: string[] = [];
   for (const seg of segments) {
     const handler = table[seg.name]?.[seg.form];
     if (handler === undefined) return { error: true };
     const r = handler(seg.args, ctx);
     if (!("ok" in r)) return r;
     lines.push(...r.ok);
+    urcs.push(...(r.urcs ?? []));
   }
-  return { ok: lines };
+  return urcs.length > 0 ? { ok: lines, urcs } : { ok: lines };
 }

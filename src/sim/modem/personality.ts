@@ -28,6 +28,8 @@ export interface Personality {
   bootBanners: readonly string[];
   /** Settings right after boot (echo, +CMEE, +CNMI, +CFUN… as the manual's defaults say). */
   defaults: Partial<Settings>;
+  /** What survives a restart (what the manual says is kept in NVM or saved automatically). */
+  keptOnReboot?: (before: Settings) => Partial<Settings>;
   /**
    * What the module does with bytes before `AT` on a command line (a stray ESC, noise):
    * `ignore` them, or take the line as invalid and answer `ERROR` (V.250 lets it do either).
@@ -49,6 +51,8 @@ export interface Personality {
 export interface SmsBehaviour {
   /** Memories and their capacity; empty when the module cannot store SMS at all. */
   memories: Partial<Record<Memory, number>>;
+  /** The index of a memory's first slot (27.005 leaves it to the module: 0 on some, 1 on others). */
+  firstIndex?: 0 | 1;
   /** The memory new messages go to after boot (the manual's +CPMS default). */
   defaultMemory?: Memory;
   /** The header line of a +CMT in PDU mode (`+CMT: ,<len>`, `+CMT: "",<len>`, `+CMT: "<oa>",<len>`). */

@@ -45,6 +45,9 @@ export type SimulatorEvents = {
   smsSent: [SentSms];
 };
 
+/** `\r\n<line>\r\n<trailing>\r\n` (27.005 §3.4.1: `+CMT: …<CR><LF><pdu>`). */
+const urcText = (lines: string[]) => `\r\n${lines.join("\r\n")}\r\n`;
+
 const CTRL_Z = 0x1a;
 const ESC = 0x1b;
 
@@ -101,7 +104,7 @@ export class ModemSimulator {
     if (o.sim?.pin !== undefined && o.sim.unlocked === undefined) sim.unlocked = false;
     const net = { ...defaultNetwork(), rat: p.defaultRat ?? p.rats[0] ?? "lte", ...o.network };
     this.world = { sim, net, settings: defaultSettings(p.defaults) };
-    this.store = new SmsStore(p.sms.memories);
+    this.store = new SmsStore(p.sms.memories, p.sms.firstIndex ?? 0);
     const mem = this.#bootMemory();
     this.#ctx = {
       world: this.world,
@@ -116,6 +119,7 @@ export class ModemSimulator {
       acknowledge: (positive) => this.#mt.acknowledge(positive),
       smsSent: (sms) => this.events.emit("smsSent", sms),
       urc: (line, ...trailing) => this.#raise([line, ...trailing]),
+      after: (ms, fn) => void this.#clock.setTimeout(fn, ms),
     };
     this.#mt = new MtDelivery(() => this.#ctx, this.#clock);
     this.#table = p.commands(this.#ctx);
@@ -187,8 +191,9 @@ export class ModemSimulator {
     return this.#mt.awaitingAck;
   }
 
+  /** A URC, its trailing lines (a +CMT's PDU) right after its own CR LF, as modules print them. */
   emitUrc(line: string, ...trailing: string[]): void {
-    this.#send([line, ...trailing].map((l) => `\r\n${l}\r\n`).join(""), 0);
+    this.#send(urcText([line, ...trailing]), 0);
   }
 
   /** Stop answering: `all` until unhang(); `until-reset` answers nothing but the module's reset. */
@@ -229,7 +234,8 @@ export class ModemSimulator {
     this.#hang = "off";
     this.#mt.reset();
     this.#clock.setTimeout(() => {
-      this.world.settings = defaultSettings(this.personality.defaults);
+      const kept = this.personality.keptOnReboot?.(this.world.settings) ?? {};
+      this.world.settings = defaultSettings({ ...this.personality.defaults, ...kept });
       const mem = this.#bootMemory();
       this.#ctx.mems = [mem, mem, mem];
       this.#booting = false;
@@ -295,7 +301,7 @@ export class ModemSimulator {
 
   /** A URC from a handler waits for the answer being built; otherwise it goes out now. */
   #raise(lines: string[]): void {
-    const text = lines.map((l) => `\r\n${l}\r\n`).join("");
+    const text = urcText(lines);
     if (this.#deferred !== undefined) this.#deferred.push(text);
     else this.#send(text, 0);
   }

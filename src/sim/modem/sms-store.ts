@@ -19,13 +19,16 @@ export interface StoredMessage {
   text?: { address: string; scts: string; body: string };
 }
 
+/** The memories of one module; indexes as the module numbers them (from 0, or from 1). */
 export class SmsStore {
   readonly #slots: Record<Memory, Array<StoredMessage | undefined>>;
+  readonly #first: number;
 
   /** Only the memories in `capacity` exist; a module without storage has none, or one of size 0. */
-  constructor(capacity: Partial<Record<Memory, number>>) {
+  constructor(capacity: Partial<Record<Memory, number>>, firstIndex: 0 | 1 = 0) {
     const slots = (m: Memory) => new Array<StoredMessage | undefined>(capacity[m] ?? 0);
     this.#slots = { SM: slots("SM"), ME: slots("ME"), MT: slots("MT"), SR: slots("SR") };
+    this.#first = firstIndex;
   }
 
   capacity(mem: Memory): number {
@@ -42,28 +45,29 @@ export class SmsStore {
     const i = slots.findIndex((m) => m === undefined);
     if (i < 0) return undefined;
     slots[i] = msg;
-    return i;
+    return i + this.#first;
   }
 
   get(mem: Memory, index: number): StoredMessage | undefined {
-    return this.#slots[mem][index];
+    return this.#slots[mem][index - this.#first];
   }
 
   inRange(mem: Memory, index: number): boolean {
-    return Number.isInteger(index) && index >= 0 && index < this.#slots[mem].length;
+    const i = index - this.#first;
+    return Number.isInteger(i) && i >= 0 && i < this.#slots[mem].length;
   }
 
   /** Messages whose stat matches (4 = all), in index order. */
   list(mem: Memory, stat: MessageStat | 4): Array<[number, StoredMessage]> {
     const out: Array<[number, StoredMessage]> = [];
     this.#slots[mem].forEach((m, i) => {
-      if (m !== undefined && (stat === 4 || m.stat === stat)) out.push([i, m]);
+      if (m !== undefined && (stat === 4 || m.stat === stat)) out.push([i + this.#first, m]);
     });
     return out;
   }
 
   delete(mem: Memory, index: number): void {
-    this.#slots[mem][index] = undefined;
+    if (this.inRange(mem, index)) this.#slots[mem][index - this.#first] = undefined;
   }
 
   /** 27.005 <delflag>: 1 read, 2 read+sent, 3 read+sent+unsent, 4 all. */

@@ -84,14 +84,22 @@ export function registrationCommand(d: Domain, fmt: RegistrationFormat): Command
   };
 }
 
+/** Evaluates `f` as if the network were still `net` (to compare a URC's old and new text). */
+export function onNetwork<T>(ctx: Ctx, net: Network, f: () => T): T {
+  const now = ctx.world.net;
+  ctx.world.net = net;
+  try {
+    return f();
+  } finally {
+    ctx.world.net = now;
+  }
+}
+
 /** The registration URCs a change of the network causes, per domain and its <n>. */
 export function registrationUrcs(ctx: Ctx, before: Network, fmts: Partial<Record<Domain, RegistrationFormat>>): string[] {
   const out: string[] = [];
-  const now = ctx.world.net;
   for (const [d, fmt] of Object.entries(fmts) as Array<[Domain, RegistrationFormat]>) {
-    ctx.world.net = before;
-    const was = registrationLine(ctx, d, "urc", fmt);
-    ctx.world.net = now;
+    const was = onNetwork(ctx, before, () => registrationLine(ctx, d, "urc", fmt));
     const is = registrationLine(ctx, d, "urc", fmt);
     if (is !== undefined && is !== was) out.push(is);
   }

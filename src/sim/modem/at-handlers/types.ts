@@ -43,6 +43,8 @@ export interface Ctx {
   routingChanged(): void;
   /** A URC now (after the answer being built, when one is). */
   urc(line: string, ...trailing: string[]): void;
+  /** Runs `fn` later on the simulator's clock (a module that finishes something in its own time). */
+  after(ms: number, fn: () => void): void;
 }
 
 export type Handler = (args: string, ctx: Ctx) => Result;
