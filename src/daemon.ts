@@ -362,6 +362,7 @@ async function buildStack(
       reassemblyTimeoutMs: cfg.sms.multipartTimeoutS * 1000,
       sweepIntervalMs: cfg.sms.sweepS * 1000,
       storage: cfg.sms.storage,
+      reception: cfg.sms.reception,
     },
   });
 }

@@ -186,20 +186,28 @@ export class AtEngine implements AtPort {
     const shown = shownCommand(job.command, !!job.opts.sensitive);
     const started = this.#clock.now();
     const w = this.#begin(job.command);
+    const payload = job.payload;
+    const prompted = payload !== undefined && !job.opts.noPrompt;
     // Set before writing: a fast port can answer before the write callback returns.
-    if (job.payload !== undefined) w.phase = "prompt";
+    if (prompted) w.phase = "prompt";
     try {
-      await this.#write(`${job.command}\r`);
       let outcome: Outcome;
       let escapeOwed = false;
-      if (job.payload === undefined) {
+      if (payload === undefined) {
+        await this.#write(`${job.command}\r`);
         outcome = await w.wait(job.opts.timeoutMs ?? this.#opts.timeoutMs, this.#clock, job.opts.signal);
+      } else if (!prompted) {
+        // No prompt on this modem: the PDU goes right after the line (and may be echoed).
+        w.expectEcho(payload);
+        await this.#write(`${job.command}\r${payload}${CTRL_Z}`);
+        outcome = await w.wait(job.opts.timeoutMs ?? this.#opts.smsTimeoutMs, this.#clock, job.opts.signal);
       } else {
+        await this.#write(`${job.command}\r`);
         outcome = await w.wait(job.opts.promptTimeoutMs ?? this.#opts.promptTimeoutMs, this.#clock, job.opts.signal);
         if (outcome.type === "prompt") {
-          w.expectEcho(job.payload);
+          w.expectEcho(payload);
           w.phase = "final";
-          await this.#write(`${job.payload}${CTRL_Z}`);
+          await this.#write(`${payload}${CTRL_Z}`);
           outcome = await w.wait(job.opts.timeoutMs ?? this.#opts.smsTimeoutMs, this.#clock, job.opts.signal);
         } else if (outcome.type === "final" && outcome.kind.kind === "ok") {
           throw new CellgateError("CG_ERR_AT_PROMPT", `${shown}: OK without the > prompt`, { command: shown, lines: w.lines });
@@ -226,7 +234,7 @@ export class AtEngine implements AtPort {
       case "aborted": {
         // The modem may still answer: the next command must not see that answer. A prompt that
         // came late may have put the modem in PDU entry after all: ESC again first.
-        const escape = o.escapeOwed || (job.payload !== undefined && w.phase !== "prompt");
+        const escape = o.escapeOwed || (job.payload !== undefined && !job.opts.noPrompt && w.phase !== "prompt");
         this.#sync = unsynced(this.#sync, { late: job.command, escape });
         if (outcome.type === "aborted") throw this.#abortedError(job);
         this.#consecutiveTimeouts++;

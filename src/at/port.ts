@@ -16,6 +16,11 @@ export interface AtCommandOptions {
 export interface SmsCommandOptions extends AtCommandOptions {
   /** Time to wait for the `>` prompt after `AT+CMGS=<n>`. */
   promptTimeoutMs?: number;
+  /**
+   * The modem prints no prompt: the payload follows the command line's CR in the same write
+   * (nRF91 +CMGS), and only the final result is waited for.
+   */
+  noPrompt?: boolean;
 }
 
 export interface AtResponse {

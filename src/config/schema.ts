@@ -40,6 +40,12 @@ const sms = z.strictObject({
     .array(z.enum(["ME", "SM", "MT", "SR", "BM"]))
     .min(1)
     .default(["ME", "SM"]),
+  /**
+   * How SMS reach cellgate: `storage` (kept on the modem, announced by +CMTI, deleted after the
+   * hand-off), `direct` (routed as +CMT, acknowledged with +CNMA after the hand-off: modems with
+   * no usable storage, such as the nRF91), `auto` (storage where the modem has it).
+   */
+  reception: z.enum(["auto", "storage", "direct"]).default("auto"),
 });
 
 const verb = z.enum(VERBS);

@@ -13,7 +13,10 @@ export interface ModemStackOptions {
   /** Tuning of the supervisor (poll, liveness, ladder, timeouts). */
   supervisor?: Omit<Partial<PortSupervisorOptions>, "ports" | "onReady" | "resetCommand">;
   /** Receive SMS and Commands: where state lives, the product, who takes the messages. */
-  inbox?: Pick<InboxOptions, "stateDir" | "product" | "consumer" | "reassemblyTimeoutMs" | "sweepIntervalMs" | "storage">;
+  inbox?: Pick<
+    InboxOptions,
+    "stateDir" | "product" | "consumer" | "reassemblyTimeoutMs" | "sweepIntervalMs" | "storage" | "reception"
+  >;
 }
 
 export interface ModemStack {

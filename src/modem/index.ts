@@ -24,4 +24,4 @@ export {
   type RecoveryStep,
 } from "./recovery-ladder.js";
 export { findPorts } from "./port-finder.js";
-export { ModemSms, isStorageFull, type SmsEvents, type SmsSetupOptions } from "./sms.js";
+export { ModemSms, isStorageFull, type SmsEvents, type SmsSetupOptions, type Reception } from "./modem-sms.js";

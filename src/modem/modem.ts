@@ -26,7 +26,7 @@ import {
 import { Capabilities, type Capability } from "./capabilities.js";
 import { initModem } from "./modem-init.js";
 import { currentRat } from "./rat.js";
-import { ModemSms } from "./sms.js";
+import { ModemSms } from "./modem-sms.js";
 import { withRetry } from "./retry.js";
 import type {
   FieldError,
@@ -106,7 +106,7 @@ export class Modem {
 
   /** SMS storage and sending (27.005, PDU mode). */
   get sms(): ModemSms {
-    this.#sms ??= new ModemSms(this.#port, this.#log);
+    this.#sms ??= new ModemSms(this.#port, this.#log, () => this.#profile.smsNoPrompt === true);
     return this.#sms;
   }
 

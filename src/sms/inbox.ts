@@ -10,7 +10,7 @@ import {
   type Clock,
   type Logger,
 } from "../core/index.js";
-import { isStorageFull, type MemoryUsage, type SmsEvents, type StoredSms } from "../modem/index.js";
+import { isStorageFull, type Reception, type SmsEvents, type SmsSetupOptions, type StoredSms } from "../modem/index.js";
 import { decodePdu, type DeliverPdu, type Pdu } from "./pdu/index.js";
 import { Reassembler, type PartRecord } from "./reassembly.js";
 import { SeenSet } from "./seen-set.js";
@@ -21,7 +21,9 @@ import type { Consumer, InboundMessage, Product } from "./types.js";
 /** What the inbox needs of the modem's SMS storage (ModemSms has it). */
 export interface SmsDevice {
   readonly events: Emitter<SmsEvents>;
-  setupReception(opts?: { storage?: readonly string[] }, signal?: AbortSignal): Promise<MemoryUsage>;
+  setupReception(opts?: SmsSetupOptions, signal?: AbortSignal): Promise<Reception>;
+  /** Acknowledges the routed message (+CMT/+CDS) handed off last; a no-op where none is owed. */
+  acknowledge(signal?: AbortSignal): Promise<void>;
   /** The memories to sweep, preferred first. */
   readonly memories: readonly string[];
   list(memory?: string, signal?: AbortSignal): Promise<StoredSms[]>;
@@ -45,6 +47,8 @@ export interface InboxOptions {
   /** After a failed hand-off, try again this much later. */
   retryMs?: number;
   storage?: readonly string[];
+  /** How messages reach cellgate: storage + +CMTI, or +CMT + +CNMA (auto: storage where usable). */
+  reception?: SmsSetupOptions["reception"];
 }
 
 export type InboxEvents = {
@@ -110,6 +114,10 @@ export class Inbox {
         ({ index, memory }) => void this.#run(`+CMTI ${memory} ${index}`, () => this.#readAndHandle(index, memory)),
       ),
       d.events.on("delivered", ({ pdu }) => void this.#run("+CMT", () => this.#handleRouted(pdu))),
+      d.events.on("receptionLost", ({ reason }) => {
+        this.#log.warn({ reason }, "the modem stopped routing SMS: setting reception up again");
+        void this.#run("reception", () => this.#setup());
+      }),
       d.events.on("full", ({ reason }) => {
         this.#log.warn({ reason }, "SMS storage full: draining it");
         void this.sweep();
@@ -124,8 +132,20 @@ export class Inbox {
    * restarted (it forgot PDU mode, +CNMI and +CPMS, and may have stored messages meanwhile).
    */
   async resume(): Promise<void> {
-    await this.#o.device.setupReception(this.#o.storage ? { storage: this.#o.storage } : {});
+    await this.#setup();
     await this.sweep();
+  }
+
+  async #setup(): Promise<void> {
+    const o = this.#o;
+    const r = await o.device.setupReception({
+      ...(o.storage ? { storage: o.storage } : {}),
+      ...(o.reception ? { reception: o.reception } : {}),
+    });
+    this.#log.info(
+      { reception: r },
+      r.kind === "storage" ? `SMS stored in ${r.memory}, announced by +CMTI` : "SMS routed as +CMT",
+    );
   }
 
   async stop(): Promise<void> {
@@ -210,20 +230,24 @@ export class Inbox {
     await this.#o.device.delete(s.index, memory);
   }
 
-  /** +CMT: routed to us, not stored; if nobody takes it, the spool does, so it is not lost. */
+  /**
+   * +CMT (or +CDS): routed to us, not stored. Acknowledged only once durably ours — handed off,
+   * spooled, or held as a part — so a crash before that leaves it unacknowledged and the network
+   * delivers it again (the seen-set then hands it off once). A duplicate is acknowledged at once.
+   */
   async #handleRouted(pdu: string): Promise<void> {
     const decoded = this.#decode(pdu);
-    if (decoded === "not-inbound") return;
-    if ("part" in decoded) {
+    if (decoded !== "not-inbound" && "part" in decoded) {
       const added = this.#reassembler.add(decoded.part);
-      await this.#saveParts();
+      if (added.status !== "duplicate") await this.#saveParts();
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
-      return;
+    } else if (decoded !== "not-inbound") {
+      await this.#deliver(decoded.message).catch(async (err: unknown) => {
+        this.#log.error({ err: describeError(err) }, "+CMT hand-off failed: spooling it");
+        await new Spool(join(this.#o.stateDir, "spool")).consumer(decoded.message);
+      });
     }
-    await this.#deliver(decoded.message).catch(async (err: unknown) => {
-      this.#log.error({ err: describeError(err) }, "+CMT hand-off failed: spooling it");
-      await new Spool(join(this.#o.stateDir, "spool")).consumer(decoded.message);
-    });
+    await this.#o.device.acknowledge();
   }
 
   #decode(hex: string): { message: InboundMessage } | { part: PartRecord } | "not-inbound" {

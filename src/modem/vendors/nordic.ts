@@ -64,6 +64,8 @@ export const nordic: VendorProfile = {
     { match: "Ready", exact: true },
   ],
   iccidCommands: ["AT%XICCID"],
+  // §10.3: interactive +CMGS is not supported; the PDU follows the CR in the same write.
+  smsNoPrompt: true,
   initCommands: [],
   // The modem has no reset command: radio off (state saved), and the init that follows turns it on.
   resetCommand: "AT+CFUN=0",

@@ -17,6 +17,8 @@ export interface VendorProfile {
   readonly iccidCommands: readonly string[];
   /** Commands run once after identification; failures are logged, not fatal. */
   readonly initCommands: readonly string[];
+  /** +CMGS takes the PDU right after the command line, with no `>` prompt (nRF91). */
+  readonly smsNoPrompt?: boolean;
   /** A full functionality reset (the recovery ladder's reset step). */
   readonly resetCommand: string;
   /** The vendor's serving-cell report, normalised; null when not camped or the modem has none. */
