@@ -10,7 +10,7 @@ import { startDaemon } from "../daemon.js";
 import { VERDICT_EXIT } from "../health/index.js";
 import type { ModemIdentity } from "../modem/index.js";
 import { ApiSimulator, ModemBridge } from "../sim/api/index.js";
-import { ModemSimulator, PtyModem } from "../sim/modem/index.js";
+import { ModemSimulator, personality, personalityNames, PtyModem } from "../sim/modem/index.js";
 import { parseIntOption } from "./common.js";
 import { startEmbeddedBroker } from "./demo-broker.js";
 import { narrator, script, type Say } from "./demo-script.js";
@@ -38,7 +38,7 @@ export function registerDemo(program: Command): void {
     .option("--mqtt <url>", "use this broker instead of the embedded one")
     .option("--api-port <n>", "where the simulated Wireless API listens (0: any free port)", "8787")
     .option("--state-dir <dir>", "where the modem's tty, the state and the control socket go (default: a temporary directory)")
-    .option("--personality <name>", "quectel (EC25) or simcom (SIM7600)", "quectel")
+    .option("--personality <name>", `the simulated module: ${personalityNames().join(", ")}`, "quectel")
     .option("--duration <s>", "stop after this many seconds (default: run until Ctrl-C)")
     .action(async (o: DemoOptions) => {
       process.exitCode = await runDemo(o);
@@ -46,8 +46,7 @@ export function registerDemo(program: Command): void {
 }
 
 async function runDemo(o: DemoOptions): Promise<number> {
-  if (o.personality !== "quectel" && o.personality !== "simcom")
-    throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
+  const module = personality(o.personality); // an unknown name is a usage error naming the known ones
   if (o.mqtt !== undefined && !/^(mqtts?|wss?|tcp):\/\/\S+$/.test(o.mqtt))
     throw new CellgateError(
       "CG_ERR_CLI_USAGE",
@@ -62,7 +61,7 @@ async function runDemo(o: DemoOptions): Promise<number> {
 
   const broker = o.mqtt === undefined ? await startEmbeddedBroker() : undefined;
   const mqttUrl = o.mqtt ?? broker!.url;
-  const modem = new ModemSimulator({ personality: o.personality });
+  const modem = new ModemSimulator({ personality: module });
   const link = join(dir, "modem.pty");
   const pty = await PtyModem.serve(modem, link);
   const creds =

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CellgateError } from "../core/index.js";
 import { ApiSimulator, ModemBridge } from "../sim/api/index.js";
-import { ModemSimulator, PtyModem } from "../sim/modem/index.js";
+import { ModemSimulator, personality, personalityNames, PtyModem } from "../sim/modem/index.js";
 import { cliLogger, parseIntOption } from "./common.js";
 
 interface SimulateApiOptions {
@@ -30,7 +30,7 @@ export function registerSimulateApi(simulate: Command): void {
     .option("--auth-token <token>", "the Auth Token to accept (default: $TWILIO_AUTH_TOKEN, else generated)")
     .option("--product <name>", "programmable-wireless or super-sim", "programmable-wireless")
     .option("--modem-link <path>", "also run a simulated modem on a pty at PATH, joined to the API")
-    .option("--personality <name>", "the simulated modem: quectel or simcom", "quectel")
+    .option("--personality <name>", `the simulated module: ${personalityNames().join(", ")}`, "quectel")
     .action(async (o: SimulateApiOptions) => {
       await simulateApi(o);
     });
@@ -43,8 +43,7 @@ async function simulateApi(o: SimulateApiOptions): Promise<void> {
       "CG_ERR_CLI_USAGE",
       `--product must be programmable-wireless or super-sim, got ${JSON.stringify(o.product)}`,
     );
-  if (o.personality !== "quectel" && o.personality !== "simcom")
-    throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
+  const module = personality(o.personality); // an unknown name is a usage error naming the known ones
   const accountSid = o.accountSid ?? (process.env.TWILIO_ACCOUNT_SID || undefined);
   const authToken = o.authToken ?? (process.env.TWILIO_AUTH_TOKEN || undefined);
   if ((accountSid === undefined) !== (authToken === undefined))
@@ -58,7 +57,7 @@ async function simulateApi(o: SimulateApiOptions): Promise<void> {
       `the Account SID must be AC followed by 32 hex digits, got ${JSON.stringify(accountSid)}`,
     );
   const log = cliLogger();
-  const modem = o.modemLink !== undefined ? new ModemSimulator({ personality: o.personality }) : undefined;
+  const modem = o.modemLink !== undefined ? new ModemSimulator({ personality: module }) : undefined;
   const api = await ApiSimulator.start({
     port,
     host: o.host,

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { CellgateError, describeError } from "../core/index.js";
 import { parseIntOption } from "./common.js";
 import { registerSimulateApi } from "./simulate-api.js";
-import { ModemSimulator, PtyModem, type Network } from "../sim/modem/index.js";
+import { ModemSimulator, personality, personalityNames, PtyModem, type Network } from "../sim/modem/index.js";
 
 interface SimulateModemOptions {
   link: string;
@@ -20,7 +20,7 @@ export function registerSimulate(program: Command): void {
     .command("modem")
     .description("a simulated cellular modem on a pseudo-terminal at --link")
     .requiredOption("-l, --link <path>", "where the modem's tty appears (a symlink to the pty)")
-    .option("--personality <name>", "quectel (EC25) or simcom (SIM7600)", "quectel")
+    .option("--personality <name>", `the simulated module: ${personalityNames().join(", ")}`, "quectel")
     .option("--pty <helper>", "socat or python (default: socat when installed)")
     .option("--control", "read steering commands on stdin (network, sms, hang, reboot, unplug, replug…)")
     .option("--latency <ms>", "delay before each reply", "1")
@@ -31,13 +31,11 @@ export function registerSimulate(program: Command): void {
 }
 
 async function simulateModem(o: SimulateModemOptions): Promise<void> {
-  if (o.personality !== "quectel" && o.personality !== "simcom") {
-    throw new CellgateError("CG_ERR_CLI_USAGE", `--personality must be quectel or simcom, got ${JSON.stringify(o.personality)}`);
-  }
+  const module = personality(o.personality); // an unknown name is a usage error naming the known ones
   if (o.pty !== undefined && o.pty !== "socat" && o.pty !== "python") {
     throw new CellgateError("CG_ERR_CLI_USAGE", `--pty must be socat or python, got ${JSON.stringify(o.pty)}`);
   }
-  const sim = new ModemSimulator({ personality: o.personality, latencyMs: parseIntOption("--latency", o.latency, 0, 60_000) });
+  const sim = new ModemSimulator({ personality: module, latencyMs: parseIntOption("--latency", o.latency, 0, 60_000) });
   const pty = await PtyModem.serve(sim, o.link, o.pty);
   process.stdout.write(
     `cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ${pty.backend}); Ctrl-C to stop\n`,

@@ -1,12 +1,21 @@
-import type { Registration } from "../../modem/index.js";
+import type { Rat, Registration } from "../../modem/index.js";
 import type { Check, Rule } from "../types.js";
 
 const hex = (n: number | undefined) => (n === undefined ? undefined : n.toString(16).toUpperCase());
 
-function where(r: Registration, operator: string): string {
+const RAT_NAMES: Readonly<Record<Rat, string>> = {
+  gsm: "GSM",
+  umts: "UMTS",
+  lte: "LTE",
+  "lte-m": "LTE-M",
+  "nb-iot": "NB-IoT",
+  nr: "NR",
+};
+
+function where(r: Registration, operator: string, rat: Rat | undefined): string {
   const parts = [
     operator,
-    r.act?.toUpperCase(),
+    rat !== undefined ? RAT_NAMES[rat] : r.act?.toUpperCase(),
     r.tac !== undefined ? `TAC ${hex(r.tac)}` : r.lac !== undefined ? `LAC ${hex(r.lac)}` : undefined,
     r.ci !== undefined ? `cell ${hex(r.ci)}` : undefined,
   ];
@@ -35,7 +44,7 @@ export const registrationRule: Rule = ({ modem }): Check => {
     return {
       id: "registration",
       status: smsOnly ? "warn" : "pass",
-      detail: `${how} on ${where(reg, op)}${smsOnly ? ", SMS only" : ""}`,
+      detail: `${how} on ${where(reg, op, s.rat)}${smsOnly ? ", SMS only" : ""}`,
       ...(smsOnly
         ? { hint: "registered for SMS only: data will not work; check the rate plan allows data on this network" }
         : {}),

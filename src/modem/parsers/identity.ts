@@ -2,8 +2,8 @@ import { asLines, parseError } from "./fields.js";
 
 /**
  * AT+CGMI / +CGMM / +CGMR (and +GMI/+GMM/+GMR): free text, sometimes prefixed with the
- * command name (SIMCom `+CGMR: LE11B12SIM7600M22`), sometimes over several lines (Nokia),
- * padded with spaces (Wavecom ` MULTIBAND  900E  1800 `).
+ * command name (SIMCom `+CGMR: LE11B12SIM7600M22`) or a label (SIM7000/SIM7080 `Revision:1951B16SIM7080`),
+ * sometimes over several lines (Nokia), padded with spaces (Wavecom ` MULTIBAND  900E  1800 `).
  */
 export function parseIdentityText(reply: string | readonly string[], what: string): string {
   const lines = asLines(reply)
@@ -12,6 +12,7 @@ export function parseIdentityText(reply: string | readonly string[], what: strin
     .map((l) =>
       l
         .replace(/^\s*\+?(?:C?GM[IMR]|GSN):\s*/i, "")
+        .replace(/^\s*Revision:\s*/i, "")
         .trim()
         .replace(/^"(.*)"$/, "$1"),
     )

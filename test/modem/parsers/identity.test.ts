@@ -17,6 +17,11 @@ describe("identity replies (python-gsmmodem fakemodems, gammu at-model dumps)", 
       "V ICPR72_08w44.1 24-11-08 RM-348 (c) Nokia 11.049",
     ],
     ["SIMCom AT+CGMR with prefix", ["+CGMR: LE11B12SIM7600M22"], "LE11B12SIM7600M22"],
+    [
+      "SIM7080 AT+CGMR with a label, no space (docs/modems/simcom-sim7080.md, a real session log)",
+      ["Revision:1951B16SIM7080"],
+      "1951B16SIM7080",
+    ],
     ["gammu 02.dump", ["Nokia 5210"], "Nokia 5210"],
   ])("%s", (_label, lines, want) => {
     expect(parseIdentityText(lines, "+CGMR")).toBe(want);
