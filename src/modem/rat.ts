@@ -43,8 +43,11 @@ export function currentRat(o: {
   registration?: Registration;
   identity?: ModemIdentity;
 }): Rat | undefined {
+  const model = o.identity?.model ?? "";
   const fromCell = o.cell ? ratFromText(o.cell.rat) : undefined;
+  // A report that says only "LTE" (u-blox +UCGED, Telit #RFSTS) on an LTE-M-only module is LTE-M.
+  if (fromCell === "lte") return ratFromAct("lte", model);
   if (fromCell !== undefined) return fromCell;
   const act = o.registration?.act;
-  return act === undefined ? undefined : ratFromAct(act, o.identity?.model ?? "");
+  return act === undefined ? undefined : ratFromAct(act, model);
 }

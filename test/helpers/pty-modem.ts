@@ -38,10 +38,20 @@ export async function startPtyModem(backend: PtyBackend, o: ModemSimulatorOption
   };
 }
 
-/** Polls `cond` every 10 ms until it holds (real I/O: there is no clock to drive). */
-export async function waitFor(cond: () => boolean, ms = 5000, what = "condition"): Promise<void> {
+/**
+ * Polls `cond` every 10 ms until it holds (real I/O: there is no clock to drive); `refresh`, when
+ * given, runs before each look (a query whose answer `cond` reads).
+ */
+export async function waitFor(
+  cond: () => boolean,
+  ms = 5000,
+  what = "condition",
+  refresh?: () => Promise<unknown>,
+): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  for (;;) {
+    await refresh?.();
+    if (cond()) return;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }

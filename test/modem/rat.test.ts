@@ -54,5 +54,8 @@ describe("the radio in service", () => {
     expect(currentRat({ cell: { source: "+QCSQ", rat: "NBIoT" }, registration: reg, identity })).toBe("nb-iot");
     expect(currentRat({ registration: reg, identity })).toBe("lte-m");
     expect(currentRat({})).toBeUndefined();
+    // +UCGED mode 5 on a SARA-R410M says only "LTE": the module has no LTE but Cat-M1.
+    const sara = { ...identity, manufacturer: "u-blox", model: "SARA-R410M-02B", vendor: "ublox" } as const;
+    expect(currentRat({ cell: { source: "+UCGED", rat: "LTE" }, registration: reg, identity: sara })).toBe("lte-m");
   });
 });
