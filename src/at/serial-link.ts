@@ -23,11 +23,8 @@ export async function openSerialLink(opts: SerialLinkOptions): Promise<Link> {
   const port = new SerialPort({ path: opts.path, baudRate: opts.baudRate ?? 115200, autoOpen: false });
   await new Promise<void>((resolve, reject) => {
     port.open((err) => {
-      if (err) {
-        reject(
-          new CellgateError("CG_ERR_LINK_OPEN", `cannot open ${opts.path}: ${err.message}`, { path: opts.path }, { cause: err }),
-        );
-      } else {
+      if (err) reject(openError(opts.path, err));
+      else {
         resolve();
       }
     });
@@ -35,6 +32,23 @@ export async function openSerialLink(opts: SerialLinkOptions): Promise<Link> {
   const link = new SerialLink(port, opts.path);
   await link.watch(opts.watchMs ?? 1000);
   return link;
+}
+
+/**
+ * The binding takes an exclusive lock on the port: "Cannot lock port" means another process
+ * holds it — on a gateway, the running daemon, which owns the modem while it runs.
+ */
+function openError(path: string, err: Error): CellgateError<"CG_ERR_LINK_OPEN"> {
+  if (/cannot lock port|resource temporarily unavailable/i.test(err.message)) {
+    return new CellgateError(
+      "CG_ERR_LINK_OPEN",
+      `${path} is held by another process: if cellgate is running, it holds its modem port — go through it ` +
+        "(leave out --port, or pass --socket) or stop it first (systemctl stop cellgate)",
+      { path, busy: true },
+      { cause: err },
+    );
+  }
+  return new CellgateError("CG_ERR_LINK_OPEN", `cannot open ${path}: ${err.message}`, { path }, { cause: err });
 }
 
 /** dev:ino:rdev of what a path resolves to, undefined when it is gone. */

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError } from "../core/index.js";
 import { Modem } from "../modem/index.js";
-import { sendCommand, type MoCommand, type MoResult, type Product } from "../sms/index.js";
+import { encodeMo, sendCommand, type MoCommand, type MoResult, type Product } from "../sms/index.js";
 import { cliLogger, enableTrace, EXIT, parseIntOption, viaDaemon } from "./common.js";
 
 interface SendOptions {
@@ -63,6 +63,7 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
   const log = cliLogger();
   let engine: AtEngine | undefined;
   try {
+    encodeMo(cmd, product); // too long or not encodable: say so before any port or socket is touched
     const via = await viaDaemon<MoResult>(
       o,
       "send",

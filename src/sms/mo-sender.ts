@@ -55,6 +55,15 @@ function notSentAndTransient(err: unknown): boolean {
   return isCellgateError(err, "CG_ERR_AT_PROMPT") || isCellgateError(err, "CG_ERR_LINK_LOST");
 }
 
+/** The SUBMIT PDU of an MO Command; CG_ERR_PDU_ENCODE when it does not fit one SMS (checked before any port is touched). */
+export function encodeMo(cmd: MoCommand, product: Product): ReturnType<typeof encodeSubmit> {
+  return encodeSubmit({
+    to: COMMAND_NUMBER[product],
+    ...(cmd.text !== undefined ? { text: cmd.text } : {}),
+    ...(cmd.data !== undefined ? { data: cmd.data } : {}),
+  });
+}
+
 /**
  * A Mobile-Originated Command to 2936 (Programmable Wireless) or 000 (Super SIM), in PDU mode.
  * Too-long input is refused before anything is written (CG_ERR_PDU_ENCODE); transient
@@ -63,11 +72,7 @@ function notSentAndTransient(err: unknown): boolean {
  */
 export async function sendCommand(cmd: MoCommand, o: MoOptions): Promise<MoResult> {
   const to = COMMAND_NUMBER[o.product];
-  const pdu = encodeSubmit({
-    to,
-    ...(cmd.text !== undefined ? { text: cmd.text } : {}),
-    ...(cmd.data !== undefined ? { data: cmd.data } : {}),
-  });
+  const pdu = encodeMo(cmd, o.product);
   const clock = o.clock ?? systemClock;
   const log = (o.log ?? silentLogger).child({ mod: "mo" });
   const attempts = o.attempts ?? 4;

@@ -126,11 +126,17 @@ describe("cellgate CLI: bad input gets a clear error", () => {
     [["at", "AT"], 2, /no cellgate daemon on .*pass --port PATH/],
     [["at", "--port", "/dev/null", "--timeout", "soon", "AT"], 64, /--timeout must be an integer/],
     [["at", "--port", "/dev/nonexistent-tty", "AT"], 2, /CG_ERR_LINK_OPEN: cannot open \/dev\/nonexistent-tty/],
-    [["simulate", "modem", "--link", "/tmp/x.pty", "--personality", "nokia"], 64, /--personality must be quectel or simcom/],
+    [
+      ["simulate", "modem", "--link", "/tmp/x.pty", "--personality", "nokia"],
+      64,
+      /no simulated modem "nokia"; known: quectel, simcom, quectel-ec25/,
+    ],
     [["frobnicate"], 64, /unknown command/],
     [["send", "--port", "/dev/null", "--binary", "not base64!"], 64, /--binary is not valid base64/],
     [["send", "--port", "/dev/null", "hi", "--binary", "AA=="], 64, /not both/],
     [["send", "--port", "/dev/null", "--product", "nb-iot", "hi"], 64, /--product must be programmable-wireless or super-sim/],
+    // The input is judged before any port is opened: the missing port is not what is reported.
+    [["send", "--port", "/dev/nonexistent-tty", "x".repeat(200)], 64, /CG_ERR_PDU_ENCODE: 200 GSM 7-bit characters/],
   ])("cellgate %j exits %i", async (args, code, message) => {
     const r = await cellgate(...args);
     expect(r.code).toBe(code);

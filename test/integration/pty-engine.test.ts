@@ -100,4 +100,11 @@ describe.each(PTY_BACKENDS)("over a pty (%s) with the real serialport binding", 
     expect(Date.now() - started).toBeLessThan(5000);
     expect(engine.isClosed).toBe(true);
   });
+
+  it("a port another process holds is refused with what to do, not a bare lock error", async () => {
+    const { link } = await open();
+    const err = await openSerialLink({ path: link }).catch((e: unknown) => e);
+    expect(isCellgateError(err, "CG_ERR_LINK_OPEN") && err.detail.busy).toBe(true);
+    expect((err as Error).message).toMatch(/is held by another process: if cellgate is running, it holds its modem port/);
+  });
 });
