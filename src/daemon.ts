@@ -128,7 +128,22 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   wireEvents(stack, link, event, { product, clock, log, backOnline });
 
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
-  const poller = new Poller({ config: () => cfg, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event });
+  const poller: Poller = new Poller({
+    config: () => cfg,
+    stack,
+    link,
+    outbox,
+    lookup,
+    apiError,
+    time,
+    notifier,
+    clock,
+    log,
+    event,
+  });
+  // URCs change the published picture when they arrive, not at the next poll.
+  stack.modem.events.on("registration", (r) => poller.onRegistration(r));
+  stack.modem.events.on("signal", (q) => poller.onSignal(q));
 
   readyOnFirstConnect(link, notifier, poller);
   link

@@ -2,7 +2,7 @@ import type { SimLookup } from "../api/index.js";
 import type { Config } from "../config/index.js";
 import { describeError, type Clock, type Logger } from "../core/index.js";
 import { assess, DEFAULT_APN, type CarrierInput, type HealthReport, type ModemView } from "../health/index.js";
-import type { ModemSnapshot } from "../modem/index.js";
+import { currentRat, mainRegistration, type ModemSnapshot, type Registration, type SignalQuality } from "../modem/index.js";
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
@@ -57,9 +57,40 @@ export class Poller {
     return this.#running;
   }
 
+  /**
+   * A registration URC: the picture changes now, not at the next poll. The operator is read
+   * again (a new registration may be on another network); nothing else is asked.
+   */
+  onRegistration(reg: Registration): void {
+    const s = this.#snapshot;
+    if (s === undefined || this.#running !== undefined) return; // the poll in flight reads it anyway
+    const was = s.registration[reg.domain];
+    // A URC at <n>=1 carries no location: the cell is the one known while still registered there.
+    const keep = was?.registered && reg.registered && reg.tac === undefined && reg.lac === undefined ? was : {};
+    s.registration = { ...s.registration, [reg.domain]: { ...keep, ...reg } };
+    const rat = currentRat({ cell: s.servingCell ?? null, registration: mainRegistration(s), identity: s.identity });
+    if (rat !== undefined) s.rat = rat;
+    this.#publish({ snapshot: s });
+    void this.d.stack.modem
+      .operator()
+      .then((op) => {
+        if (this.#snapshot !== s) return;
+        s.operator = op;
+        this.#publish({ snapshot: s });
+      })
+      .catch((err: unknown) => this.d.log.debug({ err: describeError(err) }, "operator not read after a registration URC"));
+  }
+
+  /** A signal URC (+QIND "csq", AUTOCSQ +CSQ, %CESQ): the values it carries replace the polled ones. */
+  onSignal(q: Partial<SignalQuality>): void {
+    const s = this.#snapshot;
+    if (s?.signal === undefined || this.#running !== undefined) return;
+    s.signal = { ...s.signal, ...q };
+    this.#publish({ snapshot: s });
+  }
+
   async #once(): Promise<HealthReport> {
-    const { stack, link, outbox, time, clock } = this.d;
-    const cfg = this.d.config();
+    const { stack, time, clock } = this.d;
     const st = stack.supervisor.state;
     let view: ModemView;
     if (st.kind === "ready") {
@@ -75,6 +106,14 @@ export class Poller {
       };
     }
     await this.#refreshCarrier();
+    return this.#publish(view);
+  }
+
+  /** Health from the modem's view, the carrier's (as last fetched) and the local side; the retained snapshots that changed. */
+  #publish(view: ModemView): HealthReport {
+    const { stack, link, outbox, time, clock } = this.d;
+    const cfg = this.d.config();
+    const st = stack.supervisor.state;
     const carrier = this.#carrier();
     const ls = link.state;
     const product = cfg.sim.product;

@@ -2,7 +2,7 @@ export * from "./types.js";
 export * from "./parsers/index.js";
 export { chooseProfile, PROFILES, type VendorProfile } from "./vendors/index.js";
 export type { ReportPort } from "./vendors/profile.js";
-export { Modem, type ModemOptions, type ModemEvents } from "./modem.js";
+export { Modem, mainRegistration, type ModemOptions, type ModemEvents } from "./modem.js";
 export { Capabilities, type Capability } from "./capabilities.js";
 export { currentRat, ratFromAct, ratFromText } from "./rat.js";
 export { withRetry, isRetryable } from "./retry.js";

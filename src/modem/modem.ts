@@ -56,6 +56,8 @@ export interface ModemOptions {
 
 export type ModemEvents = {
   registration: [Registration];
+  /** A signal URC (+QIND "csq", SIMCom AUTOCSQ, Nordic %CESQ): the values it carries. */
+  signal: [Partial<SignalQuality>];
   /** A boot banner (RDY, SMS Ready, +CFUN: 1…) arrived: the modem restarted and forgot its settings. */
   rebooted: [{ banner: string }];
   /** New SMS in storage (+CMTI) and other URCs other layers consume. */
@@ -312,6 +314,8 @@ export class Modem {
         this.events.emit("rebooted", { banner: line });
       }
       this.#lastBoot = now;
+    } else if (this.#profile.signalUrc?.(line) !== undefined) {
+      this.events.emit("signal", this.#profile.signalUrc(line)!);
     } else if (/^\+C(5G|G|E)?REG:/.test(line)) {
       try {
         this.events.emit("registration", parseRegistrationLine(line, "urc"));
@@ -333,7 +337,7 @@ function mergeServingCell(snap: ModemSnapshot): void {
 }
 
 /** The registration that describes the link: a registered one, the EPS one first. */
-function mainRegistration(s: ModemSnapshot): Registration | undefined {
+export function mainRegistration(s: ModemSnapshot): Registration | undefined {
   const regs = (["eps", "5gs", "ps", "cs"] as const).map((d) => s.registration[d]).filter((r) => r !== undefined);
   return regs.find((r) => r.registered) ?? regs[0];
 }

@@ -64,9 +64,17 @@ export const nordic: VendorProfile = {
     { match: "Ready", exact: true },
   ],
   iccidCommands: ["AT%XICCID"],
+  // §5.6: %CESQ: <rsrp>,<rsrp_threshold_index>,<rsrq>,<rsrq_threshold_index> as thresholds are crossed.
+  // The indexes are +CESQ's (27.007 §8.69), read the same way so a URC and a poll agree.
+  signalUrc(line) {
+    const m = /^%CESQ:\s*(\d+),\s*\d+,\s*(\d+)/.exec(line.trim());
+    if (m === null) return undefined;
+    const [rsrp, rsrq] = [Number(m[1]), Number(m[2])];
+    return { rsrpDbm: rsrp <= 97 ? rsrp - 141 : null, rsrqDb: rsrq <= 34 ? rsrq / 2 - 20 : null };
+  },
   // §10.3: interactive +CMGS is not supported; the PDU follows the CR in the same write.
   smsNoPrompt: true,
-  initCommands: [],
+  initCommands: ["AT%CESQ=1"],
   // The modem has no reset command: radio off (state saved), and the init that follows turns it on.
   resetCommand: "AT+CFUN=0",
   async servingCell(port: ReportPort) {

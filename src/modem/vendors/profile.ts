@@ -1,6 +1,6 @@
 import type { AtResponse, UrcSpec } from "../../at/index.js";
 import { decField, hexField, type Field } from "../parsers/fields.js";
-import type { NetworkTime, ServingCell, VendorName } from "../types.js";
+import type { NetworkTime, ServingCell, SignalQuality, VendorName } from "../types.js";
 
 /**
  * What differs between modem vendors, kept at the edge (ModemManager's plugins): the
@@ -23,6 +23,8 @@ export interface VendorProfile {
   readonly resetCommand: string;
   /** The vendor's serving-cell report, normalised; null when not camped or the modem has none. */
   servingCell?(port: ReportPort): Promise<ServingCell | null>;
+  /** The signal values in one of the vendor's signal URCs (undefined: not one). */
+  signalUrc?(line: string): Partial<SignalQuality> | undefined;
   /** Time from the network (NITZ) when the vendor has a command for it; undefined when it lacks it. */
   networkTime?(port: ReportPort): Promise<NetworkTime | null | undefined>;
 }

@@ -1,5 +1,5 @@
 import { afterPrefix, asLines, parseError, splitFields } from "../parsers/fields.js";
-import { parseQltsExec } from "../parsers/index.js";
+import { csqRssiDbm, parseQltsExec } from "../parsers/index.js";
 import type { ServingCell } from "../types.js";
 import { defined, hex, inRange, num, RANGE, type ReportPort, type VendorProfile } from "./profile.js";
 
@@ -135,9 +135,15 @@ export const quectel: VendorProfile = {
     { match: "APP RDY", exact: true },
   ],
   iccidCommands: ["AT+QCCID", "AT+CCID"],
-  initCommands: [],
+  // Signal changes as URCs (the URC master switch "all" is on by default).
+  initCommands: ['AT+QINDCFG="csq",1'],
   resetCommand: "AT+CFUN=1,1",
   servingCell: quectelCell,
+  // EC2x manual §4.3: +QIND: "csq",<rssi>,<ber> once AT+QINDCFG="csq",1.
+  signalUrc(line) {
+    const m = /^\+QIND:\s*"csq",\s*(\d+),\s*(\d+)/i.exec(line.trim());
+    return m === null ? undefined : { rssiDbm: csqRssiDbm(Number(m[1])), ber: Number(m[2]) <= 7 ? Number(m[2]) : null };
+  },
   async networkTime(port: ReportPort) {
     // Mode 2: the local time computed from the last NITZ; empty when none was received.
     const r = await port.command("AT+QLTS=2");

@@ -1,4 +1,5 @@
 import { afterPrefix, asLines, parseError, splitFields, type Field } from "../parsers/fields.js";
+import { csqRssiDbm } from "../parsers/index.js";
 import type { ServingCell } from "../types.js";
 import { defined, hex, inRange, num, RANGE, type ReportPort, type VendorProfile } from "./profile.js";
 
@@ -70,8 +71,13 @@ export const simcom: VendorProfile = {
     { match: "OVER-VOLTAGE POWER DOWN", exact: true },
   ],
   iccidCommands: ["AT+CICCID", "AT+CCID"],
-  initCommands: [],
+  initCommands: ["AT+AUTOCSQ=1,1"],
   resetCommand: "AT+CFUN=1,1",
+  // AT+AUTOCSQ=1,1 (A76XX §3.2.3): an unsolicited +CSQ: when the signal changes.
+  signalUrc(line) {
+    const m = /^\+CSQ:\s*(\d+),\s*(\d+)/.exec(line.trim());
+    return m === null ? undefined : { rssiDbm: csqRssiDbm(Number(m[1])), ber: Number(m[2]) <= 7 ? Number(m[2]) : null };
+  },
   async servingCell(port: ReportPort) {
     const r = await port.command("AT+CPSI?");
     return r === undefined ? null : parseCpsiRead(r.lines);
