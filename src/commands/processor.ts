@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
-import { authenticate, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
+import { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
 import { Journal, type JournalEntry } from "./journal.js";
 import { tcpPing } from "./ping.js";
 import { fitReply, duration, type Septets } from "./reply.js";
@@ -97,13 +97,8 @@ export class CommandProcessor {
   static async open(o: ProcessorOptions): Promise<CommandProcessor> {
     const journal = await Journal.open(o.stateDir, o.referenceTime().ms, o.log ?? silentLogger);
     const p = new CommandProcessor(o, journal);
-    await journal.prune(o.referenceTime().ms, p.#keepMs);
+    await journal.prune(replayWindowMs(o.policy));
     return p;
-  }
-
-  /** How long finished entries (and their tags) are kept: well past the window, after which a tag is refused as expired anyway. */
-  get #keepMs(): number {
-    return 2 * (this.#o.policy.maxAgeMs + this.#o.policy.maxFutureMs) + HOUR;
   }
 
   /** The verbs this gateway runs. */
@@ -127,13 +122,12 @@ export class CommandProcessor {
     if (msg.kind !== "command" || msg.text === undefined) return { msg, auth: "none", decision: null, clock: "unsynced" };
     const { ms, clock } = this.#now(msg);
     const j = this.#journal;
-    const notBefore = Math.max(j.lostAt ?? -Infinity, (j.newestSignedAt ?? -Infinity) - this.#o.policy.maxAgeMs);
     const decision = authenticate({
       text: msg.text,
       key: this.#o.key,
       policy: this.#o.policy,
       now: ms,
-      notBefore: Number.isFinite(notBefore) ? notBefore : null,
+      notBefore: j.notBefore(replayWindowMs(this.#o.policy)),
       // The same message handed off again (the broker did not ack in time) is not a replay.
       seen: (tag) => (j.get(tag)?.msgId ?? msg.id) !== msg.id,
     });
@@ -266,7 +260,7 @@ export class CommandProcessor {
     }
     // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
     await this.#journal.set(e.key, "done", text);
-    await this.#journal.prune(this.#o.referenceTime().ms, this.#keepMs);
+    await this.#journal.prune(replayWindowMs(this.#o.policy));
     this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, {
       verb: e.verb,
       args: e.args,
