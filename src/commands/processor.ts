@@ -6,7 +6,7 @@ import { tcpPing } from "./ping.js";
 import { fitReply, duration, type Septets } from "./reply.js";
 import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
 import type { Gateway, GatewayView } from "./types.js";
-import { ACTING_VERBS, VERBS, type Verb } from "./verbs.js";
+import { VERBS, type Verb } from "./verbs.js";
 
 /** An inbound SMS as the inbox hands it off (the fields commands/ reads). */
 export interface InboundCommand {
@@ -53,6 +53,8 @@ export interface ProcessorOptions {
   clock: Clock;
   log?: Logger;
   pingTimeoutMs?: number;
+  /** A Command whose journal step could not be written is tried again this much later. */
+  retryMs?: number;
 }
 
 const HOUR = 3_600_000;
@@ -251,16 +253,18 @@ export class CommandProcessor {
   async #run(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
     const started = this.#o.clock.now();
     let text: string;
-    if (e.verb === "reboot") return this.#reboot(e, auth);
-    if (ACTING_VERBS.includes(e.verb)) await this.#journal.set(e.key, "running");
+    if (e.verb === "reboot") return this.#reboot(e, auth, msg);
+    // Every verb is marked running before it runs: when that cannot be written nothing runs (it is
+    // tried again), and a Command that was running when the process died is reported, never rerun.
+    if (!(await this.#mark(e.key, "running"))) return this.#later(e, auth, msg);
     try {
       text = await this.#answer(e);
     } catch (err) {
       text = fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets);
     }
     // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
-    await this.#journal.set(e.key, "done", text);
-    await this.#journal.prune(replayWindowMs(this.#o.policy));
+    await this.#mark(e.key, "done", text);
+    await this.#journal.prune(replayWindowMs(this.#o.policy)).catch(() => {}); // retried after the next Command
     this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, {
       verb: e.verb,
       args: e.args,
@@ -314,7 +318,7 @@ export class CommandProcessor {
   }
 
   /** The Command is marked done (and the reboot recorded) before the host command runs: after the reboot nothing runs it again. */
-  async #reboot(e: JournalEntry, auth: "verified" | "unsigned"): Promise<void> {
+  async #reboot(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
     const s = this.#o.septets;
     const now = this.#o.referenceTime().ms;
     const last = await readJsonFile<{ at: number }>(this.#rebootFile).catch(() => undefined);
@@ -331,7 +335,7 @@ export class CommandProcessor {
       });
       return this.#send(text);
     }
-    await this.#journal.set(e.key, "done", "rebooting");
+    if (!(await this.#mark(e.key, "done", "rebooting"))) return this.#later(e, auth, msg);
     await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: true, key: e.key }));
     this.#o.event("command-run", `reboot run (${auth}): the host reboots now`, { verb: "reboot", auth, id: e.msgId });
     await this.#send(fitReply("reboot ok", ["rebooting now; back-online follows"], s));
@@ -345,6 +349,26 @@ export class CommandProcessor {
       this.#o.event("command-failed", `reboot failed: ${describeError(err)}`, { verb: "reboot" });
       await this.#send(fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s));
     }
+  }
+
+  /** A journal step, written durably; false (logged) when the state directory cannot be written. */
+  async #mark(key: string, state: "running" | "done", outcome?: string): Promise<boolean> {
+    try {
+      await this.#journal.set(key, state, outcome);
+      return true;
+    } catch (err) {
+      this.#log.error({ key, state, err: describeError(err) }, "the Command journal cannot be written");
+      return false;
+    }
+  }
+
+  /** Nothing ran: the journal has the Command as accepted; it runs once the journal can be written (or after a restart). */
+  #later(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): void {
+    this.#o.clock.setTimeout(() => {
+      if (this.#queued.has(e.key)) return;
+      this.#queued.add(e.key);
+      void this.#enqueue(() => this.#run(e, auth, msg).finally(() => this.#queued.delete(e.key)));
+    }, this.#o.retryMs ?? 30_000);
   }
 
   async #send(text: string): Promise<void> {

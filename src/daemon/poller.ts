@@ -1,7 +1,8 @@
+import { statfs } from "node:fs/promises";
 import type { SimLookup } from "../api/index.js";
 import type { Config } from "../config/index.js";
-import { describeError, type Clock, type Logger } from "../core/index.js";
-import { assess, DEFAULT_APN, type CarrierInput, type HealthReport, type ModemView } from "../health/index.js";
+import { describeError, stateWrites, type Clock, type Logger } from "../core/index.js";
+import { assess, DEFAULT_APN, type CarrierInput, type HealthReport, type ModemView, type StateInput } from "../health/index.js";
 import type { ModemSnapshot } from "../modem/index.js";
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
@@ -85,6 +86,7 @@ export class Poller {
       apn: cfg.sim.apn ?? DEFAULT_APN[product],
       carrier,
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
+      state: await stateInput(cfg.state.dir),
       clock: time.quality(),
     });
     this.#report = report;
@@ -135,4 +137,11 @@ export class Poller {
       });
     this.#carrierStatus = status;
   }
+}
+
+/** The state directory's free space and whether the last durable write to it worked. */
+async function stateInput(dir: string): Promise<StateInput> {
+  const fs = await statfs(dir).catch(() => undefined);
+  const f = stateWrites.failure;
+  return { dir, freeBytes: fs ? fs.bavail * fs.bsize : null, failure: f && { path: f.path, error: f.error } };
 }

@@ -200,8 +200,7 @@ export class Inbox {
     const decoded = this.#decode(s.pdu);
     if (decoded === "not-inbound") return;
     if ("part" in decoded) {
-      const added = this.#reassembler.add(decoded.part);
-      if (added.status !== "duplicate") await this.#saveParts(); // the part is durably ours now
+      const added = await this.#holdPart(decoded.part); // the part is durably ours now
       await this.#o.device.delete(s.index, memory);
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
       return;
@@ -215,8 +214,7 @@ export class Inbox {
     const decoded = this.#decode(pdu);
     if (decoded === "not-inbound") return;
     if ("part" in decoded) {
-      const added = this.#reassembler.add(decoded.part);
-      await this.#saveParts();
+      const added = await this.#holdPart(decoded.part);
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
       return;
     }
@@ -348,8 +346,8 @@ export class Inbox {
     await this.#deliver(
       this.#assemble(parts, { ref: first.ref, total: first.total, parts: parts.map((p) => p.part) }, incomplete),
     );
+    await this.#saveParts(this.#reassembler.records().filter((p) => p.key !== first.key));
     this.#reassembler.remove(first.key);
-    await this.#saveParts();
   }
 
   /** Complete groups whose hand-off is owed (restart, earlier failure) and expired incomplete ones. */
@@ -364,8 +362,14 @@ export class Inbox {
     }
   }
 
-  async #saveParts(): Promise<void> {
-    await writeFileDurable(this.#partsFile, JSON.stringify(this.#reassembler.records()));
+  /** A part is written to the state directory before the reassembler holds it: a failed write changes nothing. */
+  async #holdPart(part: PartRecord): Promise<ReturnType<Reassembler["add"]>> {
+    if (!this.#reassembler.has(part)) await this.#saveParts([...this.#reassembler.records(), part]);
+    return this.#reassembler.add(part);
+  }
+
+  async #saveParts(records: PartRecord[]): Promise<void> {
+    await writeFileDurable(this.#partsFile, JSON.stringify(records));
   }
 
   #every(ms: number, fn: () => void): void {
