@@ -7,7 +7,7 @@ export interface Problem {
 }
 
 /** A configuration is a few kilobytes; these bound what a hostile or broken file can cost. */
-export const CONFIG_LIMITS = { maxBytes: 256 * 1024, maxDepth: 16, maxAliases: 50 } as const;
+export const CONFIG_LIMITS = { maxBytes: 64 * 1024, maxDepth: 16, maxAliases: 50 } as const;
 
 /**
  * The YAML text as plain data, or the problems with it, without ever throwing: size, nesting

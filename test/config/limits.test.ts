@@ -24,18 +24,18 @@ describe("the configuration loader's limits", () => {
     ["flow collections nested 20,000 deep", () => `a: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`, /nested/],
     ["flow mappings nested 100 deep", () => `a: ${"{b: ".repeat(100)}1${"}".repeat(100)}\n`, /nested/],
     [
-      "block mappings nested 600 deep",
-      () => Array.from({ length: 600 }, (_, i) => `${" ".repeat(i)}k:`).join("\n") + " 1\n",
+      "block mappings nested 300 deep",
+      () => Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k:`).join("\n") + " 1\n",
       /nested/,
     ],
-    ["a file over 256 KiB", () => `# ${"x".repeat(300 * 1024)}\n`, /256 KiB/],
+    ["a file over 64 KiB", () => `# ${"x".repeat(70 * 1024)}\n`, /64 KiB/],
     [
-      "25,000 keys in one mapping (under the size limit)",
-      () => Array.from({ length: 25_000 }, (_, i) => `k${i}: 1`).join("\n"),
+      "6,000 keys in one mapping (under the size limit)",
+      () => Array.from({ length: 6_000 }, (_, i) => `k${i}: 1`).join("\n"),
       /unknown key/,
     ],
   ];
-  it.each(hostile)("%s: CG_ERR_CONFIG_INVALID, in well under a second", (_name, text, why) => {
+  it.each(hostile)("%s: CG_ERR_CONFIG_INVALID, fast", (_name, text, why) => {
     const p = file(text());
     const started = performance.now();
     let err: unknown;
@@ -48,7 +48,7 @@ describe("the configuration loader's limits", () => {
     expect(err).toMatchObject({ code: "CG_ERR_CONFIG_INVALID" });
     const problems = (err as { detail: { problems: Array<{ message: string }> } }).detail.problems;
     expect(problems.map((x) => x.message).join("; ")).toMatch(why);
-    expect(ms, `${ms.toFixed(0)} ms`).toBeLessThan(1500);
+    expect(ms, `${ms.toFixed(0)} ms`).toBeLessThan(3000); // a generous bound on a loaded machine: it took 13-60 s
   });
 
   it("anchors and aliases a person would write still work", () => {
