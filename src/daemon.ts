@@ -12,7 +12,7 @@ import {
   type Logger,
 } from "./core/index.js";
 import type { HealthReport } from "./health/index.js";
-import { MqttLink, Outbox, telemetryPayload } from "./mqtt/index.js";
+import { MqttLink, Outbox, SendLedger, telemetryPayload } from "./mqtt/index.js";
 import { ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
 import { sendCommand, type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
@@ -87,7 +87,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     { maxMessages: cfg.mqtt.outbox.maxMessages, maxBytes: cfg.mqtt.outbox.maxBytes, maxAgeMs: cfg.mqtt.outbox.maxAgeS * 1000 },
     { clock, log },
   );
+  const sendLedger = await SendLedger.open(cfg.state.dir, cfg.mqtt.sendBudget, { clock });
   const link = new MqttLink({
+    sendLedger,
     url: cfg.mqtt.url,
     clientId: cfg.mqtt.clientId ?? `cellgate-${o.loaded.gatewayId}`,
     prefix: o.loaded.topicPrefix,

@@ -1,6 +1,14 @@
 import { open, readFile, mkdir, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { CellgateError, silentLogger, stateWrites, systemClock, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import {
+  CellgateError,
+  silentLogger,
+  stateWrites,
+  systemClock,
+  writeFileDurable,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 
 export interface OutboxLimits {
   maxMessages: number;
