@@ -75,6 +75,7 @@ export class Inbox {
   #timers: Array<ReturnType<Clock["setTimeout"]>> = [];
   #retry: ReturnType<Clock["setTimeout"]> | undefined;
   #stopped = false;
+  readonly #waitingSlots = new Set<string>();
   readonly #unsubscribe: Array<() => void> = [];
 
   private constructor(o: InboxOptions, seen: SeenSet, reassembler: Reassembler) {
@@ -105,10 +106,7 @@ export class Inbox {
     const d = this.#o.device;
     this.#stopped = false;
     this.#unsubscribe.push(
-      d.events.on(
-        "stored",
-        ({ index, memory }) => void this.#run(`+CMTI ${memory} ${index}`, () => this.#readAndHandle(index, memory)),
-      ),
+      d.events.on("stored", ({ index, memory }) => this.#stored(index, memory)),
       d.events.on("delivered", ({ pdu }) => void this.#run("+CMT", () => this.#handleRouted(pdu))),
       d.events.on("full", ({ reason }) => {
         this.#log.warn({ reason }, "SMS storage full: draining it");
@@ -184,6 +182,21 @@ export class Inbox {
         void this.sweep();
       }, this.#o.retryMs ?? 30_000);
     }
+  }
+
+  /**
+   * +CMTI: one read per slot at a time. Repeats for a slot already waiting are merged, so a
+   * storm (a modem repeating itself, garbage on the line) costs one read, not one per line, and
+   * a real Command behind it is not kept waiting. The slot is free again once its read starts.
+   */
+  #stored(index: number, memory: string): void {
+    const slot = `${memory}:${index}`;
+    if (this.#waitingSlots.has(slot)) return;
+    this.#waitingSlots.add(slot);
+    void this.#run(`+CMTI ${memory} ${index}`, () => {
+      this.#waitingSlots.delete(slot);
+      return this.#readAndHandle(index, memory);
+    });
   }
 
   async #readAndHandle(index: number, memory: string): Promise<void> {

@@ -275,3 +275,21 @@ describe("Inbox: a state directory that cannot be written", () => {
     expect(got[0]).toMatchObject({ text: "z".repeat(200), concat: { ref: 7, total: 2, parts: [1, 2] } });
   });
 });
+
+describe("Inbox: +CMTI storms", () => {
+  it("repeated +CMTI for one slot are merged: a storm costs a read or two, and a real Command behind it is not delayed", async () => {
+    const { sim, inbox, got, run, until, sms } = await setup();
+    let reads = 0;
+    const realRead = sms.read.bind(sms);
+    sms.read = (index, memory, signal) => {
+      reads++;
+      return realRead(index, memory, signal);
+    };
+    await run(inbox.start());
+    for (let i = 0; i < 5000; i++) sim.emitUrc('+CMTI: "ME",7'); // an empty slot, announced 5,000 times
+    sim.sendFromNetwork({ text: "status", sid: SID });
+    await until(() => got.length === 1 && sim.store.used("ME") === 0);
+    expect(got[0]).toMatchObject({ text: "status", sid: SID });
+    expect(reads).toBeLessThanOrEqual(4); // the storm's slot once or twice (a repeat after its read began), the Command's slot
+  });
+});
