@@ -130,6 +130,7 @@ export class ApiHttp {
           url,
           status,
           apiError,
+          { retryAfterMs: retryAfterMs(res.headers["retry-after"], this.#clock.now()) ?? null },
         );
       if (status >= 500)
         throw this.#error(
@@ -193,7 +194,15 @@ export class ApiHttp {
     await sleep(wait, this.#clock, signal);
   }
 
-  #error(code: ErrorCode, message: string, method: string, url: string, status: number, e: ApiErrorBody): CellgateError {
+  #error(
+    code: ErrorCode,
+    message: string,
+    method: string,
+    url: string,
+    status: number,
+    e: ApiErrorBody,
+    extra: Record<string, unknown> = {},
+  ): CellgateError {
     return new CellgateError(code, message, {
       method,
       url: pathOf(url),
@@ -201,6 +210,7 @@ export class ApiHttp {
       apiCode: e.code,
       apiMessage: e.message,
       moreInfo: e.more_info,
+      ...extra,
     });
   }
 }

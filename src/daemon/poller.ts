@@ -109,11 +109,9 @@ export class Poller {
   async #refreshCarrier(): Promise<void> {
     const { lookup, stack } = this.d;
     if (lookup === undefined || stack.modem.identity?.iccid == null) return;
-    const cached = lookup.peek();
-    if (cached && cached.ageMs < this.d.config().api.refreshS * 1000) return;
     try {
-      await lookup.refresh();
-      this.#apiError = undefined;
+      // Not every poll after a failure: the lookup backs off by the error's kind.
+      if (await lookup.refreshIfDue(this.d.config().api.refreshS * 1000)) this.#apiError = undefined;
     } catch (err) {
       this.#apiError = describeError(err);
       this.d.log.warn({ err: this.#apiError }, "carrier view not refreshed");
