@@ -47,6 +47,8 @@ export interface ProcessorOptions {
   /** Sends one MO Command (the reply). */
   reply: (text: string) => Promise<void>;
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
+  /** Publishes an audit event durably (resolves once PUBACKed or fsynced); rejections go here. Default: `event`. */
+  audit?: (type: string, detail: string, extra: Record<string, unknown>) => Promise<void>;
   septets: Septets;
   /** The best time there is and how good it is (the daemon's TimeKeeper). */
   referenceTime: () => { ms: number; quality: "synced" | "network" | "unsynced" };
@@ -110,7 +112,7 @@ export class CommandProcessor {
 
   async admit(msg: InboundCommand): Promise<Admission> {
     if (msg.kind === "foreign")
-      return {
+      return this.#audited({
         msg,
         auth: "rejected",
         decision: {
@@ -120,7 +122,7 @@ export class CommandProcessor {
           signed: false,
         },
         clock: "unsynced",
-      };
+      });
     if (msg.kind !== "command" || msg.text === undefined) return { msg, auth: "none", decision: null, clock: "unsynced" };
     const { ms, clock } = this.#now(msg);
     const j = this.#journal;
@@ -133,7 +135,7 @@ export class CommandProcessor {
       // The same message handed off again (the broker did not ack in time) is not a replay.
       seen: (tag) => (j.get(tag)?.msgId ?? msg.id) !== msg.id,
     });
-    if (!decision.accept) return { msg, auth: "rejected", decision, clock };
+    if (!decision.accept) return this.#audited({ msg, auth: "rejected", decision, clock });
     const key = decision.tag ?? `id:${msg.id}`;
     if (!j.get(key))
       await j.add({
@@ -222,9 +224,16 @@ export class CommandProcessor {
     return Number.isNaN(scts) ? { ms: r.ms, clock: "unsynced" } : { ms: scts, clock: "scts" };
   }
 
-  async #reject(a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
-    const verb = d.verb ?? (d.reason === "foreign" ? "sms" : "?");
-    this.#o.event("command-rejected", `${verb} rejected (${d.reason}): ${d.why}`, {
+  /**
+   * A rejection is on `events` before the hand-off completes (so before the SMS is deleted): the
+   * audit event is durable like `commands/received` (PUBACK, or fsynced in the outbox). When it
+   * cannot be, the admission fails and the inbox keeps the SMS.
+   */
+  async #audited(a: Admission): Promise<Admission> {
+    const d = a.decision;
+    if (d === null || d.accept) return a;
+    const verb = rejectedVerb(d);
+    const extra = {
       reason: d.reason,
       verb,
       sender: a.msg.sender,
@@ -232,7 +241,15 @@ export class CommandProcessor {
       sid: a.msg.sid ?? null,
       signed: d.signed,
       clock: a.clock,
-    });
+    };
+    const detail = `${verb} rejected (${d.reason}): ${d.why}`;
+    if (this.#o.audit) await this.#o.audit("command-rejected", detail, extra);
+    else this.#o.event("command-rejected", detail, extra);
+    return a;
+  }
+
+  async #reject(_a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
+    const verb = rejectedVerb(d);
     // A signed Command was meant for cellgate: its sender hears why. Unsigned text may be a local application's.
     if (!d.signed && this.#o.unauthenticated === "publish-only") return;
     await this.#nak(verb, d.reason);
@@ -379,4 +396,8 @@ export class CommandProcessor {
       this.#o.event("command-reply-failed", `reply not sent: ${describeError(err)}`, { reply: text });
     }
   }
+}
+
+function rejectedVerb(d: Extract<Decision, { accept: false }>): string {
+  return d.verb ?? (d.reason === "foreign" ? "sms" : "?");
 }
