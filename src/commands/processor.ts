@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
 import { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
 import { Journal, type JournalEntry } from "./journal.js";
+import { OwedReplies, ReplyQueue } from "./owed-replies.js";
 import { tcpPing } from "./ping.js";
 import { fitReply, duration, type Septets } from "./reply.js";
 import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
@@ -57,6 +58,8 @@ export interface ProcessorOptions {
   pingTimeoutMs?: number;
   /** A Command whose journal step could not be written is tried again this much later. */
   retryMs?: number;
+  /** Replies kept after a failed send are tried again this often. */
+  replyRetryMs?: number;
 }
 
 const HOUR = 3_600_000;
@@ -90,9 +93,19 @@ export class CommandProcessor {
   /** What the previous run left unfinished (taken at open, so a Command of this run is never mistaken for one). */
   #leftOver: JournalEntry[];
 
-  private constructor(o: ProcessorOptions, journal: Journal) {
+  readonly #replies: ReplyQueue;
+
+  private constructor(o: ProcessorOptions, journal: Journal, owed: OwedReplies) {
     this.#o = o;
     this.#log = (o.log ?? silentLogger).child({ mod: "commands" });
+    this.#replies = new ReplyQueue({
+      owed,
+      reply: o.reply,
+      event: o.event,
+      clock: o.clock,
+      log: this.#log,
+      retryMs: o.replyRetryMs,
+    });
     this.#journal = journal;
     this.#leftOver = journal.unfinished().map((e) => ({ ...e }));
     this.#rebootFile = join(o.stateDir, "commands", "reboot.json");
@@ -100,7 +113,7 @@ export class CommandProcessor {
 
   static async open(o: ProcessorOptions): Promise<CommandProcessor> {
     const journal = await Journal.open(o.stateDir, o.referenceTime().ms, o.log ?? silentLogger);
-    const p = new CommandProcessor(o, journal);
+    const p = new CommandProcessor(o, journal, await OwedReplies.open(o.stateDir));
     await journal.prune(replayWindowMs(o.policy));
     return p;
   }
@@ -189,6 +202,7 @@ export class CommandProcessor {
       }
     }
     await this.idle();
+    void this.flushReplies(); // what was kept before the restart
   }
 
   /** A reboot this gateway ran on request, not yet reported (read once, at start, for the "back online" reason). */
@@ -388,13 +402,13 @@ export class CommandProcessor {
     }, this.#o.retryMs ?? 30_000);
   }
 
-  async #send(text: string): Promise<void> {
-    try {
-      await this.#o.reply(text);
-    } catch (err) {
-      this.#log.error({ err: describeError(err) }, "Command reply not sent");
-      this.#o.event("command-reply-failed", `reply not sent: ${describeError(err)}`, { reply: text });
-    }
+  #send(text: string): Promise<void> {
+    return this.#replies.send(text);
+  }
+
+  /** Sends the replies kept from failed sends (the daemon: when the modem is back; also on a timer). */
+  flushReplies(): Promise<void> {
+    return this.#replies.flush();
   }
 }
 
