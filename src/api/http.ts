@@ -221,7 +221,8 @@ function pathOf(url: string): string {
   return `${u.pathname}${u.search}`;
 }
 
-function parseJson(text: string, method: string, url: string): unknown {
+/** A body as JSON, or CG_ERR_API_RESPONSE with the raw text. */
+export function parseJson(text: string, method: string, url: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

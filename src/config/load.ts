@@ -51,6 +51,15 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
     else
       throw new CellgateError("CG_ERR_CONFIG_READ", `cannot read the configuration ${file}: ${(err as Error).message}`, { file });
   }
+  return checkConfigText(text, text === null ? null : file, env);
+}
+
+/** The text of a configuration file (null: none) with the environment over it; the loaded configuration or its problems. Reads no file. */
+export function checkConfigText(
+  text: string | null,
+  file: string | null,
+  env: NodeJS.ProcessEnv,
+): Loaded | { file: string | null; problems: Problem[] } {
   const problems: Problem[] = [];
   let raw: unknown = {};
   if (text !== null) {
@@ -60,11 +69,11 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
     if (problems.length === 0 && (typeof raw !== "object" || Array.isArray(raw)))
       problems.push({ path: "(top)", message: "the file must be a mapping of sections (gateway, modem, sim, mqtt, api, …)" });
   }
-  if (problems.length > 0) return { file: text === null ? null : file, problems };
+  if (problems.length > 0) return { file, problems };
   const merged = overlayEnv(raw as Record<string, unknown>, env, problems);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  if (problems.length > 0 || !parsed.success) return { file: text === null ? null : file, problems };
+  if (problems.length > 0 || !parsed.success) return { file, problems };
   const config = parsed.data;
   const gatewayId =
     config.gateway.id ??
@@ -74,7 +83,7 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
       "gateway");
   return {
     config,
-    file: text === null ? null : file,
+    file,
     gatewayId,
     topicPrefix: config.mqtt.topicPrefix ?? `cellgate/${gatewayId}`,
   };
