@@ -2,9 +2,17 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "./api/index.js";
 import { readSecret, type Config, type Loaded } from "./config/index.js";
-import { CellgateError, describeError, systemClock, writeFileDurable, type Clock, type Logger } from "./core/index.js";
+import {
+  CellgateError,
+  describeError,
+  removeOrphanTmpFiles,
+  systemClock,
+  writeFileDurable,
+  type Clock,
+  type Logger,
+} from "./core/index.js";
 import type { HealthReport } from "./health/index.js";
-import { MqttLink, Outbox, telemetryPayload } from "./mqtt/index.js";
+import { MqttLink, Outbox, SendLedger, telemetryPayload } from "./mqtt/index.js";
 import { ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
 import { sendCommand, type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
@@ -25,6 +33,7 @@ import {
   lastRun,
   mqttAuth,
   Timers,
+  watchState,
   within,
 } from "./daemon/index.js";
 
@@ -78,7 +87,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     { maxMessages: cfg.mqtt.outbox.maxMessages, maxBytes: cfg.mqtt.outbox.maxBytes, maxAgeMs: cfg.mqtt.outbox.maxAgeS * 1000 },
     { clock, log },
   );
+  const sendLedger = await SendLedger.open(cfg.state.dir, cfg.mqtt.sendBudget, { clock });
   const link = new MqttLink({
+    sendLedger,
     url: cfg.mqtt.url,
     clientId: cfg.mqtt.clientId ?? `cellgate-${o.loaded.gatewayId}`,
     prefix: o.loaded.topicPrefix,
@@ -126,6 +137,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     log,
   });
   wireEvents(stack, link, event, { product, clock, log, backOnline });
+  const offState = watchState({ dir: cfg.state.dir, clock, log, event, recovered: () => void stack.inbox?.sweep() });
 
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
   const poller: Poller = new Poller({
@@ -193,6 +205,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       stopped = true;
       notifier.stopping();
       await control.close().catch(() => {});
+      offState();
       timers.stop();
       await backOnline.stop();
       await within(processor.idle(), 5000, clock); // a running modem reset: its journal entry says how far it got
@@ -237,10 +250,13 @@ async function prepareState(cfg: Config, version: string, started: number): Prom
     });
   });
   const previous = await lastRun(cfg.state.dir);
+  await removeOrphanTmpFiles(cfg.state.dir);
+  // A full or read-only state directory must not keep the daemon down: it runs, says so (the
+  // `state` check), and deletes no SMS and runs no Command until it can write again.
   await writeFileDurable(
     join(cfg.state.dir, "last-run.json"),
     JSON.stringify({ state: "running", since: new Date(started).toISOString(), version }),
-  );
+  ).catch(() => {});
   return previous;
 }
 

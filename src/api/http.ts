@@ -130,6 +130,7 @@ export class ApiHttp {
           url,
           status,
           apiError,
+          { retryAfterMs: retryAfterMs(res.headers["retry-after"], this.#clock.now()) ?? null },
         );
       if (status >= 500)
         throw this.#error(
@@ -193,7 +194,15 @@ export class ApiHttp {
     await sleep(wait, this.#clock, signal);
   }
 
-  #error(code: ErrorCode, message: string, method: string, url: string, status: number, e: ApiErrorBody): CellgateError {
+  #error(
+    code: ErrorCode,
+    message: string,
+    method: string,
+    url: string,
+    status: number,
+    e: ApiErrorBody,
+    extra: Record<string, unknown> = {},
+  ): CellgateError {
     return new CellgateError(code, message, {
       method,
       url: pathOf(url),
@@ -201,6 +210,7 @@ export class ApiHttp {
       apiCode: e.code,
       apiMessage: e.message,
       moreInfo: e.more_info,
+      ...extra,
     });
   }
 }
@@ -211,7 +221,8 @@ function pathOf(url: string): string {
   return `${u.pathname}${u.search}`;
 }
 
-function parseJson(text: string, method: string, url: string): unknown {
+/** A body as JSON, or CG_ERR_API_RESPONSE with the raw text. */
+export function parseJson(text: string, method: string, url: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -29,3 +29,4 @@ export {
 } from "./carrier.js";
 export { SimLookup, type CachedView } from "./sim-lookup.js";
 export { collect, paginate, type PageOptions } from "./paging.js";
+export { apiRetryDelayMs } from "./retry-policy.js";

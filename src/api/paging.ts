@@ -2,6 +2,9 @@ import type { ApiHttp } from "./http.js";
 import type { Params } from "./form.js";
 import { invalid, object, type Json } from "./records.js";
 
+/** More pages than any account has: 1,000 pages of 50 SIMs. */
+const MAX_PAGES = 1000;
+
 export interface PageOptions {
   /** Stop after this many records (all when absent). */
   limit?: number;
@@ -24,7 +27,17 @@ export async function* paginate<T>(
   let next: string | null = null;
   let count = 0;
   let first = true;
+  // A page that links to itself or an earlier page (a broken API, a proxy's cache) must end,
+  // not collect the same records until memory runs out.
+  const followed = new Set<string>();
   while (first || next !== null) {
+    if (next !== null && (followed.has(next) || followed.size >= MAX_PAGES))
+      throw invalid(
+        `list ${path}`,
+        { next_page_url: next },
+        followed.has(next) ? "the pages link back to a page already read" : `more than ${MAX_PAGES} pages`,
+      );
+    if (next !== null) followed.add(next);
     const pageSize = o.limit !== undefined ? Math.min(o.pageSize ?? 50, Math.max(1, o.limit - count)) : o.pageSize;
     const res = first
       ? await http.request("GET", path, {

@@ -1,5 +1,6 @@
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from "../core/index.js";
 import type { CarrierApi, CarrierView } from "./carrier.js";
+import { apiRetryDelayMs } from "./retry-policy.js";
 
 export interface CachedView {
   view: CarrierView;
@@ -16,6 +17,9 @@ export class SimLookup {
   #cached: { view: CarrierView; fetchedAt: number } | undefined;
   #inflight: Promise<CachedView> | undefined;
   #timer: ReturnType<Clock["setTimeout"]> | undefined;
+  #failures = 0;
+  #retryAt = 0;
+  #refreshMs = 15 * 60_000;
   readonly #clock: Clock;
   readonly #log: Logger;
 
@@ -39,11 +43,37 @@ export class SimLookup {
     this.#inflight ??= (async () => {
       const iccid = this.iccid();
       if (iccid === null) throw new Error("the modem's ICCID is not known yet");
-      const view = await this.carrier.view(iccid, new Date(this.#clock.now()));
-      this.#cached = { view, fetchedAt: this.#clock.now() };
-      return this.#withAge(this.#cached);
+      try {
+        const view = await this.carrier.view(iccid, new Date(this.#clock.now()));
+        this.#cached = { view, fetchedAt: this.#clock.now() };
+        this.#failures = 0;
+        this.#retryAt = 0;
+        return this.#withAge(this.#cached);
+      } catch (err) {
+        this.#failures++;
+        this.#retryAt = this.#clock.now() + apiRetryDelayMs(err, this.#failures, this.#refreshMs);
+        throw err;
+      }
     })().finally(() => (this.#inflight = undefined));
     return this.#inflight;
+  }
+
+  /**
+   * The periodic refresh: fetches when the cached view is older than `refreshMs` and no earlier
+   * failure's back-off is still running (apiRetryDelayMs). True when it fetched.
+   */
+  async refreshIfDue(refreshMs: number): Promise<boolean> {
+    this.#refreshMs = refreshMs;
+    const now = this.#clock.now();
+    if (this.#cached !== undefined && now - this.#cached.fetchedAt < refreshMs) return false;
+    if (now < this.#retryAt) return false;
+    await this.refresh();
+    return true;
+  }
+
+  /** When the next periodic refresh may ask the API (after failures), else null. */
+  get retryAt(): number | null {
+    return this.#retryAt > 0 ? this.#retryAt : null;
   }
 
   /** The last good view, however old, without fetching. */

@@ -35,7 +35,7 @@ async function runAt(command: string, o: AtOptions): Promise<number> {
   const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
   let engine: AtEngine | undefined;
   try {
-    const via = await viaDaemon<{ lines: string[]; final: string }>(o, "at", { command, timeoutMs });
+    const via = await viaDaemon(o, "at", { command, timeoutMs });
     let r: { lines: readonly string[]; final: string };
     if ("daemon" in via) {
       r = via.daemon;

@@ -2,7 +2,7 @@ import { ioChannel, type IoTrace } from "../at/index.js";
 import { checkConfig } from "../config/index.js";
 import { CellgateError, createLogger, isCellgateError, type Logger } from "../core/index.js";
 import { findPorts } from "../modem/index.js";
-import { controlRequest } from "../runtime/index.js";
+import { controlRequest, type ControlMethod, type ControlParams, type ControlResult } from "../runtime/index.js";
 
 /** Exit codes of the commands that are not `status` (whose codes are the verdict's). */
 export const EXIT = { ok: 0, modemError: 1, portError: 2, usage: 64 } as const;
@@ -63,15 +63,15 @@ const DEFAULT_SOCKET = "/run/cellgate/control.sock";
  * (a path, a glob or a list, as the daemon resolves it) that exists.
  * Returns the daemon's answer, or `{ direct: path }` for the caller to open the port.
  */
-export async function viaDaemon<T>(
+export async function viaDaemon<M extends ControlMethod>(
   o: { port?: string; socket?: string },
-  method: string,
-  params: Record<string, unknown> = {},
-): Promise<{ daemon: T } | { direct: string }> {
+  method: M,
+  params: ControlParams<M>,
+): Promise<{ daemon: ControlResult<M> } | { direct: string }> {
   if (o.port) return { direct: o.port };
   const socket = controlSocket(o.socket);
   try {
-    return { daemon: await controlRequest<T>(socket, method, params) };
+    return { daemon: await controlRequest(socket, method, params) };
   } catch (err) {
     if (!isCellgateError(err, "CG_ERR_CONTROL_UNREACHABLE")) throw err;
     const env = process.env.CELLGATE_MODEM_PORT;

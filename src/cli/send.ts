@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
-import { CellgateError, describeError, isCellgateError } from "../core/index.js";
+import { CellgateError, describeError, isCellgateError, isStrictBase64 } from "../core/index.js";
 import { Modem } from "../modem/index.js";
-import { encodeMo, sendCommand, type MoCommand, type MoResult, type Product } from "../sms/index.js";
+import type { SendResult } from "../runtime/index.js";
+import { encodeMo, sendCommand, type MoCommand, type Product } from "../sms/index.js";
 import { cliLogger, enableTrace, EXIT, parseIntOption, viaDaemon } from "./common.js";
 
 interface SendOptions {
@@ -49,7 +50,7 @@ function parseInput(text: string | undefined, o: SendOptions): { cmd: MoCommand;
     throw new CellgateError("CG_ERR_CLI_USAGE", "give the Command text, or --binary BASE64, not both");
   if (o.binary !== undefined) {
     const data = Buffer.from(o.binary, "base64");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(o.binary) || o.binary.length % 4 !== 0 || data.toString("base64") !== o.binary) {
+    if (!isStrictBase64(o.binary)) {
       throw new CellgateError("CG_ERR_CLI_USAGE", `--binary is not valid base64: ${JSON.stringify(o.binary)}`);
     }
     return { cmd: { data }, product };
@@ -64,12 +65,12 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
   let engine: AtEngine | undefined;
   try {
     encodeMo(cmd, product); // too long or not encodable: say so before any port or socket is touched
-    const via = await viaDaemon<MoResult>(
+    const via = await viaDaemon(
       o,
       "send",
       cmd.text !== undefined ? { text: cmd.text } : { data: Buffer.from(cmd.data!).toString("base64") },
     );
-    let r: Pick<MoResult, "mr" | "to" | "encoding" | "attempts">;
+    let r: SendResult;
     if ("daemon" in via) {
       r = via.daemon;
     } else {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { normalizeIccid, type CarrierView } from "../api/index.js";
+import { normalizeIccid } from "../api/index.js";
 import { AtEngine, openSerialLink } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError } from "../core/index.js";
 import { Modem } from "../modem/index.js";
@@ -20,9 +20,6 @@ interface SimOptions {
 
 /** Exit codes of `cellgate sim`. */
 export const SIM_EXIT = { ok: 0, partial: 1, api: 2, modem: 3, usage: 64 } as const;
-
-/** What the daemon's control socket answers to `sim`. */
-type DaemonSim = CarrierView & { iccid: string; provider: string; baseUrl: string; fetchedAt: string };
 
 /**
  * `cellgate sim [--json]`: the carrier's view of this gateway's SIM — status, rate plan (or
@@ -106,7 +103,7 @@ async function runSim(o: SimOptions): Promise<number> {
 /** Prints the running daemon's view and returns the exit code, or the port to read when no daemon answers. */
 async function fromDaemon(o: SimOptions, fail: (code: number, err: unknown) => number): Promise<number | { port: string }> {
   try {
-    const via = await viaDaemon<DaemonSim>({ ...(o.socket ? { socket: o.socket } : {}) }, "sim");
+    const via = await viaDaemon({ ...(o.socket ? { socket: o.socket } : {}) }, "sim", {});
     if ("direct" in via) return { port: via.direct };
     const { iccid, provider, baseUrl, fetchedAt, ...view } = via.daemon;
     if (o.json)

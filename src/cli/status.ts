@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError, type Logger } from "../core/index.js";
 import { assess, VERDICT_EXIT, type HealthReport, type ModemView } from "../health/index.js";
-import { Modem, type ModemSnapshot, type VendorName } from "../modem/index.js";
+import { Modem, type VendorName } from "../modem/index.js";
 import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
 import { formatStatus } from "./format-status.js";
 
@@ -41,25 +41,14 @@ export function registerStatus(program: Command): void {
     });
 }
 
-interface DaemonStatus {
-  report: HealthReport;
-  snapshot: ModemSnapshot | null;
-  port: { kind: string; path?: string; reason?: string };
-  mqtt: unknown;
-  outbox: unknown;
-  carrier: unknown;
-  gateway: string;
-  version: string;
-}
-
 async function runStatus(o: StatusOptions): Promise<HealthReport> {
-  const via = await viaDaemon<DaemonStatus>(o, "status");
+  const via = await viaDaemon(o, "status", {});
   if ("daemon" in via) {
     const d = via.daemon;
-    const path = d.port.path ?? `(modem port ${d.port.kind})`;
+    const path = "path" in d.port ? d.port.path : `(modem port ${d.port.kind})`;
     const view: ModemView = d.snapshot
       ? { snapshot: d.snapshot }
-      : { error: { code: "CG_ERR_LINK_OPEN", message: d.port.reason ?? "modem port not ready" } };
+      : { error: { code: "CG_ERR_LINK_OPEN", message: "reason" in d.port ? d.port.reason : "modem port not ready" } };
     if (o.json)
       process.stdout.write(
         `${JSON.stringify({ gateway: d.gateway, version: d.version, port: path, ...d.report, modem: d.snapshot, mqtt: d.mqtt, outbox: d.outbox, carrier: d.carrier }, null, 2)}\n`,

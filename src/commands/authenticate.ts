@@ -16,6 +16,15 @@ export interface CommandPolicy {
   rebootToken: string;
 }
 
+/**
+ * The longest window in which any verb's signed Command is accepted. The replay journal keeps
+ * every tag signed within this of the newest one accepted, so it must be the longest window on
+ * any verb (a per-verb window only ever narrows what is accepted, never what is kept).
+ */
+export function replayWindowMs(p: CommandPolicy): number {
+  return p.maxAgeMs;
+}
+
 export type Decision =
   | { accept: true; verb: Verb; args: string[]; auth: "verified" | "unsigned"; signedAt?: number; tag?: string }
   | { accept: false; reason: RejectReason; why: string; verb?: string; signed: boolean };

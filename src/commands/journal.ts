@@ -21,14 +21,23 @@ interface JournalFile {
   newestSignedAt: number | null;
   /** Set when the journal was lost: signed Commands from before it cannot be told from replays. */
   lostAt: number | null;
+  /**
+   * Every tag signed at or after this is in `entries`; a Command signed before it is refused
+   * (expired) whatever any clock says. It only moves forward, and only by the signing times of
+   * Commands already accepted, never by a clock.
+   */
+  forgetBefore: number | null;
   entries: JournalEntry[];
 }
+
+/** Finished unsigned entries kept (their message ids; the inbox's seen-set is what stops re-deliveries). */
+const UNSIGNED_KEPT = 200;
 
 /**
  * Every Command accepted, with how far it got (accepted → running → done), fsynced at each
  * step. It is the replay guard's memory (tags seen) and what makes a Command run at most once:
- * an acting verb is marked running (reboot: done) before it acts, and a restart never runs
- * it again.
+ * a verb is marked running before it acts, and a restart never runs it again. Memory changes
+ * only after the file was written: a failed write leaves the journal as the disk has it.
  */
 export class Journal {
   readonly #path: string;
@@ -42,16 +51,25 @@ export class Journal {
   static async open(stateDir: string, now: number, log: Logger): Promise<Journal> {
     const path = join(stateDir, "commands", "journal.json");
     try {
-      const f = await readJsonFile<JournalFile>(path);
-      return new Journal(path, f && Array.isArray(f.entries) ? f : { newestSignedAt: null, lostAt: null, entries: [] });
+      const f = await readJsonFile<Partial<JournalFile>>(path);
+      if (!f || !Array.isArray(f.entries))
+        return new Journal(path, { newestSignedAt: null, lostAt: null, forgetBefore: null, entries: [] });
+      // A journal from before the high-water rule was pruned by a clock: keep nothing older than its newest tag.
+      const forgetBefore = f.forgetBefore !== undefined ? f.forgetBefore : (f.newestSignedAt ?? null);
+      return new Journal(path, {
+        newestSignedAt: f.newestSignedAt ?? null,
+        lostAt: f.lostAt ?? null,
+        forgetBefore,
+        entries: f.entries,
+      });
     } catch (err) {
       if (!isCellgateError(err, "CG_ERR_STATE_IO")) throw err;
       log.error(
         { err: err.message },
         "the Command journal was unreadable (moved aside); signed Commands from before now are refused",
       );
-      const j = new Journal(path, { newestSignedAt: null, lostAt: now, entries: [] });
-      await j.#save(); // at once: a restart before the next Command must not forget the loss
+      const j = new Journal(path, { newestSignedAt: null, lostAt: null, forgetBefore: null, entries: [] });
+      await j.#save({ ...j.#file, lostAt: now }); // at once: a restart before the next Command must not forget the loss
       return j;
     }
   }
@@ -64,8 +82,15 @@ export class Journal {
     return this.#file.newestSignedAt;
   }
 
-  get lostAt(): number | null {
-    return this.#file.lostAt;
+  /**
+   * Signed earlier than this is refused whatever the reference clock says: a whole window
+   * before the newest Command accepted, what the journal has forgotten, and the time a lost
+   * journal was noticed (the tags went with it). `windowMs` is the longest window any verb has.
+   */
+  notBefore(windowMs: number): number | null {
+    const f = this.#file;
+    const n = Math.max(f.lostAt ?? -Infinity, f.forgetBefore ?? -Infinity, (f.newestSignedAt ?? -Infinity) - windowMs);
+    return Number.isFinite(n) ? n : null;
   }
 
   /** Not done: to be resumed (accepted) or reported interrupted (running) after a restart. */
@@ -74,30 +99,43 @@ export class Journal {
   }
 
   async add(e: JournalEntry): Promise<void> {
-    this.#file.entries.push(e);
-    if (e.signedAt !== null) this.#file.newestSignedAt = Math.max(this.#file.newestSignedAt ?? 0, e.signedAt);
-    await this.#save();
+    const f = this.#file;
+    const newest = e.signedAt === null ? f.newestSignedAt : Math.max(f.newestSignedAt ?? -Infinity, e.signedAt);
+    await this.#save({ ...f, newestSignedAt: newest, entries: [...f.entries, e] });
   }
 
   async set(key: string, state: JobState, outcome?: string): Promise<void> {
-    const e = this.get(key);
-    if (!e) return;
-    e.state = state;
-    if (outcome !== undefined) e.outcome = outcome;
-    await this.#save();
+    const f = this.#file;
+    if (!this.get(key)) return;
+    const entries = f.entries.map((e) => (e.key === key ? { ...e, state, ...(outcome !== undefined ? { outcome } : {}) } : e));
+    await this.#save({ ...f, entries });
   }
 
-  /** Finished entries older than `keepMs` go (a tag that old is refused as expired anyway); at most `max` stay. */
-  async prune(now: number, keepMs: number, max = 2000): Promise<void> {
-    const before = this.#file.entries.length;
-    this.#file.entries = this.#file.entries.filter(
-      (e) => e.state !== "done" || now - Math.max(e.acceptedAt, e.signedAt ?? 0) < keepMs,
+  /**
+   * Forgets finished signed entries only where `notBefore` refuses their tags anyway: signed
+   * more than `windowMs` before the newest accepted. No clock is read, so no clock can make it
+   * forget a tag that could still be accepted. Beyond `max` signed entries the mark moves up
+   * past the oldest (refusing them as expired) rather than forgetting a tag still in the window.
+   */
+  async prune(windowMs: number, max = 2000): Promise<void> {
+    const f = this.#file;
+    let mark = this.notBefore(windowMs) ?? -Infinity;
+    const signed = f.entries.filter((e) => e.state === "done" && e.signedAt !== null && e.signedAt >= mark);
+    if (signed.length > max) {
+      const times = signed.map((e) => e.signedAt!).sort((a, b) => a - b);
+      mark = times[signed.length - max - 1]! + 1;
+    }
+    const unsignedDone = f.entries.filter((e) => e.state === "done" && e.signedAt === null);
+    const dropUnsigned = new Set(unsignedDone.slice(0, Math.max(0, unsignedDone.length - UNSIGNED_KEPT)));
+    const entries = f.entries.filter(
+      (e) => e.state !== "done" || (e.signedAt === null ? !dropUnsigned.has(e) : e.signedAt >= mark),
     );
-    if (this.#file.entries.length > max) this.#file.entries.splice(0, this.#file.entries.length - max);
-    if (this.#file.entries.length !== before) await this.#save();
+    if (entries.length === f.entries.length) return;
+    await this.#save({ ...f, forgetBefore: Number.isFinite(mark) ? mark : f.forgetBefore, entries });
   }
 
-  async #save(): Promise<void> {
-    await writeFileDurable(this.#path, JSON.stringify(this.#file));
+  async #save(next: JournalFile): Promise<void> {
+    await writeFileDurable(this.#path, JSON.stringify(next));
+    this.#file = next;
   }
 }

@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
-import { authenticate, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
+import { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
 import { Journal, type JournalEntry } from "./journal.js";
+import { OwedReplies, ReplyQueue } from "./owed-replies.js";
 import { tcpPing } from "./ping.js";
 import { fitReply, duration, type Septets } from "./reply.js";
 import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
 import type { Gateway, GatewayView } from "./types.js";
-import { ACTING_VERBS, VERBS, type Verb } from "./verbs.js";
+import { VERBS, type Verb } from "./verbs.js";
 
 /** An inbound SMS as the inbox hands it off (the fields commands/ reads). */
 export interface InboundCommand {
@@ -47,12 +48,18 @@ export interface ProcessorOptions {
   /** Sends one MO Command (the reply). */
   reply: (text: string) => Promise<void>;
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
+  /** Publishes an audit event durably (resolves once PUBACKed or fsynced); rejections go here. Default: `event`. */
+  audit?: (type: string, detail: string, extra: Record<string, unknown>) => Promise<void>;
   septets: Septets;
   /** The best time there is and how good it is (the daemon's TimeKeeper). */
   referenceTime: () => { ms: number; quality: "synced" | "network" | "unsynced" };
   clock: Clock;
   log?: Logger;
   pingTimeoutMs?: number;
+  /** A Command whose journal step could not be written is tried again this much later. */
+  retryMs?: number;
+  /** Replies kept after a failed send are tried again this often. */
+  replyRetryMs?: number;
 }
 
 const HOUR = 3_600_000;
@@ -86,9 +93,19 @@ export class CommandProcessor {
   /** What the previous run left unfinished (taken at open, so a Command of this run is never mistaken for one). */
   #leftOver: JournalEntry[];
 
-  private constructor(o: ProcessorOptions, journal: Journal) {
+  readonly #replies: ReplyQueue;
+
+  private constructor(o: ProcessorOptions, journal: Journal, owed: OwedReplies) {
     this.#o = o;
     this.#log = (o.log ?? silentLogger).child({ mod: "commands" });
+    this.#replies = new ReplyQueue({
+      owed,
+      reply: o.reply,
+      event: o.event,
+      clock: o.clock,
+      log: this.#log,
+      retryMs: o.replyRetryMs,
+    });
     this.#journal = journal;
     this.#leftOver = journal.unfinished().map((e) => ({ ...e }));
     this.#rebootFile = join(o.stateDir, "commands", "reboot.json");
@@ -96,14 +113,9 @@ export class CommandProcessor {
 
   static async open(o: ProcessorOptions): Promise<CommandProcessor> {
     const journal = await Journal.open(o.stateDir, o.referenceTime().ms, o.log ?? silentLogger);
-    const p = new CommandProcessor(o, journal);
-    await journal.prune(o.referenceTime().ms, p.#keepMs);
+    const p = new CommandProcessor(o, journal, await OwedReplies.open(o.stateDir));
+    await journal.prune(replayWindowMs(o.policy));
     return p;
-  }
-
-  /** How long finished entries (and their tags) are kept: well past the window, after which a tag is refused as expired anyway. */
-  get #keepMs(): number {
-    return 2 * (this.#o.policy.maxAgeMs + this.#o.policy.maxFutureMs) + HOUR;
   }
 
   /** The verbs this gateway runs. */
@@ -113,7 +125,7 @@ export class CommandProcessor {
 
   async admit(msg: InboundCommand): Promise<Admission> {
     if (msg.kind === "foreign")
-      return {
+      return this.#audited({
         msg,
         auth: "rejected",
         decision: {
@@ -123,21 +135,20 @@ export class CommandProcessor {
           signed: false,
         },
         clock: "unsynced",
-      };
+      });
     if (msg.kind !== "command" || msg.text === undefined) return { msg, auth: "none", decision: null, clock: "unsynced" };
     const { ms, clock } = this.#now(msg);
     const j = this.#journal;
-    const notBefore = Math.max(j.lostAt ?? -Infinity, (j.newestSignedAt ?? -Infinity) - this.#o.policy.maxAgeMs);
     const decision = authenticate({
       text: msg.text,
       key: this.#o.key,
       policy: this.#o.policy,
       now: ms,
-      notBefore: Number.isFinite(notBefore) ? notBefore : null,
+      notBefore: j.notBefore(replayWindowMs(this.#o.policy)),
       // The same message handed off again (the broker did not ack in time) is not a replay.
       seen: (tag) => (j.get(tag)?.msgId ?? msg.id) !== msg.id,
     });
-    if (!decision.accept) return { msg, auth: "rejected", decision, clock };
+    if (!decision.accept) return this.#audited({ msg, auth: "rejected", decision, clock });
     const key = decision.tag ?? `id:${msg.id}`;
     if (!j.get(key))
       await j.add({
@@ -191,6 +202,7 @@ export class CommandProcessor {
       }
     }
     await this.idle();
+    void this.flushReplies(); // what was kept before the restart
   }
 
   /** A reboot this gateway ran on request, not yet reported (read once, at start, for the "back online" reason). */
@@ -226,9 +238,16 @@ export class CommandProcessor {
     return Number.isNaN(scts) ? { ms: r.ms, clock: "unsynced" } : { ms: scts, clock: "scts" };
   }
 
-  async #reject(a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
-    const verb = d.verb ?? (d.reason === "foreign" ? "sms" : "?");
-    this.#o.event("command-rejected", `${verb} rejected (${d.reason}): ${d.why}`, {
+  /**
+   * A rejection is on `events` before the hand-off completes (so before the SMS is deleted): the
+   * audit event is durable like `commands/received` (PUBACK, or fsynced in the outbox). When it
+   * cannot be, the admission fails and the inbox keeps the SMS.
+   */
+  async #audited(a: Admission): Promise<Admission> {
+    const d = a.decision;
+    if (d === null || d.accept) return a;
+    const verb = rejectedVerb(d);
+    const extra = {
       reason: d.reason,
       verb,
       sender: a.msg.sender,
@@ -236,7 +255,15 @@ export class CommandProcessor {
       sid: a.msg.sid ?? null,
       signed: d.signed,
       clock: a.clock,
-    });
+    };
+    const detail = `${verb} rejected (${d.reason}): ${d.why}`;
+    if (this.#o.audit) await this.#o.audit("command-rejected", detail, extra);
+    else this.#o.event("command-rejected", detail, extra);
+    return a;
+  }
+
+  async #reject(_a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
+    const verb = rejectedVerb(d);
     // A signed Command was meant for cellgate: its sender hears why. Unsigned text may be a local application's.
     if (!d.signed && this.#o.unauthenticated === "publish-only") return;
     await this.#nak(verb, d.reason);
@@ -257,16 +284,18 @@ export class CommandProcessor {
   async #run(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
     const started = this.#o.clock.now();
     let text: string;
-    if (e.verb === "reboot") return this.#reboot(e, auth);
-    if (ACTING_VERBS.includes(e.verb)) await this.#journal.set(e.key, "running");
+    if (e.verb === "reboot") return this.#reboot(e, auth, msg);
+    // Every verb is marked running before it runs: when that cannot be written nothing runs (it is
+    // tried again), and a Command that was running when the process died is reported, never rerun.
+    if (!(await this.#mark(e.key, "running"))) return this.#later(e, auth, msg);
     try {
       text = await this.#answer(e);
     } catch (err) {
       text = fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets);
     }
     // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
-    await this.#journal.set(e.key, "done", text);
-    await this.#journal.prune(this.#o.referenceTime().ms, this.#keepMs);
+    await this.#mark(e.key, "done", text);
+    await this.#journal.prune(replayWindowMs(this.#o.policy)).catch(() => {}); // retried after the next Command
     this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, {
       verb: e.verb,
       args: e.args,
@@ -320,7 +349,7 @@ export class CommandProcessor {
   }
 
   /** The Command is marked done (and the reboot recorded) before the host command runs: after the reboot nothing runs it again. */
-  async #reboot(e: JournalEntry, auth: "verified" | "unsigned"): Promise<void> {
+  async #reboot(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
     const s = this.#o.septets;
     const now = this.#o.referenceTime().ms;
     const last = await readJsonFile<{ at: number }>(this.#rebootFile).catch(() => undefined);
@@ -337,7 +366,7 @@ export class CommandProcessor {
       });
       return this.#send(text);
     }
-    await this.#journal.set(e.key, "done", "rebooting");
+    if (!(await this.#mark(e.key, "done", "rebooting"))) return this.#later(e, auth, msg);
     await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: true, key: e.key }));
     this.#o.event("command-run", `reboot run (${auth}): the host reboots now`, { verb: "reboot", auth, id: e.msgId });
     await this.#send(fitReply("reboot ok", ["rebooting now; back-online follows"], s));
@@ -353,12 +382,36 @@ export class CommandProcessor {
     }
   }
 
-  async #send(text: string): Promise<void> {
+  /** A journal step, written durably; false (logged) when the state directory cannot be written. */
+  async #mark(key: string, state: "running" | "done", outcome?: string): Promise<boolean> {
     try {
-      await this.#o.reply(text);
+      await this.#journal.set(key, state, outcome);
+      return true;
     } catch (err) {
-      this.#log.error({ err: describeError(err) }, "Command reply not sent");
-      this.#o.event("command-reply-failed", `reply not sent: ${describeError(err)}`, { reply: text });
+      this.#log.error({ key, state, err: describeError(err) }, "the Command journal cannot be written");
+      return false;
     }
   }
+
+  /** Nothing ran: the journal has the Command as accepted; it runs once the journal can be written (or after a restart). */
+  #later(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): void {
+    this.#o.clock.setTimeout(() => {
+      if (this.#queued.has(e.key)) return;
+      this.#queued.add(e.key);
+      void this.#enqueue(() => this.#run(e, auth, msg).finally(() => this.#queued.delete(e.key)));
+    }, this.#o.retryMs ?? 30_000);
+  }
+
+  #send(text: string): Promise<void> {
+    return this.#replies.send(text);
+  }
+
+  /** Sends the replies kept from failed sends (the daemon: when the modem is back; also on a timer). */
+  flushReplies(): Promise<void> {
+    return this.#replies.flush();
+  }
+}
+
+function rejectedVerb(d: Extract<Decision, { accept: false }>): string {
+  return d.verb ?? (d.reason === "foreign" ? "sms" : "?");
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { hostname } from "node:os";
-import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { CellgateError, isErrno } from "../core/index.js";
 import { configSchema, type Config } from "./schema.js";
+import { CONFIG_LIMITS, yamlToData, type Problem } from "./yaml-text.js";
 
 export const DEFAULT_CONFIG_FILE = "/etc/cellgate/cellgate.yaml";
 
@@ -22,11 +22,7 @@ export interface Loaded {
   topicPrefix: string;
 }
 
-/** One problem with the configuration, with the path of the key it concerns. */
-export interface Problem {
-  path: string;
-  message: string;
-}
+export type { Problem };
 
 /** Reads, overlays the environment, validates; throws CG_ERR_CONFIG_* listing every problem. */
 export function loadConfig(o: LoadOptions = {}): Loaded {
@@ -48,28 +44,36 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
   const file = explicit ?? DEFAULT_CONFIG_FILE;
   let text: string | null;
   try {
-    text = readFileSync(file, "utf8");
+    text = readBounded(file, CONFIG_LIMITS.maxBytes);
   } catch (err) {
     if (explicit === undefined && isErrno(err, "ENOENT"))
       text = null; // no file: defaults + environment
     else
       throw new CellgateError("CG_ERR_CONFIG_READ", `cannot read the configuration ${file}: ${(err as Error).message}`, { file });
   }
+  return checkConfigText(text, text === null ? null : file, env);
+}
+
+/** The text of a configuration file (null: none) with the environment over it; the loaded configuration or its problems. Reads no file. */
+export function checkConfigText(
+  text: string | null,
+  file: string | null,
+  env: NodeJS.ProcessEnv,
+): Loaded | { file: string | null; problems: Problem[] } {
   const problems: Problem[] = [];
   let raw: unknown = {};
   if (text !== null) {
-    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    for (const e of doc.errors)
-      problems.push({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message });
-    raw = dropNulls(doc.toJS()) ?? {};
+    const read = yamlToData(text);
+    if ("problems" in read) problems.push(...read.problems);
+    else raw = dropNulls(read.data) ?? {};
     if (problems.length === 0 && (typeof raw !== "object" || Array.isArray(raw)))
       problems.push({ path: "(top)", message: "the file must be a mapping of sections (gateway, modem, sim, mqtt, api, …)" });
   }
-  if (problems.length > 0) return { file: text === null ? null : file, problems };
+  if (problems.length > 0) return { file, problems };
   const merged = overlayEnv(raw as Record<string, unknown>, env, problems);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) problems.push(...parsed.error.issues.map(describeIssue));
-  if (problems.length > 0 || !parsed.success) return { file: text === null ? null : file, problems };
+  if (problems.length > 0 || !parsed.success) return { file, problems };
   const config = parsed.data;
   const gatewayId =
     config.gateway.id ??
@@ -79,10 +83,23 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
       "gateway");
   return {
     config,
-    file: text === null ? null : file,
+    file,
     gatewayId,
     topicPrefix: config.mqtt.topicPrefix ?? `cellgate/${gatewayId}`,
   };
+}
+
+/** At most `max` + 1 bytes of the file (a device or a huge file is not read whole; one byte over says it is too big). */
+function readBounded(file: string, max: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(max + 1);
+    let n = 0;
+    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0;) n += r;
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `section:` with nothing under it (or only comments) reads as null in YAML: it means "defaults". */

@@ -127,6 +127,14 @@ const mqtt = z.strictObject({
   heartbeatS: seconds(300, 10),
   telemetryS: seconds(60, 1),
   outbox: outbox.prefault({}),
+  /** MO SMS that local applications may send through commands/send (each costs money); beyond it requests are refused. */
+  sendBudget: z
+    .strictObject({
+      perHour: z.number().int().min(0).max(1000).default(20),
+      perDay: z.number().int().min(0).max(10_000).default(100),
+    })
+    .refine((b) => b.perDay >= b.perHour, { message: "perDay must be at least perHour", path: ["perDay"] })
+    .prefault({}),
 });
 
 const api = z.strictObject({

@@ -1,6 +1,45 @@
-import { open, readFile, rename, rm, mkdir } from "node:fs/promises";
+import { open, readdir, readFile, rename, rm, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { CellgateError, isErrno } from "./errors.js";
+import { Emitter } from "./emitter.js";
+import { CellgateError, describeError, isErrno } from "./errors.js";
+
+export interface StateWriteFailure {
+  path: string;
+  error: string;
+  /** Date.now() of the failure. */
+  at: number;
+}
+
+/**
+ * Whether the last durable write to the state directory succeeded: the `state` health check and
+ * the `state` event read it. Every writer in the process reports here (writeFileDurable, the
+ * outbox's appends), since a full or read-only disk shows itself only when something is written.
+ */
+class StateWrites {
+  readonly events = new Emitter<{ change: [StateWriteFailure | null] }>();
+  #failure: StateWriteFailure | null = null;
+
+  get failure(): StateWriteFailure | null {
+    return this.#failure;
+  }
+
+  ok(): void {
+    if (this.#failure === null) return;
+    this.#failure = null;
+    this.events.emit("change", null);
+  }
+
+  failed(path: string, err: unknown): void {
+    const first = this.#failure === null;
+    this.#failure = { path, error: describeError(err), at: Date.now() };
+    if (first) this.events.emit("change", this.#failure);
+  }
+}
+
+export const stateWrites = new StateWrites();
+
+/** The temporary files writeFileDurable makes: `.<pid>.<ms>.<random>.tmp`. */
+const TMP_FILE = /^\.\d+\.\d+\.[a-z0-9]*\.tmp$/;
 
 /**
  * Writes a file so that after a crash or power loss it holds either the old content or the
@@ -28,8 +67,29 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
     }
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
+    stateWrites.failed(path, err);
     throw new CellgateError("CG_ERR_STATE_IO", `cannot write ${path}: ${(err as Error).message}`, { path }, { cause: err });
   }
+  stateWrites.ok();
+}
+
+/**
+ * Removes the temporary files a process killed inside writeFileDurable left behind (its target
+ * still holds the old content, so nothing is lost), in `dir` and the folders below it.
+ * Returns the paths removed. Run at start, before anything writes.
+ */
+export async function removeOrphanTmpFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) removed.push(...(await removeOrphanTmpFiles(p)));
+    else if (e.isFile() && TMP_FILE.test(e.name)) {
+      await rm(p, { force: true }).catch(() => {});
+      removed.push(p);
+    }
+  }
+  return removed;
 }
 
 /** Removes a file and makes the removal durable; a file already gone is fine. */

@@ -34,6 +34,9 @@ export const ERROR_CODES = {
   CG_ERR_CONFIG_READ: "the configuration file (or a *File it names) could not be read",
   CG_ERR_CONFIG_INVALID: "the configuration has problems; each is listed with the path of its key",
   CG_ERR_MQTT_PAYLOAD: "an MQTT message cellgate was asked to act on is not the documented JSON",
+  CG_ERR_MQTT_REFUSED:
+    "a commands/send request was not sent: it was a retained message, or its transaction was already sent (detail.reason)",
+  CG_ERR_SMS_BUDGET: "the MO SMS budget of commands/send (mqtt.sendBudget, per hour and per day) is spent; not sent",
   CG_ERR_CONTROL_UNREACHABLE: "no daemon answers on the control socket (not running, or another socket path)",
   CG_ERR_CONTROL_REQUEST: "the running daemon refused or could not carry out a control request",
   CG_ERR_PTY_UNAVAILABLE: "no pseudo-terminal helper (socat or python3) is available for the simulator",

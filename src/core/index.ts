@@ -4,3 +4,4 @@ export * from "./emitter.js";
 export * from "./log.js";
 export * from "./durable-file.js";
 export * from "./stable-json.js";
+export * from "./base64.js";

@@ -143,6 +143,7 @@ export async function openProcessor(w: CommandWiring, gateway: Gateway): Promise
     gateway,
     reply: sendText(w),
     event: w.event,
+    audit: async (type, detail, extra) => void (await w.link.publishQueued("events", { type, detail, ...extra })),
     septets: gsm7Length,
     referenceTime: () => {
       const s = w.time.stamp();

@@ -1,7 +1,7 @@
 import type { SimLookup } from "../api/index.js";
 import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
-import type { ControlHandler } from "../runtime/index.js";
+import type { ControlHandlers } from "../runtime/index.js";
 import { sendCommand, type Product } from "../sms/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
@@ -22,57 +22,44 @@ export interface ControlDeps {
   log: Logger;
 }
 
-/** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it). */
-export function controlApi(d: ControlDeps): ControlHandler {
-  return async (method, params) => {
-    switch (method) {
-      case "status":
-        return {
-          report: await d.poller.poll(),
-          snapshot: d.poller.snapshot ?? null,
-          port: d.stack.supervisor.state,
-          mqtt: d.link.state,
-          outbox: d.outbox.stats(),
-          carrier: d.lookup?.peek() ?? null,
-          gateway: d.gatewayId,
-          version: d.version,
-        };
-      case "at": {
-        if (typeof params.command !== "string") throw new CellgateError("CG_ERR_CONTROL_REQUEST", "at needs {command}");
-        const r = await d.stack.modem.port.command(
-          params.command,
-          typeof params.timeoutMs === "number" ? { timeoutMs: params.timeoutMs } : {},
+/** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it); params arrive validated. */
+export function controlApi(d: ControlDeps): ControlHandlers {
+  return {
+    status: async () => ({
+      report: await d.poller.poll(),
+      snapshot: d.poller.snapshot ?? null,
+      port: d.stack.supervisor.state,
+      mqtt: d.link.state,
+      outbox: d.outbox.stats(),
+      carrier: d.lookup?.peek() ?? null,
+      gateway: d.gatewayId,
+      version: d.version,
+    }),
+    at: async ({ command, timeoutMs }) => {
+      const r = await d.stack.modem.port.command(command, timeoutMs !== undefined ? { timeoutMs } : {});
+      return { lines: [...r.lines], final: r.final };
+    },
+    send: async (p) => {
+      const r = await sendCommand(p.text !== undefined ? { text: p.text } : { data: Buffer.from(p.data!, "base64") }, {
+        sender: d.stack.modem.sms,
+        product: d.product,
+        clock: d.clock,
+        log: d.log,
+      });
+      return { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts };
+    },
+    sim: async () => {
+      if (d.lookup === undefined || d.carrier === undefined)
+        throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
+      const iccid = d.lookup.iccid();
+      if (iccid === null)
+        throw new CellgateError(
+          "CG_ERR_CONTROL_REQUEST",
+          "the modem's ICCID is not known yet (no modem, no SIM, or a locked one): see cellgate status",
+          { missing: "iccid" },
         );
-        return { lines: r.lines, final: r.final };
-      }
-      case "send": {
-        const text = typeof params.text === "string" ? params.text : undefined;
-        const data = typeof params.data === "string" ? Buffer.from(params.data, "base64") : undefined;
-        if (text === undefined && data === undefined)
-          throw new CellgateError("CG_ERR_CONTROL_REQUEST", "send needs {text} or {data}");
-        const r = await sendCommand(text !== undefined ? { text } : { data: data! }, {
-          sender: d.stack.modem.sms,
-          product: d.product,
-          clock: d.clock,
-          log: d.log,
-        });
-        return { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts };
-      }
-      case "sim": {
-        if (d.lookup === undefined || d.carrier === undefined)
-          throw new CellgateError("CG_ERR_API_CONFIG", d.apiError() ?? "the Wireless API is disabled (api.provider: none)");
-        const iccid = d.lookup.iccid();
-        if (iccid === null)
-          throw new CellgateError(
-            "CG_ERR_CONTROL_REQUEST",
-            "the modem's ICCID is not known yet (no modem, no SIM, or a locked one): see cellgate status",
-            { missing: "iccid" },
-          );
-        const r = await d.lookup.refresh();
-        return { iccid, ...d.carrier, fetchedAt: new Date(r.fetchedAt).toISOString(), ...r.view };
-      }
-      default:
-        throw new CellgateError("CG_ERR_CONTROL_REQUEST", `unknown method ${JSON.stringify(method)} (status, at, send, sim)`);
-    }
+      const r = await d.lookup.refresh();
+      return { iccid, ...d.carrier, fetchedAt: new Date(r.fetchedAt).toISOString(), ...r.view };
+    },
   };
 }

@@ -1,7 +1,8 @@
+import { statfs } from "node:fs/promises";
 import type { SimLookup } from "../api/index.js";
 import type { Config } from "../config/index.js";
-import { describeError, type Clock, type Logger } from "../core/index.js";
-import { assess, DEFAULT_APN, type CarrierInput, type HealthReport, type ModemView } from "../health/index.js";
+import { describeError, stateWrites, type Clock, type Logger } from "../core/index.js";
+import { assess, DEFAULT_APN, type CarrierInput, type HealthReport, type ModemView, type StateInput } from "../health/index.js";
 import { currentRat, mainRegistration, type ModemSnapshot, type Registration, type SignalQuality } from "../modem/index.js";
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
@@ -30,6 +31,8 @@ export interface PollerDeps {
  */
 export class Poller {
   #report: HealthReport | undefined;
+  /** The state directory as the last poll found it (a URC between polls reuses it). */
+  #state: StateInput | undefined;
   #snapshot: ModemSnapshot | undefined;
   #carrierStatus: string | null | undefined;
   #apiError: string | undefined;
@@ -106,6 +109,7 @@ export class Poller {
       };
     }
     await this.#refreshCarrier();
+    this.#state = await stateInput(this.d.config().state.dir);
     return this.#publish(view);
   }
 
@@ -124,6 +128,7 @@ export class Poller {
       apn: cfg.sim.apn ?? DEFAULT_APN[product],
       carrier,
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
+      ...(this.#state ? { state: this.#state } : {}),
       clock: time.quality(),
     });
     this.#report = report;
@@ -146,11 +151,9 @@ export class Poller {
   async #refreshCarrier(): Promise<void> {
     const { lookup, stack } = this.d;
     if (lookup === undefined || stack.modem.identity?.iccid == null) return;
-    const cached = lookup.peek();
-    if (cached && cached.ageMs < this.d.config().api.refreshS * 1000) return;
     try {
-      await lookup.refresh();
-      this.#apiError = undefined;
+      // Not every poll after a failure: the lookup backs off by the error's kind.
+      if (await lookup.refreshIfDue(this.d.config().api.refreshS * 1000)) this.#apiError = undefined;
     } catch (err) {
       this.#apiError = describeError(err);
       this.d.log.warn({ err: this.#apiError }, "carrier view not refreshed");
@@ -174,4 +177,11 @@ export class Poller {
       });
     this.#carrierStatus = status;
   }
+}
+
+/** The state directory's free space and whether the last durable write to it worked. */
+async function stateInput(dir: string): Promise<StateInput> {
+  const fs = await statfs(dir).catch(() => undefined);
+  const f = stateWrites.failure;
+  return { dir, freeBytes: fs ? fs.bavail * fs.bsize : null, failure: f && { path: f.path, error: f.error } };
 }

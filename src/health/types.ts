@@ -36,6 +36,13 @@ export interface MqttInput {
 
 export type ClockQuality = "synced" | "network" | "unsynced";
 
+/** The state directory: the last durable write's failure (null: the last one succeeded) and the free space. */
+export interface StateInput {
+  dir: string;
+  freeBytes: number | null;
+  failure: { path: string; error: string } | null;
+}
+
 export interface HealthInput {
   modem: ModemView;
   now: number;
@@ -47,6 +54,7 @@ export interface HealthInput {
   carrier?: CarrierInput;
   mqtt?: MqttInput;
   clock?: ClockQuality;
+  state?: StateInput;
 }
 
 /** A rule gives a check, or null when it does not apply to this input (no carrier, no MQTT). */

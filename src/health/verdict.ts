@@ -6,6 +6,7 @@ import { modemRule } from "./rules/modem.js";
 import { registrationRule } from "./rules/registration.js";
 import { signalRule } from "./rules/signal.js";
 import { simRule } from "./rules/sim.js";
+import { stateRule } from "./rules/state.js";
 import type { Check, HealthInput, HealthReport, Rule, Verdict } from "./types.js";
 
 /** The modem part of the health report. */
@@ -21,6 +22,7 @@ export const ALL_RULES: readonly Rule[] = [
   dataSessionRule,
   mqttRule,
   clockRule,
+  stateRule,
 ];
 
 // A failure here means no connectivity at all (a SIM the account has stopped included).
@@ -39,6 +41,7 @@ const ORDER = [
   "signal",
   "data-session",
   "mqtt",
+  "state",
   "clock",
 ];
 

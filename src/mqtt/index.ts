@@ -9,3 +9,4 @@ export {
   type CommandSendHandler,
 } from "./link.js";
 export { modemPayload, networkPayload, telemetryPayload, commandReceivedPayload } from "./payloads.js";
+export { SendLedger, type SendBudget } from "./send-ledger.js";

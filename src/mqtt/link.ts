@@ -11,6 +11,7 @@ import {
   type Logger,
 } from "../core/index.js";
 import type { Outbox, OutboxEntry } from "./outbox.js";
+import type { SendLedger } from "./send-ledger.js";
 import {
   parseCommandSend,
   TOPIC_RULES,
@@ -41,6 +42,8 @@ export interface MqttLinkOptions {
   log?: Logger;
   /** How long a QoS 1 publish waits for its PUBACK before the message goes to the outbox. */
   ackTimeoutMs?: number;
+  /** Dedupes commands/send by transaction and holds it to the MO budget; without it every request is sent. */
+  sendLedger?: SendLedger;
   /** Reconnect backoff: from min, doubling, jittered, to max. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -116,7 +119,7 @@ export class MqttLink {
       this.#state.lastError = describeError(err);
       this.#log.warn({ err: this.#state.lastError }, "MQTT error");
     });
-    this.#client.on("message", (topic, payload) => void this.#onMessage(topic, payload));
+    this.#client.on("message", (topic, payload, packet) => void this.#onMessage(topic, payload, packet.retain));
   }
 
   topic(name: keyof Topics | "commands/send"): string {
@@ -296,31 +299,51 @@ export class MqttLink {
       .catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "subscribe to commands/send failed"));
   }
 
-  async #onMessage(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * A request on commands/send: refused when retained (it would be sent again on every
+   * subscribe), malformed, a transaction already sent, or over the budget; else sent once.
+   * Every outcome is answered on commands/sent.
+   */
+  async #onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
     if (topic !== this.topic("commands/send") || this.#onSend === undefined || this.#stopped) return;
     const text = payload.toString("utf8");
+    if (retained) {
+      this.#log.warn("commands/send: a retained request is not sent");
+      return this.#answer(transactionOf(text), {
+        code: "CG_ERR_MQTT_REFUSED",
+        message: "a retained request is not sent (it would be sent again on every subscribe): publish it with retain false",
+      });
+    }
     const req = parseCommandSend(text);
     if ("error" in req) {
       this.#log.warn({ error: req.error }, "commands/send: refused");
-      await this.publishQueued("commands/sent", {
-        status: "error",
-        transaction: transactionOf(text),
-        error: { code: "CG_ERR_MQTT_PAYLOAD", message: req.error },
-      });
-      return;
+      return this.#answer(transactionOf(text), { code: "CG_ERR_MQTT_PAYLOAD", message: req.error });
     }
+    const tx = req.transaction ?? null;
+    let finish: ((o: "sent" | "not-sent") => Promise<void>) | undefined;
     try {
+      if (this.#o.sendLedger) finish = (await this.#o.sendLedger.admit(req)).finish;
       const data = await this.#onSend(req);
-      await this.publishQueued("commands/sent", { status: "ok", transaction: req.transaction ?? null, data });
+      await finish?.("sent").catch((err: unknown) => this.#log.error({ err: describeError(err) }, "send ledger not updated"));
+      await this.#answer(tx, data);
     } catch (err) {
+      const notSent = finish !== undefined && !(isCellgateError(err) && err.detail.maybeSent === true);
+      if (notSent) await finish!("not-sent").catch(() => {});
       const code: string = isCellgateError(err) ? err.code : "CG_ERR_SMS_SEND";
-      const message = err instanceof Error ? err.message : String(err);
-      await this.publishQueued("commands/sent", {
-        status: "error",
-        transaction: req.transaction ?? null,
-        error: { code, message },
-      });
+      this.#log.warn({ code, transaction: tx }, "commands/send: not sent");
+      await this.#answer(tx, { code, message: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  async #answer(
+    transaction: string | null,
+    r: NonNullable<CommandSentPayload["data"]> | { code: string; message: string },
+  ): Promise<void> {
+    const payload =
+      "code" in r ? { status: "error" as const, transaction, error: r } : { status: "ok" as const, transaction, data: r };
+    await this.publishQueued("commands/sent", payload).catch((err: unknown) =>
+      this.#log.error({ err: describeError(err) }, "commands/sent not published"),
+    );
   }
 }
 

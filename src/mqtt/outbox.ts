@@ -1,6 +1,14 @@
 import { open, readFile, mkdir, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { CellgateError, silentLogger, systemClock, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import {
+  CellgateError,
+  silentLogger,
+  stateWrites,
+  systemClock,
+  writeFileDurable,
+  type Clock,
+  type Logger,
+} from "../core/index.js";
 
 export interface OutboxLimits {
   maxMessages: number;
@@ -46,6 +54,7 @@ export class Outbox {
   #tombstones = 0;
   #fh: FileHandle | undefined;
   #writing: Promise<void> = Promise.resolve();
+  #torn = false;
   readonly dropped = { count: 0, bytes: 0, age: 0 };
 
   private constructor(dir: string, limits: OutboxLimits, clock: Clock, log: Logger) {
@@ -85,9 +94,14 @@ export class Outbox {
     };
   }
 
-  /** Queues a message durably (resolves after fsync); drops the oldest beyond the caps. */
+  /**
+   * Queues a message durably (resolves after fsync); drops the oldest beyond the caps. The line
+   * is written first: when the write fails nothing changes (no queued copy that the caller, who
+   * gets the error, will add again), and the sequence number is used again by the next add, so
+   * a line that reached the disk anyway is replaced by that one when the file is read.
+   */
   async add(m: Omit<OutboxEntry, "seq" | "at">): Promise<OutboxEntry> {
-    const entry: OutboxEntry = { ...m, seq: ++this.#seq, at: this.#clock.now() };
+    const entry: OutboxEntry = { ...m, seq: this.#seq + 1, at: this.#clock.now() };
     const size = sizeOf(entry);
     if (size > this.#limits.maxBytes) {
       this.dropped.bytes++;
@@ -97,12 +111,13 @@ export class Outbox {
         { topic: m.topic },
       );
     }
+    await this.#append([entry], true);
+    this.#seq = entry.seq;
     this.expire();
     while (this.#entries.size >= this.#limits.maxMessages) this.#dropOldest("count");
     while (this.#bytes + size > this.#limits.maxBytes) this.#dropOldest("bytes");
     this.#entries.set(entry.seq, entry);
     this.#bytes += size;
-    await this.#append([entry], true);
     return entry;
   }
 
@@ -133,6 +148,7 @@ export class Outbox {
       this.#fh = undefined;
       await writeFileDurable(this.#file, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(""));
       this.#tombstones = 0;
+      this.#torn = false;
     });
   }
 
@@ -184,22 +200,39 @@ export class Outbox {
         this.#seq = Math.max(this.#seq, l.seq);
       }
     }
-    await this.compact();
+    // A full or read-only state directory must not keep the daemon down: the backlog is in memory,
+    // and adds fail (so SMS stay on the modem) until the disk can be written again.
+    await this.compact().catch((err: unknown) => this.#log.error({ err: (err as Error).message }, "outbox not compacted"));
     if (this.#entries.size > 0) this.#log.info({ depth: this.#entries.size }, "outbox: backlog from before the restart");
   }
 
   #append(lines: Line[], sync: boolean): Promise<void> {
     return this.#serial(async () => {
       this.#fh ??= await open(this.#file, "a", 0o600);
-      await this.#fh.appendFile(lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
-      if (sync) await this.#fh.datasync();
+      // After a failed append a torn line may end the file: start on a line of our own.
+      const text = `${this.#torn ? "\n" : ""}${lines.map((l) => `${JSON.stringify(l)}\n`).join("")}`;
+      this.#torn = true;
+      try {
+        await this.#fh.appendFile(text);
+        if (sync) await this.#fh.datasync();
+      } catch (err) {
+        // Opened again next time: the disk may have been remounted or the file replaced meanwhile.
+        await this.#fh.close().catch(() => {});
+        this.#fh = undefined;
+        throw err;
+      }
+      this.#torn = false;
     });
   }
 
   #serial(fn: () => Promise<void>): Promise<void> {
-    const run = this.#writing.then(fn).catch((err: unknown) => {
-      throw new CellgateError("CG_ERR_STATE_IO", `outbox ${this.#file}: ${(err as Error).message}`, { path: this.#file });
-    });
+    const run = this.#writing.then(fn).then(
+      () => stateWrites.ok(),
+      (err: unknown) => {
+        stateWrites.failed(this.#file, err);
+        throw new CellgateError("CG_ERR_STATE_IO", `outbox ${this.#file}: ${(err as Error).message}`, { path: this.#file });
+      },
+    );
     this.#writing = run.catch(() => {});
     return run;
   }

@@ -1,3 +1,5 @@
+import { isStrictBase64 } from "../core/index.js";
+
 /**
  * The topic table of DESIGN §3.3 as types: topic name → payload. Every payload carries `ts`
  * (ISO 8601) and `clock`, the quality of that time: `synced` (the system clock is NTP-synced),
@@ -153,7 +155,7 @@ export function parseCommandSend(raw: string): CommandSendRequest | { error: str
   if (typeof o.text === "string" && o.data === undefined)
     return o.text === "" ? { error: "text is empty" } : { text: o.text, ...tx };
   if (typeof o.data === "string" && o.text === undefined) {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(o.data) || o.data.length % 4 !== 0) return { error: "data must be base64" };
+    if (!isStrictBase64(o.data)) return { error: "data must be strict base64 (standard alphabet, padded)" };
     return { data: o.data, ...tx };
   }
   return { error: "give exactly one of text (a string) or data (base64)" };

@@ -2,14 +2,20 @@ import { chmod, mkdir, rm } from "node:fs/promises";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { CellgateError, describeError, isCellgateError, silentLogger, type Logger } from "../core/index.js";
+import {
+  parseControlRequest,
+  type ControlHandlers,
+  type ControlMethod,
+  type ControlParams,
+  type ControlResult,
+} from "./control-protocol.js";
 
 /**
  * The control socket: the CLI reaches a running daemon here, since the modem's port cannot be
- * opened twice. One JSON request per line, one JSON answer per line:
- * `{"method":"status"}` → `{"ok":true,"result":…}` or `{"ok":false,"error":{code,message}}`.
+ * opened twice. One JSON request per line, one JSON answer per line (control-protocol.ts).
+ * Every request is validated before a handler sees it, and nothing a client sends or does
+ * (garbage, `null`, a line too long, hanging up early) can throw out of a connection.
  */
-export type ControlHandler = (method: string, params: Record<string, unknown>) => Promise<unknown>;
-
 const MAX_LINE = 64 * 1024;
 
 export class ControlServer {
@@ -23,14 +29,15 @@ export class ControlServer {
     this.#log = log;
   }
 
-  static async listen(path: string, handler: ControlHandler, o: { log?: Logger; mode?: number } = {}): Promise<ControlServer> {
+  static async listen(path: string, handlers: ControlHandlers, o: { log?: Logger; mode?: number } = {}): Promise<ControlServer> {
     const log = (o.log ?? silentLogger).child({ mod: "control" });
     await mkdir(dirname(path), { recursive: true });
     // A socket left by a crash: nothing listens on it any more, so it can go.
     if (await probe(path))
       throw new CellgateError("CG_ERR_CONTROL_REQUEST", `another cellgate daemon already listens on ${path}`, { path });
     await rm(path, { force: true });
-    const server = createServer((sock) => serve(sock, handler, log));
+    const server = createServer((sock) => serve(sock, handlers, log));
+    server.on("error", (err) => log.error({ err: describeError(err) }, "control socket error"));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(path, () => resolve());
@@ -46,48 +53,60 @@ export class ControlServer {
   }
 }
 
-function serve(sock: Socket, handler: ControlHandler, log: Logger): void {
+function serve(sock: Socket, handlers: ControlHandlers, log: Logger): void {
   let buf = "";
+  let closed = false;
+  const send = (out: unknown) => {
+    if (closed || sock.destroyed) return;
+    let line: string;
+    try {
+      line = JSON.stringify(out);
+    } catch (err) {
+      line = JSON.stringify(failure(err));
+    }
+    sock.write(`${line}\n`);
+  };
   sock.setEncoding("utf8");
   sock.on("error", () => {});
+  sock.on("close", () => (closed = true));
   sock.on("data", (chunk: string) => {
+    if (closed) return;
     buf += chunk;
-    if (buf.length > MAX_LINE) {
-      sock.end(`${JSON.stringify({ ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "request too long" } })}\n`);
-      return;
-    }
     let nl: number;
     while ((nl = buf.indexOf("\n")) >= 0) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      void answer(line, handler, log).then((out) => sock.write(`${JSON.stringify(out)}\n`));
+      answer(line, handlers, log).then(send, (err: unknown) => send(failure(err)));
+    }
+    if (buf.length > MAX_LINE) {
+      send(failure(new CellgateError("CG_ERR_CONTROL_REQUEST", `request longer than ${MAX_LINE} bytes`)));
+      closed = true;
+      buf = "";
+      sock.end();
     }
   });
 }
 
-async function answer(line: string, handler: ControlHandler, log: Logger): Promise<unknown> {
-  let req: { method?: unknown; params?: unknown };
+async function answer(line: string, handlers: ControlHandlers, log: Logger): Promise<unknown> {
   try {
-    req = JSON.parse(line) as typeof req;
-  } catch {
-    return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request is not JSON" } };
-  }
-  if (typeof req.method !== "string")
-    return { ok: false, error: { code: "CG_ERR_CONTROL_REQUEST", message: "the request has no method" } };
-  try {
-    const params = typeof req.params === "object" && req.params !== null ? (req.params as Record<string, unknown>) : {};
-    return { ok: true, result: await handler(req.method, params) };
+    const req = parseControlRequest(line);
+    const handler = handlers[req.method] as (p: unknown) => Promise<unknown>;
+    return { ok: true, result: await handler(req.params) };
   } catch (err) {
-    log.debug({ method: req.method, err: describeError(err) }, "control request failed");
-    return {
-      ok: false,
-      error: {
-        code: isCellgateError(err) ? err.code : "CG_ERR_CONTROL_REQUEST",
-        message: err instanceof Error ? err.message : String(err),
-        ...(isCellgateError(err) && Object.keys(err.detail).length ? { detail: err.detail } : {}),
-      },
-    };
+    log.debug({ err: describeError(err) }, "control request failed");
+    return failure(err);
   }
+}
+
+function failure(err: unknown): { ok: false; error: { code: string; message: string; detail?: unknown } } {
+  return {
+    ok: false,
+    error: {
+      code: isCellgateError(err) ? err.code : "CG_ERR_CONTROL_REQUEST",
+      message: err instanceof Error ? err.message : String(err),
+      ...(isCellgateError(err) && Object.keys(err.detail).length ? { detail: err.detail } : {}),
+    },
+  };
 }
 
 function probe(path: string): Promise<boolean> {
@@ -99,12 +118,13 @@ function probe(path: string): Promise<boolean> {
 }
 
 /** One request to a running daemon; CG_ERR_CONTROL_UNREACHABLE when none listens. */
-export function controlRequest<T = unknown>(
+export function controlRequest<M extends ControlMethod>(
   path: string,
-  method: string,
-  params: Record<string, unknown> = {},
+  method: M,
+  params: ControlParams<M>,
   timeoutMs = 30_000,
-): Promise<T> {
+): Promise<ControlResult<M>> {
+  type T = ControlResult<M>;
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let buf = "";

@@ -1,3 +1,16 @@
 export { Notifier } from "./notify.js";
 export { TimeKeeper, type ClockQuality } from "./time-quality.js";
-export { ControlServer, controlRequest, type ControlHandler } from "./control.js";
+export { ControlServer, controlRequest } from "./control.js";
+export {
+  CONTROL_PROTOCOL,
+  parseControlRequest,
+  type ControlHandlers,
+  type ControlMethod,
+  type ControlParams,
+  type ControlRequest,
+  type ControlResult,
+  type StatusResult,
+  type AtResult,
+  type SendResult,
+  type SimResult,
+} from "./control-protocol.js";

@@ -79,6 +79,7 @@ export class Inbox {
   #timers: Array<ReturnType<Clock["setTimeout"]>> = [];
   #retry: ReturnType<Clock["setTimeout"]> | undefined;
   #stopped = false;
+  readonly #waitingSlots = new Set<string>();
   readonly #unsubscribe: Array<() => void> = [];
 
   private constructor(o: InboxOptions, seen: SeenSet, reassembler: Reassembler) {
@@ -109,10 +110,7 @@ export class Inbox {
     const d = this.#o.device;
     this.#stopped = false;
     this.#unsubscribe.push(
-      d.events.on(
-        "stored",
-        ({ index, memory }) => void this.#run(`+CMTI ${memory} ${index}`, () => this.#readAndHandle(index, memory)),
-      ),
+      d.events.on("stored", ({ index, memory }) => this.#stored(index, memory)),
       d.events.on("delivered", ({ pdu }) => void this.#run("+CMT", () => this.#handleRouted(pdu))),
       d.events.on("receptionLost", ({ reason }) => {
         this.#log.warn({ reason }, "the modem stopped routing SMS: setting reception up again");
@@ -206,6 +204,21 @@ export class Inbox {
     }
   }
 
+  /**
+   * +CMTI: one read per slot at a time. Repeats for a slot already waiting are merged, so a
+   * storm (a modem repeating itself, garbage on the line) costs one read, not one per line, and
+   * a real Command behind it is not kept waiting. The slot is free again once its read starts.
+   */
+  #stored(index: number, memory: string): void {
+    const slot = `${memory}:${index}`;
+    if (this.#waitingSlots.has(slot)) return;
+    this.#waitingSlots.add(slot);
+    void this.#run(`+CMTI ${memory} ${index}`, () => {
+      this.#waitingSlots.delete(slot);
+      return this.#readAndHandle(index, memory);
+    });
+  }
+
   async #readAndHandle(index: number, memory: string): Promise<void> {
     const s = await this.#o.device.read(index, memory);
     if (s !== undefined) await this.#guard(index, () => this.#handleStored(s, memory));
@@ -220,8 +233,7 @@ export class Inbox {
     const decoded = this.#decode(s.pdu);
     if (decoded === "not-inbound") return;
     if ("part" in decoded) {
-      const added = this.#reassembler.add(decoded.part);
-      if (added.status !== "duplicate") await this.#saveParts(); // the part is durably ours now
+      const added = await this.#holdPart(decoded.part); // the part is durably ours now
       await this.#o.device.delete(s.index, memory);
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
       return;
@@ -238,8 +250,7 @@ export class Inbox {
   async #handleRouted(pdu: string): Promise<void> {
     const decoded = this.#decode(pdu);
     if (decoded !== "not-inbound" && "part" in decoded) {
-      const added = this.#reassembler.add(decoded.part);
-      if (added.status !== "duplicate") await this.#saveParts();
+      const added = await this.#holdPart(decoded.part);
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
     } else if (decoded !== "not-inbound") {
       await this.#deliver(decoded.message).catch(async (err: unknown) => {
@@ -372,8 +383,8 @@ export class Inbox {
     await this.#deliver(
       this.#assemble(parts, { ref: first.ref, total: first.total, parts: parts.map((p) => p.part) }, incomplete),
     );
+    await this.#saveParts(this.#reassembler.records().filter((p) => p.key !== first.key));
     this.#reassembler.remove(first.key);
-    await this.#saveParts();
   }
 
   /** Complete groups whose hand-off is owed (restart, earlier failure) and expired incomplete ones. */
@@ -388,8 +399,14 @@ export class Inbox {
     }
   }
 
-  async #saveParts(): Promise<void> {
-    await writeFileDurable(this.#partsFile, JSON.stringify(this.#reassembler.records()));
+  /** A part is written to the state directory before the reassembler holds it: a failed write changes nothing. */
+  async #holdPart(part: PartRecord): Promise<ReturnType<Reassembler["add"]>> {
+    if (!this.#reassembler.has(part)) await this.#saveParts([...this.#reassembler.records(), part]);
+    return this.#reassembler.add(part);
+  }
+
+  async #saveParts(records: PartRecord[]): Promise<void> {
+    await writeFileDurable(this.#partsFile, JSON.stringify(records));
   }
 
   #every(ms: number, fn: () => void): void {

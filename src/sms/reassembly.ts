@@ -41,6 +41,11 @@ export class Reassembler {
     return r;
   }
 
+  /** Whether this part is held already (a repeated part changes nothing). */
+  has(p: PartRecord): boolean {
+    return this.#groups.get(p.key)?.some((x) => x.part === p.part) ?? false;
+  }
+
   add(p: PartRecord): AddResult {
     const parts = this.#groups.get(p.key) ?? [];
     if (parts.some((x) => x.part === p.part)) return { status: "duplicate" };

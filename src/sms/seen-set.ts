@@ -39,11 +39,15 @@ export class SeenSet {
     return at !== undefined && now - at < this.#maxAgeMs;
   }
 
+  /** Written first: if the write fails the set is as the disk has it, and the caller keeps the SMS to try again. */
   async add(id: string, now: number): Promise<void> {
-    this.#entries.set(id, now);
-    for (const [k, at] of this.#entries) if (now - at >= this.#maxAgeMs) this.#entries.delete(k);
-    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    await writeFileDurable(this.#path, JSON.stringify(Object.fromEntries(this.#entries)));
+    const next = new Map(this.#entries);
+    next.delete(id); // re-added at the end: the newest
+    next.set(id, now);
+    for (const [k, at] of next) if (now - at >= this.#maxAgeMs) next.delete(k);
+    while (next.size > this.#maxEntries) next.delete(next.keys().next().value!);
+    await writeFileDurable(this.#path, JSON.stringify(Object.fromEntries(next)));
+    this.#entries = next;
   }
 
   get size(): number {

@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkConfig, configSchema, envKeys, loadConfig, readSecret } from "../../src/config/index.js";
 import { CellgateError } from "../../src/core/index.js";
+import { configFiles } from "./files.js";
 
-const dir = mkdtempSync(join(tmpdir(), "cellgate-config-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-function file(text: string): string {
-  const p = join(dir, `c${n++}.yaml`);
-  writeFileSync(p, text);
-  return p;
-}
+const { dir, file } = configFiles("cellgate-config-");
 const EXAMPLE = new URL("../../config/cellgate.yaml", import.meta.url).pathname;
 
 describe("configuration", () => {

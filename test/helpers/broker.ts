@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, connect as tcpConnect, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,25 +47,28 @@ async function waitListening(port: number, ms = 5000): Promise<void> {
  * necessary for tests that assert delivery (TCP_NODELAY, no queue cap) and persistence on, as
  * the shipped local config has, so sessions and queued QoS 1 messages survive a restart.
  */
-export async function startBroker(): Promise<TestBroker> {
+export async function startBroker(o: { shipped?: { users: Record<string, string> } } = {}): Promise<TestBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "cellgate-broker-"));
+  if (o.shipped && BROKER_KIND !== "mosquitto") throw new Error("the shipped broker configuration needs mosquitto");
   if (BROKER_KIND === "mosquitto") {
     chmodSync(dir, 0o777); // run as root, mosquitto drops to its own user and must still save its database here
     const conf = join(dir, "mosquitto.conf");
     writeFileSync(
       conf,
-      [
-        `listener ${port} 127.0.0.1`,
-        "allow_anonymous true",
-        "persistence true",
-        `persistence_location ${dir}/`,
-        "autosave_interval 1",
-        "log_dest none",
-        "set_tcp_nodelay true",
-        "max_queued_messages 0",
-        "",
-      ].join("\n"),
+      o.shipped
+        ? shippedConf(dir, port, o.shipped.users)
+        : [
+            `listener ${port} 127.0.0.1`,
+            "allow_anonymous true",
+            "persistence true",
+            `persistence_location ${dir}/`,
+            "autosave_interval 1",
+            "log_dest none",
+            "set_tcp_nodelay true",
+            "max_queued_messages 0",
+            "",
+          ].join("\n"),
     );
     let proc: ChildProcess | undefined;
     const start = async () => {
@@ -122,6 +125,32 @@ export async function startBroker(): Promise<TestBroker> {
   };
 }
 
+const CONFIG = join(import.meta.dirname, "../../config/mosquitto");
+
+/** config/mosquitto/local.conf as shipped, on a test port and in a temporary directory, with its ACL and these users. */
+function shippedConf(dir: string, port: number, users: Record<string, string>): string {
+  const passwd = join(dir, "cellgate.passwd");
+  for (const [i, [user, password]] of Object.entries(users).entries()) {
+    const r = spawnSync("mosquitto_passwd", ["-b", ...(i === 0 ? ["-c"] : []), passwd, user, password], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`mosquitto_passwd: ${r.stderr}`);
+  }
+  const acl = join(dir, "cellgate.acl");
+  writeFileSync(acl, readFileSync(join(CONFIG, "cellgate.acl"), "utf8"));
+  const local = readFileSync(join(CONFIG, "local.conf"), "utf8");
+  for (const line of [
+    "listener 1883 127.0.0.1",
+    "persistence_location /var/lib/mosquitto/",
+    "password_file /etc/mosquitto/cellgate.passwd",
+    "acl_file /etc/mosquitto/cellgate.acl",
+  ])
+    if (!local.includes(line)) throw new Error(`config/mosquitto/local.conf no longer has "${line}"`);
+  return `${local
+    .replace("listener 1883 127.0.0.1", `listener ${port} 127.0.0.1`)
+    .replace("persistence_location /var/lib/mosquitto/", `persistence_location ${dir}/`)
+    .replace("password_file /etc/mosquitto/cellgate.passwd", `password_file ${passwd}`)
+    .replace("acl_file /etc/mosquitto/cellgate.acl", `acl_file ${acl}`)}\nlog_dest none\n`;
+}
+
 export interface Received {
   topic: string;
   payload: string;
@@ -134,9 +163,13 @@ export interface Received {
 export async function subscriber(
   url: string,
   topics: string[],
-  o: { persistent?: string } = {},
+  o: { persistent?: string; username?: string; password?: string } = {},
 ): Promise<{ client: MqttClient; got: Received[]; on(topic: string): Received[]; close(): Promise<void> }> {
-  const client = connect(url, { reconnectPeriod: 200, ...(o.persistent ? { clientId: o.persistent, clean: false } : {}) });
+  const client = connect(url, {
+    reconnectPeriod: 200,
+    ...(o.persistent ? { clientId: o.persistent, clean: false } : {}),
+    ...(o.username !== undefined ? { username: o.username, password: o.password ?? "" } : {}),
+  });
   const got: Received[] = [];
   client.on("message", (topic, payload, packet) => {
     let json: Record<string, unknown> = {};

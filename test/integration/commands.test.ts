@@ -1,109 +1,48 @@
-import { execFile, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient, type ApiClient } from "../../src/api/index.js";
-import { ApiSimulator, ModemBridge } from "../../src/sim/api/index.js";
-import { startBroker, subscriber, type TestBroker } from "../helpers/broker.js";
-import { callbackServer } from "../helpers/capture.js";
-import { CLI, cleanEnv, exited, runDaemon } from "../helpers/daemon-proc.js";
-import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
+import { exited } from "../helpers/daemon-proc.js";
+import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
+import { waitFor } from "../helpers/pty-modem.js";
 
 // Remote diagnostics end to end: an operator signs a Command with `cellgate sign`, creates it
 // with POST /v1/Commands on the Wireless API simulator, the simulated network delivers it to
 // the modem simulator (a pty, the real serialport binding), `cellgate run` verifies and runs
 // it, and the reply travels back as an MO SMS to 2936 that the API shows as a from_sim Command
 // and POSTs to the SIM's commands_callback_url.
-const PREFIX = "cellgate/cmd-gw";
 const KEY = "e2e command key: 0123456789abcdef";
-const run = promisify(execFile);
 
-let broker: TestBroker;
-let api: ApiSimulator;
-let modem: Awaited<ReturnType<typeof startPtyModem>>;
-let bridge: ModemBridge;
-let client: ApiClient;
-let hook: Awaited<ReturnType<typeof callbackServer>>;
+let w: E2eWorld;
 let dir: string;
-let config: string;
-let daemon: ChildProcess | undefined;
-const out = { logs: "" };
-let app: Awaited<ReturnType<typeof subscriber>>;
-
-const env = () =>
-  cleanEnv({
-    TWILIO_ACCOUNT_SID: api.credentials.accountSid,
-    TWILIO_AUTH_TOKEN: api.credentials.authToken,
-    CELLGATE_COMMAND_KEY: KEY,
-  });
-const start = () => (daemon = runDaemon(config, env(), out));
-const events = (type: string) => app.on(`${PREFIX}/events`).filter((m) => m.json.type === type);
-const received = (sid: string) => app.on(`${PREFIX}/commands/received`).filter((m) => m.json.sid === sid);
-const fromSim = () => hook.hits.filter((h) => h.params.get("Direction") === "from_sim").map((h) => h.params.get("Command") ?? "");
-
-async function sign(text: string, key = KEY): Promise<string> {
-  const r = await run(process.execPath, [...CLI, "sign", text], { env: cleanEnv({ CELLGATE_COMMAND_KEY: key }) });
-  return r.stdout.trim();
-}
-
-async function post(text: string): Promise<string> {
-  return (await client.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "end" })).sid;
-}
+const events = (type: string) => w.events(type);
+const received = (sid: string) => w.received(sid);
+const fromSim = () => w.fromSim();
+const sign = (text: string, key?: string) => w.sign(text, key);
+const post = (text: string) => w.post(text);
+const start = () => w.start();
+const daemon = () => w.daemon();
 
 beforeAll(async () => {
-  broker = await startBroker();
-  api = await ApiSimulator.start({ asyncMs: 50 });
-  modem = await startPtyModem(PTY_BACKENDS[0]!);
-  bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
-  client = createApiClient({
-    provider: "twilio",
-    product: "programmable-wireless",
-    baseUrl: api.baseUrl,
-    credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
+  w = await e2eWorld({
+    id: "cmd-gw",
+    key: KEY,
+    yaml: (d) => {
+      // The host reboot: recorded, then the daemon dies at once (SIGKILL), as it would when the host goes down.
+      const reboot = join(d, "reboot.sh");
+      writeFileSync(reboot, `#!/bin/sh\necho reboot >> "${join(d, "reboots.log")}"\nkill -9 $PPID\n`);
+      chmodSync(reboot, 0o755);
+      return [`commands:\n  reboot:\n    command: [${reboot}]\n    minIntervalS: 60\n  backOnlineSms: [reboot]`];
+    },
   });
-  hook = await callbackServer();
-  await client.wireless!.updateSim("gateway-0001", { commandsCallbackUrl: hook.url, commandsCallbackMethod: "POST" });
-  dir = mkdtempSync(join(tmpdir(), "cellgate-cmd-e2e-"));
-  // The host reboot: recorded, then the daemon dies at once (SIGKILL), as it would when the host goes down.
-  const reboot = join(dir, "reboot.sh");
-  writeFileSync(reboot, `#!/bin/sh\necho reboot >> "${join(dir, "reboots.log")}"\nkill -9 $PPID\n`);
-  chmodSync(reboot, 0o755);
-  config = join(dir, "cellgate.yaml");
-  writeFileSync(
-    config,
-    [
-      "gateway:\n  id: cmd-gw",
-      `modem:\n  port: ${modem.link}\n  pollS: 2`,
-      `mqtt:\n  url: ${broker.url}\n  keepaliveS: 5`,
-      `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60`,
-      `state:\n  dir: ${join(dir, "state")}`,
-      `control:\n  socket: ${join(dir, "control.sock")}`,
-      `commands:\n  reboot:\n    command: [${reboot}]\n    minIntervalS: 60\n  backOnlineSms: [reboot]`,
-      "log:\n  level: debug\n",
-    ].join("\n"),
-  );
-  app = await subscriber(broker.url, [`${PREFIX}/commands/received`, `${PREFIX}/events`]);
+  dir = w.dir;
   start();
   await waitFor(() => events("back-online").length === 1, 30_000, "the daemon to be back online");
 }, 60_000);
 
 afterAll(async () => {
-  if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
-    daemon.kill("SIGTERM");
-    await exited(daemon);
-  }
-  await app?.close();
-  bridge?.stop();
-  await client?.close();
-  await api?.close();
-  await hook?.close();
-  await modem?.cleanup();
-  await broker?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await w?.close();
   // The key never appears in what the daemon wrote.
-  expect(out.logs).not.toContain(KEY);
+  expect(w.out.logs).not.toContain(KEY);
 });
 
 describe("Commands, end to end", () => {
@@ -121,7 +60,7 @@ describe("Commands, end to end", () => {
       /^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 sim=active mqtt=up up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/,
     ); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
     expect(reply.length).toBeLessThanOrEqual(160);
-    const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
+    const mo = await w.client.wireless!.all(w.client.wireless!.listCommands({ direction: "from_sim" }));
     expect(mo.find((c) => c.command === reply)).toMatchObject({ status: "received", direction: "from_sim", commandMode: "text" });
     expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);
   });
@@ -171,7 +110,7 @@ describe("Commands, end to end", () => {
   it("reboot CONFIRM reboots once, even though the process dies right after; the next start says why and texts its status", async () => {
     const text = await sign("reboot CONFIRM");
     await post(text);
-    expect(await exited(daemon!)).toBeNull(); // killed by the "reboot"
+    expect(await exited(daemon()!)).toBeNull(); // killed by the "reboot"
     expect(readFileSync(join(dir, "reboots.log"), "utf8")).toBe("reboot\n");
     expect(fromSim()).toContain("reboot ok rebooting now; back-online follows");
     start();

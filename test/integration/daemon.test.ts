@@ -1,5 +1,6 @@
 import { execFile, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -279,6 +280,41 @@ describe("cellgate run, end to end", () => {
     });
     const simText = await run(process.execPath, [...CLI, "sim", "--socket", join(dir, "control.sock")], { env: noCredentials });
     expect(simText.stdout).toContain(`ICCID      ${api.gatewaySim.iccid}`);
+  });
+
+  it("abuse of the control socket is answered with errors and does not kill the daemon; no empty or mangled SMS is sent", async () => {
+    const sock = join(dir, "control.sock");
+    const lines = [
+      "null",
+      '{"method":"send","params":{"text":""}}',
+      '{"method":"send","params":{"data":"!!!notbase64"}}',
+      '{"method":"status","params":[]}',
+    ];
+    const answers: string[] = [];
+    for (const line of lines) {
+      // As the operator would: printf 'null\n' | socat - UNIX-CONNECT:$SOCK (node's net where socat is missing).
+      const hasSocat = spawnSync("socat", ["-V"]).error === undefined;
+      const out = hasSocat
+        ? spawnSync("socat", ["-t", "5", "-", `UNIX-CONNECT:${sock}`], { input: `${line}\n`, encoding: "utf8", timeout: 10_000 })
+            .stdout
+        : await new Promise<string>((resolve) => {
+            const c = createConnection(sock);
+            let b = "";
+            c.setEncoding("utf8")
+              .on("data", (d: string) => (b += d))
+              .on("end", () => resolve(b));
+            c.end(`${line}\n`);
+          });
+      answers.push(out.trim());
+    }
+    for (const a of answers) expect(JSON.parse(a)).toMatchObject({ ok: false, error: { code: "CG_ERR_CONTROL_REQUEST" } });
+    expect(daemon!.exitCode).toBeNull();
+    const run = promisify(execFile);
+    const at = await run(process.execPath, [...CLI, "at", "--socket", sock, "AT+CSQ"], { env: env() });
+    expect(at.stdout).toBe("+CSQ: 21,99\nOK\n");
+    const mo = await client.wireless!.all(client.wireless!.listCommands({ direction: "from_sim" }));
+    expect(mo.map((c) => c.command)).not.toContain("");
+    expect(mo.map((c) => c.command).join("|")).not.toMatch(/notbase6/);
   });
 
   it("SIGHUP reloads what can change live, lists what needs a restart, and keeps a valid config when the new one is not", async () => {

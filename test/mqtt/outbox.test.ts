@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -76,6 +76,47 @@ describe("Outbox", () => {
     expect(lines.length).toBeLessThan(700);
     const again = await Outbox.open(d, LIMITS);
     expect(again.pending().map((e) => e.seq)).toEqual([entries[599]!.seq]);
+    await again.close();
+  });
+});
+
+describe("Outbox: write first, then memory", () => {
+  it("an add that cannot be written changes nothing; retried adds leave one copy, not one per try", async () => {
+    const d = dir();
+    const box = await Outbox.open(d, LIMITS);
+    // A real ENOSPC: the outbox file is /dev/full, where every write fails with "no space left on device".
+    rmSync(join(d, "outbox.jsonl"), { force: true });
+    symlinkSync("/dev/full", join(d, "outbox.jsonl"));
+    for (let i = 0; i < 14; i++) await expect(box.add(msg(1))).rejects.toMatchObject({ code: "CG_ERR_STATE_IO" });
+    expect(box.size).toBe(0);
+    expect(box.pending()).toEqual([]);
+    rmSync(join(d, "outbox.jsonl")); // space freed
+    const e = await box.add(msg(1));
+    expect(box.pending()).toEqual([e]);
+    await box.close();
+    const again = await Outbox.open(d, LIMITS);
+    expect(again.pending().map((x) => x.payload)).toEqual([msg(1).payload]);
+    await again.close();
+  });
+
+  it("a torn line left by a failed append does not take the next message with it", async () => {
+    const d = dir();
+    const file = join(d, "outbox.jsonl");
+    const first = await Outbox.open(d, LIMITS);
+    await first.add(msg(1));
+    await first.close();
+    const box = await Outbox.open(d, LIMITS);
+    const written = readFileSync(file, "utf8");
+    rmSync(file);
+    symlinkSync("/dev/full", file);
+    await expect(box.add(msg(2))).rejects.toMatchObject({ code: "CG_ERR_STATE_IO" });
+    // What a write cut short by a full disk leaves: the lines before, then part of the failed one.
+    rmSync(file);
+    appendFileSync(file, `${written}{"seq":2,"topic":"gw/ev`);
+    await box.add(msg(3));
+    await box.close();
+    const again = await Outbox.open(d, LIMITS);
+    expect(again.pending().map((x) => x.payload)).toEqual([msg(1).payload, msg(3).payload]);
     await again.close();
   });
 });

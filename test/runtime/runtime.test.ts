@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CellgateError, ManualClock } from "../../src/core/index.js";
-import { ControlServer, controlRequest, Notifier, TimeKeeper } from "../../src/runtime/index.js";
+import { ControlServer, controlRequest, Notifier, TimeKeeper, type ControlHandlers } from "../../src/runtime/index.js";
 import { notifySocket } from "../helpers/notify-socket.js";
 import { waitFor } from "../helpers/pty-modem.js";
 
@@ -56,27 +57,113 @@ describe("TimeKeeper", () => {
   });
 });
 
+/** Handlers that record what reached them: invalid requests must never get this far. */
+function recordingHandlers() {
+  const calls: Array<[string, unknown]> = [];
+  const handlers: ControlHandlers = {
+    status: () => Promise.reject(new CellgateError("CG_ERR_LINK_OPEN", "no modem")),
+    at: (p) => {
+      calls.push(["at", p]);
+      return p.command === "AT+NOPE"
+        ? Promise.reject(new CellgateError("CG_ERR_AT_ERROR", "AT+NOPE: ERROR", { lines: [], final: "ERROR" }))
+        : Promise.resolve({ lines: ["+CSQ: 21,99"], final: "OK" });
+    },
+    send: (p) => {
+      calls.push(["send", p]);
+      return Promise.resolve({ mr: 7, to: "2936", encoding: "gsm7", attempts: 1 });
+    },
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a handler that rejects with a non-Error must still be answered
+    sim: () => Promise.reject("a string, not an Error"),
+  };
+  return { calls, handlers };
+}
+
+/** Raw lines to the socket as `printf … | socat - UNIX-CONNECT:…` would send them; the answers. */
+function rawRequest(path: string, text: string, answers: number): Promise<Array<Record<string, unknown>>> {
+  return new Promise((resolve, reject) => {
+    const c = createConnection(path);
+    let buf = "";
+    c.setEncoding("utf8");
+    c.on("data", (d: string) => {
+      buf += d;
+      const lines = buf.split("\n").filter((l) => l !== "");
+      if (lines.length >= answers) {
+        c.destroy();
+        resolve(lines.map((l) => JSON.parse(l) as Record<string, unknown>));
+      }
+    });
+    c.on("error", reject);
+    c.on("connect", () => c.write(text));
+  });
+}
+
 describe("the control socket", () => {
   it("answers requests, passes errors with their code and detail, refuses a second daemon, replaces a stale socket", async () => {
     const path = join(dir, "control.sock");
     writeFileSync(path, ""); // left by a crash
-    const server = await ControlServer.listen(path, (method, params) => {
-      if (method === "echo") return Promise.resolve(params);
-      return Promise.reject(new CellgateError("CG_ERR_AT_ERROR", "AT+NOPE: ERROR", { lines: [], final: "ERROR" }));
-    });
+    const { handlers } = recordingHandlers();
+    const server = await ControlServer.listen(path, handlers);
     try {
-      expect(await controlRequest(path, "echo", { a: 1 })).toEqual({ a: 1 });
-      await expect(controlRequest(path, "at", {})).rejects.toMatchObject({
+      expect(await controlRequest(path, "at", { command: "AT+CSQ" })).toEqual({ lines: ["+CSQ: 21,99"], final: "OK" });
+      await expect(controlRequest(path, "at", { command: "AT+NOPE" })).rejects.toMatchObject({
         code: "CG_ERR_AT_ERROR",
         message: "AT+NOPE: ERROR",
         detail: { final: "ERROR" },
       });
-      await expect(ControlServer.listen(path, () => Promise.resolve(null))).rejects.toThrow(
-        /another cellgate daemon already listens/,
-      );
+      await expect(controlRequest(path, "sim", {})).rejects.toMatchObject({
+        code: "CG_ERR_CONTROL_REQUEST",
+        message: "a string, not an Error",
+      });
+      await expect(ControlServer.listen(path, handlers)).rejects.toThrow(/another cellgate daemon already listens/);
     } finally {
       await server.close();
     }
-    await expect(controlRequest(path, "echo")).rejects.toMatchObject({ code: "CG_ERR_CONTROL_UNREACHABLE" });
+    await expect(controlRequest(path, "status", {})).rejects.toMatchObject({ code: "CG_ERR_CONTROL_UNREACHABLE" });
+  });
+
+  it("every malformed request is answered with a coded error and never reaches a handler; the server keeps serving", async () => {
+    const path = join(dir, "abuse.sock");
+    const { calls, handlers } = recordingHandlers();
+    const server = await ControlServer.listen(path, handlers);
+    try {
+      const bad: Array<[string, RegExp]> = [
+        ["null", /must be \{"method"/],
+        ["[]", /must be \{"method"/],
+        ['"status"', /must be \{"method"/],
+        ["{}", /method/],
+        ["{ torn", /not JSON/],
+        ['{"method":"reboot"}', /unknown method "reboot" \(status, at, send, sim\)/],
+        ['{"method":"toString"}', /unknown method/],
+        ['{"method":"__proto__"}', /unknown method/],
+        ['{"method":"at","params":null}', /at: /],
+        ['{"method":"at","params":{"command":42}}', /at: command: /],
+        ['{"method":"send","params":{"text":""}}', /send: text: text is empty/],
+        ['{"method":"send","params":{"data":"!!!notbase64"}}', /send: data: data is not strict base64/],
+        ['{"method":"send","params":{"data":"QR=="}}', /not strict base64/],
+        ['{"method":"send","params":{"text":"a","data":"QQ=="}}', /exactly one of text or data/],
+        ['{"method":"send","params":{}}', /exactly one of text or data/],
+        ['{"method":"status","params":{"x":1}}', /status: .*x/],
+        ['{"method":"status","extra":1}', /must be \{"method"/],
+      ];
+      const answers = await rawRequest(path, bad.map(([l]) => `${l}\n`).join(""), bad.length);
+      expect(answers).toHaveLength(bad.length);
+      for (const [i, [line, why]] of bad.entries()) {
+        expect(answers[i], line).toMatchObject({ ok: false, error: { code: "CG_ERR_CONTROL_REQUEST" } });
+        expect((answers[i]!.error as { message: string }).message, line).toMatch(why);
+      }
+      expect(calls).toEqual([]);
+      // A line longer than the limit is refused and the connection closed; the server still serves.
+      const long = await rawRequest(path, "x".repeat(70 * 1024), 1);
+      expect(long[0]).toMatchObject({ ok: false, error: { message: expect.stringMatching(/longer than/) as string } });
+      // A client that hangs up before its answer does not take the server down.
+      const c = createConnection(path);
+      await new Promise((r) => c.once("connect", r));
+      c.end('{"method":"at","params":{"command":"AT+CSQ"}}\n');
+      await waitFor(() => calls.length === 1, 5000, "the request to be handled");
+      expect(await controlRequest(path, "send", { text: "still here" })).toMatchObject({ mr: 7 });
+      expect(calls.at(-1)).toEqual(["send", { text: "still here" }]);
+    } finally {
+      await server.close();
+    }
   });
 });

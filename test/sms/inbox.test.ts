@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -254,5 +254,43 @@ describe("Inbox: +CMS ERROR: 322", () => {
     sim.sendFromNetwork({ text: "status" });
     await until(() => got.length === 1 && sim.store.used("ME") === 0);
     expect(refused).toBe(true);
+  });
+});
+
+describe("Inbox: a state directory that cannot be written", () => {
+  it("a part that cannot be held durably stays on the modem and is not held in memory; it is taken once it can be", async () => {
+    const { sim, inbox, got, run, until, clock, stateDir } = await setup();
+    const failed: string[] = [];
+    inbox.events.on("failed", (f) => failed.push(f.error));
+    // parts.json is a non-empty directory: renaming the new file over it fails, even for root.
+    mkdirSync(join(stateDir, "parts.json", "x"), { recursive: true });
+    await run(inbox.start());
+    sim.sendFromNetwork({ from: "+15550009", text: "z".repeat(200), ref: 7 });
+    await until(() => failed.length >= 2);
+    expect(failed[0]).toMatch(/^CG_ERR_STATE_IO: cannot write .*parts\.json/);
+    expect(sim.store.used("ME")).toBe(2);
+    expect(inbox.heldParts).toBe(0);
+    rmSync(join(stateDir, "parts.json"), { recursive: true });
+    clock.advance(5_000);
+    await until(() => got.length === 1 && sim.store.used("ME") === 0);
+    expect(got[0]).toMatchObject({ text: "z".repeat(200), concat: { ref: 7, total: 2, parts: [1, 2] } });
+  });
+});
+
+describe("Inbox: +CMTI storms", () => {
+  it("repeated +CMTI for one slot are merged: a storm costs a read or two, and a real Command behind it is not delayed", async () => {
+    const { sim, inbox, got, run, until, sms } = await setup();
+    let reads = 0;
+    const realRead = sms.read.bind(sms);
+    sms.read = (index, memory, signal) => {
+      reads++;
+      return realRead(index, memory, signal);
+    };
+    await run(inbox.start());
+    for (let i = 0; i < 5000; i++) sim.emitUrc('+CMTI: "ME",7'); // an empty slot, announced 5,000 times
+    sim.sendFromNetwork({ text: "status", sid: SID });
+    await until(() => got.length === 1 && sim.store.used("ME") === 0);
+    expect(got[0]).toMatchObject({ text: "status", sid: SID });
+    expect(reads).toBeLessThanOrEqual(4); // the storm's slot once or twice (a repeat after its read began), the Command's slot
   });
 });

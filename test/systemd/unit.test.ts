@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect as tcpConnect, createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
+import { connect } from "mqtt";
 import { describe, expect, it } from "vitest";
+import { startBroker, subscriber } from "../helpers/broker.js";
 
 const root = join(import.meta.dirname, "../..");
 const has = (bin: string) => spawnSync(bin, ["--version"]).error === undefined;
@@ -75,31 +75,17 @@ describe("config/mosquitto", () => {
     expect(readFileSync(join(root, "config/mosquitto/local.conf"), "utf8")).toMatch(/^persistence true$/m);
   });
 
-  it.runIf(HAS_MOSQUITTO)("the local broker config starts mosquitto (on a test port)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cellgate-mosq-"));
-    chmodSync(dir, 0o777);
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-    const port = (s.address() as { port: number }).port;
-    await new Promise((r) => s.close(r));
-    const conf = readFileSync(join(root, "config/mosquitto/local.conf"), "utf8")
-      .replace("listener 1883 127.0.0.1", `listener ${port} 127.0.0.1`)
-      .replace("/var/lib/mosquitto/", `${dir}/`);
-    writeFileSync(join(dir, "m.conf"), conf);
-    const p = spawn("mosquitto", ["-c", join(dir, "m.conf")], { stdio: "ignore" });
+  it.runIf(HAS_MOSQUITTO)("the local broker config starts mosquitto (on a test port) and refuses anonymous clients", async () => {
+    const broker = await startBroker({ shipped: { users: { cellgate: "pw-c" } } });
     try {
-      let ok = false;
-      for (let i = 0; i < 100 && !ok && p.exitCode === null; i++) {
-        ok = await new Promise<boolean>((res) => {
-          const c = tcpConnect(port, "127.0.0.1");
-          c.once("connect", () => (c.destroy(), res(true)));
-          c.once("error", () => setTimeout(() => res(false), 30));
-        });
-      }
-      expect(ok).toBe(true);
+      const anonymous = connect(broker.url, { reconnectPeriod: 0 });
+      const refused = await new Promise<string>((r) => anonymous.once("error", (e) => r(e.message)));
+      anonymous.end(true);
+      expect(refused).toMatch(/Not authorized|Connection refused/i);
+      const ok = await subscriber(broker.url, [], { username: "cellgate", password: "pw-c" });
+      await ok.close();
     } finally {
-      p.kill();
-      rmSync(dir, { recursive: true, force: true });
+      await broker.close();
     }
   });
 });

@@ -1,0 +1,100 @@
+import { execFile, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createApiClient, type ApiClient } from "../../src/api/index.js";
+import { ApiSimulator, ModemBridge } from "../../src/sim/api/index.js";
+import { startBroker, subscriber, type TestBroker } from "./broker.js";
+import { callbackServer } from "./capture.js";
+import { CLI, cleanEnv, exited, runDaemon } from "./daemon-proc.js";
+import { PTY_BACKENDS, startPtyModem } from "./pty-modem.js";
+
+const run = promisify(execFile);
+
+/**
+ * A gateway end to end: a real broker (mosquitto where installed), the Wireless API simulator
+ * joined by the simulated network to the modem simulator on a pty (the real serialport
+ * binding), an operator's callback endpoint, a local application subscribed to cellgate's
+ * topics, and `cellgate run` as a child process with `yaml` added to its configuration.
+ */
+export async function e2eWorld(o: { id: string; key: string; yaml?: (dir: string) => string[] }) {
+  const prefix = `cellgate/${o.id}`;
+  const broker: TestBroker = await startBroker();
+  const api = await ApiSimulator.start({ asyncMs: 50 });
+  const modem = await startPtyModem(PTY_BACKENDS[0]!);
+  const bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
+  const client: ApiClient = createApiClient({
+    provider: "twilio",
+    product: "programmable-wireless",
+    baseUrl: api.baseUrl,
+    credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
+  });
+  const hook = await callbackServer();
+  await client.wireless!.updateSim("gateway-0001", { commandsCallbackUrl: hook.url, commandsCallbackMethod: "POST" });
+  const dir = mkdtempSync(join(tmpdir(), `cellgate-${o.id}-`));
+  const config = join(dir, "cellgate.yaml");
+  writeFileSync(
+    config,
+    [
+      `gateway:\n  id: ${o.id}`,
+      `modem:\n  port: ${modem.link}\n  pollS: 2`,
+      `mqtt:\n  url: ${broker.url}\n  keepaliveS: 5`,
+      `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60`,
+      `state:\n  dir: ${join(dir, "state")}`,
+      `control:\n  socket: ${join(dir, "control.sock")}`,
+      ...(o.yaml?.(dir) ?? []),
+      "log:\n  level: debug\n",
+    ].join("\n"),
+  );
+  const app = await subscriber(broker.url, [`${prefix}/commands/received`, `${prefix}/commands/sent`, `${prefix}/events`]);
+  const out = { logs: "" };
+  let daemon: ChildProcess | undefined;
+  const env = () =>
+    cleanEnv({
+      TWILIO_ACCOUNT_SID: api.credentials.accountSid,
+      TWILIO_AUTH_TOKEN: api.credentials.authToken,
+      CELLGATE_COMMAND_KEY: o.key,
+    });
+  const w = {
+    prefix,
+    broker,
+    api,
+    modem,
+    client,
+    hook,
+    dir,
+    config,
+    app,
+    out,
+    daemon: () => daemon,
+    start: () => (daemon = runDaemon(config, env(), out)),
+    events: (type: string) => app.on(`${prefix}/events`).filter((m) => m.json.type === type),
+    received: (sid: string) => app.on(`${prefix}/commands/received`).filter((m) => m.json.sid === sid),
+    fromSim: () => hook.hits.filter((h) => h.params.get("Direction") === "from_sim").map((h) => h.params.get("Command") ?? ""),
+    async sign(text: string, key = o.key): Promise<string> {
+      const r = await run(process.execPath, [...CLI, "sign", text], { env: cleanEnv({ CELLGATE_COMMAND_KEY: key }) });
+      return r.stdout.trim();
+    },
+    async post(text: string): Promise<string> {
+      return (await client.wireless!.createCommand({ sim: "gateway-0001", command: text, includeSid: "end" })).sid;
+    },
+    async close(): Promise<void> {
+      if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
+        daemon.kill("SIGTERM");
+        await exited(daemon);
+      }
+      await app.close();
+      bridge.stop();
+      await client.close();
+      await api.close();
+      await hook.close();
+      await modem.cleanup();
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return w;
+}
+
+export type E2eWorld = Awaited<ReturnType<typeof e2eWorld>>;
