@@ -4,9 +4,6 @@ import { CellgateError, createLogger, isCellgateError, type Logger } from "../co
 import { findPorts } from "../modem/index.js";
 import { controlRequest } from "../runtime/index.js";
 
-/** Exit codes of the commands that are not `status` (whose codes are the verdict's). */
-export const EXIT = { ok: 0, modemError: 1, portError: 2, usage: 64 } as const;
-
 /** The modem port: --port, else CELLGATE_MODEM_PORT (the config file arrives with the daemon). */
 export function resolvePort(flag: string | undefined): string {
   const port = flag ?? process.env.CELLGATE_MODEM_PORT;

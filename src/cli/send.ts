@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
-import { CellgateError, describeError, isCellgateError } from "../core/index.js";
+import { CellgateError } from "../core/index.js";
 import { Modem } from "../modem/index.js";
 import { sendCommand, type MoCommand, type MoResult, type Product } from "../sms/index.js";
-import { cliLogger, enableTrace, EXIT, parseIntOption, viaDaemon } from "./common.js";
+import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import { action, EXIT, printResult } from "./output.js";
 
 interface SendOptions {
   port?: string;
@@ -36,9 +37,7 @@ export function registerSend(program: Command): void {
     )
     .option("--json", "print the result as JSON")
     .option("--trace", "print every byte sent and received on stderr")
-    .action(async (text: string | undefined, o: SendOptions) => {
-      process.exitCode = await runSend(text, o);
-    });
+    .action(action((text: string | undefined, o: SendOptions) => runSend(text, o)));
 }
 
 function parseInput(text: string | undefined, o: SendOptions): { cmd: MoCommand; product: Product } {
@@ -80,18 +79,13 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
       r = await sendCommand(cmd, { sender: modem.sms, product, log });
     }
     const size = cmd.text !== undefined ? `${[...cmd.text].length} characters` : `${cmd.data!.length} bytes`;
-    process.stdout.write(
-      o.json
-        ? `${JSON.stringify(r)}\n`
-        : `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`,
+    printResult(
+      o.json === true,
+      { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts },
+      () =>
+        `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`,
     );
     return EXIT.ok;
-  } catch (err) {
-    process.stderr.write(`${describeError(err)}\n`);
-    if (isCellgateError(err, "CG_ERR_PDU_ENCODE")) return EXIT.usage;
-    if (isCellgateError(err, "CG_ERR_SMS_SEND") || isCellgateError(err, "CG_ERR_AT_CMS") || isCellgateError(err, "CG_ERR_AT_CME"))
-      return EXIT.modemError;
-    return EXIT.portError;
   } finally {
     await engine?.close();
   }

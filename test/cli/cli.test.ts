@@ -92,7 +92,7 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
 
     writeFileSync(config, `modem:\n  port: ${join(dir, "absent-*")}\n`);
     const none = await cellgateWith(env, "at", "AT");
-    expect(none.code).toBe(2);
+    expect(none.code).toBe(69);
     expect(none.stderr).toContain(`no cellgate daemon on ${join(dir, "no-daemon.sock")}`);
     expect(none.stderr).toContain(`no modem port found at ${join(dir, "absent-*")} (modem.port)`);
   });
@@ -120,9 +120,9 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
 
 describe("cellgate CLI: bad input gets a clear error", () => {
   it.each([
-    [["at", "AT"], 2, /no cellgate daemon on .*pass --port PATH/],
+    [["at", "AT"], 69, /^cellgate: CG_ERR_CONTROL_UNREACHABLE: no cellgate daemon on .*pass --port PATH/],
     [["at", "--port", "/dev/null", "--timeout", "soon", "AT"], 64, /--timeout must be an integer/],
-    [["at", "--port", "/dev/nonexistent-tty", "AT"], 2, /CG_ERR_LINK_OPEN: cannot open \/dev\/nonexistent-tty/],
+    [["at", "--port", "/dev/nonexistent-tty", "AT"], 69, /^cellgate: CG_ERR_LINK_OPEN: cannot open \/dev\/nonexistent-tty/],
     [["simulate", "modem", "--link", "/tmp/x.pty", "--personality", "nokia"], 64, /--personality must be quectel or simcom/],
     [["frobnicate"], 64, /unknown command/],
     [["send", "--port", "/dev/null", "--binary", "not base64!"], 64, /--binary is not valid base64/],
@@ -156,20 +156,20 @@ describe("cellgate sign", () => {
         stderr: "",
       });
       expect((await cellgate("sign", "status")).stderr).toMatch(
-        /^CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/,
+        /^cellgate: CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/,
       );
       writeFileSync(key, "short\n");
       expect(await cellgate("sign", "status", "--key-file", key)).toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(/^CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string,
+        code: 78,
+        stderr: expect.stringMatching(/^cellgate: CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string,
       });
       expect(await cellgate("sign", "format c:", "--key-file", key)).toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(/^CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string,
+        code: 64,
+        stderr: expect.stringMatching(/^cellgate: CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string,
       });
       expect(await cellgate("sign", "status", "--key-file", key, "--at", "yesterday")).toMatchObject({
         code: 64,
-        stderr: expect.stringMatching(/^CG_ERR_CLI_USAGE: --at "yesterday"/) as string,
+        stderr: expect.stringMatching(/^cellgate: CG_ERR_CLI_USAGE: --at "yesterday"/) as string,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -277,7 +277,7 @@ describe("cellgate pdu decode", () => {
   it("a malformed PDU exits 1 with a one-line reason, or the error object with --json", async () => {
     const human = await cellgate("pdu", "decode", "07911614220991");
     expect(human.code).toBe(1);
-    expect(human.stderr).toBe("CG_ERR_PDU_DECODE: SMSC digits at octet 2: needs 6 octets, 5 left\n");
+    expect(human.stderr).toBe("cellgate: CG_ERR_PDU_DECODE: SMSC digits at octet 2: needs 6 octets, 5 left\n");
     const json = await cellgate("pdu", "decode", "03", "--no-smsc", "--json");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({
