@@ -26,7 +26,7 @@ export function registerAt(program: Command): void {
     )
     .option("-b, --baud <rate>", "baud rate (with --port)", "115200")
     .option("-t, --timeout <ms>", "time to wait for the final result code", "10000")
-    .option("--trace", "print every byte sent and received on stderr (with --port)")
+    .option("--trace", "print every byte sent and received on stderr (on a port this command opens, not through the daemon)")
     .option("--json", "print {lines, final} as JSON")
     .action(action((command: string, o: AtOptions) => runAt(command, o)));
 }

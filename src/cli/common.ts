@@ -1,3 +1,4 @@
+import { createConnection } from "node:net";
 import { ioChannel, type IoTrace } from "../at/index.js";
 import { checkConfig } from "../config/index.js";
 import { CellgateError, createLogger, isCellgateError, type Logger } from "../core/index.js";
@@ -61,12 +62,18 @@ const DEFAULT_SOCKET = "/run/cellgate/control.sock";
  * Returns the daemon's answer, or `{ direct: path }` for the caller to open the port.
  */
 export async function viaDaemon<T>(
-  o: { port?: string; socket?: string },
+  o: { port?: string; socket?: string; trace?: boolean },
   method: string,
   params: Record<string, unknown> = {},
 ): Promise<{ daemon: T } | { direct: string }> {
   if (o.port) return { direct: o.port };
   const socket = controlSocket(o.socket);
+  // The bytes --trace shows are those of a port this process opens; the daemon's stay in the daemon.
+  if (o.trace && (await listening(socket)))
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      `--trace shows the bytes on a port this command opens, but the daemon on ${socket} owns the modem: run without --trace, or stop the daemon and pass --port PATH`,
+    );
   try {
     return { daemon: await controlRequest<T>(socket, method, params) };
   } catch (err) {
@@ -87,4 +94,13 @@ export async function viaDaemon<T>(
       err.detail,
     );
   }
+}
+
+/** Whether something accepts connections on the control socket (without asking it anything). */
+function listening(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection(socket);
+    c.once("connect", () => (c.destroy(), resolve(true)));
+    c.once("error", () => resolve(false));
+  });
 }

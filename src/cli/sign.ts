@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { commandKey, isVerb, parseCommand, signText, VERBS } from "../commands/index.js";
+import { checkArgs, commandKey, isVerb, parseCommand, signText, VERBS } from "../commands/index.js";
 import { readSecret } from "../config/index.js";
 import { CellgateError, isCellgateError } from "../core/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
@@ -33,10 +33,23 @@ export function registerSign(program: Command): void {
     );
 }
 
+// The gateway's reboot token is in its configuration (commands.reboot.confirm), not here: any token of that form passes.
+const TOKEN = /^[A-Za-z0-9_-]{4,32}$/;
+
 export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): string {
-  const { verb } = parseCommand(text);
+  const { verb, args } = parseCommand(text);
   if (!isVerb(verb))
     throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(verb)} is not a verb (${VERBS.join(", ")})`, { verb });
+  // A Command the gateway would refuse for its arguments is not worth an SMS: refused here, before it is signed.
+  const check = checkArgs(verb, args, { rebootToken: verb === "reboot" && TOKEN.test(args[0] ?? "") ? args[0]! : "CONFIRM" });
+  if (!check.ok)
+    throw new CellgateError(
+      "CG_ERR_COMMAND_SIGN",
+      verb === "reboot"
+        ? `reboot ${check.why}: sign "reboot CONFIRM" (the word in the gateway's commands.reboot.confirm)`
+        : `${verb}: ${check.why}`,
+      { verb },
+    );
   const at = o.at === undefined ? Date.now() : Date.parse(o.at);
   if (Number.isNaN(at)) throw new CellgateError("CG_ERR_CLI_USAGE", `--at ${JSON.stringify(o.at)} is not an ISO 8601 time`);
   const secret = keySecret(o, env);

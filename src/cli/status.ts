@@ -35,7 +35,7 @@ export function registerStatus(program: Command): void {
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--vendor <name>", `force a vendor profile (${VENDORS.join(", ")})`, "auto")
     .option("--json", "print the report as JSON")
-    .option("--trace", "print every byte sent and received on stderr")
+    .option("--trace", "print every byte sent and received on stderr (on a port this command opens, not through the daemon)")
     .action(action(async (o: StatusOptions) => VERDICT_EXIT[(await runStatus(o)).verdict]));
 }
 

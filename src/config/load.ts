@@ -59,8 +59,7 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
   let raw: unknown = {};
   if (text !== null) {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-    for (const e of doc.errors)
-      problems.push({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: e.message.split("\n")[0] ?? e.message });
+    for (const e of doc.errors) problems.push(yamlProblem(e, text));
     raw = dropNulls(doc.toJS()) ?? {};
     if (problems.length === 0 && (typeof raw !== "object" || Array.isArray(raw)))
       problems.push({ path: "(top)", message: "the file must be a mapping of sections (gateway, modem, sim, mqtt, api, …)" });
@@ -82,6 +81,21 @@ export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null
     file: text === null ? null : file,
     gatewayId,
     topicPrefix: config.mqtt.topicPrefix ?? `cellgate/${gatewayId}`,
+  };
+}
+
+/**
+ * A YAML syntax error as one problem: the position is the path, the message its first line without
+ * yaml's own " at line L, column C:" (which introduces a source excerpt that is not kept), then the
+ * line in question, so the message does not end on a dangling ":".
+ */
+function yamlProblem(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }, text: string): Problem {
+  const pos = e.linePos?.[0];
+  const first = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
+  const source = pos ? text.split(/\r?\n/)[pos.line - 1]?.trim() : undefined;
+  return {
+    path: pos ? `line ${pos.line}, column ${pos.col}` : "(yaml)",
+    message: source ? `${first}: ${JSON.stringify(source)}` : first,
   };
 }
 

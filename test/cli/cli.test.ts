@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +111,21 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     expect(r.stderr).toMatch(/CG_ERR_PDU_ENCODE: 161 GSM 7-bit characters do not fit one SMS \(160\)/);
   });
 
+  it("`cellgate send` says why extension-table characters count double", async () => {
+    const r = await cellgate("send", "--port", link, "{".repeat(81));
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(
+      /^cellgate: CG_ERR_PDU_ENCODE: 162 GSM 7-bit characters do not fit one SMS \(160\): the text has 81 characters, 81 of them \(\{\) from the GSM 7-bit extension table, which takes two septets each/,
+    );
+  });
+
+  it("`cellgate at --port P --trace` shows the bytes on stderr", async () => {
+    const r = await cellgate("at", "--port", link, "--trace", "AT+CSQ");
+    expect(r).toMatchObject({ code: 0, stdout: "+CSQ: 21,99\nOK\n" });
+    expect(r.stderr).toContain("> AT+CSQ\\r");
+    expect(r.stderr).toMatch(/< .*\+CSQ: 21,99/);
+  });
+
   it("`cellgate status` in human form", async () => {
     const r = await cellgate("status", "--port", link);
     expect(r.code).toBe(0);
@@ -140,6 +156,52 @@ describe("cellgate CLI: bad input gets a clear error", () => {
     const j = JSON.parse(r.stdout) as { verdict: string; checks: Array<{ id: string; status: string; hint?: string }> };
     expect(j.verdict).toBe("down");
     expect(j.checks[0]).toMatchObject({ id: "modem", status: "fail" });
+  });
+});
+
+describe("papercuts", () => {
+  it("`at --trace` through a running daemon refuses clearly (the daemon owns the port's bytes)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-trace-"));
+    const sock = join(dir, "control.sock");
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(sock, () => r()));
+    try {
+      for (const cmd of [["at", "AT"], ["status"], ["send", "hi"]]) {
+        const r = await cellgate(...cmd, "--socket", sock, "--trace");
+        expect(r.code, cmd.join(" ")).toBe(64);
+        expect(r.stderr).toMatch(
+          /^cellgate: CG_ERR_CLI_USAGE: --trace shows the bytes on a port this command opens, but the daemon on .* owns the modem: run without --trace, or stop the daemon and pass --port PATH\n$/,
+        );
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("`pdu decode` takes hex with spaces, quoted or not, as modems and logs print it", async () => {
+    const spaced =
+      "07 91 13 26 04 00 00 F0 04 0B 91 13 46 61 00 89 F6 00 00 20 80 62 91 73 14 08 0C C8 F7 1D 14 96 97 41 F9 77 FD 07";
+    for (const args of [[spaced], spaced.split(" "), [spaced.toLowerCase().replace(/ /g, "\n")]]) {
+      const r = await cellgate("pdu", "decode", ...args, "--json");
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ sender: "+31641600986", text: "How are you?" });
+    }
+  });
+
+  it("`sign reboot` without the confirmation word is refused before anything is signed; `reboot CONFIRM` is signed", async () => {
+    const key = { CELLGATE_COMMAND_KEY: "correct horse battery staple 42!" };
+    const bare = await cellgateWith(key, "sign", "reboot");
+    expect(bare.code).toBe(64);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toMatch(/^cellgate: CG_ERR_COMMAND_SIGN: reboot needs the confirmation token: sign "reboot CONFIRM"/);
+    expect((await cellgateWith(key, "sign", "ping")).stderr).toMatch(/CG_ERR_COMMAND_SIGN: ping: usage: ping HOST \[PORT\]/);
+    expect((await cellgateWith(key, "sign", "status now")).stderr).toMatch(
+      /CG_ERR_COMMAND_SIGN: status: status takes no arguments/,
+    );
+    const ok = await cellgateWith(key, "sign", "reboot CONFIRM");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^reboot CONFIRM #[0-9a-z]{6}\.[\w-]{22}\n$/);
   });
 });
 

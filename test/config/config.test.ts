@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -115,6 +116,40 @@ describe("configuration", () => {
         `${e} in ${JSON.stringify(lines)}`,
       ).toBe(true);
     expect(() => loadConfig({ file: file(text), env })).toThrow(CellgateError);
+  });
+
+  it.each([
+    ["an unclosed flow sequence", "mqtt:\n  url: [unclosed\n"],
+    ["a duplicate key", "mqtt:\n  url: mqtt://a\n  url: mqtt://b\n"],
+    ["a tab as indentation", "mqtt:\n\turl: mqtt://a\n"],
+    ["an unclosed quote", 'mqtt:\n  url: "mqtt://a\n'],
+  ])("a YAML syntax error (%s) names line and column, and its message does not end on a dangling colon", (_name, text) => {
+    const r = checkConfig({ file: file(text), env: {} });
+    const problems = "problems" in r ? r.problems : [];
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) {
+      expect(p.path).toMatch(/^line \d+, column \d+$/);
+      expect(p.message, p.message).not.toMatch(/:\s*$/);
+      expect(p.message).not.toMatch(/ at line \d+, column \d+/); // said once, in the path
+    }
+  });
+
+  it("the duplicate key's problem quotes the line", () => {
+    const r = checkConfig({ file: file("mqtt:\n  url: mqtt://a\n  url: mqtt://b\n"), env: {} });
+    expect("problems" in r ? r.problems : []).toEqual([
+      { path: "line 3, column 3", message: 'Map keys must be unique: "url: mqtt://b"' },
+    ]);
+  });
+
+  it("the documented config/cellgate.yaml is tracked by git and no .gitignore rule hides it (or any tracked file)", ({
+    skip,
+  }) => {
+    const root = new URL("../..", import.meta.url).pathname;
+    const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8" });
+    if (git("rev-parse", "--is-inside-work-tree").stdout.trim() !== "true") return skip("not a git checkout");
+    expect(git("ls-files", "--error-unmatch", "config/cellgate.yaml").status).toBe(0);
+    expect(git("ls-files", "-ci", "--exclude-standard").stdout).toBe("");
+    expect(git("check-ignore", "-q", "--no-index", "config/cellgate.yaml").status).toBe(1); // 1: not ignored
   });
 
   it("a config file named but missing is CG_ERR_CONFIG_READ", () => {
