@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { checkConfig, type Problem } from "../config/index.js";
+import { checkConfig, describeUnknown, unknownVariables, type Problem } from "../config/index.js";
 import { CellgateError, isCellgateError } from "../core/index.js";
 import { action, EXIT, printResult, reportError } from "./output.js";
 
@@ -32,12 +32,13 @@ function check(o: ConfigOptions): number {
     return EXIT.no;
   }
   const source = r.file ?? "defaults + environment (no configuration file)";
-  if ("problems" in r) {
-    const lines = r.problems.map((p: Problem) => `  ${p.path}: ${p.message}`).join("\n");
+  // A misspelt variable is a problem here, as a misspelt key is (the daemon only warns: it must come up).
+  const unknown: Problem[] = unknownVariables(process.env).map((u) => ({ path: u.name, message: describeUnknown(u) }));
+  const problems = [...("problems" in r ? r.problems : []), ...unknown];
+  if ("problems" in r || problems.length > 0) {
+    const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join("\n");
     reportError(
-      new CellgateError("CG_ERR_CONFIG_INVALID", `${source}: ${r.problems.length} problem(s)\n${lines}`, {
-        problems: r.problems,
-      }),
+      new CellgateError("CG_ERR_CONFIG_INVALID", `${source}: ${problems.length} problem(s)\n${lines}`, { problems }),
       o.json === true,
     );
     return EXIT.no;

@@ -1,3 +1,4 @@
 export { configSchema, type Config, type ConfigInput } from "./schema.js";
 export { loadConfig, checkConfig, envKeys, DEFAULT_CONFIG_FILE, type Loaded, type LoadOptions, type Problem } from "./load.js";
 export { readSecret } from "./secrets.js";
+export { unknownVariables, describeUnknown, type UnknownVariable } from "./env-names.js";

@@ -159,6 +159,31 @@ describe("cellgate CLI: bad input gets a clear error", () => {
   });
 });
 
+describe("`cellgate config check` and the environment", () => {
+  it("reports a misspelt CELLGATE_ variable as a problem, with the variable it was meant to be", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-envcheck-"));
+    try {
+      const config = join(dir, "cellgate.yaml");
+      writeFileSync(config, "gateway:\n  id: gw-env\n");
+      const r = await cellgateWith({ CELLGATE_MQTT_ULR: "mqtt://broker:1883" }, "config", "check", "--config", config);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("  CELLGATE_MQTT_ULR: not a cellgate variable, ignored (did you mean CELLGATE_MQTT_URL?)\n");
+      const j = await cellgateWith({ CELLGATE_MQTT_ULR: "mqtt://broker:1883" }, "config", "check", "--config", config, "--json");
+      expect(JSON.parse(j.stdout)).toMatchObject({
+        error: {
+          code: "CG_ERR_CONFIG_INVALID",
+          problems: [{ path: "CELLGATE_MQTT_ULR", message: expect.stringContaining("CELLGATE_MQTT_URL") as string }],
+        },
+      });
+      expect((await cellgateWith({ CELLGATE_MQTT_URL: "mqtt://broker:1883" }, "config", "check", "--config", config)).code).toBe(
+        0,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("papercuts", () => {
   it("`at --trace` through a running daemon refuses clearly (the daemon owns the port's bytes)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellgate-trace-"));

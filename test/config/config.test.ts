@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkConfig, configSchema, envKeys, loadConfig, readSecret } from "../../src/config/index.js";
+import { checkConfig, configSchema, envKeys, loadConfig, readSecret, unknownVariables } from "../../src/config/index.js";
 import { CellgateError } from "../../src/core/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cellgate-config-"));
@@ -167,6 +167,39 @@ describe("configuration", () => {
       "mqtt.outbox.maxAgeS": "CELLGATE_MQTT_OUTBOX_MAX_AGE_S",
       "mqtt.tls.caFile": "CELLGATE_MQTT_TLS_CA_FILE",
     });
+  });
+});
+
+describe("unknown CELLGATE_* variables", () => {
+  it("are found, with the variable a near miss was meant to be", () => {
+    expect(
+      unknownVariables({
+        CELLGATE_MQTT_ULR: "mqtt://x", // a transposition
+        CELLGATE_MODEM_PROT: "/dev/x",
+        CELLGATE_COMAND_KEY: "k", // a letter missing, of a secret's variable
+        CELLGATE_MQTT_OUTBOX_MAX_AGE: "60", // the _S missing
+        CELLGATE_WHATEVER: "1",
+        HOME: "/root",
+      }),
+    ).toEqual([
+      { name: "CELLGATE_COMAND_KEY", suggestion: "CELLGATE_COMMAND_KEY" },
+      { name: "CELLGATE_MODEM_PROT", suggestion: "CELLGATE_MODEM_PORT" },
+      { name: "CELLGATE_MQTT_OUTBOX_MAX_AGE", suggestion: "CELLGATE_MQTT_OUTBOX_MAX_AGE_S" },
+      { name: "CELLGATE_MQTT_ULR", suggestion: "CELLGATE_MQTT_URL" },
+      { name: "CELLGATE_WHATEVER", suggestion: null },
+    ]);
+  });
+
+  it("every configuration key's variable is known", () => {
+    expect(unknownVariables(Object.fromEntries(envKeys().map((k) => [k.env, "x"])))).toEqual([]);
+  });
+
+  it("every CELLGATE_ name the source reads is known (a new one must be added to the list)", () => {
+    const src = new URL("../../src", import.meta.url).pathname;
+    const r = spawnSync("grep", ["-rhoE", "--exclude=env-names.ts", "CELLGATE_[A-Z_]+", src], { encoding: "utf8" });
+    const names = [...new Set(r.stdout.split("\n").filter((n) => n !== "" && !n.endsWith("_")))];
+    expect(names.length).toBeGreaterThan(5);
+    expect(unknownVariables(Object.fromEntries(names.map((n) => [n, "x"])))).toEqual([]);
   });
 });
 

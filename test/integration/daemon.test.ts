@@ -34,7 +34,13 @@ let notify: Awaited<ReturnType<typeof notifySocket>> | undefined;
 function env(): NodeJS.ProcessEnv {
   // As systemd runs it: a notification socket and a 2 s watchdog (pinged every second while the modem answers).
   const sd = notify ? { NOTIFY_SOCKET: notify.path, WATCHDOG_USEC: "2000000" } : {};
-  return cleanEnv({ ...sd, TWILIO_ACCOUNT_SID: api.credentials.accountSid, TWILIO_AUTH_TOKEN: api.credentials.authToken });
+  // CELLGATE_MQTT_ULR: a misspelt variable, which the daemon must warn about (and ignore).
+  return cleanEnv({
+    ...sd,
+    TWILIO_ACCOUNT_SID: api.credentials.accountSid,
+    TWILIO_AUTH_TOKEN: api.credentials.authToken,
+    CELLGATE_MQTT_ULR: "mqtt://typo.invalid:1883",
+  });
 }
 
 function startDaemon(): ChildProcess {
@@ -168,6 +174,16 @@ describe("cellgate run, end to end", () => {
         "clock",
       ]),
     );
+  });
+
+  it("warns at start about a CELLGATE_ variable it does not know, naming the one it resembles", () => {
+    const line = out.logs.split("\n").find((l) => l.includes("CELLGATE_MQTT_ULR"));
+    expect(JSON.parse(line ?? "{}")).toMatchObject({
+      level: 40,
+      variable: "CELLGATE_MQTT_ULR",
+      suggestion: "CELLGATE_MQTT_URL",
+      msg: "environment: CELLGATE_MQTT_ULR is not a cellgate variable, ignored (did you mean CELLGATE_MQTT_URL?)",
+    });
   });
 
   it.runIf(HAS_SYSTEMD_NOTIFY)(
