@@ -5,7 +5,7 @@ import { readSecret, type Config, type Loaded } from "./config/index.js";
 import { CellgateError, describeError, systemClock, writeFileDurable, type Clock, type Logger } from "./core/index.js";
 import type { HealthReport } from "./health/index.js";
 import { MqttLink, Outbox, telemetryPayload } from "./mqtt/index.js";
-import { ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
+import { ClockSync, ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
 import { sendCommand, type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
 import {
@@ -68,7 +68,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const env = o.env ?? process.env;
   const clock = o.clock ?? systemClock;
   const notifier = o.notifier ?? new Notifier({ env, log });
-  const time = o.time ?? new TimeKeeper({ clock });
+  const time = o.time ?? new TimeKeeper({ clock, sync: new ClockSync({ clock }) });
   const product = cfg.sim.product;
   const started = clock.now();
   const previous = await prepareState(cfg, version, started);

@@ -75,6 +75,7 @@ export class Poller {
       };
     }
     await this.#refreshCarrier();
+    await time.refreshSync();
     const carrier = this.#carrier();
     const ls = link.state;
     const product = cfg.sim.product;
@@ -85,7 +86,7 @@ export class Poller {
       apn: cfg.sim.apn ?? DEFAULT_APN[product],
       carrier,
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
-      clock: time.quality(),
+      clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
     });
     this.#report = report;
     link.publishRetained("health", report);

@@ -142,8 +142,8 @@ describe("cellgate run, end to end", () => {
     expect(r.sim?.json).toMatchObject({
       view: { sim: { uniqueName: "gateway-0001", status: "active" }, plan: { name: "gateway-plan", dataLimitMb: 500 } },
     });
-    // Everything passes but perhaps the clock: a test machine's clock is rarely NTP-synced the way
-    // timesyncd marks it, and then the time comes from the modem's network time (a warning).
+    // Everything passes but perhaps the clock: a test machine may have no timedatectl to ask (unknown,
+    // which leaves the verdict alone) or an unsynchronised clock (a warning: degraded).
     const notPassing = (r.health!.json.checks as Array<{ id: string; status: string; detail: string }>).filter(
       (c) => c.status !== "pass",
     );
@@ -151,7 +151,7 @@ describe("cellgate run, end to end", () => {
       notPassing.filter((c) => c.id !== "clock"),
       JSON.stringify(notPassing),
     ).toEqual([]);
-    expect(r.health?.json.verdict).toBe(notPassing.length === 0 ? "ok" : "degraded");
+    expect(r.health?.json.verdict).toBe(notPassing.some((c) => c.status === "warn") ? "degraded" : "ok");
     for (const m of Object.values(r))
       expect(m.json).toMatchObject({
         ts: expect.any(String) as string,
