@@ -89,7 +89,8 @@ export class Poller {
       clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
     });
     this.#report = report;
-    link.publishRetained("health", report);
+    // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.
+    link.publishRetained("health", { ...report, at: time.stamp(Date.parse(report.at)).ts });
     link.publishRetained("modem", modemPayload(this.#snapshot, st.kind === "ready" ? st.path : null));
     if ("snapshot" in view) link.publishRetained("network", networkPayload(view.snapshot));
     if (carrier !== "disabled") this.#publishSim(carrier);
@@ -124,7 +125,7 @@ export class Poller {
     this.d.link.publishRetained(
       "sim",
       "view" in carrier
-        ? { view: carrier.view, fetchedAt: c ? new Date(c.fetchedAt).toISOString() : null }
+        ? { view: carrier.view, fetchedAt: c ? this.d.time.stamp(c.fetchedAt).ts : null }
         : { view: null, fetchedAt: null, error: carrier.error },
     );
     const status = "view" in carrier ? carrier.view.sim.status : undefined;

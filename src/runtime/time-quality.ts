@@ -24,10 +24,19 @@ export class TimeKeeper {
     this.#sync = o.sync ?? { current: () => ({ state: "unknown", via: "not read" }) };
   }
 
-  /** The modem's network time (ISO with offset) read at clock time `at`. */
+  /**
+   * The modem's network time (ISO with offset) read at clock time `at`. +CCLK and +QLTS give whole
+   * seconds, so each reading is up to a second short of the true offset: taking each one as it
+   * comes would move payload times back and forth by up to a second from poll to poll. The largest
+   * of the readings that agree is kept (times only ever step forward); a reading more than 2 s away
+   * is a real change (the system clock was set), and starts over.
+   */
   setNetworkTime(iso: string, at = this.#clock.now()): void {
     const t = Date.parse(iso);
-    if (!Number.isNaN(t) && t > Date.UTC(2020, 0, 1)) this.#offsetMs = t - at;
+    if (Number.isNaN(t) || t <= Date.UTC(2020, 0, 1)) return;
+    const sample = t - at;
+    this.#offsetMs =
+      this.#offsetMs === null || Math.abs(sample - this.#offsetMs) > 2000 ? sample : Math.max(this.#offsetMs, sample);
   }
 
   /** The kernel's synchronisation state as last read, and how. */
@@ -45,9 +54,13 @@ export class TimeKeeper {
     return this.#offsetMs !== null ? "network" : "unsynced";
   }
 
-  stamp(): { ts: string; clock: ClockQuality } {
+  /**
+   * A time for payloads: `at` (a system clock time, default now) on the clock `clock` names. Every
+   * time in one payload goes through here in the same synchronous step (the quality only changes
+   * between them), so a payload never mixes the system clock with the network's.
+   */
+  stamp(at = this.#clock.now()): { ts: string; clock: ClockQuality } {
     const q = this.quality();
-    const now = this.#clock.now() + (q === "network" ? (this.#offsetMs ?? 0) : 0);
-    return { ts: new Date(now).toISOString(), clock: q };
+    return { ts: new Date(at + (q === "network" ? (this.#offsetMs ?? 0) : 0)).toISOString(), clock: q };
   }
 }
