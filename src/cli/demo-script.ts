@@ -37,9 +37,10 @@ export async function narrator(url: string, prefix: string, say: Say): Promise<M
     } else if (name === "commands/received") {
       const m = j as CommandReceivedPayload;
       say(
-        `mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)} auth=${m.auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`,
+        `mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)}${m.auth === "none" ? " (not addressed to cellgate: the application's)" : ` auth=${m.auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`}`,
       );
-      if (m.kind === "command" && m.auth_reason === "unknown-verb")
+      // Not addressed to cellgate (auth none): the application's own Command, for it to answer.
+      if (m.kind === "command" && m.auth === "none" && m.text !== undefined)
         void c.publishAsync(
           `${prefix}/commands/send`,
           JSON.stringify({ text: `ack ${m.text ?? "binary"}`.slice(0, 150), transaction: m.id }),

@@ -143,9 +143,8 @@ function demoConfig(link: string, mqttUrl: string, apiUrl: string, dir: string):
     api: { baseUrl: apiUrl, refreshS: 60 },
     state: { dir: join(dir, "state") },
     control: { socket: join(dir, "control.sock") },
-    // A laptop must not reboot because someone tried `reboot CONFIRM` on the demo; a local application's own Commands are its own.
+    // A laptop must not reboot because someone tried `reboot CONFIRM` on the demo.
     commands: {
-      unauthenticated: "publish-only",
       reboot: { command: [process.execPath, "-e", "console.log('demo: the host would reboot now')"] },
     },
   });
