@@ -21,6 +21,7 @@ import {
   type ModemStackOptions,
   Poller,
   alive,
+  summary,
   changedKeys,
   lastRun,
   mqttAuth,
@@ -58,7 +59,8 @@ export interface Daemon {
  *
  * start: state dir → outbox → MQTT link → Command processor (journal, key) → modem stack (port
  *        supervisor, modem, inbox → processor + MQTT) → Wireless API lookup → poller and timers
- *        → back-online, resumed Commands → control socket; READY=1 at the broker's first CONNACK
+ *        → back-online, resumed Commands → control socket → READY=1 (the broker is a health check, not a
+ *        start condition: with a broken broker cellgate must still come up and answer Commands by SMS)
  * stop:  control socket → timers → back-online → running Command (≤ 5 s) → inbox → MQTT (offline,
  *        outbox flushed) → port → API → outbox
  */
@@ -130,7 +132,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
   const poller = new Poller({ config: () => cfg, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event });
 
-  readyOnFirstConnect(link, notifier, poller);
   link
     .start(cfg.mqtt.keepaliveS * 1000)
     .catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
@@ -160,6 +161,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     }),
     { log },
   );
+  // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
+  notifier.ready(summary(poller.report, poller.snapshot, link));
 
   let stopped = false;
   return {
@@ -193,15 +196,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       );
     },
   };
-}
-
-/** READY=1 once the local broker first accepted the connection (the hand-off works from then on). */
-function readyOnFirstConnect(link: MqttLink, notifier: Notifier, poller: Poller): void {
-  let sent = false;
-  link.events.on("connected", () => {
-    if (!sent) notifier.ready(`started; ${poller.report ? `health=${poller.report.verdict}` : "modem not read yet"}`);
-    sent = true;
-  });
 }
 
 /** "Back online" with the reason (a reboot a Command asked for, else how the last run ended); Commands a restart interrupted. */

@@ -187,7 +187,7 @@ describe("cellgate run, end to end", () => {
   });
 
   it.runIf(HAS_SYSTEMD_NOTIFY)(
-    "tells systemd: READY=1 once the broker answered, STATUS= with the health, WATCHDOG=1 while the modem answers",
+    "tells systemd: READY=1 once up, STATUS= with the health, WATCHDOG=1 while the modem answers",
     async () => {
       const m = notify!.messages;
       await waitFor(
