@@ -35,7 +35,7 @@ async function simulateApi(
   });
   let banner = "";
   proc.stdout.on("data", (b: Buffer) => (banner += b.toString()));
-  for (let i = 0; !banner.includes("# then: cellgate sim"); i++) {
+  for (let i = 0; !banner.includes("# Ctrl-C stops the simulator"); i++) {
     if (i > 500 || proc.exitCode !== null) throw new Error(`API simulator did not start: ${banner}`);
     await new Promise((r) => setTimeout(r, 20));
   }
