@@ -13,7 +13,7 @@ import {
 } from "./core/index.js";
 import type { HealthReport } from "./health/index.js";
 import { MqttLink, Outbox, SendLedger, telemetryPayload } from "./mqtt/index.js";
-import { ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
+import { ClockSync, ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
 import { sendCommand, type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
 import {
@@ -29,6 +29,7 @@ import {
   type ModemStackOptions,
   Poller,
   alive,
+  summary,
   changedKeys,
   lastRun,
   mqttAuth,
@@ -67,7 +68,8 @@ export interface Daemon {
  *
  * start: state dir → outbox → MQTT link → Command processor (journal, key) → modem stack (port
  *        supervisor, modem, inbox → processor + MQTT) → Wireless API lookup → poller and timers
- *        → back-online, resumed Commands → control socket; READY=1 at the broker's first CONNACK
+ *        → back-online, resumed Commands → control socket → READY=1 (the broker is a health check, not a
+ *        start condition: with a broken broker cellgate must still come up and answer Commands by SMS)
  * stop:  control socket → timers → back-online → running Command (≤ 5 s) → inbox → MQTT (offline,
  *        outbox flushed) → port → API → outbox
  */
@@ -77,7 +79,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const env = o.env ?? process.env;
   const clock = o.clock ?? systemClock;
   const notifier = o.notifier ?? new Notifier({ env, log });
-  const time = o.time ?? new TimeKeeper({ clock });
+  const time = o.time ?? new TimeKeeper({ clock, sync: new ClockSync({ clock }) });
   const product = cfg.sim.product;
   const started = clock.now();
   const previous = await prepareState(cfg, version, started);
@@ -157,7 +159,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   stack.modem.events.on("registration", (r) => poller.onRegistration(r));
   stack.modem.events.on("signal", (q) => poller.onSignal(q));
 
-  readyOnFirstConnect(link, notifier, poller);
   link
     .start(cfg.mqtt.keepaliveS * 1000)
     .catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
@@ -187,6 +188,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     }),
     { log },
   );
+  // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
+  notifier.ready(summary(poller.report, poller.snapshot, link));
 
   let stopped = false;
   return {
@@ -221,15 +224,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       );
     },
   };
-}
-
-/** READY=1 once the local broker first accepted the connection (the hand-off works from then on). */
-function readyOnFirstConnect(link: MqttLink, notifier: Notifier, poller: Poller): void {
-  let sent = false;
-  link.events.on("connected", () => {
-    if (!sent) notifier.ready(`started; ${poller.report ? `health=${poller.report.verdict}` : "modem not read yet"}`);
-    sent = true;
-  });
 }
 
 /** "Back online" with the reason (a reboot a Command asked for, else how the last run ended); Commands a restart interrupted. */

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
-import { describeError, isCellgateError } from "../core/index.js";
-import { cliLogger, enableTrace, EXIT, parseIntOption, viaDaemon } from "./common.js";
+import { isCellgateError } from "../core/index.js";
+import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import { action, EXIT, printResult } from "./output.js";
 
 interface AtOptions {
   port?: string;
@@ -9,6 +10,7 @@ interface AtOptions {
   baud: string;
   timeout: string;
   trace?: boolean;
+  json?: boolean;
 }
 
 /** `cellgate at "AT+CSQ"`: one command through the running daemon (or the port itself with --port); prints its lines and final result. */
@@ -24,10 +26,9 @@ export function registerAt(program: Command): void {
     )
     .option("-b, --baud <rate>", "baud rate (with --port)", "115200")
     .option("-t, --timeout <ms>", "time to wait for the final result code", "10000")
-    .option("--trace", "print every byte sent and received on stderr (with --port)")
-    .action(async (command: string, o: AtOptions) => {
-      process.exitCode = await runAt(command, o);
-    });
+    .option("--trace", "print every byte sent and received on stderr (on a port this command opens, not through the daemon)")
+    .option("--json", "print {lines, final} as JSON")
+    .action(action((command: string, o: AtOptions) => runAt(command, o)));
 }
 
 async function runAt(command: string, o: AtOptions): Promise<number> {
@@ -44,23 +45,18 @@ async function runAt(command: string, o: AtOptions): Promise<number> {
       engine = new AtEngine({ link: traceLink(await openSerialLink({ path: via.direct, baudRate })), log: cliLogger() });
       r = await engine.command(command, { timeoutMs });
     }
-    for (const line of [...r.lines, r.final]) process.stdout.write(`${line}\n`);
+    printResult(o.json === true, { lines: r.lines, final: r.final }, () => [...r.lines, r.final].map((l) => `${l}\n`).join(""));
     return EXIT.ok;
   } catch (err) {
-    return atFailure(err);
+    // The modem's own lines on stdout in human form; the error itself is reported by the rule.
+    if (
+      !o.json &&
+      (isCellgateError(err, "CG_ERR_AT_ERROR") || isCellgateError(err, "CG_ERR_AT_CME") || isCellgateError(err, "CG_ERR_AT_CMS"))
+    )
+      for (const line of [...((err.detail.lines as string[] | undefined) ?? []), (err.detail.final as string | undefined) ?? ""])
+        if (line) process.stdout.write(`${line}\n`);
+    throw err;
   } finally {
     await engine?.close();
   }
-}
-
-function atFailure(err: unknown): number {
-  process.stderr.write(`${describeError(err)}\n`);
-  if (isCellgateError(err, "CG_ERR_AT_ERROR") || isCellgateError(err, "CG_ERR_AT_CME") || isCellgateError(err, "CG_ERR_AT_CMS")) {
-    // The modem's own lines on stdout (before the error on stderr above, in the terminal's order they interleave).
-    for (const line of [...((err.detail.lines as string[] | undefined) ?? []), (err.detail.final as string | undefined) ?? ""])
-      if (line) process.stdout.write(`${line}\n`);
-    return EXIT.modemError;
-  }
-  if (isCellgateError(err, "CG_ERR_AT_INVALID")) return EXIT.usage;
-  return EXIT.portError;
 }

@@ -1,11 +1,9 @@
+import { createConnection } from "node:net";
 import { ioChannel, type IoTrace } from "../at/index.js";
 import { checkConfig } from "../config/index.js";
 import { CellgateError, createLogger, isCellgateError, type Logger } from "../core/index.js";
 import { findPorts } from "../modem/index.js";
 import { controlRequest, type ControlMethod, type ControlParams, type ControlResult } from "../runtime/index.js";
-
-/** Exit codes of the commands that are not `status` (whose codes are the verdict's). */
-export const EXIT = { ok: 0, modemError: 1, portError: 2, usage: 64 } as const;
 
 /** The modem port: --port, else CELLGATE_MODEM_PORT (the config file arrives with the daemon). */
 export function resolvePort(flag: string | undefined): string {
@@ -64,12 +62,18 @@ const DEFAULT_SOCKET = "/run/cellgate/control.sock";
  * Returns the daemon's answer, or `{ direct: path }` for the caller to open the port.
  */
 export async function viaDaemon<M extends ControlMethod>(
-  o: { port?: string; socket?: string },
+  o: { port?: string; socket?: string; trace?: boolean },
   method: M,
   params: ControlParams<M>,
 ): Promise<{ daemon: ControlResult<M> } | { direct: string }> {
   if (o.port) return { direct: o.port };
   const socket = controlSocket(o.socket);
+  // The bytes --trace shows are those of a port this process opens; the daemon's stay in the daemon.
+  if (o.trace && (await listening(socket)))
+    throw new CellgateError(
+      "CG_ERR_CLI_USAGE",
+      `--trace shows the bytes on a port this command opens, but the daemon on ${socket} owns the modem: run without --trace, or stop the daemon and pass --port PATH`,
+    );
   try {
     return { daemon: await controlRequest(socket, method, params) };
   } catch (err) {
@@ -90,4 +94,13 @@ export async function viaDaemon<M extends ControlMethod>(
       err.detail,
     );
   }
+}
+
+/** Whether something accepts connections on the control socket (without asking it anything). */
+function listening(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection(socket);
+    c.once("connect", () => (c.destroy(), resolve(true)));
+    c.once("error", () => resolve(false));
+  });
 }

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { describeError, isCellgateError } from "../core/index.js";
+import { CellgateError } from "../core/index.js";
 import { registerAt } from "./at.js";
-import { EXIT } from "./common.js";
 import { registerConfig } from "./config.js";
 import { registerDemo } from "./demo.js";
 import { registerPdu } from "./pdu.js";
@@ -11,6 +10,7 @@ import { registerSend } from "./send.js";
 import { registerSim } from "./sim.js";
 import { registerSign } from "./sign.js";
 import { registerSimulate } from "./simulate.js";
+import { EXIT, reportError } from "./output.js";
 import { registerStatus } from "./status.js";
 import { VERSION } from "./version.js";
 
@@ -18,7 +18,8 @@ const program = new Command("cellgate")
   .description("edge agent for cellular IoT gateways (Twilio / KORE Programmable Wireless and Super SIM)")
   .version(VERSION)
   .exitOverride()
-  .showHelpAfterError();
+  // commander's own error line is replaced by the one every command prints (below).
+  .configureOutput({ outputError: () => {} });
 
 registerRun(program);
 registerAt(program);
@@ -31,14 +32,17 @@ registerConfig(program);
 registerSimulate(program);
 registerDemo(program);
 
+const json = process.argv.includes("--json");
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) {
-    // Help and version exit 0; anything commander refuses is a usage error.
-    process.exitCode = err.exitCode === 0 ? 0 : EXIT.usage;
-  } else {
-    process.stderr.write(`cellgate: ${describeError(err)}\n`);
-    process.exitCode = isCellgateError(err, "CG_ERR_CLI_USAGE") ? EXIT.usage : EXIT.portError;
-  }
+  if (err instanceof CommanderError && err.exitCode === 0)
+    process.exitCode = EXIT.ok; // --help, --version
+  else if (err instanceof CommanderError) {
+    // Anything commander refuses is a usage error, reported like every other error.
+    // "commander.help": no (sub)command was given, and the help went to stderr.
+    const what = err.code === "commander.help" ? "no command given" : err.message.replace(/^error: /, "");
+    const message = `${what} (see cellgate --help, or cellgate COMMAND --help)`;
+    process.exitCode = reportError(new CellgateError("CG_ERR_CLI_USAGE", message), json);
+  } else process.exitCode = reportError(err, json);
 }

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { describeError, isCellgateError } from "../core/index.js";
 import { decodePdu, type Pdu } from "../sms/pdu/index.js";
-import { EXIT } from "./common.js";
+import { action, EXIT, printResult } from "./output.js";
 
 interface PduOptions {
   json?: boolean;
@@ -16,31 +15,21 @@ export function registerPdu(program: Command): void {
     .description("SMS PDU tools")
     .command("decode")
     .description("decode one SMS PDU (the +CMGR form, SMSC part first)")
-    .argument("<hex>", "the PDU in hex")
+    .argument("<hex...>", "the PDU in hex; spaces between the digits are fine (as logs print it)")
     .option("--json", "print the fields as JSON")
     .option("--no-smsc", "the PDU is a bare TPDU, without the SMSC part")
     .option("--lenient", "decode what is there when the UDL or the hex is off (for reading broken messages)")
-    .action((hex: string, o: PduOptions) => {
-      process.exitCode = decode(hex, o);
-    });
+    .action(action((hex: string[], o: PduOptions) => decode(hex.join(""), o)));
 }
 
 function decode(hex: string, o: PduOptions): number {
-  let pdu: Pdu;
-  try {
-    pdu = decodePdu(hex, { smsc: o.smsc, lenient: o.lenient ?? false });
-  } catch (err) {
-    const code = isCellgateError(err) ? err.code : "CG_ERR_PDU_DECODE";
-    const message = isCellgateError(err) ? err.message : describeError(err);
-    if (o.json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    else process.stderr.write(`${code}: ${message}\n`);
-    return EXIT.modemError;
-  }
-  const fields = pduFields(pdu);
-  if (o.json) process.stdout.write(`${JSON.stringify(fields)}\n`);
-  else
-    for (const [k, v] of Object.entries(fields))
-      process.stdout.write(`${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}\n`);
+  // Modems and logs print PDUs with spaces (or line breaks) between the octets: they are not part of it.
+  const fields = pduFields(decodePdu(hex.replace(/\s+/g, ""), { smsc: o.smsc, lenient: o.lenient ?? false }));
+  printResult(o.json === true, fields, () =>
+    Object.entries(fields)
+      .map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}\n`)
+      .join(""),
+  );
   return EXIT.ok;
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config/index.js";
+import { describeUnknown, loadConfig, unknownVariables } from "../config/index.js";
 import { createLogger, describeError } from "../core/index.js";
 import { startDaemon } from "../daemon.js";
 import { VERSION } from "./version.js";
@@ -26,6 +26,8 @@ export function registerRun(program: Command): void {
         },
         "cellgate starting",
       );
+      for (const u of unknownVariables(process.env))
+        log.warn({ variable: u.name, suggestion: u.suggestion }, `environment: ${u.name} is ${describeUnknown(u)}`);
       const daemon = await startDaemon({ loaded, version: VERSION, log });
       let stopping = false;
       const stop = (signal: string) => {

@@ -1,10 +1,12 @@
 import type { Command } from "commander";
 import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
-import { CellgateError, describeError, isCellgateError, isStrictBase64 } from "../core/index.js";
+import { CellgateError, isCellgateError, isStrictBase64 } from "../core/index.js";
 import { Modem } from "../modem/index.js";
 import type { SendResult } from "../runtime/index.js";
 import { encodeMo, sendCommand, type MoCommand, type Product } from "../sms/index.js";
-import { cliLogger, enableTrace, EXIT, parseIntOption, viaDaemon } from "./common.js";
+import { gsm7Length } from "../sms/pdu/index.js";
+import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import { action, EXIT, printResult } from "./output.js";
 
 interface SendOptions {
   port?: string;
@@ -36,10 +38,8 @@ export function registerSend(program: Command): void {
       "programmable-wireless (2936) or super-sim (000); default $CELLGATE_SIM_PRODUCT or programmable-wireless",
     )
     .option("--json", "print the result as JSON")
-    .option("--trace", "print every byte sent and received on stderr")
-    .action(async (text: string | undefined, o: SendOptions) => {
-      process.exitCode = await runSend(text, o);
-    });
+    .option("--trace", "print every byte sent and received on stderr (on a port this command opens, not through the daemon)")
+    .action(action((text: string | undefined, o: SendOptions) => runSend(text, o)));
 }
 
 function parseInput(text: string | undefined, o: SendOptions): { cmd: MoCommand; product: Product } {
@@ -82,19 +82,32 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
       r = await sendCommand(cmd, { sender: modem.sms, product, log });
     }
     const size = cmd.text !== undefined ? `${[...cmd.text].length} characters` : `${cmd.data!.length} bytes`;
-    process.stdout.write(
-      o.json
-        ? `${JSON.stringify(r)}\n`
-        : `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`,
+    printResult(
+      o.json === true,
+      { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts },
+      () =>
+        `sent to ${r.to}: message reference ${r.mr} (${r.encoding}, ${size}, ${r.attempts} attempt${r.attempts > 1 ? "s" : ""})\n`,
     );
     return EXIT.ok;
   } catch (err) {
-    process.stderr.write(`${describeError(err)}\n`);
-    if (isCellgateError(err, "CG_ERR_PDU_ENCODE")) return EXIT.usage;
-    if (isCellgateError(err, "CG_ERR_SMS_SEND") || isCellgateError(err, "CG_ERR_AT_CMS") || isCellgateError(err, "CG_ERR_AT_CME"))
-      return EXIT.modemError;
-    return EXIT.portError;
+    throw cmd.text !== undefined ? explainTooLong(err, cmd.text) : err;
   } finally {
     await engine?.close();
   }
+}
+
+/**
+ * "162 GSM 7-bit characters" for 81 `{` reads as a miscount: each character of the GSM 7-bit
+ * extension table ({ } [ ] ~ \\ | ^ €) is sent as two septets, an escape and the character.
+ */
+function explainTooLong(err: unknown, text: string): unknown {
+  if (!isCellgateError(err, "CG_ERR_PDU_ENCODE")) return err;
+  const doubled = [...text].filter((c) => gsm7Length(c) === 2);
+  if (doubled.length === 0) return err;
+  const which = [...new Set(doubled)].join(" ");
+  return new CellgateError(
+    "CG_ERR_PDU_ENCODE",
+    `${err.message}: the text has ${[...text].length} characters, ${doubled.length} of them (${which}) from the GSM 7-bit extension table, which takes two septets each (an escape, then the character)`,
+    err.detail,
+  );
 }

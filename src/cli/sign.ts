@@ -1,13 +1,14 @@
 import type { Command } from "commander";
-import { commandKey, isVerb, parseCommand, signText, VERBS } from "../commands/index.js";
+import { checkArgs, commandKey, isVerb, parseCommand, signText, VERBS } from "../commands/index.js";
 import { readSecret } from "../config/index.js";
-import { CellgateError, describeError, isCellgateError } from "../core/index.js";
+import { CellgateError, isCellgateError } from "../core/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
-import { EXIT } from "./common.js";
+import { action, EXIT, printResult } from "./output.js";
 
 interface SignOptions {
   keyFile?: string;
   at?: string;
+  json?: boolean;
 }
 
 /**
@@ -22,25 +23,47 @@ export function registerSign(program: Command): void {
     .argument("<command>", `the Command: VERB [ARGS], VERB one of ${VERBS.join(", ")}`)
     .option("--key-file <file>", "the gateway's command key (default: the COMMAND_KEY credential, then CELLGATE_COMMAND_KEY)")
     .option("--at <time>", "sign for this time (ISO 8601) instead of now")
-    .action((text: string, o: SignOptions) => {
-      try {
-        process.stdout.write(`${sign(text, o, process.env)}\n`);
-        process.exitCode = EXIT.ok;
-      } catch (err) {
-        process.stderr.write(`${isCellgateError(err) ? `${err.code}: ${err.message}` : describeError(err)}\n`);
-        process.exitCode = isCellgateError(err, "CG_ERR_CLI_USAGE") ? EXIT.usage : EXIT.modemError;
-      }
-    });
+    .option("--json", "print {text} as JSON")
+    .action(
+      action((text: string, o: SignOptions) => {
+        const signed = sign(text, o, process.env);
+        printResult(o.json === true, { text: signed }, () => `${signed}\n`);
+        return EXIT.ok;
+      }),
+    );
 }
 
+// The gateway's reboot token is in its configuration (commands.reboot.confirm), not here: any token of that form passes.
+const TOKEN = /^[A-Za-z0-9_-]{4,32}$/;
+
 export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): string {
-  const { verb } = parseCommand(text);
+  const { verb, args } = parseCommand(text);
   if (!isVerb(verb))
     throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(verb)} is not a verb (${VERBS.join(", ")})`, { verb });
+  // A Command the gateway would refuse for its arguments is not worth an SMS: refused here, before it is signed.
+  const check = checkArgs(verb, args, { rebootToken: verb === "reboot" && TOKEN.test(args[0] ?? "") ? args[0]! : "CONFIRM" });
+  if (!check.ok)
+    throw new CellgateError(
+      "CG_ERR_COMMAND_SIGN",
+      verb === "reboot"
+        ? `reboot ${check.why}: sign "reboot CONFIRM" (the word in the gateway's commands.reboot.confirm)`
+        : `${verb}: ${check.why}`,
+      { verb },
+    );
   const at = o.at === undefined ? Date.now() : Date.parse(o.at);
   if (Number.isNaN(at)) throw new CellgateError("CG_ERR_CLI_USAGE", `--at ${JSON.stringify(o.at)} is not an ISO 8601 time`);
-  const secret = readSecret("COMMAND_KEY", { env, ...(o.keyFile ? { file: o.keyFile } : {}) });
+  const secret = keySecret(o, env);
   if (secret === undefined)
     throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
   return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s));
+}
+
+/** The key's text; a --key-file that cannot be read is a key problem (CG_ERR_COMMAND_KEY), as the README says. */
+function keySecret(o: SignOptions, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return readSecret("COMMAND_KEY", { env, ...(o.keyFile ? { file: o.keyFile } : {}) });
+  } catch (err) {
+    if (!isCellgateError(err, "CG_ERR_CONFIG_READ")) throw err;
+    throw new CellgateError("CG_ERR_COMMAND_KEY", err.message, err.detail, { cause: err });
+  }
 }

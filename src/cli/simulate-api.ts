@@ -1,8 +1,10 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { CellgateError } from "../core/index.js";
 import { ApiSimulator, ModemBridge } from "../sim/api/index.js";
 import { ModemSimulator, personality, personalityNames, PtyModem } from "../sim/modem/index.js";
 import { cliLogger, parseIntOption } from "./common.js";
+import { selfCommand, shellWord } from "./self.js";
 
 interface SimulateApiOptions {
   port: string;
@@ -94,15 +96,17 @@ function banner(api: ApiSimulator, o: SimulateApiOptions, pty: PtyModem | undefi
     `  gateway SIM ${s.uniqueName} ${s.sid}, ICCID ${s.iccid}, status ${s.status}${plan ? `, rate plan ${plan}` : ""}; ${api.store.sims.length} SIMs in the account`,
     ...(pty ? [`  simulated modem on ${o.modemLink} (pty via ${pty.backend}); Commands to the SIM arrive there as SMS`] : []),
     "",
-    "# point cellgate at it (any one of the three credential sets):",
+    "# point cellgate at it: paste these lines into another shell (any one of the three credential sets;",
+    "# the other two are the commented lines, which run as they are without the leading '# or: ')",
     `export CELLGATE_API_BASE_URL=${api.baseUrl}`,
     `export CELLGATE_SIM_PRODUCT=${o.product}`,
     `export TWILIO_ACCOUNT_SID=${c.accountSid}`,
     `export TWILIO_AUTH_TOKEN=${c.authToken}`,
     `# or: export TWILIO_API_KEY=${c.apiKeySid} TWILIO_API_SECRET=${c.apiKeySecret}`,
     `# or: export CELLGATE_API_PROVIDER=kore KORE_CLIENT_ID=${c.clientId} KORE_CLIENT_SECRET=${c.clientSecret}`,
-    pty ? `export CELLGATE_MODEM_PORT=${o.modemLink}` : `export CELLGATE_SIM_ICCID=${s.iccid}`,
-    "# then: cellgate sim",
+    pty ? `export CELLGATE_MODEM_PORT=${shellWord(resolve(o.modemLink!))}` : `export CELLGATE_SIM_ICCID=${s.iccid}`,
+    `${selfCommand()} sim   # the carrier's view of the gateway's SIM, from this simulator`,
+    "# Ctrl-C stops the simulator",
     "",
   ].join("\n");
 }

@@ -1,7 +1,9 @@
+import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { CellgateError, describeError } from "../core/index.js";
 import { parseIntOption } from "./common.js";
+import { pasteBlock, selfCommand, shellWord } from "./self.js";
 import { registerSimulateApi } from "./simulate-api.js";
 import { ModemSimulator, personality, personalityNames, PtyModem, type Network } from "../sim/modem/index.js";
 
@@ -37,8 +39,15 @@ async function simulateModem(o: SimulateModemOptions): Promise<void> {
   }
   const sim = new ModemSimulator({ personality: module, latencyMs: parseIntOption("--latency", o.latency, 0, 60_000) });
   const pty = await PtyModem.serve(sim, o.link, o.pty);
+  const link = shellWord(resolve(o.link));
   process.stdout.write(
-    `cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ${pty.backend}); Ctrl-C to stop\n`,
+    `${[
+      `cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ${pty.backend}); Ctrl-C to stop`,
+      pasteBlock([
+        [`${selfCommand()} at --port ${link} AT+CSQ`, "one AT command"],
+        [`${selfCommand()} status --port ${link}`, "identity, SIM, signal, registration, attach"],
+      ]),
+    ].join("\n")}\n`,
   );
   const stop = () => {
     void pty.close().then(() => process.exit(0));

@@ -5,6 +5,7 @@ import { assess, VERDICT_EXIT, type HealthReport, type ModemView } from "../heal
 import { Modem, type VendorName } from "../modem/index.js";
 import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
 import { formatStatus } from "./format-status.js";
+import { action, printResult } from "./output.js";
 
 interface StatusOptions {
   port?: string;
@@ -18,9 +19,9 @@ interface StatusOptions {
 const VENDORS = ["auto", "quectel", "simcom", "ublox", "telit", "nordic", "generic"];
 
 /**
- * `cellgate status [--port PATH] [--json]`: the modem part of the health report — identity,
- * SIM, signal, registration, operator, attach — with a verdict. Exit 0 ok, 1 degraded,
- * 2 down, 3 unknown. (Through a running daemon's control socket once the daemon exists.)
+ * `cellgate status [--port PATH] [--json]`: the health report through the running daemon, or
+ * the modem part of it (identity, SIM, signal, registration, operator, attach) from the port.
+ * Exit 0 ok, 1 degraded, 2 down, 3 unknown; 69 when neither a daemon nor a port is there.
  */
 export function registerStatus(program: Command): void {
   program
@@ -34,11 +35,8 @@ export function registerStatus(program: Command): void {
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--vendor <name>", `force a vendor profile (${VENDORS.join(", ")})`, "auto")
     .option("--json", "print the report as JSON")
-    .option("--trace", "print every byte sent and received on stderr")
-    .action(async (o: StatusOptions) => {
-      const report = await runStatus(o);
-      process.exitCode = VERDICT_EXIT[report.verdict];
-    });
+    .option("--trace", "print every byte sent and received on stderr (on a port this command opens, not through the daemon)")
+    .action(action(async (o: StatusOptions) => VERDICT_EXIT[(await runStatus(o)).verdict]));
 }
 
 async function runStatus(o: StatusOptions): Promise<HealthReport> {
@@ -49,11 +47,20 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
     const view: ModemView = d.snapshot
       ? { snapshot: d.snapshot }
       : { error: { code: "CG_ERR_LINK_OPEN", message: "reason" in d.port ? d.port.reason : "modem port not ready" } };
-    if (o.json)
-      process.stdout.write(
-        `${JSON.stringify({ gateway: d.gateway, version: d.version, port: path, ...d.report, modem: d.snapshot, mqtt: d.mqtt, outbox: d.outbox, carrier: d.carrier }, null, 2)}\n`,
-      );
-    else process.stdout.write(formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view));
+    printResult(
+      o.json === true,
+      {
+        gateway: d.gateway,
+        version: d.version,
+        port: path,
+        ...d.report,
+        modem: d.snapshot,
+        mqtt: d.mqtt,
+        outbox: d.outbox,
+        carrier: d.carrier,
+      },
+      () => formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view),
+    );
     return d.report;
   }
   const path = via.direct;
@@ -65,13 +72,9 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
   const log = cliLogger();
   const view = await readModem(path, baudRate, (o.vendor ?? "auto") as VendorName | "auto", log);
   const report = assess({ modem: view, now: Date.now() });
-  if (o.json) {
-    process.stdout.write(
-      `${JSON.stringify({ port: path, ...report, modem: "snapshot" in view ? view.snapshot : { error: view.error } }, null, 2)}\n`,
-    );
-  } else {
-    process.stdout.write(formatStatus(path, report, view));
-  }
+  printResult(o.json === true, { port: path, ...report, modem: "snapshot" in view ? view.snapshot : { error: view.error } }, () =>
+    formatStatus(path, report, view),
+  );
   return report;
 }
 

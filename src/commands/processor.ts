@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import { addressedToCellgate } from "./addressed.js";
 import { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
 import { Journal, type JournalEntry } from "./journal.js";
 import { OwedReplies, ReplyQueue } from "./owed-replies.js";
@@ -21,7 +22,7 @@ export interface InboundCommand {
   timestamp: string | null;
 }
 
-/** What `commands/received` says of the text's authentication. */
+/** What `commands/received` says of the text's authentication; none: not addressed to cellgate (delivered as it is). */
 export type AuthResult = "verified" | "unsigned" | "rejected" | "none";
 
 export interface Admission {
@@ -38,7 +39,7 @@ export interface ProcessorOptions {
   stateDir: string;
   policy: CommandPolicy;
   key: Buffer | undefined;
-  /** nak: rejections are answered; publish-only: Commands that are not authenticated are only published to MQTT. */
+  /** nak: rejections are answered; publish-only: unsigned cellgate verbs that need a signature are only published to MQTT. */
   unauthenticated: "nak" | "publish-only";
   /** `{verb}` and `{reason}` are replaced. */
   nakTemplate: string;
@@ -124,6 +125,11 @@ export class CommandProcessor {
   }
 
   async admit(msg: InboundCommand): Promise<Admission> {
+    // Only text addressed to cellgate is a cellgate Command. The rest (a local application's own
+    // Commands, binary ones, spam and carrier notices from other numbers) is delivered, unjudged.
+    const text = msg.text;
+    if (text === undefined || (msg.kind !== "command" && msg.kind !== "foreign") || !addressedToCellgate(text))
+      return { msg, auth: "none", decision: null, clock: "unsynced" };
     if (msg.kind === "foreign")
       return this.#audited({
         msg,
@@ -136,11 +142,10 @@ export class CommandProcessor {
         },
         clock: "unsynced",
       });
-    if (msg.kind !== "command" || msg.text === undefined) return { msg, auth: "none", decision: null, clock: "unsynced" };
     const { ms, clock } = this.#now(msg);
     const j = this.#journal;
     const decision = authenticate({
-      text: msg.text,
+      text,
       key: this.#o.key,
       policy: this.#o.policy,
       now: ms,
@@ -264,7 +269,9 @@ export class CommandProcessor {
 
   async #reject(_a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
     const verb = rejectedVerb(d);
-    // A signed Command was meant for cellgate: its sender hears why. Unsigned text may be a local application's.
+    // A NAK is an MO SMS to 2936 / 000: for a foreign sender it would reach nobody who sent it, and cost one.
+    if (d.reason === "foreign") return;
+    // A signed Command was meant for cellgate: its sender hears why. An unsigned verb is answered unless publish-only.
     if (!d.signed && this.#o.unauthenticated === "publish-only") return;
     await this.#nak(verb, d.reason);
   }

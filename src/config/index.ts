@@ -10,3 +10,4 @@ export {
   type Problem,
 } from "./load.js";
 export { readSecret } from "./secrets.js";
+export { unknownVariables, describeUnknown, type UnknownVariable } from "./env-names.js";

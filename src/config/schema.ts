@@ -60,7 +60,7 @@ const commands = z
     unsigned: z.array(verb).default(["help"]),
     /** Verbs turned off here (never by SMS: no Command can lock the operator out). */
     disabled: z.array(verb).default([]),
-    /** nak: a Command that is not authenticated is answered with the NAK; publish-only: it is only published on MQTT (for local applications' own Commands). A signed one that fails is always answered. */
+    /** nak: an unsigned cellgate verb that needs a signature is answered with the NAK; publish-only: it is only published on MQTT. A signed one that fails is always answered; text not addressed to cellgate never is. */
     unauthenticated: z.enum(["nak", "publish-only"]).default("nak"),
     /** How old a signed Command may be when it arrives (SMS can sit in the network while the gateway is off). */
     maxAgeS: seconds(900, 30, 86_400),

@@ -24,12 +24,9 @@ export function yamlToData(text: string): { data: unknown } | { problems: Proble
   const lines = new LineCounter();
   try {
     const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
-    const problems: Problem[] = doc.errors.map((e) => ({
-      path: `line ${e.linePos?.[0].line ?? "?"}`,
-      message: e.message.split("\n")[0] ?? e.message,
-    }));
+    const problems: Problem[] = doc.errors.map((e) => yamlProblem(e, text));
     if (problems.length > 0) return { problems };
-    problems.push(...duplicateKeys(doc, lines));
+    problems.push(...duplicateKeys(doc, lines, text));
     if (problems.length > 0) return { problems };
     const data: unknown = doc.toJS({ maxAliasCount: maxAliases });
     const shape = shapeProblem(data, 0, new Set());
@@ -45,6 +42,21 @@ export function yamlToData(text: string): { data: unknown } | { problems: Proble
       ],
     };
   }
+}
+
+/**
+ * A YAML syntax error as one problem: the position is the path, the message its first line without
+ * yaml's own " at line L, column C:" (which introduces a source excerpt that is not kept), then the
+ * line in question, so the message does not end on a dangling ":".
+ */
+function yamlProblem(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }, text: string): Problem {
+  const pos = e.linePos?.[0];
+  const first = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
+  const source = pos ? text.split(/\r?\n/)[pos.line - 1]?.trim() : undefined;
+  return {
+    path: pos ? `line ${pos.line}, column ${pos.col}` : "(yaml)",
+    message: source ? `${first}: ${JSON.stringify(source)}` : first,
+  };
 }
 
 /** The deepest nesting of flow brackets, outside quotes and comments (a conservative count). */
@@ -67,7 +79,8 @@ function flowDepth(text: string): number {
   return max;
 }
 
-function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter): Problem[] {
+/** Every key a map repeats, at its line and column, quoting the line (as a syntax error is). */
+function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter, text: string): Problem[] {
   const out: Problem[] = [];
   visit(doc, {
     Map(_key, map) {
@@ -75,11 +88,14 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>, lines: LineCounter
       const seen = new Set<string>();
       for (const pair of map.items) {
         const k = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
-        if (seen.has(k))
+        if (seen.has(k)) {
+          const pos = lines.linePos(isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0);
+          const source = text.split(/\r?\n/)[pos.line - 1]?.trim() ?? "";
           out.push({
-            path: `line ${lines.linePos(isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0).line}`,
-            message: `duplicate key ${JSON.stringify(k)}`,
+            path: `line ${pos.line}, column ${pos.col}`,
+            message: `duplicate key ${JSON.stringify(k)}: ${JSON.stringify(source)}`,
           });
+        }
         seen.add(k);
       }
     },

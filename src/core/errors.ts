@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   CG_ERR_COMMAND_KEY: "the command key is missing, unreadable or shorter than 16 bytes",
   CG_ERR_COMMAND_SIGN: "a text cannot be signed as a Command (too long for one SMS with IncludeSid, not GSM 7-bit, empty)",
   CG_ERR_CLI_USAGE: "a command-line argument is missing or malformed",
+  CG_ERR_CLI_INTERNAL: "an error without a code reached the command line (a bug: report it with the message)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -159,13 +159,21 @@ export async function openProcessor(w: CommandWiring, gateway: Gateway): Promise
  * `commands/received` with its authentication result (or spooled when publishing is off), and
  * only then run, so the SMS is deleted after both the journal and the broker hold it.
  */
-export function commandConsumer(processor: CommandProcessor, w: Pick<CommandWiring, "config" | "link">): Consumer {
+export function commandConsumer(processor: CommandProcessor, w: Pick<CommandWiring, "config" | "link" | "time">): Consumer {
   return async (msg: InboundMessage) => {
     const adm: Admission = await processor.admit(msg);
     const cfg = w.config();
     const reason = adm.decision && !adm.decision.accept ? { auth_reason: adm.decision.reason } : {};
+    // received_at (the inbox's system clock) on the clock of the payload's ts: stamped in the same
+    // synchronous step as publishQueued's own stamp, so both are on one clock, which `clock` names.
+    const receivedAt = w.time.stamp(Date.parse(msg.receivedAt)).ts;
     if (cfg.commands.publish)
-      await w.link.publishQueued("commands/received", { ...commandReceivedPayload(msg), auth: adm.auth, ...reason });
+      await w.link.publishQueued("commands/received", {
+        ...commandReceivedPayload(msg),
+        received_at: receivedAt,
+        auth: adm.auth,
+        ...reason,
+      });
     else await new Spool(join(cfg.state.dir, "spool")).consumer(msg);
     void processor.dispatch(adm);
   };

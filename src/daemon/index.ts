@@ -4,5 +4,5 @@ export { commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring
 export { controlApi } from "./control-api.js";
 export { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
 export { Poller } from "./poller.js";
-export { alive, changedKeys, lastRun, mqttAuth, Timers, within } from "./support.js";
+export { alive, changedKeys, lastRun, mqttAuth, summary, Timers, within } from "./support.js";
 export { watchState } from "./state-watch.js";

@@ -109,6 +109,7 @@ export class Poller {
       };
     }
     await this.#refreshCarrier();
+    await time.refreshSync();
     this.#state = await stateInput(this.d.config().state.dir);
     return this.#publish(view);
   }
@@ -129,10 +130,11 @@ export class Poller {
       carrier,
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
       ...(this.#state ? { state: this.#state } : {}),
-      clock: time.quality(),
+      clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
     });
     this.#report = report;
-    link.publishRetained("health", report);
+    // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.
+    link.publishRetained("health", { ...report, at: time.stamp(Date.parse(report.at)).ts });
     link.publishRetained("modem", modemPayload(this.#snapshot, st.kind === "ready" ? st.path : null));
     if ("snapshot" in view) link.publishRetained("network", networkPayload(view.snapshot));
     if (carrier !== "disabled") this.#publishSim(carrier);
@@ -165,7 +167,7 @@ export class Poller {
     this.d.link.publishRetained(
       "sim",
       "view" in carrier
-        ? { view: carrier.view, fetchedAt: c ? new Date(c.fetchedAt).toISOString() : null }
+        ? { view: carrier.view, fetchedAt: c ? this.d.time.stamp(c.fetchedAt).ts : null }
         : { view: null, fetchedAt: null, error: carrier.error },
     );
     const status = "view" in carrier ? carrier.view.sim.status : undefined;

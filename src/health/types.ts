@@ -43,6 +43,14 @@ export interface StateInput {
   failure: { path: string; error: string } | null;
 }
 
+/** The gateway's clock: the kernel's synchronisation state (or that it cannot be told), and where payload times come from. */
+export interface ClockInput {
+  sync: "synced" | "unsynced" | "unknown";
+  /** How the state was read, or why it could not be. */
+  via: string;
+  quality: ClockQuality;
+}
+
 export interface HealthInput {
   modem: ModemView;
   now: number;
@@ -53,7 +61,7 @@ export interface HealthInput {
   /** Absent: the carrier checks are not made (the modem-only report of `status --port`). */
   carrier?: CarrierInput;
   mqtt?: MqttInput;
-  clock?: ClockQuality;
+  clock?: ClockInput;
   state?: StateInput;
 }
 

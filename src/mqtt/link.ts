@@ -36,8 +36,8 @@ export interface MqttLinkOptions {
   keepaliveS?: number;
   outbox: Outbox;
   version: string;
-  /** The time and its quality, for every payload. */
-  stamp: () => Stamp;
+  /** The time and its quality for every payload: now, or the system clock time `at` on the same clock. */
+  stamp: (at?: number) => Stamp;
   clock?: Clock;
   log?: Logger;
   /** How long a QoS 1 publish waits for its PUBACK before the message goes to the outbox. */
@@ -83,14 +83,15 @@ export class MqttLink {
   #flushing: Promise<void> | undefined;
   #onSend: CommandSendHandler | undefined;
   #stopped = false;
-  readonly #onlineSince: string;
+  /** Clock time of the start, put in `since` on the clock of the payload it goes in. */
+  readonly #onlineSince: number;
 
   constructor(o: MqttLinkOptions) {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "mqtt" });
     this.#state = { connected: false, since: this.#clock.now(), reconnects: 0, lastError: null };
-    this.#onlineSince = o.stamp().ts;
+    this.#onlineSince = this.#clock.now();
     const will: StatusPayload = {
       ...o.stamp(),
       state: "offline",
@@ -175,8 +176,13 @@ export class MqttLink {
   heartbeat(): void {
     const s = this.#retained.get("status");
     if (s === undefined) return;
-    s.payload = { ...s.payload, ...this.#o.stamp() };
+    s.payload = this.#online();
     if (this.#state.connected) void this.#sendRetained("status");
+  }
+
+  /** `online` with `since` and `ts` on one clock (the quality may have changed since the start). */
+  #online(): StatusPayload {
+    return { state: "online", since: this.#o.stamp(this.#onlineSince).ts, version: this.#o.version, ...this.#o.stamp() };
   }
 
   /** QoS 0 telemetry: dropped while the broker is away (it is a sample, not a record). */
@@ -225,10 +231,9 @@ export class MqttLink {
     this.#client.options.reconnectPeriod = this.#o.reconnectMinMs ?? 1000;
     this.#log.info({ url: redactUrl(this.#o.url) }, "MQTT connected");
     for (const r of this.#retained.values()) r.sent = false;
-    if (!this.#retained.has("status")) {
-      const online = { state: "online" as const, since: this.#onlineSince, version: this.#o.version };
-      this.#retained.set("status", { json: stableStringify(online), payload: { ...online, ...this.#o.stamp() }, sent: false });
-    }
+    if (!this.#retained.has("status"))
+      this.#retained.set("status", { json: stableStringify({ state: "online" }), payload: this.#online(), sent: false });
+    else this.#retained.get("status")!.payload = this.#online();
     for (const name of this.#retained.keys()) void this.#sendRetained(name);
     if (this.#onSend) await this.#subscribe();
     this.events.emit("connected");

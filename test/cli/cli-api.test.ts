@@ -35,7 +35,7 @@ async function simulateApi(
   });
   let banner = "";
   proc.stdout.on("data", (b: Buffer) => (banner += b.toString()));
-  for (let i = 0; !banner.includes("# then: cellgate sim"); i++) {
+  for (let i = 0; !banner.includes("# Ctrl-C stops the simulator"); i++) {
     if (i > 500 || proc.exitCode !== null) throw new Error(`API simulator did not start: ${banner}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -103,20 +103,20 @@ describe("`cellgate simulate api --port N` then `cellgate sim`", () => {
     expect(viaKore.stdout).toContain("status     active");
   });
 
-  it("wrong credentials exit 2 with CG_ERR_API_AUTH and never echo the secret", async () => {
+  it("wrong credentials exit 78 with CG_ERR_API_AUTH and never echo the secret", async () => {
     const r = await cellgate({ ...sim.exports, TWILIO_AUTH_TOKEN: "definitely-not-the-token" }, "sim", "--json");
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(78);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: "CG_ERR_API_AUTH" } });
     expect(r.stdout + r.stderr).not.toContain("definitely-not-the-token");
   });
 
-  it("an ICCID not in the account exits 2 with CG_ERR_API_NOT_FOUND; a malformed one or none is a usage error", async () => {
+  it("an ICCID not in the account exits 1 with CG_ERR_API_NOT_FOUND; a malformed one is a usage error, none a missing modem", async () => {
     const missing = await cellgate(sim.exports, "sim", "--iccid", "89883070000999999999", "--json");
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: "CG_ERR_API_NOT_FOUND" } });
     const { CELLGATE_SIM_ICCID: _i, ...noIccid } = sim.exports;
     const none = await cellgate(noIccid, "sim");
-    expect(none.code).toBe(64);
+    expect(none.code).toBe(69);
     expect(none.stderr).toContain("--port");
     expect((await cellgate(sim.exports, "sim", "--iccid", "1234")).code).toBe(64);
     expect((await cellgate({ ...sim.exports, CELLGATE_API_PROVIDER: "att" }, "sim")).stderr).toContain(

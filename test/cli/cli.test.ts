@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,7 +96,7 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
 
     writeFileSync(config, `modem:\n  port: ${join(dir, "absent-*")}\n`);
     const none = await cellgateWith(env, "at", "AT");
-    expect(none.code).toBe(2);
+    expect(none.code).toBe(69);
     expect(none.stderr).toContain(`no cellgate daemon on ${join(dir, "no-daemon.sock")}`);
     expect(none.stderr).toContain(`no modem port found at ${join(dir, "absent-*")} (modem.port)`);
   });
@@ -113,6 +114,21 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     expect(r.stderr).toMatch(/CG_ERR_PDU_ENCODE: 161 GSM 7-bit characters do not fit one SMS \(160\)/);
   });
 
+  it("`cellgate send` says why extension-table characters count double", async () => {
+    const r = await cellgate("send", "--port", link, "{".repeat(81));
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(
+      /^cellgate: CG_ERR_PDU_ENCODE: 162 GSM 7-bit characters do not fit one SMS \(160\): the text has 81 characters, 81 of them \(\{\) from the GSM 7-bit extension table, which takes two septets each/,
+    );
+  });
+
+  it("`cellgate at --port P --trace` shows the bytes on stderr", async () => {
+    const r = await cellgate("at", "--port", link, "--trace", "AT+CSQ");
+    expect(r).toMatchObject({ code: 0, stdout: "+CSQ: 21,99\nOK\n" });
+    expect(r.stderr).toContain("> AT+CSQ\\r");
+    expect(r.stderr).toMatch(/< .*\+CSQ: 21,99/);
+  });
+
   it("`cellgate status` in human form", async () => {
     const r = await cellgate("status", "--port", link);
     expect(r.code).toBe(0);
@@ -123,9 +139,9 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
 
 describe("cellgate CLI: bad input gets a clear error", () => {
   it.each([
-    [["at", "AT"], 2, /no cellgate daemon on .*pass --port PATH/],
+    [["at", "AT"], 69, /^cellgate: CG_ERR_CONTROL_UNREACHABLE: no cellgate daemon on .*pass --port PATH/],
     [["at", "--port", "/dev/null", "--timeout", "soon", "AT"], 64, /--timeout must be an integer/],
-    [["at", "--port", "/dev/nonexistent-tty", "AT"], 2, /CG_ERR_LINK_OPEN: cannot open \/dev\/nonexistent-tty/],
+    [["at", "--port", "/dev/nonexistent-tty", "AT"], 69, /^cellgate: CG_ERR_LINK_OPEN: cannot open \/dev\/nonexistent-tty/],
     [
       ["simulate", "modem", "--link", "/tmp/x.pty", "--personality", "nokia"],
       64,
@@ -152,6 +168,77 @@ describe("cellgate CLI: bad input gets a clear error", () => {
   });
 });
 
+describe("`cellgate config check` and the environment", () => {
+  it("reports a misspelt CELLGATE_ variable as a problem, with the variable it was meant to be", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-envcheck-"));
+    try {
+      const config = join(dir, "cellgate.yaml");
+      writeFileSync(config, "gateway:\n  id: gw-env\n");
+      const r = await cellgateWith({ CELLGATE_MQTT_ULR: "mqtt://broker:1883" }, "config", "check", "--config", config);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("  CELLGATE_MQTT_ULR: not a cellgate variable, ignored (did you mean CELLGATE_MQTT_URL?)\n");
+      const j = await cellgateWith({ CELLGATE_MQTT_ULR: "mqtt://broker:1883" }, "config", "check", "--config", config, "--json");
+      expect(JSON.parse(j.stdout)).toMatchObject({
+        error: {
+          code: "CG_ERR_CONFIG_INVALID",
+          problems: [{ path: "CELLGATE_MQTT_ULR", message: expect.stringContaining("CELLGATE_MQTT_URL") as string }],
+        },
+      });
+      expect((await cellgateWith({ CELLGATE_MQTT_URL: "mqtt://broker:1883" }, "config", "check", "--config", config)).code).toBe(
+        0,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("papercuts", () => {
+  it("`at --trace` through a running daemon refuses clearly (the daemon owns the port's bytes)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-trace-"));
+    const sock = join(dir, "control.sock");
+    const server = createServer((c) => c.end());
+    await new Promise<void>((r) => server.listen(sock, () => r()));
+    try {
+      for (const cmd of [["at", "AT"], ["status"], ["send", "hi"]]) {
+        const r = await cellgate(...cmd, "--socket", sock, "--trace");
+        expect(r.code, cmd.join(" ")).toBe(64);
+        expect(r.stderr).toMatch(
+          /^cellgate: CG_ERR_CLI_USAGE: --trace shows the bytes on a port this command opens, but the daemon on .* owns the modem: run without --trace, or stop the daemon and pass --port PATH\n$/,
+        );
+      }
+    } finally {
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("`pdu decode` takes hex with spaces, quoted or not, as modems and logs print it", async () => {
+    const spaced =
+      "07 91 13 26 04 00 00 F0 04 0B 91 13 46 61 00 89 F6 00 00 20 80 62 91 73 14 08 0C C8 F7 1D 14 96 97 41 F9 77 FD 07";
+    for (const args of [[spaced], spaced.split(" "), [spaced.toLowerCase().replace(/ /g, "\n")]]) {
+      const r = await cellgate("pdu", "decode", ...args, "--json");
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ sender: "+31641600986", text: "How are you?" });
+    }
+  });
+
+  it("`sign reboot` without the confirmation word is refused before anything is signed; `reboot CONFIRM` is signed", async () => {
+    const key = { CELLGATE_COMMAND_KEY: "correct horse battery staple 42!" };
+    const bare = await cellgateWith(key, "sign", "reboot");
+    expect(bare.code).toBe(64);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toMatch(/^cellgate: CG_ERR_COMMAND_SIGN: reboot needs the confirmation token: sign "reboot CONFIRM"/);
+    expect((await cellgateWith(key, "sign", "ping")).stderr).toMatch(/CG_ERR_COMMAND_SIGN: ping: usage: ping HOST \[PORT\]/);
+    expect((await cellgateWith(key, "sign", "status now")).stderr).toMatch(
+      /CG_ERR_COMMAND_SIGN: status: status takes no arguments/,
+    );
+    const ok = await cellgateWith(key, "sign", "reboot CONFIRM");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^reboot CONFIRM #[0-9a-z]{6}\.[\w-]{22}\n$/);
+  });
+});
+
 describe("cellgate sign", () => {
   it("prints the signed text for the key in --key-file; refuses without a usable key, an unknown verb, a bad --at", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellgate-sign-"));
@@ -165,20 +252,20 @@ describe("cellgate sign", () => {
         stderr: "",
       });
       expect((await cellgate("sign", "status")).stderr).toMatch(
-        /^CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/,
+        /^cellgate: CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/,
       );
       writeFileSync(key, "short\n");
       expect(await cellgate("sign", "status", "--key-file", key)).toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(/^CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string,
+        code: 78,
+        stderr: expect.stringMatching(/^cellgate: CG_ERR_COMMAND_KEY: the command key from .*command-key has 5 bytes/) as string,
       });
       expect(await cellgate("sign", "format c:", "--key-file", key)).toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(/^CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string,
+        code: 64,
+        stderr: expect.stringMatching(/^cellgate: CG_ERR_COMMAND_SIGN: "format" is not a verb/) as string,
       });
       expect(await cellgate("sign", "status", "--key-file", key, "--at", "yesterday")).toMatchObject({
         code: 64,
-        stderr: expect.stringMatching(/^CG_ERR_CLI_USAGE: --at "yesterday"/) as string,
+        stderr: expect.stringMatching(/^cellgate: CG_ERR_CLI_USAGE: --at "yesterday"/) as string,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -286,7 +373,7 @@ describe("cellgate pdu decode", () => {
   it("a malformed PDU exits 1 with a one-line reason, or the error object with --json", async () => {
     const human = await cellgate("pdu", "decode", "07911614220991");
     expect(human.code).toBe(1);
-    expect(human.stderr).toBe("CG_ERR_PDU_DECODE: SMSC digits at octet 2: needs 6 octets, 5 left\n");
+    expect(human.stderr).toBe("cellgate: CG_ERR_PDU_DECODE: SMSC digits at octet 2: needs 6 octets, 5 left\n");
     const json = await cellgate("pdu", "decode", "03", "--no-smsc", "--json");
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({

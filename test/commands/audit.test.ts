@@ -26,7 +26,8 @@ describe("rejection audit events", () => {
         extra: expect.objectContaining({ reason: "bad-tag", verb: "status", id: m.id, sid: m.sid, signed: true }) as unknown,
       },
     ]);
-    await w.p.admit(w.msg("hello", { kind: "foreign", sender: "+15551234567" }));
+    // A cellgate verb from another number: refused as foreign (plain text from it is not cellgate's to judge).
+    await w.p.admit(w.msg("status", { kind: "foreign", sender: "+15551234567" }));
     expect(audited.map((x) => x.extra.reason)).toEqual(["bad-tag", "foreign"]);
     expect(w.events.filter((e) => e.type === "command-rejected")).toEqual([]); // not twice, not fire-and-forget
   });

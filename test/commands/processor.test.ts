@@ -25,7 +25,8 @@ describe("running Commands", () => {
     ["expired", () => sign("status", T - 16 * 60_000), "NAK status expired"],
     ["from the future", () => sign("status", T + 6 * 60_000), "NAK status future"],
     ["unsigned when a signature is required", () => "status", "NAK status unsigned"],
-    ["an unknown verb", () => "format c:", "NAK format unknown-verb"],
+    ["a signed unknown verb", () => sign("format c:"), "NAK format unknown-verb"],
+    ["an attempt at a signature", () => "reboot CONFIRM #1234.abcd", "NAK reboot bad-tag"],
   ])("%s: not run, NAKed, on events", async (_l, text, nak) => {
     const w = await world();
     const a = await w.deliver(w.msg(text()));
@@ -52,23 +53,52 @@ describe("running Commands", () => {
     expect(again.gateway.views).toBe(0);
   });
 
-  it("with publish-only, unauthenticated text is not answered (a local application's Command); a bad signature still is", async () => {
+  it("with publish-only, an unsigned verb is not answered; a bad signature still is", async () => {
     const w = await world({ unauthenticated: "publish-only" });
-    await w.deliver(w.msg("setpoint 21"));
     await w.deliver(w.msg("status"));
     expect(w.replies).toEqual([]);
-    expect(w.events.map((e) => e.extra?.reason)).toEqual(["unknown-verb", "unsigned"]);
+    expect(w.events.map((e) => e.extra?.reason)).toEqual(["unsigned"]);
     await w.deliver(w.msg(sign("status").replace("status", "signal")));
     expect(w.replies).toEqual(["NAK signal bad-tag"]);
   });
 
-  it("a foreign sender is never run, whatever the text, and is reported", async () => {
-    const w = await world();
-    const a = await w.deliver(w.msg(sign("status"), { kind: "foreign", sender: "+15551234567" }));
-    expect(a).toMatchObject({ auth: "rejected", decision: { reason: "foreign" } });
+  it.each([
+    ["a local application's own Command", "setpoint 21"],
+    ["one whose first word is no verb", "format c:"],
+    ["a JSON one", '{"valve":"open"}'],
+    ["one that mentions a verb later", "set status ok"],
+  ])("%s from 2936 is an application Command: delivered unjudged, no event, no NAK", async (_l, text) => {
+    const w = await world(); // unauthenticated: nak, the default
+    const a = await w.deliver(w.msg(text));
+    expect(a).toMatchObject({ auth: "none", decision: null });
+    expect(w.events).toEqual([]);
+    expect(w.replies).toEqual([]);
     expect(w.gateway.views).toBe(0);
+  });
+
+  it("binary Commands and SMS from other numbers that are not addressed to cellgate: delivered, no event, no SMS", async () => {
+    const w = await world();
+    for (const m of [
+      w.msg("", { text: undefined, dataBase64: "AAEC" }),
+      w.msg("Your bill is ready. Reply STOP to opt out", { kind: "foreign", sender: "+15551234567" }),
+      w.msg("Welcome to T-Mobile", { kind: "foreign", sender: "T-Mobile" }),
+      w.msg("", { kind: "foreign", sender: "+15551234567", text: undefined, dataBase64: "AAEC" }),
+    ])
+      expect(await w.deliver(m)).toMatchObject({ auth: "none", decision: null });
+    expect(w.events).toEqual([]);
+    expect(w.replies).toEqual([]);
+  });
+
+  it("a cellgate Command from a foreign sender is never run, and is reported, but not answered (a NAK would go to 2936)", async () => {
+    const w = await world();
+    for (const text of [sign("status"), "reboot CONFIRM"]) {
+      const a = await w.deliver(w.msg(text, { kind: "foreign", sender: "+15551234567" }));
+      expect(a).toMatchObject({ auth: "rejected", decision: { reason: "foreign" } });
+    }
+    expect(w.gateway.views).toBe(0);
+    expect(w.events.map((e) => e.type)).toEqual(["command-rejected", "command-rejected"]);
     expect(w.events[0]!.detail).toMatch(/^sms rejected \(foreign\): sender \+15551234567/);
-    expect(w.replies).toEqual(["NAK sms foreign"]);
+    expect(w.replies).toEqual([]);
   });
 
   it("NAKs are limited to naksPerHour: a flood of forged Commands is not a flood of SMS", async () => {
@@ -173,11 +203,11 @@ describe("replies of the verbs that act or reach out fit one SMS in the worst ca
     const host = `${"a".repeat(55)}.invalid`;
     await w.deliver(w.msg(sign(`ping ${host} 65535`)));
     await w.deliver(w.msg(sign("modem-reset", T + 1000)));
-    await w.deliver(w.msg(`${"z".repeat(100)} please`));
+    await w.deliver(w.msg(`${"z".repeat(100)} please #abc.def`));
     expect(w.replies).toHaveLength(3);
     expect(w.replies[0]).toMatch(/^ping fail a{55}\.invalid:65535 err=\S+$/);
     expect(w.replies[1]).toMatch(/^modem-reset failed took=1d10h refused: a recovery step/);
-    expect(w.replies[2]).toMatch(/^NAK z{20} unknown-verb x+/);
+    expect(w.replies[2]).toMatch(/^NAK z{20} bad-tag x+/);
     for (const r of w.replies) {
       expect(septets(r), r).toBeDefined();
       expect(septets(r)!, r).toBeLessThanOrEqual(160);

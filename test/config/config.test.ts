@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkConfig, configSchema, envKeys, loadConfig, readSecret } from "../../src/config/index.js";
+import { checkConfig, configSchema, envKeys, loadConfig, readSecret, unknownVariables } from "../../src/config/index.js";
 import { CellgateError } from "../../src/core/index.js";
 import { configFiles } from "./files.js";
 
@@ -110,6 +111,40 @@ describe("configuration", () => {
     expect(() => loadConfig({ file: file(text), env })).toThrow(CellgateError);
   });
 
+  it.each([
+    ["an unclosed flow sequence", "mqtt:\n  url: [unclosed\n"],
+    ["a duplicate key", "mqtt:\n  url: mqtt://a\n  url: mqtt://b\n"],
+    ["a tab as indentation", "mqtt:\n\turl: mqtt://a\n"],
+    ["an unclosed quote", 'mqtt:\n  url: "mqtt://a\n'],
+  ])("a YAML syntax error (%s) names line and column, and its message does not end on a dangling colon", (_name, text) => {
+    const r = checkConfig({ file: file(text), env: {} });
+    const problems = "problems" in r ? r.problems : [];
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) {
+      expect(p.path).toMatch(/^line \d+, column \d+$/);
+      expect(p.message, p.message).not.toMatch(/:\s*$/);
+      expect(p.message).not.toMatch(/ at line \d+, column \d+/); // said once, in the path
+    }
+  });
+
+  it("the duplicate key's problem quotes the line", () => {
+    const r = checkConfig({ file: file("mqtt:\n  url: mqtt://a\n  url: mqtt://b\n"), env: {} });
+    expect("problems" in r ? r.problems : []).toEqual([
+      { path: "line 3, column 3", message: 'duplicate key "url": "url: mqtt://b"' },
+    ]);
+  });
+
+  it("the documented config/cellgate.yaml is tracked by git and no .gitignore rule hides it (or any tracked file)", ({
+    skip,
+  }) => {
+    const root = new URL("../..", import.meta.url).pathname;
+    const git = (...args: string[]) => spawnSync("git", ["-C", root, ...args], { encoding: "utf8" });
+    if (git("rev-parse", "--is-inside-work-tree").stdout.trim() !== "true") return skip("not a git checkout");
+    expect(git("ls-files", "--error-unmatch", "config/cellgate.yaml").status).toBe(0);
+    expect(git("ls-files", "-ci", "--exclude-standard").stdout).toBe("");
+    expect(git("check-ignore", "-q", "--no-index", "config/cellgate.yaml").status).toBe(1); // 1: not ignored
+  });
+
   it("a config file named but missing is CG_ERR_CONFIG_READ", () => {
     expect(() => loadConfig({ file: join(dir, "nope.yaml"), env: {} })).toThrow(
       expect.objectContaining({ code: "CG_ERR_CONFIG_READ" }) as Error,
@@ -125,6 +160,39 @@ describe("configuration", () => {
       "mqtt.outbox.maxAgeS": "CELLGATE_MQTT_OUTBOX_MAX_AGE_S",
       "mqtt.tls.caFile": "CELLGATE_MQTT_TLS_CA_FILE",
     });
+  });
+});
+
+describe("unknown CELLGATE_* variables", () => {
+  it("are found, with the variable a near miss was meant to be", () => {
+    expect(
+      unknownVariables({
+        CELLGATE_MQTT_ULR: "mqtt://x", // a transposition
+        CELLGATE_MODEM_PROT: "/dev/x",
+        CELLGATE_COMAND_KEY: "k", // a letter missing, of a secret's variable
+        CELLGATE_MQTT_OUTBOX_MAX_AGE: "60", // the _S missing
+        CELLGATE_WHATEVER: "1",
+        HOME: "/root",
+      }),
+    ).toEqual([
+      { name: "CELLGATE_COMAND_KEY", suggestion: "CELLGATE_COMMAND_KEY" },
+      { name: "CELLGATE_MODEM_PROT", suggestion: "CELLGATE_MODEM_PORT" },
+      { name: "CELLGATE_MQTT_OUTBOX_MAX_AGE", suggestion: "CELLGATE_MQTT_OUTBOX_MAX_AGE_S" },
+      { name: "CELLGATE_MQTT_ULR", suggestion: "CELLGATE_MQTT_URL" },
+      { name: "CELLGATE_WHATEVER", suggestion: null },
+    ]);
+  });
+
+  it("every configuration key's variable is known", () => {
+    expect(unknownVariables(Object.fromEntries(envKeys().map((k) => [k.env, "x"])))).toEqual([]);
+  });
+
+  it("every CELLGATE_ name the source reads is known (a new one must be added to the list)", () => {
+    const src = new URL("../../src", import.meta.url).pathname;
+    const r = spawnSync("grep", ["-rhoE", "--exclude=env-names.ts", "CELLGATE_[A-Z_]+", src], { encoding: "utf8" });
+    const names = [...new Set(r.stdout.split("\n").filter((n) => n !== "" && !n.endsWith("_")))];
+    expect(names.length).toBeGreaterThan(5);
+    expect(unknownVariables(Object.fromEntries(names.map((n) => [n, "x"])))).toEqual([]);
   });
 });
 

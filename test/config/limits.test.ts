@@ -59,8 +59,10 @@ describe("the configuration loader's limits", () => {
     expect("config" in r && r.config.commands.disabled).toEqual(["help"]);
   });
 
-  it("duplicate keys are still refused, with their line", () => {
+  it("duplicate keys are still refused, with their line and column (the one-pass check, not the parser's)", () => {
     const r = checkConfig({ file: file("mqtt:\n  url: mqtt://a\n  url: mqtt://b\n"), env: {} });
-    expect("problems" in r && r.problems).toEqual([{ path: "line 3", message: 'duplicate key "url"' }]);
+    expect("problems" in r && r.problems).toEqual([
+      { path: "line 3, column 3", message: 'duplicate key "url": "url: mqtt://b"' },
+    ]);
   });
 });

@@ -84,7 +84,7 @@ function run(change: (i: { m: ModemSnapshot; c: CarrierView; input: HealthInput 
     product: "programmable-wireless",
     carrier: { view: c, ageMs: 60_000 },
     mqtt: mqttUp(),
-    clock: "synced",
+    clock: { sync: "synced", via: "timedatectl: NTPSynchronized=yes", quality: "synced" },
   };
   change({ m, c, input });
   return assess(input);
@@ -219,7 +219,27 @@ describe("joint health: modem and carrier views", () => {
       { mqtt: "fail" },
       /local broker/,
     ],
-    ["clock from the modem's network time", ({ input }) => void (input.clock = "network"), "degraded", { clock: "warn" }],
+    [
+      "the kernel says unsynchronised; times from the modem's network time",
+      ({ input }) => void (input.clock = { sync: "unsynced", via: "timedatectl: NTPSynchronized=no", quality: "network" }),
+      "degraded",
+      { clock: "warn" },
+      /start an NTP client \(systemd-timesyncd, chrony or ntpd\)/,
+    ],
+    [
+      // chrony keeps time, timesyncd is not installed: the kernel's state is what counts.
+      "synchronised by chrony (no timesyncd marker)",
+      ({ input }) => void (input.clock = { sync: "synced", via: "timedatectl: NTPSynchronized=yes", quality: "synced" }),
+      "ok",
+      { clock: "pass" },
+    ],
+    [
+      // No timedatectl (no systemd, a container): cannot tell, which is not "unsynchronised".
+      "cannot tell whether the clock is synchronised",
+      ({ input }) => void (input.clock = { sync: "unknown", via: "timedatectl could not tell (ENOENT)", quality: "network" }),
+      "ok",
+      { clock: "unknown" },
+    ],
   ])("%s", (_label, change, verdict, statuses, hint) => {
     const r = run(change);
     expect(r.verdict).toBe(verdict);
@@ -246,7 +266,7 @@ describe("joint health: modem and carrier views", () => {
       ({ m, c, input }) => (
         (c.sim.status = "suspended"),
         (m.signal = { rssiDbm: -97, ber: null, rsrpDbm: -118 }),
-        (input.clock = "unsynced")
+        (input.clock = { sync: "unsynced", via: "timedatectl: NTPSynchronized=no", quality: "unsynced" })
       ),
     );
     expect(failing(r).map((c) => c.id)).toEqual(["carrier-sim", "signal", "clock"]);

@@ -20,7 +20,8 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port on loopback that nothing listens on (taken, then let go). */
+export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
   const port = (s.address() as { port: number }).port;

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 
 /** `cellgate` from source, as a child process (the CLI as an operator runs it). */
 export const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
@@ -21,4 +22,15 @@ export function runDaemon(config: string, env: NodeJS.ProcessEnv, sink: { logs: 
 export async function exited(p: ChildProcess): Promise<number | null> {
   if (p.exitCode !== null || p.signalCode !== null) return p.exitCode;
   return new Promise((r) => p.once("exit", (code) => r(code)));
+}
+
+/** One `cellgate …` run to its end: its exit code and everything it printed. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...CLI, ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }

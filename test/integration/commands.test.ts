@@ -89,6 +89,32 @@ describe("Commands, end to end", () => {
     expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);
   });
 
+  it("an application's own Command and an ordinary SMS are delivered unlabelled: no rejection, no NAK, no SMS spent", async () => {
+    const rejectedBefore = events("command-rejected").length;
+    const app1 = await post("setpoint 21");
+    await waitFor(() => received(app1).length === 1, 15_000, "the application Command on commands/received");
+    expect(received(app1)[0]!.json).toMatchObject({ kind: "command", sender: "2936", text: "setpoint 21", auth: "none" });
+    expect(received(app1)[0]!.json).not.toHaveProperty("auth_reason");
+    // "How are you?" from +31641600986 (python-messaging's test vector): spam or a carrier notice, to cellgate.
+    w.modem.sim.deliverSms({ pdu: "07911326040000F0040B911346610089F60000208062917314080CC8F71D14969741F977FD07" });
+    const foreign = () => w.app.on(`${w.prefix}/commands/received`).filter((m) => m.json.sender === "+31641600986");
+    await waitFor(() => foreign().length === 1, 15_000, "the ordinary SMS on commands/received");
+    expect(foreign()[0]!.json).toMatchObject({ kind: "foreign", text: "How are you?", auth: "none" });
+    // Commands are handled in arrival order: once an unsigned verb's NAK is back, any NAK for the two above would be too.
+    await post("status");
+    await waitFor(() => fromSim().includes("NAK status unsigned"), 15_000, "the NAK of the unsigned verb");
+    expect(
+      fromSim()
+        .filter((c) => c.startsWith("NAK"))
+        .sort(),
+    ).toEqual(["NAK modem-reset bad-tag", "NAK status replay", "NAK status unsigned"]);
+    expect(
+      events("command-rejected")
+        .slice(rejectedBefore)
+        .map((e) => e.json.reason),
+    ).toEqual(["unsigned"]);
+  });
+
   it("modem-reset runs the ladder's reset step and is answered after it; back-online follows", async () => {
     await post(await sign("modem-reset"));
     await waitFor(() => fromSim().some((c) => c.startsWith("modem-reset ")), 60_000, "the reply after the reset");

@@ -22,7 +22,13 @@ afterEach(async () => {
 let n = 0;
 const stamp = (): Stamp => ({ ts: new Date().toISOString(), clock: "synced" });
 
-async function link(o: { prefix?: string; outbox?: Partial<{ maxMessages: number; maxBytes: number; maxAgeMs: number }> } = {}) {
+async function link(
+  o: {
+    prefix?: string;
+    outbox?: Partial<{ maxMessages: number; maxBytes: number; maxAgeMs: number }>;
+    stamp?: (at?: number) => Stamp;
+  } = {},
+) {
   const prefix = o.prefix ?? `test/gw${++n}`;
   const dir = mkdtempSync(join(tmpdir(), "cellgate-link-"));
   const outbox = await Outbox.open(dir, { maxMessages: 1000, maxBytes: 1_000_000, maxAgeMs: 3_600_000, ...o.outbox });
@@ -33,7 +39,7 @@ async function link(o: { prefix?: string; outbox?: Partial<{ maxMessages: number
     prefix,
     outbox,
     version: "0.1.0-test",
-    stamp,
+    stamp: o.stamp ?? stamp,
     keepaliveS: 5,
     reconnectMinMs: 100,
     reconnectMaxMs: 400,
@@ -48,6 +54,25 @@ async function link(o: { prefix?: string; outbox?: Partial<{ maxMessages: number
 }
 
 describe("MqttLink", () => {
+  it("status: `since` is on the clock of the payload's `ts`, whichever clock that is when it is sent", async () => {
+    // Started on the unverified system clock; the modem's network time (an hour behind) arrives before the broker answers.
+    let offsetMs = 0;
+    const shifted = (at = Date.now()): Stamp => ({
+      ts: new Date(at + offsetMs).toISOString(),
+      clock: offsetMs === 0 ? "unsynced" : "network",
+    });
+    const { link: l, prefix } = await link({ stamp: shifted });
+    offsetMs = -3_600_000;
+    await l.start();
+    const sub = await subscriber(broker.url, [`${prefix}/status`]);
+    cleanups.push(() => sub.close());
+    await waitFor(() => sub.on(`${prefix}/status`).length === 1, 3000, "retained status");
+    const s = sub.got[0]!.json as { ts: string; since: string; clock: string };
+    expect(s.clock).toBe("network");
+    expect(Date.parse(s.since)).toBeLessThanOrEqual(Date.parse(s.ts));
+    expect(Date.parse(s.ts) - Date.parse(s.since)).toBeLessThan(60_000); // not an hour apart
+  });
+
   it("publishes retained online on connect; a fresh subscriber reads it; stop leaves offline retained", async () => {
     const { link: l, prefix } = await link();
     await l.start();

@@ -25,21 +25,29 @@ export const mqttRule: Rule = ({ mqtt }) => {
   return { id: "mqtt", status: "pass", detail: `connected${backlog}` };
 };
 
-/** The time in payloads can be trusted. */
+/**
+ * The time in payloads can be trusted: the kernel says its clock is synchronised (whichever NTP
+ * client did it). "Cannot tell" is not "unsynchronised": it is `unknown`, which leaves the verdict alone.
+ */
 export const clockRule: Rule = ({ clock }) => {
   if (clock === undefined) return null;
-  if (clock === "synced") return { id: "clock", status: "pass", detail: "system clock synchronised (NTP)" };
-  if (clock === "network")
+  const source =
+    clock.quality === "network" ? "times come from the modem's network time" : "and no network time from the modem either";
+  if (clock.sync === "synced") return { id: "clock", status: "pass", detail: `system clock synchronised (${clock.via})` };
+  if (clock.sync === "unknown")
     return {
       id: "clock",
-      status: "warn",
-      detail: "system clock not synchronised; times come from the modem's network time",
-      hint: "enable NTP (systemd-timesyncd) once the data link is up; TLS fails on a wrong clock",
+      status: "unknown",
+      detail: `cannot tell whether the system clock is synchronised: ${clock.via}; ${clock.quality === "network" ? source : "times are the system clock's"}`,
+      hint: "timedatectl (systemd-timedated) tells cellgate the kernel's NTP state; check it with: timedatectl show -p NTPSynchronized",
     };
   return {
     id: "clock",
     status: "warn",
-    detail: "system clock not synchronised and no network time from the modem",
-    hint: "timestamps may be wrong (a Pi has no RTC): enable NTP, and make sure the modem reports network time (AT+CTZU=1)",
+    detail: `system clock not synchronised (${clock.via}); ${source}`,
+    hint:
+      clock.quality === "network"
+        ? "start an NTP client (systemd-timesyncd, chrony or ntpd) once the data link is up; TLS fails on a wrong clock"
+        : "timestamps may be wrong (a Pi has no RTC): start an NTP client, and make sure the modem reports network time (AT+CTZU=1)",
   };
 };
