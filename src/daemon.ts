@@ -14,15 +14,16 @@ import {
 import type { HealthReport } from "./health/index.js";
 import { MqttLink, Outbox, SendLedger, telemetryPayload } from "./mqtt/index.js";
 import { ClockSync, ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
-import { sendCommand, type Consumer } from "./sms/index.js";
+import { sendMoSms, type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
 import {
   BackOnline,
   commandConsumer,
   gatewayOf,
   openProcessor,
-  sendText,
-  type CommandWiring,
+  lateConsumer,
+  moText,
+  GatewayState,
   controlApi,
   createModemStack,
   type ModemStack,
@@ -109,52 +110,31 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       .publishQueued("events", { type, detail, ...extra })
       .catch((err: unknown) => log.error({ err: describeError(err), type }, "event not published"));
 
-  // The Command processor is built before the modem stack (it is the inbox's consumer); what it
-  // reads of the stack, the poller and the API is reached through closures once they exist.
-  const wiring: CommandWiring = {
-    config: () => cfg,
-    stack: () => stack,
-    poller: () => poller,
-    link,
-    outbox,
-    lookup: () => lookup,
-    apiError: () => apiError,
-    time,
-    version,
-    started,
-    env,
-    clock,
-    log,
-    event,
-  };
-  const gateway = gatewayOf(wiring);
-  const processor = await openProcessor(wiring, gateway);
-  const stack = await buildStack(cfg, commandConsumer(processor, wiring), env, log, clock, o.supervisor);
-  const backOnline = new BackOnline({
-    config: () => cfg,
-    view: () => gateway.view(),
-    sendSms: sendText(wiring),
-    event,
-    clock,
-    log,
-  });
-  wireEvents(stack, link, event, { product, clock, log, backOnline });
-  const offState = watchState({ dir: cfg.state.dir, clock, log, event, recovered: () => void stack.inbox?.sweep() });
-
+  // The modem stack first: its inbox hands off through a consumer bound once the processor is open.
+  const handOff = lateConsumer();
+  const stack = await buildStack(cfg, handOff.consumer, env, log, clock, o.supervisor);
+  const config = () => cfg;
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
-  const poller: Poller = new Poller({
-    config: () => cfg,
-    stack,
+  const state = new GatewayState({
+    config,
+    supervisor: stack.supervisor,
     link,
     outbox,
     lookup,
-    apiError,
+    apiError: () => apiError,
     time,
-    notifier,
     clock,
-    log,
-    event,
+    version,
+    started,
   });
+  const poller: Poller = new Poller({ config, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event, state });
+  const reply = moText({ stack, config, clock, log });
+  const gateway = gatewayOf({ state, poller, stack, config });
+  const processor = await openProcessor({ config, gateway, reply, link, time, env, clock, log, event });
+  handOff.bind(commandConsumer(processor, { config, link, time }));
+  const backOnline = new BackOnline({ config, view: () => state.view(), sendSms: reply, event, clock, log });
+  wireEvents(stack, link, event, { product, clock, log, backOnline });
+  const offState = watchState({ dir: cfg.state.dir, clock, log, event, recovered: () => void stack.inbox?.sweep() });
   // URCs change the published picture when they arrive, not at the next poll.
   stack.modem.events.on("registration", (r) => poller.onRegistration(r));
   stack.modem.events.on("signal", (q) => poller.onSignal(q));
@@ -307,7 +287,7 @@ function wireEvents(
     lost = false;
   });
   link.onCommandSend(async (req) => {
-    const r = await sendCommand(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, {
+    const r = await sendMoSms(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, {
       sender: stack.modem.sms,
       ...o,
     });

@@ -3,7 +3,7 @@ import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
 import { CellgateError, isCellgateError, isStrictBase64 } from "../core/index.js";
 import { Modem } from "../modem/index.js";
 import type { SendResult } from "../runtime/index.js";
-import { encodeMo, sendCommand, type MoCommand, type Product } from "../sms/index.js";
+import { encodeMo, sendMoSms, type MoCommand, type Product } from "../sms/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
 import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
 import { action, EXIT, printResult } from "./output.js";
@@ -79,7 +79,7 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
       const modem = new Modem({ port: engine, log });
       await modem.init();
       await engine.command("AT+CMGF=0");
-      r = await sendCommand(cmd, { sender: modem.sms, product, log });
+      r = await sendMoSms(cmd, { sender: modem.sms, product, log });
     }
     const size = cmd.text !== undefined ? `${[...cmd.text].length} characters` : `${cmd.data!.length} bytes`;
     printResult(

@@ -317,7 +317,7 @@ export class CommandProcessor {
     const s = this.#o.septets;
     const g = this.#o.gateway;
     const fromView = VIEW_REPLIES[e.verb];
-    if (fromView) return fromView(await g.view(), s);
+    if (fromView) return fromView(g.view(), s);
     switch (e.verb) {
       case "help":
         return helpReply(this.enabled, this.#o.policy.unsigned, s);
@@ -338,7 +338,7 @@ export class CommandProcessor {
       }
       case "modem-reset": {
         const r = await g.resetModem("requested by a Command");
-        const after = r.ok ? await g.view().catch(() => null) : null;
+        const after = r.ok ? await g.refresh().catch(() => null) : null;
         return fitReply(
           `modem-reset ${r.ok ? "ok" : "failed"}`,
           [

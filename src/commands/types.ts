@@ -49,8 +49,10 @@ export interface ResetOutcome {
 
 /** What the verbs need of the gateway. */
 export interface Gateway {
-  /** A fresh view (a poll of the modem and the health rules). */
-  view(): Promise<GatewayView>;
+  /** The gateway's picture as the daemon last read it (polls, URCs): reading asks the modem nothing. */
+  view(): GatewayView;
+  /** A fresh read of the modem and the health rules, then the picture: for a verb that changed the modem. */
+  refresh(): Promise<GatewayView>;
   /** The recovery ladder's reset step; resolves when the modem answers again or the step failed. */
   resetModem(reason: string): Promise<ResetOutcome>;
   /** The configured host reboot command; resolves when it was started, rejects with why it could not be. */

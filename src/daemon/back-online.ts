@@ -7,7 +7,8 @@ type Trigger = "reboot" | "restart" | "recovery";
 
 export interface BackOnlineDeps {
   config: () => Config;
-  view: () => Promise<GatewayView>;
+  /** The gateway's picture (the poller keeps it current; reading it asks the modem nothing). */
+  view: () => GatewayView;
   sendSms: (text: string) => Promise<void>;
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
   clock: Clock;
@@ -15,6 +16,8 @@ export interface BackOnlineDeps {
 }
 
 const SMS_EVERY_MS = 15 * 60_000;
+/** How often the picture is looked at while waiting (the poller, not this, asks the modem). */
+const LOOK_EVERY_MS = 1000;
 
 /**
  * "Back online" (Teltonika's status after reboot): once the modem answers again after a start
@@ -48,21 +51,20 @@ export class BackOnline {
   async #announce(reason: string, trigger: Trigger): Promise<void> {
     const { clock, log } = this.#d;
     try {
-      // Wait for the modem to answer a poll: "online" means the gateway can be reached again.
-      let v = await this.#d.view();
+      // Wait for a poll that found the modem answering: "online" means the gateway can be reached again.
+      let v = this.#d.view();
       while (!v.modem.answering && !this.#abort.signal.aborted) {
-        await sleep(this.#d.config().modem.pollS * 1000, clock, this.#abort.signal);
-        v = await this.#d.view();
+        await sleep(LOOK_EVERY_MS, clock, this.#abort.signal);
+        v = this.#d.view();
       }
       this.#d.event("back-online", `back online ${reason}: health=${v.verdict}`, { reason, trigger, verdict: v.verdict });
       if (!this.#d.config().commands.backOnlineSms.includes(trigger) || clock.now() - this.#lastSms < SMS_EVERY_MS) return;
-      for (
-        let i = 0;
-        i < 10 && v.registration?.state !== "home" && v.registration?.state !== "roaming" && !this.#abort.signal.aborted;
-        i++
-      ) {
-        await sleep(this.#d.config().modem.pollS * 1000, clock, this.#abort.signal);
-        v = await this.#d.view();
+      // The SMS needs a registration: wait up to ten polls for one.
+      const until = clock.now() + 10 * this.#d.config().modem.pollS * 1000;
+      const registered = () => v.registration?.state === "home" || v.registration?.state === "roaming";
+      while (!registered() && clock.now() < until && !this.#abort.signal.aborted) {
+        await sleep(LOOK_EVERY_MS, clock, this.#abort.signal);
+        v = this.#d.view();
       }
       this.#lastSms = clock.now();
       await this.#d.sendSms(backOnlineReply(trigger, v, gsm7Length));

@@ -2,7 +2,7 @@ import type { SimLookup } from "../api/index.js";
 import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
 import type { ControlHandlers } from "../runtime/index.js";
-import { sendCommand, type Product } from "../sms/index.js";
+import { sendMoSms, type Product } from "../sms/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
 
@@ -40,7 +40,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       return { lines: [...r.lines], final: r.final };
     },
     send: async (p) => {
-      const r = await sendCommand(p.text !== undefined ? { text: p.text } : { data: Buffer.from(p.data!, "base64") }, {
+      const r = await sendMoSms(p.text !== undefined ? { text: p.text } : { data: Buffer.from(p.data!, "base64") }, {
         sender: d.stack.modem.sms,
         product: d.product,
         clock: d.clock,

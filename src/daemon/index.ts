@@ -1,6 +1,7 @@
 // The wiring pieces of the composition root (src/daemon.ts): each joins two or more folders.
 export { BackOnline } from "./back-online.js";
-export { commandConsumer, gatewayOf, openProcessor, sendText, type CommandWiring } from "./commands.js";
+export { commandConsumer, gatewayOf, lateConsumer, moText, openProcessor } from "./command-wiring.js";
+export { GatewayState } from "./gateway-state.js";
 export { controlApi } from "./control-api.js";
 export { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
 export { Poller } from "./poller.js";

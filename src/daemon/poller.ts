@@ -7,6 +7,7 @@ import { currentRat, mainRegistration, type ModemSnapshot, type Registration, ty
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
+import type { GatewayState } from "./gateway-state.js";
 import { summary } from "./support.js";
 
 export interface PollerDeps {
@@ -22,6 +23,8 @@ export interface PollerDeps {
   clock: Clock;
   log: Logger;
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
+  /** Where the picture lives: the poller writes it, everything else reads it. */
+  state: GatewayState;
 }
 
 /**
@@ -30,10 +33,8 @@ export interface PollerDeps {
  * Polls never overlap; a caller during one shares its result.
  */
 export class Poller {
-  #report: HealthReport | undefined;
   /** The state directory as the last poll found it (a URC between polls reuses it). */
   #state: StateInput | undefined;
-  #snapshot: ModemSnapshot | undefined;
   #carrierStatus: string | null | undefined;
   #apiError: string | undefined;
   #running: Promise<HealthReport> | undefined;
@@ -43,11 +44,11 @@ export class Poller {
   }
 
   get report(): HealthReport | undefined {
-    return this.#report;
+    return this.d.state.report;
   }
 
   get snapshot(): ModemSnapshot | undefined {
-    return this.#snapshot;
+    return this.d.state.snapshot;
   }
 
   /** Resolves when no poll is running (for an orderly stop). */
@@ -65,7 +66,7 @@ export class Poller {
    * again (a new registration may be on another network); nothing else is asked.
    */
   onRegistration(reg: Registration): void {
-    const s = this.#snapshot;
+    const s = this.d.state.snapshot;
     if (s === undefined || this.#running !== undefined) return; // the poll in flight reads it anyway
     const was = s.registration[reg.domain];
     // A URC at <n>=1 carries no location: the cell is the one known while still registered there.
@@ -77,7 +78,7 @@ export class Poller {
     void this.d.stack.modem
       .operator()
       .then((op) => {
-        if (this.#snapshot !== s) return;
+        if (this.d.state.snapshot !== s) return;
         s.operator = op;
         this.#publish({ snapshot: s });
       })
@@ -86,7 +87,7 @@ export class Poller {
 
   /** A signal URC (+QIND "csq", AUTOCSQ +CSQ, %CESQ): the values it carries replace the polled ones. */
   onSignal(q: Partial<SignalQuality>): void {
-    const s = this.#snapshot;
+    const s = this.d.state.snapshot;
     if (s?.signal === undefined || this.#running !== undefined) return;
     s.signal = { ...s.signal, ...q };
     this.#publish({ snapshot: s });
@@ -97,9 +98,10 @@ export class Poller {
     const st = stack.supervisor.state;
     let view: ModemView;
     if (st.kind === "ready") {
-      this.#snapshot = await stack.modem.snapshot();
-      view = { snapshot: this.#snapshot };
-      if (this.#snapshot.networkTime) time.setNetworkTime(this.#snapshot.networkTime.iso, clock.now());
+      const snapshot = await stack.modem.snapshot();
+      this.d.state.setSnapshot(snapshot);
+      view = { snapshot };
+      if (snapshot.networkTime) time.setNetworkTime(snapshot.networkTime.iso, clock.now());
     } else {
       view = {
         error: {
@@ -132,13 +134,13 @@ export class Poller {
       ...(this.#state ? { state: this.#state } : {}),
       clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
     });
-    this.#report = report;
+    this.d.state.setReport(report);
     // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.
     link.publishRetained("health", { ...report, at: time.stamp(Date.parse(report.at)).ts });
-    link.publishRetained("modem", modemPayload(this.#snapshot, st.kind === "ready" ? st.path : null));
+    link.publishRetained("modem", modemPayload(this.d.state.snapshot, st.kind === "ready" ? st.path : null));
     if ("snapshot" in view) link.publishRetained("network", networkPayload(view.snapshot));
     if (carrier !== "disabled") this.#publishSim(carrier);
-    this.d.notifier.status(summary(report, this.#snapshot, link));
+    this.d.notifier.status(summary(report, this.d.state.snapshot, link));
     return report;
   }
 

@@ -4,4 +4,4 @@ export { Reassembler, type PartRecord, type AddResult } from "./reassembly.js";
 export { SeenSet } from "./seen-set.js";
 export { Spool } from "./spool.js";
 export { isCommandSender, stripCommandSid, messageId } from "./twilio.js";
-export { sendCommand, encodeMo, type MoCommand, type MoResult, type MoOptions, type SmsSender } from "./mo-sender.js";
+export { sendMoSms, encodeMo, type MoCommand, type MoResult, type MoOptions, type SmsSender } from "./mo-sender.js";

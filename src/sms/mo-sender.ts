@@ -70,7 +70,7 @@ export function encodeMo(cmd: MoCommand, product: Product): ReturnType<typeof en
  * failures are retried with a growing, jittered wait; a timeout after the PDU was written is
  * not retried (it may have been sent) and says so.
  */
-export async function sendCommand(cmd: MoCommand, o: MoOptions): Promise<MoResult> {
+export async function sendMoSms(cmd: MoCommand, o: MoOptions): Promise<MoResult> {
   const to = COMMAND_NUMBER[o.product];
   const pdu = encodeMo(cmd, o.product);
   const clock = o.clock ?? systemClock;

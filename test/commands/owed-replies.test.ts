@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/index.js";
 import { sign, T, world } from "./world.js";
 
-/** The modem's side of an MO send: down (every try fails, as sendCommand's after its 4 tries) or up. */
+/** The modem's side of an MO send: down (every try fails, as sendMoSms's after its 4 tries) or up. */
 function link() {
   const sent: string[] = [];
   const l = {

@@ -27,12 +27,17 @@ const VIEW: GatewayView = { ...REALISTIC, carrier: null, carrierError: "api off"
 /** The gateway side of the narrow interface, recording what the verbs asked of it (the real one is exercised end to end). */
 export class FakeGateway implements Gateway {
   views = 0;
+  refreshes = 0;
   resets = 0;
   reboots = 0;
   rebootBehaviour: "ok" | "fail" | "die" = "ok";
   resetBehaviour: "ok" | "die" = "ok";
   view = () => {
     this.views++;
+    return VIEW;
+  };
+  refresh = () => {
+    this.refreshes++;
     return Promise.resolve(VIEW);
   };
   resetModem = () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { sendCommand } from "../../src/sms/index.js";
+import { sendMoSms } from "../../src/sms/index.js";
 import { PTY_BACKENDS, startPtyInbox, startPtyModem, waitFor } from "../helpers/pty-modem.js";
 
 const SID = "DC5c7a3f0e9b1d4c2a8e6f0b3d5a7c9e1f";
@@ -54,7 +54,7 @@ describe.each(PTY_BACKENDS)("SMS over a pty (%s)", (backend) => {
   it("an MO Command is captured by the simulator as the SUBMIT PDU to 2936", async () => {
     const { sim, modem } = await agent();
     await modem.port.command("AT+CMGF=0");
-    const r = await sendCommand({ text: "status ok" }, { sender: modem.sms, product: "programmable-wireless" });
+    const r = await sendMoSms({ text: "status ok" }, { sender: modem.sms, product: "programmable-wireless" });
     expect(r.mr).toBe(1);
     // Worked out by hand: SMSC 00, SUBMIT 01, MR 00, DA 04 81 9263, PID 00, DCS 00, UDL 09, 7-bit packed.
     expect(sim.sent).toEqual([{ pdu: "00010004819263000009737A985E9F83DE6B", mr: 1 }]);

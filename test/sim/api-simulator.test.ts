@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/api/index.js";
 import { ModemBridge } from "../../src/sim/api/index.js";
-import { sendCommand } from "../../src/sms/index.js";
+import { sendMoSms } from "../../src/sms/index.js";
 import { startApiSimulator } from "../helpers/api-sim.js";
 import { callbackServer } from "../helpers/capture.js";
 import { PTY_BACKENDS, startPtyInbox, waitFor } from "../helpers/pty-modem.js";
@@ -172,7 +172,7 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
     const hook = await callbackServer();
     cleanups.push(() => hook.close());
     await wireless.updateSim("gateway-0001", { commandsCallbackUrl: hook.url, commandsCallbackMethod: "POST" });
-    await sendCommand({ text: "reboot done" }, { sender: modem.sms, product: "programmable-wireless" });
+    await sendMoSms({ text: "reboot done" }, { sender: modem.sms, product: "programmable-wireless" });
     const hit = await hook.next();
     expect(hit.method).toBe("POST");
     expect(hit.params.get("Command")).toBe("reboot done");
@@ -225,7 +225,7 @@ describe.each(PTY_BACKENDS)("the network between the API and the modem (%s)", (b
         { timeout: 5000 },
       )
       .toBe("delivered");
-    await sendCommand({ text: "ok" }, { sender: modem.sms, product: "super-sim" });
+    await sendMoSms({ text: "ok" }, { sender: modem.sms, product: "super-sim" });
     await expect
       .poll(
         async () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CellgateError, isCellgateError, ManualClock } from "../../src/core/index.js";
-import { sendCommand, type SmsSender } from "../../src/sms/index.js";
+import { sendMoSms, type SmsSender } from "../../src/sms/index.js";
 import { drive } from "../helpers/drive.js";
 
 /** A sender that fails with the given errors first, then answers with a message reference. */
@@ -19,23 +19,23 @@ function sender(failures: Error[]): SmsSender & { calls: Array<{ hex: string; tp
 const cms = (code: number) => new CellgateError("CG_ERR_AT_CMS", `+CMS ERROR: ${code}`, { errorCode: code });
 const timeout = (phase: string) => new CellgateError("CG_ERR_AT_TIMEOUT", "timeout", { phase });
 
-describe("sendCommand (MO)", () => {
+describe("sendMoSms (MO)", () => {
   it("to 2936 for Programmable Wireless, 000 for Super SIM; the result carries the message reference", async () => {
     const s = sender([]);
-    const r = await sendCommand({ text: "status ok" }, { sender: s, product: "programmable-wireless" });
+    const r = await sendMoSms({ text: "status ok" }, { sender: s, product: "programmable-wireless" });
     expect(r).toMatchObject({ mr: 42, to: "2936", encoding: "gsm7", attempts: 1, pdu: "00010004819263000009737A985E9F83DE6B" });
-    const ss = await sendCommand({ data: Uint8Array.from([1, 2]) }, { sender: sender([]), product: "super-sim" });
+    const ss = await sendMoSms({ data: Uint8Array.from([1, 2]) }, { sender: sender([]), product: "super-sim" });
     expect(ss).toMatchObject({ to: "000", encoding: "8bit" });
   });
 
   it("too long is refused before anything is written", async () => {
     const s = sender([]);
-    await expect(sendCommand({ text: "x".repeat(161) }, { sender: s, product: "programmable-wireless" })).rejects.toMatchObject({
+    await expect(sendMoSms({ text: "x".repeat(161) }, { sender: s, product: "programmable-wireless" })).rejects.toMatchObject({
       code: "CG_ERR_PDU_ENCODE",
     });
-    await expect(
-      sendCommand({ data: new Uint8Array(141) }, { sender: s, product: "programmable-wireless" }),
-    ).rejects.toMatchObject({ code: "CG_ERR_PDU_ENCODE" });
+    await expect(sendMoSms({ data: new Uint8Array(141) }, { sender: s, product: "programmable-wireless" })).rejects.toMatchObject(
+      { code: "CG_ERR_PDU_ENCODE" },
+    );
     expect(s.calls).toHaveLength(0);
   });
 
@@ -48,7 +48,7 @@ describe("sendCommand (MO)", () => {
     const clock = new ManualClock();
     const s = sender([err, err]);
     const r = await drive(
-      sendCommand({ text: "hi" }, { sender: s, product: "programmable-wireless", clock, backoffMs: 1000 }),
+      sendMoSms({ text: "hi" }, { sender: s, product: "programmable-wireless", clock, backoffMs: 1000 }),
       clock,
       100,
     );
@@ -58,11 +58,11 @@ describe("sendCommand (MO)", () => {
   });
 
   it("does not retry a permanent error (+CMS 304) or a timeout after the PDU was written", async () => {
-    const bad = await sendCommand({ text: "hi" }, { sender: sender([cms(304)]), product: "programmable-wireless" }).catch(
+    const bad = await sendMoSms({ text: "hi" }, { sender: sender([cms(304)]), product: "programmable-wireless" }).catch(
       (e: unknown) => e,
     );
     expect(isCellgateError(bad, "CG_ERR_SMS_SEND") && bad.detail).toMatchObject({ attempts: 1, maybeSent: false });
-    const silent = await sendCommand(
+    const silent = await sendMoSms(
       { text: "hi" },
       { sender: sender([timeout("final")]), product: "programmable-wireless" },
     ).catch((e: unknown) => e);
@@ -73,7 +73,7 @@ describe("sendCommand (MO)", () => {
   it("gives up after the last attempt", async () => {
     const clock = new ManualClock();
     const err = await drive(
-      sendCommand(
+      sendMoSms(
         { text: "hi" },
         { sender: sender([cms(513), cms(513), cms(513), cms(513)]), product: "programmable-wireless", clock, attempts: 4 },
       ).catch((e: unknown) => e),
