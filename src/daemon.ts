@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "./api/index.js";
-import { readSecret, type Config, type Loaded } from "./config/index.js";
+import { readSecret, type Config, type Loaded, changedKeys } from "./config/index.js";
 import {
   CellgateError,
   describeError,
@@ -10,6 +10,8 @@ import {
   writeFileDurable,
   type Clock,
   type Logger,
+  Timers,
+  within,
 } from "./core/index.js";
 import type { HealthReport } from "./health/index.js";
 import { MqttLink, Outbox, SendLedger, telemetryPayload } from "./mqtt/index.js";
@@ -31,12 +33,9 @@ import {
   Poller,
   alive,
   summary,
-  changedKeys,
   lastRun,
   mqttAuth,
-  Timers,
   watchState,
-  within,
 } from "./daemon/index.js";
 
 export interface DaemonOptions {
@@ -308,7 +307,7 @@ function startTimers(d: {
   started: number;
 }): Timers {
   const { clock, log, poller, link, outbox, notifier, stack } = d;
-  const timers = new Timers(clock, log);
+  const timers = new Timers(clock, (err) => log.error({ err: describeError(err) }, "periodic task failed"));
   void poller.poll().catch((err: unknown) => log.error({ err: describeError(err) }, "first poll failed"));
   timers.every(
     () => d.config().modem.pollS * 1000,

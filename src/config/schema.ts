@@ -168,4 +168,16 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/**
+ * The keys a reload (SIGHUP) applies at once; every other key takes effect at the next start
+ * (`cellgate` says so for each one changed).
+ */
+export const LIVE_KEYS: ReadonlySet<string> = new Set([
+  "log.level",
+  "modem.pollS",
+  "mqtt.telemetryS",
+  "mqtt.heartbeatS",
+  "api.refreshS",
+]);
 export type ConfigInput = z.input<typeof configSchema>;

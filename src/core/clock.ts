@@ -82,3 +82,50 @@ export function sleep(ms: number, clock: Clock = systemClock, signal?: AbortSign
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * Periodic tasks on a clock: never overlapping (the next run is scheduled once this one has
+ * ended, promise included), all cancelled at once. `ms` is read at each scheduling, so a
+ * reloaded interval applies from the next run.
+ */
+export class Timers {
+  readonly #set = new Set<TimerHandle>();
+  #stopped = false;
+
+  constructor(
+    readonly clock: Clock,
+    readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  every(ms: number | (() => number), fn: () => unknown): void {
+    const schedule = () => {
+      const h = this.clock.setTimeout(
+        () => {
+          this.#set.delete(h);
+          Promise.resolve()
+            .then(fn)
+            .catch(this.onError)
+            .finally(() => {
+              if (!this.#stopped) schedule();
+            });
+        },
+        typeof ms === "number" ? ms : ms(),
+      );
+      this.#set.add(h);
+    };
+    schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const h of this.#set) this.clock.clearTimeout(h);
+    this.#set.clear();
+  }
+}
+
+/** Waits for `p`, but no longer than `ms` (a stop must not hang on a slow step). */
+export async function within(p: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  let h: TimerHandle | undefined;
+  await Promise.race([p.catch(() => {}), new Promise<void>((r) => (h = clock.setTimeout(r, ms)))]);
+  if (h !== undefined) clock.clearTimeout(h);
+}

@@ -5,5 +5,7 @@ export { GatewayState } from "./gateway-state.js";
 export { controlApi } from "./control-api.js";
 export { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";
 export { Poller } from "./poller.js";
-export { alive, changedKeys, lastRun, mqttAuth, summary, Timers, within } from "./support.js";
+export { lastRun } from "./last-run.js";
+export { mqttAuth } from "./mqtt-auth.js";
+export { alive, summary } from "./systemd-status.js";
 export { watchState } from "./state-watch.js";

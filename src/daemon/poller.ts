@@ -8,7 +8,7 @@ import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqt
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { GatewayState } from "./gateway-state.js";
-import { summary } from "./support.js";
+import { summary } from "./systemd-status.js";
 
 export interface PollerDeps {
   config: () => Config;

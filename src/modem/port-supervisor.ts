@@ -16,6 +16,7 @@ import {
   silentLogger,
   sleep,
   systemClock,
+  Timers,
   type Clock,
   type Logger,
 } from "../core/index.js";
@@ -90,13 +91,14 @@ export class PortSupervisor {
   #ladder = INITIAL_LADDER;
   #connecting: Promise<void> | undefined;
   #probing = false;
-  #timers: Array<ReturnType<Clock["setTimeout"]>> = [];
+  readonly #timers: Timers;
 
   constructor(o: PortSupervisorOptions) {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "port" });
     this.#ladderCfg = { ...DEFAULT_LADDER, ...o.ladder };
+    this.#timers = new Timers(this.#clock, (err) => this.#log.error({ err: describeError(err) }, "port task failed"));
     this.events = new Emitter((event, err) => this.#log.error({ err, event }, "port listener failed"));
     this.port = {
       command: (cmd, opts) => this.#withEngine(cmd, (e) => e.command(cmd, opts)),
@@ -128,8 +130,8 @@ export class PortSupervisor {
     if (this.#state.kind !== "stopped") return;
     this.#setState({ kind: "waiting", since: this.#clock.now(), reason: "starting" });
     this.#connect();
-    this.#every(this.#o.pollMs ?? 1000, () => this.#tick());
-    this.#every(this.#o.livenessMs ?? 30_000, () => void this.#probe());
+    this.#timers.every(this.#o.pollMs ?? 1000, () => this.#tick());
+    this.#timers.every(this.#o.livenessMs ?? 30_000, () => this.#probe());
     await this.whenReady(timeoutMs);
   }
 
@@ -149,7 +151,7 @@ export class PortSupervisor {
 
   async stop(): Promise<void> {
     this.#abort.abort(new CellgateError("CG_ERR_AT_CLOSED", "port supervisor stopped"));
-    for (const t of this.#timers) this.#clock.clearTimeout(t);
+    this.#timers.stop();
     this.#setState({ kind: "stopped" });
     await this.#closeCurrent();
   }
@@ -373,16 +375,6 @@ export class PortSupervisor {
   async #closeCurrent(): Promise<void> {
     const link = this.#link;
     if (link?.isOpen) await link.close().catch(() => {});
-  }
-
-  #every(ms: number, fn: () => void): void {
-    const slot = this.#timers.length;
-    const tick = () => {
-      if (this.#abort.signal.aborted) return;
-      fn();
-      this.#timers[slot] = this.#clock.setTimeout(tick, ms);
-    };
-    this.#timers[slot] = this.#clock.setTimeout(tick, ms);
   }
 
   #setState(s: PortState): void {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import {
+  Timers,
   describeError,
   Emitter,
   isCellgateError,
@@ -76,7 +77,7 @@ export class Inbox {
   #reassembler: Reassembler;
   #seen: SeenSet;
   #queue: Promise<void> = Promise.resolve();
-  #timers: Array<ReturnType<Clock["setTimeout"]>> = [];
+  #timers: Timers | undefined;
   #retry: ReturnType<Clock["setTimeout"]> | undefined;
   #stopped = false;
   readonly #waitingSlots = new Set<string>();
@@ -121,7 +122,8 @@ export class Inbox {
         void this.sweep();
       }),
     );
-    this.#every(this.#o.sweepIntervalMs ?? 5 * 60_000, () => void this.sweep());
+    this.#timers = new Timers(this.#clock);
+    this.#timers.every(this.#o.sweepIntervalMs ?? 5 * 60_000, () => void this.sweep());
     await this.resume();
   }
 
@@ -149,7 +151,7 @@ export class Inbox {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const u of this.#unsubscribe) u();
-    for (const t of this.#timers) this.#clock.clearTimeout(t);
+    this.#timers?.stop();
     this.#clock.clearTimeout(this.#retry);
     await this.#queue;
   }
@@ -407,15 +409,5 @@ export class Inbox {
 
   async #saveParts(records: PartRecord[]): Promise<void> {
     await writeFileDurable(this.#partsFile, JSON.stringify(records));
-  }
-
-  #every(ms: number, fn: () => void): void {
-    const slot = this.#timers.length;
-    const tick = () => {
-      if (this.#stopped) return;
-      fn();
-      this.#timers[slot] = this.#clock.setTimeout(tick, ms);
-    };
-    this.#timers[slot] = this.#clock.setTimeout(tick, ms);
   }
 }

@@ -210,3 +210,14 @@ describe("secrets", () => {
     expect(() => readSecret("MODEM_PIN", { file: join(dir, "missing"), env: {} })).toThrow(/cannot read the MODEM_PIN file/);
   });
 });
+
+describe("reload", () => {
+  it("names each changed key, and which of them wait for a restart", async () => {
+    const { changedKeys, LIVE_KEYS } = await import("../../src/config/index.js");
+    const a = configSchema.parse({});
+    const b = configSchema.parse({ log: { level: "debug" }, modem: { pollS: 60, port: "/dev/ttyUSB9" } });
+    expect(changedKeys(a, b).sort()).toEqual(["log.level", "modem.pollS", "modem.port (needs a restart)"]);
+    expect([...LIVE_KEYS]).toContain("modem.pollS");
+    expect(changedKeys(a, configSchema.parse({}))).toEqual([]);
+  });
+});

@@ -1,0 +1,24 @@
+import type { Clock } from "../core/index.js";
+import type { HealthReport } from "../health/index.js";
+import type { ModemSnapshot, PortSupervisor } from "../modem/index.js";
+import { networkPayload, type MqttLink } from "../mqtt/index.js";
+
+// What systemd sees of cellgate: whether the watchdog is fed, and the one-line STATUS=.
+
+/** The watchdog is fed only while the AT engine answers, or while the modem is known absent and being looked for. */
+export function alive(s: PortSupervisor, clock: Clock, wdMs: number): boolean {
+  if (s.state.kind === "waiting") return true;
+  const last = s.engine?.lastAnswerAt;
+  return last !== undefined && clock.now() - last < wdMs;
+}
+
+/** The one-line STATUS= for `systemctl status`. */
+export function summary(r: HealthReport | undefined, s: ModemSnapshot | undefined, link: MqttLink): string {
+  const n = s ? networkPayload(s) : undefined;
+  const parts = [`health=${r?.verdict ?? "starting"}`];
+  if (n?.registration) parts.push(`reg=${n.registration.state}`, `rat=${n.accessTech ?? "?"}`);
+  if (n?.signal?.rsrpDbm != null) parts.push(`rsrp=${n.signal.rsrpDbm}`);
+  else if (n?.signal?.rssiDbm != null) parts.push(`rssi=${n.signal.rssiDbm}`);
+  parts.push(`mqtt=${link.state.connected ? "up" : "down"}`);
+  return parts.join(" ");
+}
