@@ -57,6 +57,17 @@ export interface MqttLinkState {
   lastError: string | null;
 }
 
+/**
+ * The connection to the broker, one state at a time: before start, trying (attempt n), up, down
+ * until the next try at `retryAt` (the link's own back-off, not MQTT.js's), or stopped.
+ */
+type Session =
+  | { kind: "idle"; since: number }
+  | { kind: "connecting"; since: number; attempt: number }
+  | { kind: "up"; since: number }
+  | { kind: "down"; since: number; attempt: number; retryAt: number }
+  | { kind: "stopped"; since: number };
+
 export type MqttLinkEvents = {
   connected: [];
   disconnected: [reason: string];
@@ -79,10 +90,14 @@ export class MqttLink {
   readonly #log: Logger;
   readonly #client: MqttClient;
   readonly #retained = new Map<RetainedTopic, { json: string; payload: Topics[RetainedTopic]; sent: boolean }>();
-  readonly #state: MqttLinkState;
+  #session: Session;
+  /** Set when the broker last was up, and counted at each loss: what `state` reports. */
+  #connectedSince: number;
+  #reconnects = 0;
+  #lastError: string | null = null;
+  #retry: ReturnType<Clock["setTimeout"]> | undefined;
   #flushing: Promise<void> | undefined;
   #onSend: CommandSendHandler | undefined;
-  #stopped = false;
   /** Clock time of the start, put in `since` on the clock of the payload it goes in. */
   readonly #onlineSince: number;
 
@@ -90,7 +105,8 @@ export class MqttLink {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "mqtt" });
-    this.#state = { connected: false, since: this.#clock.now(), reconnects: 0, lastError: null };
+    this.#session = { kind: "idle", since: this.#clock.now() };
+    this.#connectedSince = this.#clock.now();
     this.#onlineSince = this.#clock.now();
     const will: StatusPayload = {
       ...o.stamp(),
@@ -104,7 +120,8 @@ export class MqttLink {
       clean: true,
       keepalive: o.keepaliveS ?? 30,
       protocolVersion: o.protocolVersion ?? 4,
-      reconnectPeriod: o.reconnectMinMs ?? 1000,
+      // Reconnecting is the link's: MQTT.js would retry on its own fixed period.
+      reconnectPeriod: 0,
       connectTimeout: 10_000,
       queueQoSZero: false,
       will: { topic: this.topic("status"), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
@@ -117,8 +134,8 @@ export class MqttLink {
     this.#client.on("connect", () => void this.#onConnect());
     this.#client.on("close", () => this.#onClose());
     this.#client.on("error", (err) => {
-      this.#state.lastError = describeError(err);
-      this.#log.warn({ err: this.#state.lastError }, "MQTT error");
+      this.#lastError = describeError(err);
+      this.#log.warn({ err: this.#lastError }, "MQTT error");
     });
     this.#client.on("message", (topic, payload, packet) => void this.#onMessage(topic, payload, packet.retain));
   }
@@ -128,20 +145,32 @@ export class MqttLink {
   }
 
   get state(): Readonly<MqttLinkState> {
-    return { ...this.#state };
+    return {
+      connected: this.#up,
+      since: this.#connectedSince,
+      reconnects: this.#reconnects,
+      lastError: this.#lastError,
+    };
+  }
+
+  get #up(): boolean {
+    return this.#session.kind === "up";
   }
 
   /** Connects; resolves at the first CONNACK or rejects after `timeoutMs` (it keeps trying in the background). */
   start(timeoutMs = 10_000): Promise<void> {
-    this.#client.connect();
-    if (this.#state.connected) return Promise.resolve();
+    if (this.#session.kind === "idle") {
+      this.#session = { kind: "connecting", since: this.#clock.now(), attempt: 0 };
+      this.#client.connect();
+    }
+    if (this.#up) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {
         off();
         reject(
           new CellgateError(
             "CG_ERR_LINK_OPEN",
-            `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ms${this.#state.lastError ? `: ${this.#state.lastError}` : ""}`,
+            `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ms${this.#lastError ? `: ${this.#lastError}` : ""}`,
           ),
         );
       }, timeoutMs);
@@ -156,7 +185,7 @@ export class MqttLink {
   /** Handles `{text}` / `{data}` on commands/send; the result goes to commands/sent. */
   onCommandSend(handler: CommandSendHandler): void {
     this.#onSend = handler;
-    if (this.#state.connected) void this.#subscribe();
+    if (this.#up) void this.#subscribe();
   }
 
   /** A retained snapshot: published (QoS 1) only when it differs from the last one, and on every connect. */
@@ -168,7 +197,7 @@ export class MqttLink {
     if (prev?.json === json) return false;
     const full = { ...payload, ...this.#o.stamp() } as Topics[T];
     this.#retained.set(name, { json, payload: full, sent: false });
-    if (this.#state.connected) void this.#sendRetained(name);
+    if (this.#up) void this.#sendRetained(name);
     return true;
   }
 
@@ -177,7 +206,7 @@ export class MqttLink {
     const s = this.#retained.get("status");
     if (s === undefined) return;
     s.payload = this.#online();
-    if (this.#state.connected) void this.#sendRetained("status");
+    if (this.#up) void this.#sendRetained("status");
   }
 
   /** `online` with `since` and `ts` on one clock (the quality may have changed since the start). */
@@ -187,7 +216,7 @@ export class MqttLink {
 
   /** QoS 0 telemetry: dropped while the broker is away (it is a sample, not a record). */
   publishTelemetry(payload: Omit<Topics["telemetry"], keyof Stamp>): void {
-    if (!this.#state.connected) return;
+    if (!this.#up) return;
     this.#client.publish(this.topic("telemetry"), JSON.stringify({ ...payload, ...this.#o.stamp() }), { qos: 0, retain: false });
   }
 
@@ -198,19 +227,21 @@ export class MqttLink {
   async publishQueued<T extends QueuedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>): Promise<"acked" | "queued"> {
     const text = JSON.stringify({ ...payload, ...this.#o.stamp() });
     const topic = this.topic(name);
-    if (this.#state.connected && this.#o.outbox.size === 0 && this.#flushing === undefined) {
+    if (this.#up && this.#o.outbox.size === 0 && this.#flushing === undefined) {
       if (await this.#publishAcked(topic, text, TOPIC_RULES[name].retain)) return "acked";
     }
     const entry = await this.#o.outbox.add({ topic, payload: text, qos: 1, retain: TOPIC_RULES[name].retain });
     this.#log.info({ topic, seq: entry.seq, depth: this.#o.outbox.size }, "queued in the outbox");
-    if (this.#state.connected) void this.#flush();
+    if (this.#up) void this.#flush();
     return "queued";
   }
 
   /** Publishes `offline`, flushes what it can within `flushMs`, disconnects. */
   async stop(reason = "stopped", flushMs = 5000): Promise<void> {
-    this.#stopped = true;
-    if (this.#state.connected) {
+    const wasUp = this.#up;
+    this.#clock.clearTimeout(this.#retry);
+    this.#session = { kind: "stopped", since: this.#clock.now() };
+    if (wasUp) {
       await Promise.race([this.#flush(), new Promise((r) => setTimeout(r, flushMs))]);
       const offline: StatusPayload = {
         ...this.#o.stamp(),
@@ -225,10 +256,10 @@ export class MqttLink {
   }
 
   async #onConnect(): Promise<void> {
-    this.#state.connected = true;
-    this.#state.since = this.#clock.now();
-    this.#state.lastError = null;
-    this.#client.options.reconnectPeriod = this.#o.reconnectMinMs ?? 1000;
+    if (this.#session.kind === "stopped") return;
+    this.#session = { kind: "up", since: this.#clock.now() };
+    this.#connectedSince = this.#session.since;
+    this.#lastError = null;
     this.#log.info({ url: redactUrl(this.#o.url) }, "MQTT connected");
     for (const r of this.#retained.values()) r.sent = false;
     if (!this.#retained.has("status"))
@@ -241,18 +272,37 @@ export class MqttLink {
   }
 
   #onClose(): void {
-    if (this.#state.connected) {
-      this.#state.connected = false;
-      this.#state.since = this.#clock.now();
-      this.#state.reconnects++;
-      if (this.#stopped) this.#log.debug("MQTT disconnected (stopping)");
-      else this.#log.warn({ err: this.#state.lastError }, "MQTT disconnected");
-      this.events.emit("disconnected", this.#state.lastError ?? "closed");
+    const now = this.#clock.now();
+    const s = this.#session;
+    if (s.kind === "stopped") {
+      this.#log.debug("MQTT disconnected (stopping)");
+      return;
     }
-    // Reconnect backoff, doubling to the cap, jittered so that a fleet does not reconnect in step.
-    const cur = this.#client.options.reconnectPeriod ?? 1000;
-    const next = Math.min(this.#o.reconnectMaxMs ?? 30_000, cur * 2);
-    this.#client.options.reconnectPeriod = Math.round(next / 2 + Math.random() * (next / 2));
+    if (s.kind === "up") {
+      this.#connectedSince = now;
+      this.#reconnects++;
+      this.#log.warn({ err: this.#lastError }, "MQTT disconnected");
+      this.events.emit("disconnected", this.#lastError ?? "closed");
+    }
+    if (s.kind === "down" || this.#retry !== undefined) return; // a retry is already set
+    const attempt = s.kind === "connecting" ? s.attempt + 1 : 0;
+    const delay = this.#backoff(attempt);
+    this.#session = { kind: "down", since: now, attempt, retryAt: now + delay };
+    this.#retry = this.#clock.setTimeout(() => this.#reconnect(attempt), delay);
+  }
+
+  /** Doubling from the minimum to the cap, jittered so that a fleet does not reconnect in step. */
+  #backoff(attempt: number): number {
+    const min = this.#o.reconnectMinMs ?? 1000;
+    const cap = Math.min(this.#o.reconnectMaxMs ?? 30_000, min * 2 ** attempt);
+    return Math.round(cap / 2 + Math.random() * (cap / 2));
+  }
+
+  #reconnect(attempt: number): void {
+    this.#retry = undefined;
+    if (this.#session.kind !== "down") return;
+    this.#session = { kind: "connecting", since: this.#clock.now(), attempt };
+    this.#client.reconnect();
   }
 
   async #sendRetained(name: RetainedTopic): Promise<void> {
@@ -282,7 +332,7 @@ export class MqttLink {
     this.#flushing ??= (async () => {
       try {
         this.#o.outbox.expire();
-        while (this.#state.connected && this.#o.outbox.size > 0) {
+        while (this.#up && this.#o.outbox.size > 0) {
           const batch = this.#o.outbox.pending().slice(0, 50);
           this.#log.debug({ batch: batch.length, depth: this.#o.outbox.size }, "flushing the outbox");
           const results = await Promise.all(
@@ -310,7 +360,7 @@ export class MqttLink {
    * Every outcome is answered on commands/sent.
    */
   async #onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
-    if (topic !== this.topic("commands/send") || this.#onSend === undefined || this.#stopped) return;
+    if (topic !== this.topic("commands/send") || this.#onSend === undefined || this.#session.kind === "stopped") return;
     const text = payload.toString("utf8");
     if (retained) {
       this.#log.warn("commands/send: a retained request is not sent");

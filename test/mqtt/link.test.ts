@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/core/clock.js";
 import { MqttLink, Outbox, type Stamp } from "../../src/mqtt/index.js";
 import { startBroker, subscriber, type TestBroker } from "../helpers/broker.js";
 import { waitFor } from "../helpers/pty-modem.js";
@@ -27,6 +28,7 @@ async function link(
     prefix?: string;
     outbox?: Partial<{ maxMessages: number; maxBytes: number; maxAgeMs: number }>;
     stamp?: (at?: number) => Stamp;
+    clock?: ManualClock;
   } = {},
 ) {
   const prefix = o.prefix ?? `test/gw${++n}`;
@@ -40,6 +42,7 @@ async function link(
     outbox,
     version: "0.1.0-test",
     stamp: o.stamp ?? stamp,
+    ...(o.clock ? { clock: o.clock } : {}),
     keepaliveS: 5,
     reconnectMinMs: 100,
     reconnectMaxMs: 400,
@@ -209,5 +212,21 @@ describe("MqttLink", () => {
     await expect(l.start(800)).rejects.toThrow(/did not answer within 800 ms/);
     await broker.start();
     await waitFor(() => l.state.connected, 8000, "the link to connect once the broker is up");
+  });
+
+  it("while the broker is away the link waits out its own back-off: no attempt before the retry is due", async () => {
+    await broker.stop();
+    const clock = new ManualClock(1_000_000);
+    const { link: l } = await link({ clock });
+    void l.start(60_000).catch(() => {});
+    // The refused first attempt leaves one retry timer beside start()'s own timeout.
+    await waitFor(() => l.state.lastError !== null && clock.pending === 2, 8000, "the first attempt refused and a retry set");
+    await broker.start();
+    // MQTT.js retrying on its own period would connect in this window; the link must not until its
+    // timer fires. (A window for a wrong retry: a slow machine can only hide the bug, not fail the test.)
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(l.state.connected).toBe(false);
+    clock.advance(400); // reconnectMaxMs: every back-off is at most this
+    await waitFor(() => l.state.connected, 8000, "the link to connect once its retry is due");
   });
 });
