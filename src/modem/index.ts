@@ -12,7 +12,7 @@ export {
   type PortState,
   type RecoveryEvent,
   type SupervisorEvents,
-} from "./port-supervisor.js";
+} from "./port/supervisor.js";
 export {
   ladderNext,
   DEFAULT_LADDER,
@@ -22,6 +22,6 @@ export {
   type LadderEvent,
   type LadderAction,
   type RecoveryStep,
-} from "./recovery-ladder.js";
-export { findPorts } from "./port-finder.js";
+} from "./port/recovery-ladder.js";
+export { findPorts } from "./port/finder.js";
 export { ModemSms, isStorageFull, type SmsEvents, type SmsSetupOptions, type Reception } from "./modem-sms.js";

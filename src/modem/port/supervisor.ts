@@ -8,7 +8,7 @@ import {
   type Link,
   type Urc,
   type UrcSpec,
-} from "../at/index.js";
+} from "../../at/index.js";
 import {
   CellgateError,
   describeError,
@@ -19,8 +19,9 @@ import {
   Timers,
   type Clock,
   type Logger,
-} from "../core/index.js";
-import { findPorts } from "./port-finder.js";
+  withDefaults,
+} from "../../core/index.js";
+import { findPorts } from "./finder.js";
 import {
   DEFAULT_LADDER,
   INITIAL_LADDER,
@@ -53,6 +54,10 @@ export interface PortSupervisorOptions {
   resetWaitMs?: number;
 }
 
+/** The timing defaults, in one place: a USB modem re-enumerates within seconds, a reset within 30 s. */
+const TIMING = { baudRate: 115_200, pollMs: 1000, livenessMs: 30_000, resetWaitMs: 30_000 };
+type Timing = typeof TIMING;
+
 export type PortState =
   | { kind: "stopped" }
   | { kind: "waiting"; since: number; reason: string }
@@ -78,7 +83,7 @@ export type SupervisorEvents = {
 export class PortSupervisor {
   readonly events: Emitter<SupervisorEvents>;
   readonly port: AtPort;
-  readonly #o: PortSupervisorOptions;
+  readonly #o: PortSupervisorOptions & Timing;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #ladderCfg: LadderConfig;
@@ -94,7 +99,7 @@ export class PortSupervisor {
   readonly #timers: Timers;
 
   constructor(o: PortSupervisorOptions) {
-    this.#o = o;
+    this.#o = { ...o, ...withDefaults(o, TIMING) };
     this.#clock = o.clock ?? systemClock;
     this.#log = (o.log ?? silentLogger).child({ mod: "port" });
     this.#ladderCfg = { ...DEFAULT_LADDER, ...o.ladder };
@@ -130,8 +135,8 @@ export class PortSupervisor {
     if (this.#state.kind !== "stopped") return;
     this.#setState({ kind: "waiting", since: this.#clock.now(), reason: "starting" });
     this.#connect();
-    this.#timers.every(this.#o.pollMs ?? 1000, () => this.#tick());
-    this.#timers.every(this.#o.livenessMs ?? 30_000, () => this.#probe());
+    this.#timers.every(this.#o.pollMs, () => this.#tick());
+    this.#timers.every(this.#o.livenessMs, () => this.#probe());
     await this.whenReady(timeoutMs);
   }
 
@@ -206,7 +211,7 @@ export class PortSupervisor {
   }
 
   async #connectLoop(): Promise<void> {
-    let wait = this.#o.pollMs ?? 1000;
+    let wait = this.#o.pollMs;
     while (this.#state.kind === "waiting" && !this.#abort.signal.aborted) {
       for (const path of await findPorts(this.#o.ports)) {
         try {
@@ -226,9 +231,7 @@ export class PortSupervisor {
   async #open(path: string): Promise<void> {
     this.#setState({ kind: "opening", path });
     // The link watches its device node itself (gone, or replaced by another device).
-    const open =
-      this.#o.openLink ??
-      ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate ?? 115200, watchMs: this.#o.pollMs ?? 1000 }));
+    const open = this.#o.openLink ?? ((p) => openSerialLink({ path: p, baudRate: this.#o.baudRate, watchMs: this.#o.pollMs }));
     const raw = await open(path);
     const link = traceLink(raw);
     const engine = new AtEngine({ link, clock: this.#clock, log: this.#log, ...this.#o.engine });
@@ -298,7 +301,7 @@ export class PortSupervisor {
   /** One `AT` when the modem has been quiet for a while; never several queued, never during recovery. */
   async #probe(): Promise<void> {
     const e = this.#engine;
-    const idle = this.#clock.now() - (e?.lastAnswerAt ?? 0) >= (this.#o.livenessMs ?? 30_000);
+    const idle = this.#clock.now() - (e?.lastAnswerAt ?? 0) >= this.#o.livenessMs;
     if (e === undefined || !idle || this.#probing || this.#ladder.mode.kind === "recovering") return;
     this.#probing = true;
     await e.command("AT").catch(() => {});
@@ -341,11 +344,11 @@ export class PortSupervisor {
       if (step === "reset") {
         const cmd = this.#o.resetCommand?.() ?? "AT+CFUN=1,1";
         await this.port.command(cmd, { force: true }).catch(() => {});
-        return await this.#awaitAnswer(this.#o.resetWaitMs ?? 30_000, answers);
+        return await this.#awaitAnswer(this.#o.resetWaitMs, answers);
       }
       // reopen: close, let the connect loop find and open the port again.
       await this.#drop("recovery: reopen", true);
-      await this.whenReady(this.#o.resetWaitMs ?? 30_000);
+      await this.whenReady(this.#o.resetWaitMs);
       return await answers();
     } catch (err) {
       this.#log.warn({ step, err: describeError(err) }, "recovery step failed");
