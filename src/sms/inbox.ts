@@ -3,7 +3,6 @@ import {
   Timers,
   describeError,
   Emitter,
-  isCellgateError,
   readJsonFile,
   silentLogger,
   systemClock,
@@ -12,11 +11,10 @@ import {
   type Logger,
 } from "../core/index.js";
 import { isStorageFull, type Reception, type SmsEvents, type SmsSetupOptions, type StoredSms } from "../modem/index.js";
-import { decodePdu, type DeliverPdu, type Pdu } from "./pdu/index.js";
+import { assemble, classifyPdu, type Classified } from "./classify.js";
 import { Reassembler, type PartRecord } from "./reassembly.js";
 import { SeenSet } from "./seen-set.js";
 import { Spool } from "./spool.js";
-import { isCommandSender, messageId, stripCommandSid } from "./twilio.js";
 import type { Consumer, InboundMessage, Product } from "./types.js";
 
 /** What the inbox needs of the modem's SMS storage (ModemSms has it). */
@@ -32,6 +30,9 @@ export interface SmsDevice {
   delete(index: number, memory?: string, signal?: AbortSignal): Promise<void>;
 }
 
+/** After a failed hand-off (consumer down, modem busy) the next sweep is this far off, unless told. */
+const RETRY_MS = 30_000;
+
 export interface InboxOptions {
   device: SmsDevice;
   /** Where parts, the seen-set and (without a consumer) the spool live. */
@@ -41,10 +42,10 @@ export interface InboxOptions {
   consumer?: Consumer;
   clock?: Clock;
   log?: Logger;
-  /** An incomplete multipart message is handed off, flagged, after this long. */
-  reassemblyTimeoutMs?: number;
-  /** A full sweep of storage this often: +CMTI is not always sent (user-pain/modem.md §7). */
-  sweepIntervalMs?: number;
+  /** An incomplete multipart message is handed off, flagged, after this long (config sms.multipartTimeoutS). */
+  reassemblyTimeoutMs: number;
+  /** A full sweep of storage this often, as +CMTI is not always sent (config sms.sweepS). */
+  sweepIntervalMs: number;
   /** After a failed hand-off, try again this much later. */
   retryMs?: number;
   storage?: readonly string[];
@@ -98,7 +99,7 @@ export class Inbox {
   static async open(o: InboxOptions): Promise<Inbox> {
     const seen = await SeenSet.open({ dir: o.stateDir });
     const parts = (await readJsonFile<PartRecord[]>(join(o.stateDir, "parts.json"))) ?? [];
-    return new Inbox(o, seen, Reassembler.from(parts, o.reassemblyTimeoutMs ?? 30 * 60_000));
+    return new Inbox(o, seen, Reassembler.from(parts, o.reassemblyTimeoutMs));
   }
 
   /** Parts held for messages not complete yet. */
@@ -123,7 +124,7 @@ export class Inbox {
       }),
     );
     this.#timers = new Timers(this.#clock);
-    this.#timers.every(this.#o.sweepIntervalMs ?? 5 * 60_000, () => void this.sweep());
+    this.#timers.every(this.#o.sweepIntervalMs, () => void this.sweep());
     await this.resume();
   }
 
@@ -202,7 +203,7 @@ export class Inbox {
       this.#retry = this.#clock.setTimeout(() => {
         this.#retry = undefined;
         void this.sweep();
-      }, this.#o.retryMs ?? 30_000);
+      }, this.#o.retryMs ?? RETRY_MS);
     }
   }
 
@@ -232,15 +233,15 @@ export class Inbox {
       this.#log.debug({ index: s.index }, "an outgoing message in storage: not ours to take");
       return;
     }
-    const decoded = this.#decode(s.pdu);
-    if (decoded === "not-inbound") return;
-    if ("part" in decoded) {
-      const added = await this.#holdPart(decoded.part); // the part is durably ours now
+    const c = this.#classify(s.pdu);
+    if (c.kind === "not-inbound") return;
+    if (c.kind === "part") {
+      const added = await this.#holdPart(c.part); // the part is durably ours now
       await this.#o.device.delete(s.index, memory);
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
       return;
     }
-    await this.#deliver(decoded.message);
+    await this.#deliver(c.message);
     await this.#o.device.delete(s.index, memory);
   }
 
@@ -250,120 +251,25 @@ export class Inbox {
    * delivers it again (the seen-set then hands it off once). A duplicate is acknowledged at once.
    */
   async #handleRouted(pdu: string): Promise<void> {
-    const decoded = this.#decode(pdu);
-    if (decoded !== "not-inbound" && "part" in decoded) {
-      const added = await this.#holdPart(decoded.part);
+    const c = this.#classify(pdu);
+    if (c.kind === "part") {
+      const added = await this.#holdPart(c.part);
       if (added.status === "complete") await this.#deliverParts(added.parts, false);
-    } else if (decoded !== "not-inbound") {
-      await this.#deliver(decoded.message).catch(async (err: unknown) => {
+    } else if (c.kind === "message") {
+      await this.#deliver(c.message).catch(async (err: unknown) => {
         this.#log.error({ err: describeError(err) }, "+CMT hand-off failed: spooling it");
-        await new Spool(join(this.#o.stateDir, "spool")).consumer(decoded.message);
+        await new Spool(join(this.#o.stateDir, "spool")).consumer(c.message);
       });
     }
     await this.#o.device.acknowledge();
   }
 
-  #decode(hex: string): { message: InboundMessage } | { part: PartRecord } | "not-inbound" {
-    let pdu: Pdu;
-    try {
-      pdu = decodePdu(hex);
-    } catch (err) {
-      const error = isCellgateError(err)
-        ? { code: err.code, message: err.message }
-        : { code: "CG_ERR_PDU_DECODE", message: describeError(err) };
-      this.#log.warn({ error }, "undecodable SMS: handing it off raw");
-      return {
-        message: {
-          ...this.#base([hex]),
-          id: messageId({ content: hex }),
-          kind: "undecodable",
-          sender: null,
-          smsc: null,
-          timestamp: null,
-          error,
-        },
-      };
+  #classify(hex: string): Classified {
+    const c = classifyPdu(hex, { product: this.#o.product, now: this.#clock.now() });
+    if (c.kind === "message" && c.message.kind === "undecodable") {
+      this.#log.warn({ error: c.message.error }, "undecodable SMS: handing it off raw");
     }
-    if (pdu.type === "submit") return "not-inbound";
-    if (pdu.type === "status-report") {
-      const statusReport = {
-        mr: pdu.mr,
-        recipient: pdu.recipient,
-        status: pdu.status,
-        outcome: pdu.outcome,
-        discharge: pdu.discharge.iso,
-      };
-      const id = messageId({ sender: pdu.recipient, timestamp: pdu.timestamp.iso, content: `sr:${pdu.mr}:${pdu.status}` });
-      return {
-        message: {
-          ...this.#base([hex]),
-          id,
-          kind: "status-report",
-          sender: pdu.recipient,
-          smsc: pdu.smsc,
-          timestamp: pdu.timestamp.iso,
-          statusReport,
-        },
-      };
-    }
-    if (pdu.concat && pdu.concat.total > 1) return { part: this.#partOf(pdu, hex) };
-    return { message: this.#assemble([this.#partOf(pdu, hex)], undefined, false) };
-  }
-
-  #partOf(p: DeliverPdu, hex: string): PartRecord {
-    const c = p.concat ?? { ref: 0, total: 1, part: 1, refBits: 8 as const };
-    return {
-      key: Reassembler.keyOf(p.sender, c),
-      sender: p.sender,
-      ref: c.ref,
-      total: c.total,
-      part: c.part,
-      pdu: hex,
-      smsc: p.smsc,
-      timestamp: p.timestamp.iso,
-      encoding: p.encoding,
-      ...(p.text !== undefined ? { text: p.text } : {}),
-      ...(p.data !== undefined ? { dataHex: Buffer.from(p.data).toString("hex") } : {}),
-      receivedAt: this.#clock.now(),
-    };
-  }
-
-  /** One message from its parts (one part for a plain SMS): text or data, Command or foreign. */
-  #assemble(parts: PartRecord[], concat: InboundMessage["concat"], incomplete: boolean): InboundMessage {
-    const first = parts[0]!;
-    const base = {
-      ...this.#base(parts.map((p) => p.pdu)),
-      sender: first.sender,
-      smsc: first.smsc,
-      timestamp: first.timestamp,
-      ...(concat ? { concat } : {}),
-      ...(incomplete ? { incomplete } : {}),
-    };
-    const binary = parts.filter((p) => p.encoding === "8bit").length;
-    if (binary > 0 && binary < parts.length) {
-      const error = { code: "CG_ERR_PDU_DECODE", message: "the parts of one message mix 8-bit data and text" };
-      return {
-        ...base,
-        id: messageId({ sender: first.sender, timestamp: first.timestamp, content: base.pdus.join("") }),
-        kind: "undecodable",
-        error,
-      };
-    }
-    const kind = isCommandSender(first.sender, this.#o.product) ? "command" : "foreign";
-    if (binary > 0) {
-      const data = Buffer.from(parts.map((p) => p.dataHex ?? "").join(""), "hex");
-      const id = messageId({ sender: first.sender, timestamp: first.timestamp, content: data.toString("hex") });
-      return { ...base, id, kind, encoding: "8bit", dataBase64: data.toString("base64") };
-    }
-    const text = parts.map((p) => p.text ?? "").join("");
-    const { body, sid } = kind === "command" ? stripCommandSid(text) : { body: text, sid: undefined };
-    const encoding = parts.some((p) => p.encoding === "ucs2") ? "ucs2" : "gsm7";
-    const id = messageId({ ...(sid ? { sid } : {}), sender: first.sender, timestamp: first.timestamp, content: text });
-    return { ...base, id, kind, encoding, text: body, ...(sid ? { sid } : {}) };
-  }
-
-  #base(pdus: string[]): Pick<InboundMessage, "pdus" | "receivedAt"> {
-    return { pdus, receivedAt: new Date(this.#clock.now()).toISOString() };
+    return c;
   }
 
   /** Hand-off: skip an id already handed off; record the id only once the consumer took it. */
@@ -382,9 +288,7 @@ export class Inbox {
 
   async #deliverParts(parts: PartRecord[], incomplete: boolean): Promise<void> {
     const first = parts[0]!;
-    await this.#deliver(
-      this.#assemble(parts, { ref: first.ref, total: first.total, parts: parts.map((p) => p.part) }, incomplete),
-    );
+    await this.#deliver(assemble(parts, { product: this.#o.product, now: this.#clock.now() }, incomplete));
     await this.#saveParts(this.#reassembler.records().filter((p) => p.key !== first.key));
     this.#reassembler.remove(first.key);
   }

@@ -80,6 +80,8 @@ export async function startPtyInbox(
     device: modem.sms,
     stateDir,
     product,
+    reassemblyTimeoutMs: 30 * 60_000,
+    sweepIntervalMs: 5 * 60_000,
     consumer: (msg) => Promise.resolve(void got.push(msg)),
   });
   cleanups.push(() => inbox.stop());

@@ -65,6 +65,8 @@ function setup(stateDir = mkdtempSync(join(tmpdir(), "cellgate-direct-"))) {
       stateDir,
       product: "programmable-wireless",
       clock,
+      reassemblyTimeoutMs: 30 * 60_000,
+      sweepIntervalMs: 5 * 60_000,
       consumer: (m) => {
         got.push(m);
         order.push("handed-off");

@@ -36,6 +36,7 @@ async function setup(
     clock,
     consumer,
     reassemblyTimeoutMs: 60_000,
+    sweepIntervalMs: 5 * 60_000,
     retryMs: o.retryMs ?? 5_000,
   });
   const run = <T>(p: Promise<T>) => drive(p, clock, 5);
@@ -221,6 +222,8 @@ describe("Inbox: never lose one", () => {
       stateDir,
       product: "programmable-wireless",
       clock,
+      reassemblyTimeoutMs: 30 * 60_000,
+      sweepIntervalMs: 5 * 60_000,
     });
     await drive(inbox.start(), clock, 5);
     sim.sendFromNetwork({ text: "status", sid: SID });
