@@ -10,13 +10,12 @@ import {
   writeFileDurable,
   type Clock,
   type Logger,
-  Timers,
   within,
 } from "./core/index.js";
 import type { HealthReport } from "./health/index.js";
-import { MqttLink, Outbox, SendLedger, telemetryPayload } from "./mqtt/index.js";
+import { MqttLink, Outbox, SendLedger } from "./mqtt/index.js";
 import { ClockSync, ControlServer, Notifier, TimeKeeper } from "./runtime/index.js";
-import { sendMoSms, type Consumer } from "./sms/index.js";
+import { type Consumer } from "./sms/index.js";
 import type { CommandProcessor } from "./commands/index.js";
 import {
   BackOnline,
@@ -31,11 +30,12 @@ import {
   type ModemStack,
   type ModemStackOptions,
   Poller,
-  alive,
   summary,
   lastRun,
   mqttAuth,
   watchState,
+  wireEvents,
+  startTimers,
 } from "./daemon/index.js";
 
 export interface DaemonOptions {
@@ -66,53 +66,87 @@ export interface Daemon {
  * The composition root: builds every part from the configuration and wires them, in a fixed
  * order, and stops them in the reverse one. Nothing else reaches across folders.
  *
- * start: state dir → outbox → MQTT link → Command processor (journal, key) → modem stack (port
- *        supervisor, modem, inbox → processor + MQTT) → Wireless API lookup → poller and timers
- *        → back-online, resumed Commands → control socket → READY=1 (the broker is a health check, not a
- *        start condition: with a broken broker cellgate must still come up and answer Commands by SMS)
+ * start: state dir → outbox → MQTT link → modem stack (port supervisor, modem, inbox with a
+ *        late-bound consumer) → Wireless API lookup → gateway state, poller → Command processor
+ *        (journal, key; bound to the inbox) → back-online → link and modem started → resumed
+ *        Commands → timers → control socket → READY=1 (the broker is a health check, not a start
+ *        condition: with a broken broker cellgate must still come up and answer Commands by SMS)
  * stop:  control socket → timers → back-online → running Command (≤ 5 s) → inbox → MQTT (offline,
  *        outbox flushed) → port → API → outbox
  */
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
-  let cfg = o.loaded.config;
-  const { log, version } = o;
-  const env = o.env ?? process.env;
   const clock = o.clock ?? systemClock;
-  const notifier = o.notifier ?? new Notifier({ env, log });
-  const time = o.time ?? new TimeKeeper({ clock, sync: new ClockSync({ clock }) });
-  const product = cfg.sim.product;
-  const started = clock.now();
-  const previous = await prepareState(cfg, version, started);
+  const env = o.env ?? process.env;
+  const rt: Runtime = {
+    ...o,
+    env,
+    clock,
+    cfg: o.loaded.config,
+    current: o.loaded.config,
+    notifier: o.notifier ?? new Notifier({ env, log: o.log }),
+    time: o.time ?? new TimeKeeper({ clock, sync: new ClockSync({ clock }) }),
+    started: clock.now(),
+  };
+  const { cfg, log, version } = rt;
+  const previous = await prepareState(cfg, version, rt.started);
+  const p = await build(rt, await openMqtt(o, rt));
 
-  const outbox = await Outbox.open(
-    join(cfg.state.dir, "outbox"),
-    { maxMessages: cfg.mqtt.outbox.maxMessages, maxBytes: cfg.mqtt.outbox.maxBytes, maxAgeMs: cfg.mqtt.outbox.maxAgeS * 1000 },
-    { clock, log },
-  );
-  const sendLedger = await SendLedger.open(cfg.state.dir, cfg.mqtt.sendBudget, { clock });
-  const link = new MqttLink({
-    sendLedger,
-    url: cfg.mqtt.url,
-    clientId: cfg.mqtt.clientId ?? `cellgate-${o.loaded.gatewayId}`,
-    prefix: o.loaded.topicPrefix,
-    outbox,
+  p.link
+    .start(cfg.mqtt.keepaliveS * 1000)
+    .catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
+  await p.stack
+    .start(5000)
+    .catch((err: unknown) => log.warn({ err: describeError(err) }, "modem not ready yet; cellgate keeps looking for it"));
+  p.event("started", `cellgate ${version} started ${previous}`, { version });
+  await announceStart(p.processor, p.backOnline, previous, log);
+  const timers = startTimers({ ...rt, ...p, config: () => rt.current });
+  const carrier = p.api ? { provider: cfg.api.provider, baseUrl: p.api.http.baseUrl } : undefined;
+  const api = controlApi({
+    ...p,
+    carrier,
+    apiError: () => p.apiError,
+    product: cfg.sim.product,
+    gatewayId: o.loaded.gatewayId,
     version,
-    stamp: () => time.stamp(),
     clock,
     log,
-    protocolVersion: cfg.mqtt.protocolVersion,
-    keepaliveS: cfg.mqtt.keepaliveS,
-    ...mqttAuth(cfg.mqtt, env),
   });
-  const event = (type: string, detail: string, extra: Record<string, unknown> = {}) =>
-    void link
-      .publishQueued("events", { type, detail, ...extra })
-      .catch((err: unknown) => log.error({ err: describeError(err), type }, "event not published"));
+  const control = await ControlServer.listen(cfg.control.socket, api, { log });
+  // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
+  rt.notifier.ready(summary(p.poller.report, p.poller.snapshot, p.link));
+  return handle(rt, p, [
+    () => control.close().catch(() => {}),
+    () => Promise.resolve(p.offState()),
+    () => Promise.resolve(timers.stop()),
+  ]);
+}
 
-  // The modem stack first: its inbox hands off through a consumer bound once the processor is open.
+/** What startDaemon was given and derived once: `current` is the configuration a SIGHUP replaced last. */
+interface Runtime {
+  cfg: Config;
+  current: Config;
+  loaded: Loaded;
+  version: string;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  notifier: Notifier;
+  time: TimeKeeper;
+  started: number;
+  supervisor?: ModemStackOptions["supervisor"];
+}
+
+type Mqtt = Awaited<ReturnType<typeof openMqtt>>;
+type Parts = Awaited<ReturnType<typeof build>>;
+
+/** Builds the parts in dependency order: the modem stack first, the Command processor last. */
+async function build(rt: Runtime, mqtt: Mqtt) {
+  const { cfg, env, log, clock, time, version, started, notifier } = rt;
+  const { link, outbox, event } = mqtt;
+  const config = () => rt.current;
+  // The inbox hands off through a consumer bound once the processor is open.
   const handOff = lateConsumer();
-  const stack = await buildStack(cfg, handOff.consumer, env, log, clock, o.supervisor);
-  const config = () => cfg;
+  const stack = await buildStack(cfg, handOff.consumer, env, log, clock, rt.supervisor);
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
   const state = new GatewayState({
     config,
@@ -126,83 +160,84 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     version,
     started,
   });
-  const poller: Poller = new Poller({ config, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event, state });
+  const poller = new Poller({ config, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event, state });
   const reply = moText({ stack, config, clock, log });
   const gateway = gatewayOf({ state, poller, stack, config });
   const processor = await openProcessor({ config, gateway, reply, link, time, env, clock, log, event });
   handOff.bind(commandConsumer(processor, { config, link, time }));
   const backOnline = new BackOnline({ config, view: () => state.view(), sendSms: reply, event, clock, log });
-  wireEvents(stack, link, event, { product, clock, log, backOnline });
+  wireEvents(stack, link, event, { product: cfg.sim.product, clock, log, backOnline });
   const offState = watchState({ dir: cfg.state.dir, clock, log, event, recovered: () => void stack.inbox?.sweep() });
   // URCs change the published picture when they arrive, not at the next poll.
   stack.modem.events.on("registration", (r) => poller.onRegistration(r));
   stack.modem.events.on("signal", (q) => poller.onSignal(q));
+  return { ...mqtt, stack, api, lookup, apiError, poller, processor, backOnline, offState };
+}
 
-  link
-    .start(cfg.mqtt.keepaliveS * 1000)
-    .catch((err: unknown) => log.error({ err: describeError(err) }, "local MQTT broker not answering yet; retrying"));
-  await stack
-    .start(5000)
-    .catch((err: unknown) => log.warn({ err: describeError(err) }, "modem not ready yet; cellgate keeps looking for it"));
-  event("started", `cellgate ${version} started ${previous}`, { version });
-  await announceStart(processor, backOnline, previous, log);
-
-  const timers = startTimers({ config: () => cfg, clock, log, poller, link, outbox, notifier, stack, started });
-
-  const control = await ControlServer.listen(
-    cfg.control.socket,
-    controlApi({
-      stack,
-      poller,
-      link,
-      outbox,
-      lookup,
-      carrier: api ? { provider: cfg.api.provider, baseUrl: api.http.baseUrl } : undefined,
-      apiError: () => apiError,
-      product,
-      gatewayId: o.loaded.gatewayId,
-      version,
-      clock,
-      log,
-    }),
-    { log },
-  );
-  // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
-  notifier.ready(summary(poller.report, poller.snapshot, link));
-
-  let stopped = false;
+/** The running daemon: reload applies live keys; stop runs `first`, then the rest in the reverse order of the start. */
+function handle(rt: Runtime, p: Parts, first: Array<() => Promise<unknown>>): Daemon {
+  const { log, clock } = rt;
+  let stopping: Promise<void> | undefined;
+  const stop = async (reason: string) => {
+    rt.notifier.stopping();
+    for (const step of first) await step();
+    await p.backOnline.stop();
+    await within(p.processor.idle(), 5000, clock); // a running modem reset: its journal entry says how far it got
+    await p.poller.idle();
+    await p.stack.inbox?.stop();
+    await p.link.stop(reason);
+    await p.stack.supervisor.stop();
+    await p.api?.close();
+    await p.outbox.close();
+    const lastRun = { state: "stopped", reason, at: new Date(clock.now()).toISOString(), version: rt.version };
+    await writeFileDurable(join(rt.cfg.state.dir, "last-run.json"), JSON.stringify(lastRun));
+  };
   return {
-    stack,
-    link,
-    report: () => poller.report,
-    poll: () => poller.poll(),
+    stack: p.stack,
+    link: p.link,
+    report: () => p.poller.report,
+    poll: () => p.poller.poll(),
     reload(next) {
-      const changed = changedKeys(cfg, next.config);
+      const changed = changedKeys(rt.current, next.config);
       log.level = next.config.log.level;
-      cfg = { ...next.config, state: cfg.state, control: cfg.control }; // paths in use stay
+      rt.current = { ...next.config, state: rt.current.state, control: rt.current.control }; // paths in use stay
       return changed;
     },
-    async stop(reason) {
-      if (stopped) return;
-      stopped = true;
-      notifier.stopping();
-      await control.close().catch(() => {});
-      offState();
-      timers.stop();
-      await backOnline.stop();
-      await within(processor.idle(), 5000, clock); // a running modem reset: its journal entry says how far it got
-      await poller.idle();
-      await stack.inbox?.stop();
-      await link.stop(reason);
-      await stack.supervisor.stop();
-      await api?.close();
-      await outbox.close();
-      await writeFileDurable(
-        join(cfg.state.dir, "last-run.json"),
-        JSON.stringify({ state: "stopped", reason, at: new Date(clock.now()).toISOString(), version }),
-      );
-    },
+    stop: (reason) => (stopping ??= stop(reason)),
   };
+}
+
+/** The outbox, the send ledger and the link to the local broker; `event` publishes on `events`. */
+async function openMqtt(o: DaemonOptions, d: { env: NodeJS.ProcessEnv; clock: Clock; time: TimeKeeper }) {
+  const cfg = o.loaded.config;
+  const { clock } = d;
+  const { log } = o;
+  const limits = {
+    maxMessages: cfg.mqtt.outbox.maxMessages,
+    maxBytes: cfg.mqtt.outbox.maxBytes,
+    maxAgeMs: cfg.mqtt.outbox.maxAgeS * 1000,
+  };
+  const outbox = await Outbox.open(join(cfg.state.dir, "outbox"), limits, { clock, log });
+  const sendLedger = await SendLedger.open(cfg.state.dir, cfg.mqtt.sendBudget, { clock });
+  const link = new MqttLink({
+    sendLedger,
+    url: cfg.mqtt.url,
+    clientId: cfg.mqtt.clientId ?? `cellgate-${o.loaded.gatewayId}`,
+    prefix: o.loaded.topicPrefix,
+    outbox,
+    version: o.version,
+    stamp: () => d.time.stamp(),
+    clock,
+    log,
+    protocolVersion: cfg.mqtt.protocolVersion,
+    keepaliveS: cfg.mqtt.keepaliveS,
+    ...mqttAuth(cfg.mqtt, d.env),
+  });
+  const event = (type: string, detail: string, extra: Record<string, unknown> = {}) =>
+    void link
+      .publishQueued("events", { type, detail, ...extra })
+      .catch((err: unknown) => log.error({ err: describeError(err), type }, "event not published"));
+  return { outbox, link, event };
 }
 
 /** "Back online" with the reason (a reboot a Command asked for, else how the last run ended); Commands a restart interrupted. */
@@ -257,88 +292,6 @@ function carrierLookup(
     log.error({ err: apiError }, "no carrier view: the Wireless API client is not configured");
     return { apiError };
   }
-}
-
-/** Modem events become MQTT `events`; `commands/send` becomes an MO Command through the modem. */
-function wireEvents(
-  stack: ModemStack,
-  link: MqttLink,
-  event: (type: string, detail: string, extra?: Record<string, unknown>) => void,
-  o: { product: Config["sim"]["product"]; clock: Clock; log: Logger; backOnline: BackOnline },
-): void {
-  let lost = false;
-  stack.supervisor.events.on("recovery", (r) => {
-    event(
-      "recovery",
-      "phase" in r ? `modem recovery: ${r.step} ${r.phase}` : `modem recovery gave up until ${new Date(r.until).toISOString()}`,
-      { ...r },
-    );
-    if ("phase" in r && r.phase === "ok" && r.step !== "resync")
-      o.backOnline.afterRecovery(`after a modem ${r.step}${r.detail ? ` (${r.detail})` : ""}`);
-  });
-  stack.supervisor.events.on("portLost", (p) => {
-    lost = true;
-    event("modem-lost", `modem port ${p.path} lost: ${p.reason}`, p);
-  });
-  stack.supervisor.events.on("portOpened", (p) => {
-    event("modem-found", `modem port ${p.path} open`, p);
-    if (lost) o.backOnline.afterRecovery(`after the modem port came back (${p.path})`);
-    lost = false;
-  });
-  link.onCommandSend(async (req) => {
-    const r = await sendMoSms(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, {
-      sender: stack.modem.sms,
-      ...o,
-    });
-    return { mr: r.mr, to: r.to, mode: req.text !== undefined ? "text" : "binary" };
-  });
-}
-
-/** The periodic work: polls, telemetry, the status heartbeat, the watchdog. */
-function startTimers(d: {
-  config: () => Config;
-  clock: Clock;
-  log: Logger;
-  poller: Poller;
-  link: MqttLink;
-  outbox: Outbox;
-  notifier: Notifier;
-  stack: ModemStack;
-  started: number;
-}): Timers {
-  const { clock, log, poller, link, outbox, notifier, stack } = d;
-  const timers = new Timers(clock, (err) => log.error({ err: describeError(err) }, "periodic task failed"));
-  void poller.poll().catch((err: unknown) => log.error({ err: describeError(err) }, "first poll failed"));
-  timers.every(
-    () => d.config().modem.pollS * 1000,
-    () => poller.poll(),
-  );
-  timers.every(
-    () => d.config().mqtt.telemetryS * 1000,
-    () =>
-      link.publishTelemetry(
-        telemetryPayload(poller.snapshot, {
-          uptimeS: Math.round((clock.now() - d.started) / 1000),
-          outboxDepth: outbox.size,
-          dropped: outbox.dropped.count + outbox.dropped.bytes + outbox.dropped.age,
-          reconnects: link.state.reconnects,
-        }),
-      ),
-  );
-  timers.every(
-    () => d.config().mqtt.heartbeatS * 1000,
-    () => link.heartbeat(),
-  );
-  const wd = notifier.watchdogMs();
-  if (wd !== null)
-    timers.every(
-      () => Math.max(500, Math.floor(wd / 2)),
-      () =>
-        alive(stack.supervisor, clock, wd)
-          ? notifier.watchdog()
-          : log.warn("watchdog not fed: the AT engine has not answered recently"),
-    );
-  return timers;
 }
 
 /** The modem stack, its inbox handing every SMS to MQTT: an SMS leaves the modem only once the PUBACK came or the outbox fsynced it. */

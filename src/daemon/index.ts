@@ -9,3 +9,5 @@ export { lastRun } from "./last-run.js";
 export { mqttAuth } from "./mqtt-auth.js";
 export { alive, summary } from "./systemd-status.js";
 export { watchState } from "./state-watch.js";
+export { wireEvents } from "./event-wiring.js";
+export { startTimers } from "./periodic.js";
