@@ -4,8 +4,8 @@ import type { GatewayView } from "../commands/index.js";
 import type { Config } from "../config/index.js";
 import type { Clock } from "../core/index.js";
 import { failing, type HealthReport } from "../health/index.js";
-import type { ModemSnapshot, PortSupervisor } from "../modem/index.js";
-import { networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
+import { networkView, type ModemSnapshot, type PortSupervisor } from "../modem/index.js";
+import type { MqttLink, Outbox } from "../mqtt/index.js";
 import type { TimeKeeper } from "../runtime/index.js";
 
 export interface GatewayStateDeps {
@@ -55,7 +55,7 @@ export class GatewayState {
   view(): GatewayView {
     const { d } = this;
     const snap = this.#snapshot;
-    const n = snap ? networkPayload(snap) : undefined;
+    const n = snap ? networkView(snap) : undefined;
     const port = d.supervisor.state;
     return {
       verdict: this.#report?.verdict ?? "unknown",

@@ -1,4 +1,5 @@
 import type { Config } from "../config/index.js";
+import { networkView } from "../modem/index.js";
 import { describeError, Timers, type Clock, type Logger } from "../core/index.js";
 import { telemetryPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
 import type { Notifier } from "../runtime/index.js";
@@ -29,7 +30,7 @@ export function startTimers(d: {
     () => d.config().mqtt.telemetryS * 1000,
     () =>
       link.publishTelemetry(
-        telemetryPayload(poller.snapshot, {
+        telemetryPayload(poller.snapshot && networkView(poller.snapshot), {
           uptimeS: Math.round((clock.now() - d.started) / 1000),
           outboxDepth: outbox.size,
           dropped: outbox.dropped.count + outbox.dropped.bytes + outbox.dropped.age,

@@ -3,7 +3,14 @@ import type { SimLookup } from "../api/index.js";
 import type { Config } from "../config/index.js";
 import { describeError, stateWrites, type Clock, type Logger } from "../core/index.js";
 import { assess, DEFAULT_APN, type CarrierInput, type HealthReport, type ModemView, type StateInput } from "../health/index.js";
-import { currentRat, mainRegistration, type ModemSnapshot, type Registration, type SignalQuality } from "../modem/index.js";
+import {
+  currentRat,
+  mainRegistration,
+  networkView,
+  type ModemSnapshot,
+  type Registration,
+  type SignalQuality,
+} from "../modem/index.js";
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
@@ -138,7 +145,7 @@ export class Poller {
     // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.
     link.publishRetained("health", { ...report, at: time.stamp(Date.parse(report.at)).ts });
     link.publishRetained("modem", modemPayload(this.d.state.snapshot, st.kind === "ready" ? st.path : null));
-    if ("snapshot" in view) link.publishRetained("network", networkPayload(view.snapshot));
+    if ("snapshot" in view) link.publishRetained("network", networkPayload(networkView(view.snapshot)));
     if (carrier !== "disabled") this.#publishSim(carrier);
     this.d.notifier.status(summary(report, this.d.state.snapshot, link));
     return report;

@@ -1,7 +1,7 @@
 import type { Clock } from "../core/index.js";
 import type { HealthReport } from "../health/index.js";
-import type { ModemSnapshot, PortSupervisor } from "../modem/index.js";
-import { networkPayload, type MqttLink } from "../mqtt/index.js";
+import { networkView, type ModemSnapshot, type PortSupervisor } from "../modem/index.js";
+import type { MqttLink } from "../mqtt/index.js";
 
 // What systemd sees of cellgate: whether the watchdog is fed, and the one-line STATUS=.
 
@@ -14,7 +14,7 @@ export function alive(s: PortSupervisor, clock: Clock, wdMs: number): boolean {
 
 /** The one-line STATUS= for `systemctl status`. */
 export function summary(r: HealthReport | undefined, s: ModemSnapshot | undefined, link: MqttLink): string {
-  const n = s ? networkPayload(s) : undefined;
+  const n = s ? networkView(s) : undefined;
   const parts = [`health=${r?.verdict ?? "starting"}`];
   if (n?.registration) parts.push(`reg=${n.registration.state}`, `rat=${n.accessTech ?? "?"}`);
   if (n?.signal?.rsrpDbm != null) parts.push(`rsrp=${n.signal.rsrpDbm}`);

@@ -28,6 +28,7 @@ import { initModem } from "./modem-init.js";
 import { currentRat } from "./rat.js";
 import { ModemSms } from "./modem-sms.js";
 import { withRetry } from "./retry.js";
+import { mainRegistration } from "./network-view.js";
 import type {
   FieldError,
   ModemIdentity,
@@ -334,12 +335,6 @@ function mergeServingCell(snap: ModemSnapshot): void {
   for (const k of ["rsrpDbm", "rsrqDb", "sinrDb"] as const) {
     if ((snap.signal[k] === undefined || snap.signal[k] === null) && c[k] !== undefined) snap.signal[k] = c[k];
   }
-}
-
-/** The registration that describes the link: a registered one, the EPS one first. */
-export function mainRegistration(s: ModemSnapshot): Registration | undefined {
-  const regs = (["eps", "5gs", "ps", "cs"] as const).map((d) => s.registration[d]).filter((r) => r !== undefined);
-  return regs.find((r) => r.registered) ?? regs[0];
 }
 
 function fieldError(err: unknown): FieldError {

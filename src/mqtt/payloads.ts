@@ -1,4 +1,4 @@
-import type { ModemSnapshot, Registration } from "../modem/index.js";
+import type { ModemSnapshot, NetworkView } from "../modem/index.js";
 import type { InboundMessage } from "../sms/index.js";
 import type { CommandReceivedPayload, ModemPayload, NetworkPayload, Stamp, TelemetryPayload } from "./topics.js";
 
@@ -18,38 +18,29 @@ export function modemPayload(s: ModemSnapshot | undefined, port: string | null):
   };
 }
 
-function mainRegistration(s: ModemSnapshot): Registration | undefined {
-  const regs = (["eps", "5gs", "ps", "cs"] as const)
-    .map((d) => s.registration[d])
-    .filter((r): r is Registration => r !== undefined);
-  return regs.find((r) => r.registered) ?? regs[0];
-}
-
-export function networkPayload(s: ModemSnapshot): Omit<NetworkPayload, keyof Stamp> {
-  const reg = mainRegistration(s);
-  const ctx = s.pdp?.find((c) => c.address !== undefined) ?? s.pdp?.[0];
-  const q = s.signal;
+/** The wire shape of `network`, field by field: a change of the domain view does not change it silently. */
+export function networkPayload(v: NetworkView): Omit<NetworkPayload, keyof Stamp> {
+  const r = v.registration;
   return {
-    registration: reg ? { state: reg.state, domain: reg.domain, roaming: reg.roaming } : null,
-    operator: s.operator ? { name: s.operator.name ?? null, mcc: s.operator.mcc ?? null, mnc: s.operator.mnc ?? null } : null,
-    accessTech: reg?.act ?? null,
-    cell: reg ? { tac: reg.tac ?? null, lac: reg.lac ?? null, ci: reg.ci ?? null } : null,
-    signal: q ? { rssiDbm: q.rssiDbm, rsrpDbm: q.rsrpDbm ?? null, rsrqDb: q.rsrqDb ?? null, sinrDb: q.sinrDb ?? null } : null,
-    attached: s.attached ?? null,
-    apn: ctx?.apn ?? null,
-    ip: ctx?.address ?? null,
+    registration: r ? { state: r.state, domain: r.domain, roaming: r.roaming } : null,
+    operator: v.operator,
+    accessTech: v.accessTech,
+    cell: v.cell,
+    signal: v.signal,
+    attached: v.attached,
+    apn: v.apn,
+    ip: v.ip,
   };
 }
 
 export function telemetryPayload(
-  s: ModemSnapshot | undefined,
+  n: NetworkView | undefined,
   o: { uptimeS: number; outboxDepth: number; dropped: number; reconnects: number },
 ): Omit<TelemetryPayload, keyof Stamp> {
-  const n = s ? networkPayload(s) : undefined;
   return {
     uptimeS: o.uptimeS,
     signal: n?.signal ?? null,
-    registered: s ? (mainRegistration(s)?.registered ?? false) : null,
+    registered: n ? (n.registration?.registered ?? false) : null,
     roaming: n?.registration?.roaming ?? null,
     attached: n?.attached ?? null,
     accessTech: n?.accessTech ?? null,
