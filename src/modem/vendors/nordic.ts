@@ -77,6 +77,8 @@ export const nordic: VendorProfile = {
   initCommands: ["AT%CESQ=1"],
   // The modem has no reset command: radio off (state saved), and the init that follows turns it on.
   resetCommand: "AT+CFUN=0",
+  // nRF91: the initial PDN is cid 0, up at attach and not touched by +CGACT (AT reference §7.4.1): its own stack.
+  bearer: { cid: 0, cgact: false, up: [], airplane: 4 },
   async servingCell(port: ReportPort) {
     const r = await port.command("AT%XMONITOR");
     return r === undefined ? null : parseXmonitor(r.lines);
