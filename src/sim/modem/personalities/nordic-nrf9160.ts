@@ -1,4 +1,4 @@
-import { attached, cesq, cgact, cgatt, cgdcont, cgpaddr, cclk, clamp } from "../at-handlers/network.js";
+import { attached, cesq, cgact, cgatt, cgdcont, cgpaddr, cclk, clamp, radioSwitched } from "../at-handlers/network.js";
 import {
   registrationCommand,
   registrationLine,
@@ -203,6 +203,7 @@ function setFun(ctx: Ctx, fun: number, uiccInitMs: number): Result {
   const wasAttached = attached(epsView(ctx));
   const lte: Record<number, number> = { 0: 0, 1: 1, 4: 4, 20: 4, 21: 1, 40: s.cfun === 1 ? 4 : s.cfun, 44: 4 };
   s.cfun = lte[fun] ?? s.cfun; // 30/31/41 leave LTE as it is
+  radioSwitched(ctx, s.cfun);
   if (fun === 0 || fun === 4 || fun === 40) delete s.vendor[UICC_READY_AT];
   else if ([1, 21, 41, 44].includes(fun) && uiccState(ctx) === "off") s.vendor[UICC_READY_AT] = ctx.now() + uiccInitMs;
   const urcs: string[] = [];

@@ -5,6 +5,7 @@ import { cmgd, cmgf, cmgl, cmgr, cmgs, cnma, cnmi, cpms, csca, csms } from "../a
 import { args, ERROR, ok, OK, type CommandDef, type CommandTable, type Ctx, type Result } from "../at-handlers/types.js";
 import { cimi, cmee, cpin, crsm, cscs, efIccid, iccidCommand, ident, v250 } from "../at-handlers/v250.js";
 import type { Personality, SmsBehaviour } from "../personality.js";
+import { cgerep, qnetdevctl } from "./bearer-commands.js";
 import { isRegistered, type Network, type SimRat } from "../state.js";
 
 // Quectel EC25, written from the fact sheet of the "Quectel EC2x&EG9x&EG2x-G&EM05 Series AT Commands
@@ -344,6 +345,8 @@ function ec25Network(): CommandTable {
     }),
     "+QINDCFG": qindcfg(EC25_QIND, (type, ctx) => (type === "act" ? [`+QIND: "act","${actName(ctx)}"`] : [])),
     "+QPOWD": qpowd(),
+    "+CGEREP": cgerep("+CGEREP: (0-2),(0,1)"), // §10.12: default 0,0
+    "+QNETDEVCTL": qnetdevctl(), // the ECM/RNDIS interface (not in this manual; see bearer-commands.ts)
   };
 }
 
