@@ -23,6 +23,7 @@ export function statusReply(v: GatewayView, s: Septets): string {
       kv("rat", v.accessTech),
       signalField(v),
       kv("att", v.attached),
+      kv("data", v.dataPath),
       kv("sim", v.carrier?.status),
       kv("mqtt", v.mqtt.connected ? "up" : "down"),
       kv("up", duration(v.uptimeS)),

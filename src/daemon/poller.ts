@@ -12,6 +12,7 @@ import {
   type SignalQuality,
 } from "../modem/index.js";
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
+import type { LinkStatus } from "../link/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { GatewayState } from "./gateway-state.js";
@@ -32,6 +33,8 @@ export interface PollerDeps {
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
   /** Where the picture lives: the poller writes it, everything else reads it. */
   state: GatewayState;
+  /** The data-path watchdog's view, for the data-path check. */
+  linkStatus: () => LinkStatus | undefined;
 }
 
 /**
@@ -131,6 +134,7 @@ export class Poller {
     const carrier = this.#carrier();
     const ls = link.state;
     const product = cfg.sim.product;
+    const linkStatus = this.d.linkStatus();
     const report = assess({
       modem: view,
       now: clock.now(),
@@ -140,6 +144,7 @@ export class Poller {
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
       ...(this.#state ? { state: this.#state } : {}),
       clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
+      ...(linkStatus ? { link: linkStatus } : {}),
     });
     this.d.state.setReport(report);
     // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.

@@ -73,15 +73,17 @@ export function diagnose(f: LinkFacts): Diagnosis {
   const r = f.registration;
   if (r?.state !== "denied") return { kind: "none" };
   const cause = r.rejectCause ?? null;
-  if (cause !== null && SIM_INVALID_CAUSES[cause] !== undefined)
-    return {
-      kind: "direct",
-      step: "cfun",
-      reason: `registration denied (EMM cause #${cause}, ${SIM_INVALID_CAUSES[cause]}): the SIM stays invalid until a CFUN cycle`,
-    };
-  const why =
-    cause !== null ? `EMM cause #${cause}${NETWORK_SAYS_NO[cause] ? `, ${NETWORK_SAYS_NO[cause]}` : ""}` : "no cause given";
-  return hold("denied", "blocked", `the network denies registration (${why}): no reset changes its answer`);
+  if (cause !== null && NETWORK_SAYS_NO[cause] !== undefined)
+    return hold(
+      "denied",
+      "blocked",
+      `the network denies registration (EMM cause #${cause}, ${NETWORK_SAYS_NO[cause]}): no reset changes it`,
+    );
+  // A SIM the account shows usable (else the carrier's status held above), or one whose module does not say why
+  // (+CEREG <n> below 3): a CFUN cycle is what makes a module try a re-activated SIM again.
+  const named = cause !== null && SIM_INVALID_CAUSES[cause] !== undefined ? `, ${SIM_INVALID_CAUSES[cause]}` : "";
+  const why = cause !== null ? `EMM cause #${cause}${named}` : "no cause given";
+  return { kind: "direct", step: "cfun", reason: `registration denied (${why}): the SIM stays invalid until a CFUN cycle` };
 }
 
 function hold(cause: HoldCause, kind: "blocked" | "wait", reason: string, until: number | null = null): Diagnosis {

@@ -164,6 +164,12 @@ describe("what explains a failure", () => {
       { registration: { state: "denied", rejectCause: 11 } },
       "hold blocked denied",
     ],
+    ["denied, no cause shown (+CEREG n < 3): a CFUN cycle", { registration: { state: "denied" } }, "direct cfun"],
+    [
+      "denied, and the account says suspended: blocked by the account",
+      { registration: { state: "denied" }, carrier: { simStatus: "suspended", dataEnabled: true, usagePercent: 1 } },
+      "hold blocked sim-status",
+    ],
     ["no carrier view: the modem's facts decide", { carrier: null }, "none"],
   ])("%s", (_name, over, expected) => {
     const d = diagnose(facts(over));
