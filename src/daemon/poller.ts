@@ -17,6 +17,7 @@ import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { GatewayState } from "./gateway-state.js";
 import { summary } from "./systemd-status.js";
+import { dataPathWord } from "./link-wiring.js";
 
 export interface PollerDeps {
   config: () => Config;
@@ -152,7 +153,7 @@ export class Poller {
     link.publishRetained("modem", modemPayload(this.d.state.snapshot, st.kind === "ready" ? st.path : null));
     if ("snapshot" in view) link.publishRetained("network", networkPayload(networkView(view.snapshot)));
     if (carrier !== "disabled") this.#publishSim(carrier);
-    this.d.notifier.status(summary(report, this.d.state.snapshot, link));
+    this.d.notifier.status(summary(report, this.d.state.snapshot, link, dataPathWord(linkStatus)));
     return report;
   }
 

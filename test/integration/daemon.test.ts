@@ -194,7 +194,7 @@ describe("cellgate run, end to end", () => {
       await waitFor(
         () =>
           m.filter((x) => x === "WATCHDOG=1").length >= 2 &&
-          m.some((x) => /^STATUS=health=(ok|degraded) reg=roaming rat=lte rsrp=-95 mqtt=up$/.test(x)),
+          m.some((x) => /^STATUS=health=(ok|degraded) reg=roaming rat=lte rsrp=-95 data=unknown mqtt=up$/.test(x)),
         10_000,
         "watchdog pings and a health STATUS",
       );
