@@ -51,6 +51,8 @@ export interface LinkStatus {
 }
 
 const FOTA_CAP_MS = 30 * 60_000;
+/** After "END" the module restarts and attaches again: no step until data flows or this long has passed. */
+const FOTA_RESTART_GRACE_MS = 2 * 60_000;
 const PROBE_TIMEOUT_MS = 5000;
 
 /**
@@ -64,7 +66,7 @@ export class LinkWatchdog {
   readonly #timers: Timers;
   #state: LadderState;
   #busy = false;
-  #fota: { since: number } | null = null;
+  #fota: { since: number; endedAt?: number } | null = null;
   #throttledUntil: number | null = null;
   #redials = 0;
   #smsSent = new Set<string>();
@@ -96,7 +98,7 @@ export class LinkWatchdog {
       const r = await this.#probe();
       if (r.ok === null) return;
       const now = this.#o.clock.now();
-      if (this.#fota !== null && now - this.#fota.since > FOTA_CAP_MS) this.#endFota("no end announced within 30 min");
+      this.#fotaOver(r.ok, now);
       const d = diagnose({ ...this.#o.facts(), now, fota: this.#fota, throttledUntil: this.#throttledUntil });
       await this.#feed({
         type: "probe",
@@ -116,7 +118,7 @@ export class LinkWatchdog {
   onDataEvent(e: DataEvent): void {
     const now = this.#o.clock.now();
     if (e.kind === "fota") {
-      if (e.phase === "end") return this.#endFota(e.error ? `ended with error ${e.error}` : "ended");
+      if (e.phase === "end") return this.#fotaEnded(e.error ? `ended with error ${e.error}` : "ended", now);
       if (this.#fota !== null) return;
       this.#fota = { since: now };
       this.#o.holdModemRecovery(now + FOTA_CAP_MS);
@@ -188,7 +190,10 @@ export class LinkWatchdog {
     if (a.type === "down") event("link-down", `data path down: ${a.detail}`, { detail: a.detail });
     else if (a.type === "held") event("link-held", `data path down, no step taken: ${a.hold.reason}`, { hold: a.hold });
     else if (a.type === "waiting")
-      event("link-waiting", `every step is rate-limited: ${a.step ?? "none"} at ${new Date(a.until).toISOString()}`, { ...a });
+      event("link-waiting", `every step is rate-limited: ${a.step ?? "none"} at ${new Date(a.until).toISOString()}`, {
+        until: a.until,
+        step: a.step,
+      });
     else if (a.type === "restored") {
       const by = a.after.length > 0 ? `, after ${a.after.join(" → ")}` : "";
       event("link-restored", `data path back after ${Math.round(a.downMs / 1000)} s${by}`, { downMs: a.downMs, after: a.after });
@@ -208,11 +213,33 @@ export class LinkWatchdog {
     this.#o.event("link-redial", `redial ${r.ok ? "done" : "failed"}: ${r.detail}`, { phase: r.ok ? "done" : "failed" });
   }
 
-  #endFota(how: string): void {
-    if (this.#fota === null) return;
+  /** The module restarts now: the AT channel's recovery may act again; the data path gets the grace to come back. */
+  #fotaEnded(how: string, now: number): void {
+    if (this.#fota === null || this.#fota.endedAt !== undefined) return;
+    this.#fota.endedAt = now;
+    this.#o.holdModemRecovery(null);
+    this.#o.event("link-held", `the firmware update ${how}: the module restarts; no step until it is back`, {
+      cause: "fota",
+      phase: "end",
+    });
+  }
+
+  /** The hold ends once data flows after the update, or a grace after its end, or when no end came within the cap. */
+  #fotaOver(ok: boolean, now: number): void {
+    const f = this.#fota;
+    if (f === null) return;
+    const ended = f.endedAt !== undefined && (ok || now - f.endedAt > FOTA_RESTART_GRACE_MS);
+    if (!ended && now - f.since <= FOTA_CAP_MS) return;
     this.#fota = null;
     this.#o.holdModemRecovery(null);
-    this.#o.event("link-held", `the firmware update ${how}: recovery allowed again`, { cause: "fota", phase: "end" });
+    this.#o.event(
+      "link-held",
+      `firmware update over${ended ? "" : " (no end announced within 30 min)"}: recovery allowed again`,
+      {
+        cause: "fota",
+        phase: "over",
+      },
+    );
   }
 
   #smsOnce(key: string, text: string): void {

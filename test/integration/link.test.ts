@@ -1,0 +1,250 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DataFaults, DataPlane } from "../../src/sim/modem/index.js";
+import { freePort } from "../helpers/broker.js";
+import { cleanEnv, exited, runCli } from "../helpers/daemon-proc.js";
+import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
+import { waitFor } from "../helpers/pty-modem.js";
+
+// The data-path watchdog end to end: `cellgate run` as a child process, the simulated EC25 on a
+// pty, the Wireless API simulator, a real broker, and the far end of the data path as a loopback
+// TCP port that is open only while the simulated module carries data (DataPlane). Intervals are
+// short through the configuration; every wait is for an event, a file or a state.
+const INTERVAL_S = 1;
+const FAILURES = 2;
+const KEY = "link test command key: 0123456789abcdef";
+
+interface Seen {
+  at: number;
+  json: Record<string, unknown>;
+}
+
+/** The `events` topic with the arrival time of each message, and the module's command lines with theirs. */
+function timeline(w: E2eWorld) {
+  const events: Seen[] = [];
+  const commands: Array<{ at: number; line: string }> = [];
+  w.app.client.on("message", (topic, payload) => {
+    if (topic === `${w.prefix}/events`)
+      events.push({ at: Date.now(), json: JSON.parse(payload.toString()) as Record<string, unknown> });
+  });
+  w.modem.sim.events.on("command", (line) => commands.push({ at: Date.now(), line: line.toUpperCase() }));
+  const mark = () => ({ events: events.length, commands: commands.length, at: Date.now() });
+  type Mark = ReturnType<typeof mark>;
+  const since = (m: Mark, type?: string) => events.slice(m.events).filter((e) => type === undefined || e.json.type === type);
+  const steps = (m: Mark) =>
+    since(m, "link-step")
+      .filter((e) => e.json.phase === "start")
+      .map((e) => e.json.step as string);
+  const sent = (m: Mark) => commands.slice(m.commands).map((c) => c.line);
+  // On a timeout the error lists what did come, to see where the ladder went instead.
+  const until = (m: Mark, type: string, what: string, ms = 60_000) =>
+    waitFor(() => since(m, type).length > 0, ms, `${what} (${type})`).then(
+      () => since(m, type)[0]!,
+      (err: Error) => {
+        throw new Error(
+          `${err.message}; events since: ${since(m)
+            .map((e) => `${String(e.json.type)}: ${String(e.json.detail)}`)
+            .join(" | ")}`,
+        );
+      },
+    );
+  return { events, mark, since, steps, sent, until };
+}
+
+/** Detected within failures × interval, plus the interval a fault may fall into just after a probe, plus a loaded machine's slack. */
+const DETECT_MS = (FAILURES + 1) * INTERVAL_S * 1000 + 3000;
+
+describe("the data-path ladder on the real daemon: each fault fixed by its step", () => {
+  let w: E2eWorld;
+  let plane: DataPlane;
+  let faults: DataFaults;
+  let t: ReturnType<typeof timeline>;
+  const socket = () => join(w.dir, "control.sock");
+  const env = () =>
+    cleanEnv({ TWILIO_ACCOUNT_SID: w.api.credentials.accountSid, TWILIO_AUTH_TOKEN: w.api.credentials.authToken });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    w = await e2eWorld({
+      id: "link-gw",
+      key: KEY,
+      yaml: () => [
+        "link:",
+        "  bearer: module",
+        `  probe: tcp://127.0.0.1:${port}`,
+        `  intervalS: ${INTERVAL_S}`,
+        `  failures: ${FAILURES}`,
+        "  recover: [reattach, cfun, modem-reset]",
+        "  minIntervalS: { reattach: 1, cfun: 1, modem-reset: 1, reboot: 3600 }",
+      ],
+    });
+    plane = await DataPlane.start(w.modem.sim, { port });
+    faults = new DataFaults(w.modem.sim);
+    t = timeline(w);
+    const m = t.mark();
+    w.start();
+    await t.until(m, "started", "the daemon to start", 30_000);
+    // The bearer is brought up the module's way once the port is open.
+    await waitFor(() => t.sent(m).includes("AT+QNETDEVCTL=1,1,1"), 20_000, "the module's interface brought up");
+    await waitFor(() => plane.listening, 10_000, "data flowing");
+  }, 90_000);
+
+  afterAll(async () => {
+    await plane?.close();
+    await w?.close();
+  });
+
+  /** Injects a fault, waits for link-restored; returns the steps taken and how long detection took. */
+  async function fixed(inject: () => void, what: string) {
+    const m = t.mark();
+    inject();
+    const down = await t.until(m, "link-down", `${what} detected`, 30_000);
+    await t.until(m, "link-restored", `${what} fixed`, 90_000);
+    return { steps: t.steps(m), detectMs: down.at - m.at, sent: t.sent(m), m };
+  }
+
+  it("a dropped context (+CGACT: 1,0 while attached): re-activated by reattach, nothing heavier", async () => {
+    const r = await fixed(() => faults.dropContext(), "a dropped context");
+    expect(r.detectMs).toBeLessThanOrEqual(DETECT_MS);
+    expect(r.steps).toEqual(["reattach"]);
+    expect(r.sent).toContain("AT+CGACT=1,1");
+    expect(t.since(r.m, "link-step").map((e) => e.json.phase)).toEqual(["start", "done"]);
+  }, 120_000);
+
+  it("a stale address: reattach tried first, then the airplane cycle fixes it", async () => {
+    const r = await fixed(() => faults.staleAddress(), "a stale address");
+    expect(r.detectMs).toBeLessThanOrEqual(DETECT_MS);
+    expect(r.steps).toEqual(["reattach", "cfun"]);
+    const order = ["AT+CGATT=0", "AT+CGATT=1", "AT+CFUN=4", "AT+CFUN=1"].map((c) => r.sent.indexOf(c));
+    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+  }, 120_000);
+
+  it("a blackholed path (+CGATT: 1, an address, nothing passes): reattach, cfun, then the reset fixes it", async () => {
+    const r = await fixed(() => faults.blackhole(), "a blackholed path");
+    expect(r.detectMs).toBeLessThanOrEqual(DETECT_MS);
+    expect(r.steps).toEqual(["reattach", "cfun", "modem-reset"]);
+    expect(r.sent).toContain("AT+CFUN=1,1");
+  }, 120_000);
+
+  it("the network tears the context down (+CGEV: NW PDN DEACT): redialled at once, no ladder", async () => {
+    const m = t.mark();
+    faults.dropContext({ byNetwork: true });
+    const done = await waitFor(() => t.since(m, "link-redial").some((e) => e.json.phase === "done"), 20_000, "the redial").then(
+      () => Date.now(),
+    );
+    expect(t.sent(m)).toContain("AT+CGACT=1,1");
+    await waitFor(() => plane.listening, 10_000, "data flowing again");
+    expect(done - m.at).toBeLessThan(FAILURES * INTERVAL_S * 1000 + 2000); // before the probes could call it down
+    expect(t.steps(m)).toEqual([]);
+  }, 60_000);
+
+  it("a re-activated SIM still denied (EMM reject): one CFUN cycle, not the ladder from the bottom", async () => {
+    const r = await fixed(() => faults.rejectSim(7), "a SIM denied after re-activation");
+    expect(r.steps).toEqual(["cfun"]);
+  }, 120_000);
+
+  it("+CREG: 0,3 on a data-only SIM is not a failure", async () => {
+    const m = t.mark();
+    w.modem.sim.setNetwork({ cs: 3 });
+    const out = await runCli(["status", "--socket", socket(), "--json"], env());
+    const status = JSON.parse(out.stdout) as {
+      checks: Array<{ id: string; status: string }>;
+      modem: { registration: { cs?: { state: string } } };
+    };
+    expect(status.modem.registration.cs?.state).toBe("denied");
+    expect(status.checks.find((c) => c.id === "data-path")?.status).toBe("pass");
+    await waitFor(() => t.since(m, "link-step").length === 0 && Date.now() - m.at > DETECT_MS, DETECT_MS + 5000, "probes");
+    expect(t.since(m, "link-down")).toEqual([]);
+    w.modem.sim.setNetwork({ cs: 5 });
+  }, 60_000);
+
+  it("a firmware update (+QIND: FOTA START, then silence): waited out, never reset", async () => {
+    const m = t.mark();
+    // The data path is down all along (the module is silent): the data-path ladder must not act. That the AT
+    // channel's own ladder is held too (it needs more than 20 s of silence to reach its reset here) is shown on
+    // its table, test/modem/recovery-ladder.test.ts.
+    const update = faults.firmwareUpdate(8000);
+    const held = await t.until(m, "link-held", "the hold", 10_000);
+    expect(held.json.cause).toBe("fota");
+    await update;
+    await t.until(m, "link-restored", "data back after the update", 60_000);
+    expect(t.steps(m)).toEqual([]);
+    expect(t.sent(m).filter((l) => /^AT\+CFUN=1,1$/.test(l))).toEqual([]);
+  }, 90_000);
+
+  it("a SIM suspended in the account blocks the ladder and health says why; reactivated, the ladder fixes the path", async () => {
+    const m = t.mark();
+    w.api.gatewaySim.status = "suspended";
+    const sim = await runCli(["sim", "--socket", socket(), "--json"], env()); // the daemon fetches the carrier's view now
+    expect(JSON.parse(sim.stdout)).toMatchObject({ sim: { status: "suspended" } });
+    faults.blackhole();
+    const held = await t.until(m, "link-held", "the block", 30_000);
+    expect(String(held.json.detail)).toMatch(/the SIM is suspended in the account: no modem action can fix it/);
+    const out = await runCli(["status", "--socket", socket(), "--json"], env());
+    const check = (JSON.parse(out.stdout) as { checks: Array<{ id: string; hint?: string }> }).checks.find(
+      (c) => c.id === "data-path",
+    );
+    expect(check?.hint).toMatch(/no step taken: the SIM is suspended in the account.*Commands by SMS still reach/);
+    expect(t.steps(m)).toEqual([]);
+    w.api.gatewaySim.status = "active";
+    await runCli(["sim", "--socket", socket(), "--json"], env());
+    await t.until(m, "link-restored", "the path fixed after reactivation", 90_000);
+    expect(t.steps(m)).toEqual(["reattach", "cfun", "modem-reset"]);
+  }, 150_000);
+});
+
+describe("the data-path ladder against a closed loopback port: rate limits, a SIGKILL, link-restored", () => {
+  let w: E2eWorld;
+  let t: ReturnType<typeof timeline>;
+  let port: number;
+  let plane: DataPlane | undefined;
+
+  beforeAll(async () => {
+    port = await freePort();
+    w = await e2eWorld({
+      id: "link-kill",
+      key: KEY,
+      yaml: (dir) => [
+        "link:",
+        `  probe: tcp://127.0.0.1:${port}`,
+        `  intervalS: ${INTERVAL_S}`,
+        `  failures: ${FAILURES}`,
+        "  minIntervalS: { reattach: 600, cfun: 600, modem-reset: 600, reboot: 3600 }",
+        "  maxRebootsPerDay: 1",
+        // The reboot path of the `reboot` Command, here a file the test can see.
+        `commands:\n  reboot:\n    command: [touch, ${join(dir, "rebooted")}]`,
+      ],
+    });
+    t = timeline(w);
+  }, 60_000);
+
+  afterAll(async () => {
+    await plane?.close();
+    await w?.close();
+  });
+
+  it("escalates step by step, survives a SIGKILL without retaking a step, waits once all are rate-limited, stops when the port opens", async () => {
+    const m = t.mark();
+    w.start();
+    await waitFor(() => t.steps(m).includes("cfun") && t.since(m, "link-step").length >= 4, 60_000, "reattach and cfun");
+    expect(t.steps(m)).toEqual(["reattach", "cfun"]);
+    // Killed without a chance to save anything more: what was written before each step must hold.
+    const daemon = w.daemon()!;
+    daemon.kill("SIGKILL");
+    await exited(daemon);
+    const again = t.mark();
+    w.start();
+    await t.until(again, "link-waiting", "every step rate-limited", 90_000);
+    expect(t.steps(again)).toEqual(["modem-reset", "reboot"]); // reattach and cfun not retaken within 600 s
+    expect(existsSync(join(w.dir, "rebooted"))).toBe(true);
+    const all = t.steps(m);
+    expect(new Set(all).size).toBe(all.length); // nothing twice within its minimum interval
+    // The far end comes back: the ladder stops and says so.
+    const open = t.mark();
+    plane = await DataPlane.start(w.modem.sim, { port });
+    const restored = await t.until(open, "link-restored", "link-restored", 20_000);
+    expect(restored.json.after).toEqual(["reattach", "cfun", "modem-reset", "reboot"]); // the climb survived the kill
+    expect(t.steps(open)).toEqual([]);
+  }, 180_000);
+});
