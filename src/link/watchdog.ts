@@ -181,7 +181,8 @@ export class LinkWatchdog {
     const before = this.#state;
     const { state, actions } = linkNext(before, e, this.#o.policy);
     this.#state = state;
-    if (state !== before) await this.#o.store.save(state);
+    // Written when the ladder moved (not for each probe's result: an SD card is written every interval otherwise).
+    if (durable(state) !== durable(before)) await this.#o.store.save(state);
     for (const a of actions) await this.#act(a);
   }
 
@@ -248,6 +249,8 @@ export class LinkWatchdog {
     this.#o.sms(text.slice(0, 150));
   }
 }
+
+const durable = (s: LadderState) => JSON.stringify({ ...s, lastProbe: null, failed: 0 });
 
 function summaryOf(m: LadderState["mode"], next: LinkStatus["next"], off: boolean): string {
   if (off) return "not watched";
