@@ -82,11 +82,16 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     plane = await DataPlane.start(w.modem.sim, { port });
     faults = new DataFaults(w.modem.sim);
     t = timeline(w);
+    // A context left from another SIM (field failure 11): rewritten for the product before the bearer comes up.
+    w.modem.sim.world.settings.pdp = [{ cid: 1, type: "IP", apn: "ims" }];
     const m = t.mark();
     w.start();
     await t.until(m, "started", "the daemon to start", 30_000);
     // The bearer is brought up the module's way once the port is open.
     await waitFor(() => t.sent(m).includes("AT+QNETDEVCTL=1,1,1"), 20_000, "the module's interface brought up");
+    const sent = t.sent(m);
+    expect(sent.indexOf('AT+CGDCONT=1,"IP","WIRELESS.TWILIO.COM"')).toBeGreaterThan(-1);
+    expect(sent.indexOf('AT+CGDCONT=1,"IP","WIRELESS.TWILIO.COM"')).toBeLessThan(sent.indexOf("AT+QNETDEVCTL=1,1,1"));
     await waitFor(() => plane.listening, 10_000, "data flowing");
   }, 90_000);
 
