@@ -46,6 +46,8 @@ export interface LinkStatus {
   next: { step: LinkStep; inMs: number } | null;
   counters: LadderState["counters"];
   redials: number;
+  /** Why the probe gave no verdict, when it could not tell (no bridge state seen yet). */
+  undecided: string | null;
   /** One field: `up`, `down reattach in 2m`, `blocked: …`. */
   summary: string;
 }
@@ -70,6 +72,7 @@ export class LinkWatchdog {
   #throttledUntil: number | null = null;
   #redials = 0;
   #smsSent = new Set<string>();
+  #undecided: string | null = null;
 
   constructor(o: LinkWatchdogOptions) {
     this.#o = o;
@@ -96,6 +99,7 @@ export class LinkWatchdog {
     this.#busy = true;
     try {
       const r = await this.#probe();
+      this.#undecided = r.ok === null ? r.detail : null;
       if (r.ok === null) return;
       const now = this.#o.clock.now();
       this.#fotaOver(r.ok, now);
@@ -152,6 +156,7 @@ export class LinkWatchdog {
       next,
       counters: s.counters,
       redials: this.#redials,
+      undecided: this.#undecided,
       summary: summaryOf(m, next, this.#o.probe.kind === "none"),
     };
   }

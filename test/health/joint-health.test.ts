@@ -285,12 +285,25 @@ describe("joint health: the data path", () => {
     next: null,
     counters: {},
     redials: 0,
+    undecided: null,
     summary: "up",
     ...over,
   });
   const failingProbe = { ok: false, ageMs: 10_000, detail: "tcp 127.0.0.1:8883: ECONNREFUSED" };
   it.each<[string, Partial<LinkStatus>, Verdict, string, RegExp]>([
     ["probe ok", {}, "ok", "pass", /probe tcp:\/\/127\.0\.0\.1:8883 ok 20 s ago/],
+    [
+      "no bridge to read: unknown, and says why",
+      {
+        probe: "bridge",
+        mode: "unknown",
+        lastProbe: null,
+        undecided: "no bridge state seen (no bridge configured? use tcp://host:port)",
+      },
+      "ok",
+      "unknown",
+      /^probe bridge cannot tell: no bridge state seen/,
+    ],
     [
       "down: joined with both views and the next step",
       { mode: "down", lastProbe: failingProbe, next: { step: "reattach", inMs: 120_000 } },

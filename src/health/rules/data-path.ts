@@ -35,7 +35,7 @@ export const dataPathRule: Rule = (i) => {
   const p = l.lastProbe;
   const probe = p
     ? `probe ${l.probe} ${p.ok ? "ok" : "failing"} ${ago(p.ageMs)} ago: ${p.detail}`
-    : `probe ${l.probe} not run yet`;
+    : `probe ${l.probe} ${l.undecided ? `cannot tell: ${l.undecided}` : "not run yet"}`;
   const counts = Object.entries(l.counters)
     .map(([step, c]) => `${step} ${c.taken}×`)
     .join(", ");
