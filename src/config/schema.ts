@@ -155,9 +155,15 @@ export const LINK_STEPS = ["reattach", "cfun", "modem-reset", "reboot"] as const
  * ladder of recovery steps taken when it stays down (each rate-limited, persisted across restarts).
  */
 const link = z.strictObject({
-  /** module: the module's own interface (ECM/RNDIS/QMI auto-connect); ppp: pppd on a second tty; external: ModemManager keeps it, cellgate watches. */
+  /**
+   * module: the module's own interface (ECM/RNDIS/QMI auto-connect); ppp: pppd on a second tty;
+   * external: ModemManager keeps the bearer, cellgate watches.
+   */
   bearer: z.enum(["module", "ppp", "external"]).default("module"),
-  /** bridge: the MQTT bridge's link state (no traffic of its own); tcp://host:port: a TCP connect; dns://name: a lookup; none: no watchdog. */
+  /**
+   * bridge: the MQTT bridge's link state (no traffic of its own); tcp://host:port: a TCP connect;
+   * dns://name: a lookup; none: no watchdog.
+   */
   probe: z
     .string()
     .regex(/^(bridge|none|tcp:\/\/[^\s/:]+:\d{1,5}|dns:\/\/[^\s/]+)$/, "bridge, none, tcp://host:port or dns://name")

@@ -56,9 +56,9 @@ describe("Commands, end to end", () => {
     expect(received(sid)[0]!.json).toMatchObject({ kind: "command", sender: "2936", text: signedStatus, auth: "verified" });
     await waitFor(() => fromSim().some((c) => c.startsWith("status ")), 15_000, "the reply at the API's callback");
     const reply = fromSim().find((c) => c.startsWith("status "))!;
-    expect(reply).toMatch(
-      /^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 data=(up|unknown|off|failing|down) sim=active mqtt=up up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/,
-    ); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
+    // data=unknown: the default probe reads the MQTT bridge's state, and this broker has no bridge.
+    expect(reply).toMatch(/^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 data=unknown sim=active mqtt=up /);
+    expect(reply).toMatch(/ up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
     expect(reply.length).toBeLessThanOrEqual(160);
     const mo = await w.client.wireless!.all(w.client.wireless!.listCommands({ direction: "from_sim" }));
     expect(mo.find((c) => c.command === reply)).toMatchObject({ status: "received", direction: "from_sim", commandMode: "text" });
@@ -69,6 +69,8 @@ describe("Commands, end to end", () => {
     const forged = await sign("modem-reset", "an attacker's guess at the key!!");
     const sid = await post(forged);
     await waitFor(() => events("command-rejected").some((e) => e.json.reason === "bad-tag"), 15_000, "the rejection on events");
+    // The rejection is audited before the hand-off: on a loaded machine commands/received can come a moment later.
+    await waitFor(() => received(sid).length > 0, 15_000, "the forged Command on commands/received");
     expect(received(sid)[0]!.json).toMatchObject({ auth: "rejected", auth_reason: "bad-tag" });
     expect(events("command-rejected").find((e) => e.json.reason === "bad-tag")!.json).toMatchObject({
       verb: "modem-reset",

@@ -229,7 +229,7 @@ describe("the data-path ladder against a closed loopback port: rate limits, a SI
     await w?.close();
   });
 
-  it("escalates step by step, survives a SIGKILL without retaking a step, waits once all are rate-limited, stops when the port opens", async () => {
+  it("climbs once per step, keeps its climb across a SIGKILL, waits when all are rate-limited, stops when the port opens", async () => {
     const m = t.mark();
     w.start();
     await waitFor(() => t.steps(m).includes("cfun") && t.since(m, "link-step").length >= 4, 60_000, "reattach and cfun");
