@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import { isUnsupported } from "../../../src/at/index.js";
 import {
   chooseProfile,
+  parseCclkRead,
   parseCeregRead,
   parseCesqExec,
   parseCgdcontRead,
@@ -13,6 +14,7 @@ import {
   parseCregRead,
   parseCsqExec,
   parseIdentityText,
+  parseRegistrationLine,
   ratFromAct,
 } from "../../../src/modem/index.js";
 import { replaceText } from "../../helpers/transcript-edits.js";
@@ -43,6 +45,43 @@ const MC8790_ATI = [
 ];
 
 export const OTHERS: ReplayCase[] = [
+  {
+    id: "08",
+    vendor: "nordic",
+    steps: [
+      ...oks("AT", "AT#XRESET", "AT", 'AT+CGDCONT=0,"IP","iijmio.jp"', "AT+CEREG=1", "AT+CFUN=1"),
+      ["AT+CMEE=2", error()],
+      ["AT+CGMM", ok("nRF9160-SICA")],
+      ["AT+CPIN?", error()],
+      ["AT+CPIN?", error()],
+      ["AT+CPIN?", ok("+CPIN: READY")],
+      ["ATI", error()],
+      ["AT+CPIN?", ok("+CPIN: READY")],
+      ["AT+CEREG?", ok("+CEREG: 1,4")],
+      ["AT+CEREG?", ok("+CEREG: 1,4")],
+      // A +CEREG URC (n=1: the state alone) between the command and its reply is a URC, not a reply line.
+      ["AT+CEREG?", ok("+CEREG: 1,2")],
+      ["AT+CEREG?", ok("+CEREG: 1,2")],
+      ["AT+CEREG?", ok("+CEREG: 1,1")],
+      ["AT+CGPADDR=0", ok('+CGPADDR: 0,"100.72.62.220"')],
+      ["AT#XSOCKET=0,1,0", error()],
+      ["AT#XSOCKET=1,1,0", ok("#XSOCKET: 1, 1, 0, 6")],
+      ["AT#XSOCKETOPT=1,20,2", ok()],
+      ['AT#XCONNECT="www.google.com",443', ok("#XCONNECT: 1")],
+      ["AT+CCLK?", ok('+CCLK: "21/01/27,07:30:39+36"')],
+    ],
+    urcs: ["Ready", "Ready", "+CEREG: 2", "+CEREG: 1"],
+    check: (raw, urcs) => {
+      expect(chooseProfile({ manufacturer: "", model: lines(raw[7])[0]! }).name).toBe("nordic");
+      expect(parseCpinRead(lines(raw[10]))).toBe("ready");
+      expect(parseCeregRead(lines(raw[15])).state).toBe("searching");
+      expect(parseRegistrationLine(urcs[2]!, "urc").state).toBe("searching");
+      expect(parseRegistrationLine(urcs[3]!, "urc").state).toBe("home");
+      expect(parseCeregRead(lines(raw[17])).state).toBe("home");
+      expect(parseCgpaddrExec(lines(raw[18]))).toEqual([{ cid: 0, ipv4: "100.72.62.220" }]);
+      expect(parseCclkRead(lines(raw[23]))).toMatchObject({ iso: "2021-01-27T07:30:39+09:00", tzMinutes: 540 });
+    },
+  },
   {
     id: "09",
     vendor: "generic",
