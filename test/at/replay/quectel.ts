@@ -4,15 +4,20 @@ import {
   parseCfunRead,
   parseCgregRead,
   parseCmgrPdu,
+  parseCmgsWrite,
+  parseCopsRead,
   parseCpinRead,
+  parseCregRead,
   parseCsqExec,
   ratFromText,
 } from "../../../src/modem/index.js";
 import { parseQengServingcell, parseQnwinfoExec } from "../../../src/modem/vendors/index.js";
-import { dropExchanges, supplyAfter } from "../../helpers/transcript-edits.js";
+import { dropExchanges, echoOrder, replaceText, supplyAfter } from "../../helpers/transcript-edits.js";
 import { allEvents, loadTranscript } from "../../helpers/transcript.js";
 import { error, lines, ok, oks, timeout, type ReplayCase } from "./case.js";
 
+// 01's PDU with the masked number made hex (10 nibbles, as the logged byte counts say the real one had).
+const PDU_01 = "0011000A9121436587090008011C00480065006C006C006F002C005100750065006300740065006C0021";
 const QCFG_TEST_29 = allEvents(loadTranscript("29"))
   .filter((e) => e.dir === "modem" && e.text.startsWith('+QCFG: "') && !e.text.includes("usbnet"))
   .map((e) => e.text);
@@ -20,6 +25,36 @@ const QISTATE_31 = '+QISTATE: 0,"TCP","104.155.82.190",1883,22742,3,1,0,0,"uart1
 const QENG_30 = '+QENG: "servingcell","NOCONN","LTE","FDD",123,01,43300C,348,1802,3,5,5,5443,-87,-16,-69,5,34';
 
 export const QUECTEL: ReplayCase[] = [
+  {
+    id: "01",
+    vendor: "quectel",
+    // The app read once per write, so its log prints each answer one step late: each write is put
+    // before the chunk that echoes it. The masked number in the PDU is made hex so the engine takes
+    // it. The text-mode SMS is left out: the engine sends SMS in PDU mode only.
+    events: (t) =>
+      dropExchanges(replaceText(echoOrder(allEvents(t)), "yourphonenumberpdu", "2143658709"), (l) =>
+        /^AT\+CMGS="|^Hello/.test(l),
+      ),
+    steps: [
+      ...oks("AT", "AT", "AT", "AT"),
+      ["AT+CREG?", ok("+CREG: 0,1")],
+      ["AT+COPS?", ok('+COPS: 0,0,"SGP-M1",7')],
+      ...oks("AT+CMGF=1", 'AT+CSCS="GSM"', "AT+CMGF=0"),
+      // The PDU's echo comes in two reads with no CR between, and no echo of the Ctrl-Z.
+      ["AT+CMGS=41", ok("+CMGS: 14"), PDU_01],
+      ["AT+QDAI=?", ok("+QDAI: (1-4),(0,1),(0,1),(0-5),(0-2),(0,1)(1)(1-16)")],
+      ["AT+QDAI?", ok("+QDAI: 1,1,0,1,0,0,1,1")],
+      ...oks("ATDyourphonenumber;", "ATH", "AT"),
+    ],
+    urcs: ["RDY", "+CFUN: 1", "+CPIN: READY", "+QUSIM: 1", "+QIND: SMS DONE", "+QIND: PB DONE"],
+    // The call ended after the dial's OK, in the same read: no reply's line, no URC of the table.
+    strays: ["NO CARRIER"],
+    check: (raw) => {
+      expect(parseCregRead(lines(raw[4]))).toMatchObject({ domain: "cs", state: "home", registered: true });
+      expect(parseCopsRead(lines(raw[5]))).toEqual({ mode: 0, name: "SGP-M1", act: "lte" });
+      expect(parseCmgsWrite(lines(raw[9]))).toBe(14);
+    },
+  },
   {
     id: "02",
     vendor: "quectel",
