@@ -1,7 +1,10 @@
 import { expect } from "vitest";
 import {
   parseCeregRead,
+  parseCgattRead,
+  parseCgdcontRead,
   parseCgregRead,
+  parseCmti,
   parseCopsRead,
   parseCregRead,
   parseIccidReply,
@@ -11,11 +14,14 @@ import {
 import { parseCpsiRead, PROFILES } from "../../../src/modem/vendors/index.js";
 import { hostWrite, supplyAfter } from "../../helpers/transcript-edits.js";
 import { allEvents, loadTranscript } from "../../helpers/transcript.js";
-import { lines, ok, oks, timeout, type ReplayCase } from "./case.js";
+import { error, lines, ok, oks, timeout, type ReplayCase } from "./case.js";
 
 const CPSI_11 = "+CPSI: LTE NB-IOT,Online,242-01,0xA411,18460008,457,EUTRAN-BAND20,6352,0,0,-7,-77,-70,14";
 const COMPOUND_12 =
   "AT+CPIN?;+CREG=1;+CGREG=1;+CEREG=1;+CTZU=1;+CTZR=1;+CLIP=1;+CMGF=1;+CNMI=1,2,0,0,0;+CSDH=1;+CMEE=2;+CSQ;+AUTOCSQ=1,1;E0;S0=0";
+const CGDCONT_13 = ["fast.t-mobile.com", "ims", "sos", "tmus"].map(
+  (apn, i) => `+CGDCONT: ${i + 1},"IPV4V6","${apn}","0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0",0,0,0,${apn === "sos" ? 1 : 0}`,
+);
 // Noise while the module restarted (not valid UTF-8 at the source; replayed as the issue shows it).
 const GARBAGE_27 = allEvents(loadTranscript("27"))[1]!.text;
 
@@ -63,6 +69,43 @@ export const SIMCOM: ReplayCase[] = [
       expect(PROFILES.simcom.signalUrc!(urcs[0]!)).toEqual({ rssiDbm: -73, ber: null });
       expect(parseIccidReply(lines(raw[1]))).toBe("8901260971129626899");
       expect(parseIdentityText(lines(raw[1]), "+CGMR")).toBe("LE20B03SIM7600M21-A");
+    },
+  },
+  {
+    id: "13",
+    vendor: "simcom",
+    // The copy shows no OK after the +CGACT test reply.
+    events: (t) => supplyAfter(allEvents(t), (l) => l === "+CGACT: (0,1)"),
+    steps: [
+      ["at+csq", ok("+CSQ: 31,99")],
+      ["at+creg?", ok("+CREG: 0,1")],
+      ["at+cereg?", ok("+CEREG: 0,1")],
+      ["at+cops?", ok('+COPS: 0,0,"Mint",7')],
+      ["at+cgatt?", ok("+CGATT: 1")],
+      ["at+cgdcont?", ok(...CGDCONT_13)],
+      ["at+cgact?", ok("+CGACT: 1,1", "+CGACT: 2,1", "+CGACT: 3,0", "+CGACT: 4,0")],
+      ["at+cgact=?", ok("+CGACT: (0,1)")],
+      ["at+cnmp?", ok("+CNMP: 38")],
+      ["at+netopen", error()],
+      ['at+cping="8.8.8.8",1', ok()],
+      // An information line before ERROR stays with the error.
+      ['at+cdnsgip="google.com"', error("+CDNSGIP: 0,10")],
+      ...oks("AT+CIPSENDMODE=0", "AT+CIPCCFG=10,0,0,0,1,0,75000", "AT+CIPTIMEOUT=75000,15000,15000"),
+      ["at+netopen", error()],
+    ],
+    urcs: ["+CPIN: READY", "SMS DONE", "PB DONE", '+CMTI: "SM",4', "+CPING: 3,0,0,0,0,0,0"],
+    // The terminal's typed echo of a command whose reply the copy does not show.
+    strays: ["at"],
+    check: (raw, urcs) => {
+      expect(parseCmti(urcs[3]!)).toEqual({ memory: "SM", index: 4 });
+      expect(parseCopsRead(lines(raw[3]))).toEqual({ mode: 0, name: "Mint", act: "lte" });
+      expect(parseCgattRead(lines(raw[4]))).toBe(true);
+      expect(parseCgdcontRead(lines(raw[5])).map((c) => [c.cid, c.apn, c.address])).toEqual([
+        [1, "fast.t-mobile.com", undefined],
+        [2, "ims", undefined],
+        [3, "sos", undefined],
+        [4, "tmus", undefined],
+      ]);
     },
   },
   {
