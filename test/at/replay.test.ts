@@ -54,6 +54,10 @@ describe("transcripts: the loader", () => {
     const payload = allEvents(loadTranscript("31")).find((e) => e.dir === "host" && e.form === "placeholder");
     expect(payload?.bytes).toHaveLength(0);
   });
+
+  it("every transcript has a replay case", () => {
+    expect(CASES.map((c) => c.id).sort()).toEqual(transcriptFiles().map((f) => f.slice(0, 2)));
+  });
 });
 
 describe("transcripts: the engine replays them", () => {
