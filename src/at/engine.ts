@@ -264,7 +264,7 @@ export class AtEngine implements AtPort {
 
   /** Proves the line quiet before `job` is written (see resynchronise); fails the job when it cannot. */
   async #resync(job: Job): Promise<void> {
-    const w = this.#begin("AT");
+    const w = this.#begin("AT", false);
     const shown = shownCommand(job.command, !!job.opts.sensitive);
     try {
       const r = await resynchronise({ waiter: w, write: (t) => this.#write(t) }, this.#sync, {
@@ -297,8 +297,8 @@ export class AtEngine implements AtPort {
     }
   }
 
-  #begin(command: string): Waiter {
-    const w = new Waiter(command);
+  #begin(command: string, endsAtFinal = true): Waiter {
+    const w = new Waiter(command, endsAtFinal);
     this.#active = w;
     return w;
   }
@@ -357,7 +357,11 @@ export class AtEngine implements AtPort {
     if (active.isEcho(line)) return;
     const kind = classifyLine(line);
     if (kind.kind === "info") active.lines.push(line);
-    else active.push({ type: "final", kind, line });
+    else {
+      active.push({ type: "final", kind, line });
+      // Over: a line after it in the same read (a call's NO CARRIER after ATD's OK) is not this reply's.
+      if (active.endsAtFinal) this.#active = undefined;
+    }
   }
 
   #deliverUrc(urc: Urc): void {
