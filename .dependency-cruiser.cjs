@@ -48,6 +48,13 @@ module.exports = {
       },
     },
     {
+      name: "scripts-through-index",
+      comment: "scripts/ (the docs generators) reach src/ as a folder does: through an index.ts, or the CLI's exit table",
+      severity: "error",
+      from: { path: "^scripts/" },
+      to: { path: "^src/", pathNot: ["^src/[^/]+/index\\.ts$", "^src/cli/output\\.ts$"] },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

@@ -11,3 +11,4 @@ export {
 } from "./load.js";
 export { readSecret } from "./secrets.js";
 export { unknownVariables, describeUnknown, type UnknownVariable } from "./env-names.js";
+export { CONFIG_DESCRIPTIONS } from "./descriptions.js";
