@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { configReference } from "./config-reference.js";
 import { readSection, replaceSection } from "./markdown.js";
+import { payloadDeclarations, topicTable } from "./topic-table.js";
 
 /** Every generated section of the docs: the file, the section's name, what produces it. */
 export const GENERATED: ReadonlyArray<{ file: string; section: string; render: (root: string) => string }> = [
   { file: "docs/configuration.md", section: "config-reference", render: () => configReference() },
+  { file: "docs/mqtt.md", section: "topic-table", render: (root) => topicTable(root) },
+  { file: "docs/mqtt.md", section: "payload-types", render: (root) => payloadDeclarations(root) },
 ];
 
 export interface SectionState {
