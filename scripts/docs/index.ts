@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { configReference } from "./config-reference.js";
+import { errorTable } from "./error-table.js";
 import { readSection, replaceSection } from "./markdown.js";
 import { payloadDeclarations, topicTable } from "./topic-table.js";
 
@@ -9,6 +10,7 @@ export const GENERATED: ReadonlyArray<{ file: string; section: string; render: (
   { file: "docs/configuration.md", section: "config-reference", render: () => configReference() },
   { file: "docs/mqtt.md", section: "topic-table", render: (root) => topicTable(root) },
   { file: "docs/mqtt.md", section: "payload-types", render: (root) => payloadDeclarations(root) },
+  { file: "docs/errors.md", section: "error-table", render: () => errorTable() },
 ];
 
 export interface SectionState {
