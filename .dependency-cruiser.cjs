@@ -1,8 +1,8 @@
-// The folder arrows of DESIGN.md §2 / STYLE.md §4, checked on every `npm run lint`.
+// The folder arrows of docs/architecture.md ("Layers"), checked on every `npm run lint`.
 // `import type` of plain data types across folders is allowed (dependencyTypesNot: type-only).
 const onlyMayImport = (folder, allowed) => ({
   name: `${folder}-imports-only-${allowed.join("-") || "itself"}`,
-  comment: `src/${folder}/ may import only ${["itself", ...allowed].join(", ")} (DESIGN.md §2)`,
+  comment: `src/${folder}/ may import only ${["itself", ...allowed].join(", ")} (docs/architecture.md)`,
   severity: "error",
   from: { path: `^src/${folder}/` },
   to: {

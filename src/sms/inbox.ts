@@ -42,7 +42,7 @@ export interface InboxOptions {
   log?: Logger;
   /** An incomplete multipart message is handed off, flagged, after this long. */
   reassemblyTimeoutMs?: number;
-  /** A full sweep of storage this often: +CMTI is not always sent (user-pain/modem.md §7). */
+  /** A full sweep of storage this often: some modems do not send +CMTI for every SMS (docs/sms.md). */
   sweepIntervalMs?: number;
   /** After a failed hand-off, try again this much later. */
   retryMs?: number;
