@@ -14,7 +14,8 @@ import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
 // Every simulated module (each written from its vendor's AT manual) through the real daemon on a
 // pty with the real serialport binding: the status read, a signed Command received exactly once
 // and answered by an MO SMS, and a modem reset the daemon recovers from. The table it prints is
-// the README's supported-modems table.
+// the "works" column of docs/modems.md (its reset column names the simulated module's own first
+// reset line; the docs name the command cellgate's vendor profile sends).
 const KEY = "matrix command key: 0123456789abcdef";
 const run = promisify(execFile);
 
