@@ -3,8 +3,10 @@ import { describeError, readJsonFile, writeFileDurable, type Clock, type Logger 
 
 export interface OwedReply {
   text: string;
-  /** Clock time the send first failed. */
+  /** Clock time it was kept. */
   at: number;
+  /** The journal key of the Command it answers, where one does. */
+  key?: string;
 }
 
 /** A reply older than this is not worth an SMS any more (the operator has asked again, or given up). */
@@ -35,6 +37,11 @@ export class OwedReplies {
 
   list(): readonly OwedReply[] {
     return this.#list;
+  }
+
+  /** Whether the reply to this Command is kept (answered, not yet known to be sent). */
+  has(key: string): boolean {
+    return this.#list.some((r) => r.key === key);
   }
 
   /** Keeps it; beyond the cap the oldest is given up (returned, to be reported). */
@@ -84,9 +91,29 @@ export class ReplyQueue {
   }
 
   async send(text: string): Promise<void> {
-    const r: OwedReply = { text, at: this.#o.clock.now() };
+    await (
+      await this.prepare(text)
+    )();
+  }
+
+  /**
+   * Keeps the reply now and returns what sends it: a Command's reply is kept before the journal
+   * marks it done, so a kill between the two leaves the reply owed, not lost.
+   */
+  async prepare(text: string, key?: string): Promise<() => Promise<void>> {
+    const r: OwedReply = { text, at: this.#o.clock.now(), ...(key !== undefined ? { key } : {}) };
     const kept = await this.#keep(r);
     if (kept) this.#mine.add(r);
+    return () => this.#deliver(r, kept);
+  }
+
+  /** Whether this Command's reply is kept from before (then it is sent by a flush). */
+  owes(key: string): boolean {
+    return this.#o.owed.has(key);
+  }
+
+  async #deliver(r: OwedReply, kept: boolean): Promise<void> {
+    const text = r.text;
     try {
       await this.#o.reply(text);
     } catch (err) {
