@@ -1,7 +1,15 @@
 export { VERBS, ACTING_VERBS, isVerb, parseCommand, checkArgs, type Verb } from "./verbs.js";
 export { SIGNED_BODY_MAX, MIN_KEY_BYTES, splitSignature, commandKey, computeTag, verifyTag, signText } from "./signature.js";
 export { addressedToCellgate } from "./addressed.js";
-export { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
+export {
+  authenticate,
+  replayWindowMs,
+  windowFor,
+  type AgeWindows,
+  type CommandPolicy,
+  type Decision,
+  type RejectReason,
+} from "./authenticate.js";
 export { REPLY_MAX, fitReply, gsmSafe, cut, kv, duration, bytes, type Septets, type Field } from "./reply.js";
 export {
   statusReply,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
 import { addressedToCellgate } from "./addressed.js";
-import { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
+import { authenticate, replayWindowMs, windowFor, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
 import { Journal, type JournalEntry } from "./journal.js";
 import { OwedReplies, ReplyQueue } from "./owed-replies.js";
 import { tcpPing } from "./ping.js";
@@ -193,7 +193,7 @@ export class CommandProcessor {
         await this.#journal.set(e.key, "done", "interrupted by a restart");
         this.#o.event("command-interrupted", `${e.verb} was interrupted by a restart and is not run again`, { verb: e.verb });
         await this.#send(fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets));
-      } else if (now - e.acceptedAt > this.#o.policy.maxAgeMs) {
+      } else if (now - e.acceptedAt > windowFor(this.#o.policy, e.verb)) {
         await this.#journal.set(e.key, "done", "expired before it ran");
         this.#o.event("command-rejected", `${e.verb} expired before it could run (the gateway was down)`, {
           verb: e.verb,

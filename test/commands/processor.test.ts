@@ -307,3 +307,42 @@ describe("acting verbs", () => {
     expect(after.replies).toHaveLength(1);
   });
 });
+
+describe("read and act windows", () => {
+  const policy = {
+    unsigned: new Set(["help"] as const),
+    disabled: new Set<never>(),
+    maxAgeMs: { read: 86_400_000, act: 900_000 },
+    maxFutureMs: 300_000,
+    rebootToken: "CONFIRM",
+  };
+
+  it("a day-late status is answered, a 2 h late modem-reset is refused, and the journal keeps the day's tags", async () => {
+    const w = await world({ policy, ref: { ms: T + 2 * 3_600_000, quality: "synced" } });
+    const status = w.msg(sign("status"));
+    await w.deliver(status);
+    await w.deliver(w.msg(sign("modem-reset")));
+    await w.deliver(w.msg(sign("modem-reset", T + 2 * 3_600_000 - 60_000)));
+    expect(w.replies[0]).toMatch(/^status ok /);
+    expect(w.replies[1]).toBe("NAK modem-reset expired");
+    expect(w.replies[2]).toMatch(/^modem-reset ok /);
+    expect(w.gateway.resets).toBe(1);
+    // The status signed 2 h before the newest accepted Command is still a replay, not forgotten.
+    await w.deliver(w.msg(status.text!));
+    expect(w.replies[3]).toBe("NAK status replay");
+  });
+
+  it("after a restart, an accepted status still runs 2 h later; an accepted modem-reset does not", async () => {
+    const w = await world({ policy });
+    await w.p.admit(w.msg(sign("status")));
+    await w.p.admit(w.msg(sign("modem-reset", T + 1000)));
+    const after = await world({ policy, dir: w.dir, gateway: w.gateway, ref: { ms: T + 2 * 3_600_000, quality: "synced" } });
+    await after.p.resume();
+    expect(w.gateway.views).toBe(1);
+    expect(w.gateway.resets).toBe(0);
+    expect(after.replies).toHaveLength(1);
+    expect(after.replies[0]).toMatch(/^status ok /);
+    const rejected = after.events.find((e) => e.type === "command-rejected");
+    expect(rejected?.extra).toMatchObject({ verb: "modem-reset", reason: "expired" });
+  });
+});
