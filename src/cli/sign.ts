@@ -8,6 +8,7 @@ import { action, EXIT, printResult } from "./output.js";
 interface SignOptions {
   keyFile?: string;
   at?: string;
+  requestId?: string;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function registerSign(program: Command): void {
     .argument("<command>", `the Command: VERB [ARGS], VERB one of ${VERBS.join(", ")}`)
     .option("--key-file <file>", "the gateway's command key (default: the COMMAND_KEY credential, then CELLGATE_COMMAND_KEY)")
     .option("--at <time>", "sign for this time (ISO 8601) instead of now")
+    .option("--request-id <id>", "a request id (1-8 of 0-9 a-z) the gateway echoes at the start of its reply: #ID …")
     .option("--json", "print {text} as JSON")
     .action(
       action((text: string, o: SignOptions) => {
@@ -55,7 +57,7 @@ export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): stri
   const secret = keySecret(o, env);
   if (secret === undefined)
     throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
-  return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s));
+  return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s), o.requestId);
 }
 
 /** The key's text; a --key-file that cannot be read is a key problem (CG_ERR_COMMAND_KEY), as the README says. */

@@ -42,9 +42,10 @@ export function replayWindowMs(p: Pick<CommandPolicy, "maxAgeMs">): number {
   return typeof w === "number" ? w : Math.max(w.read, w.act);
 }
 
+/** `rid`: the request id a signed Command carries, for the reply (or the NAK) to echo. */
 export type Decision =
-  | { accept: true; verb: Verb; args: string[]; auth: "verified" | "unsigned"; signedAt?: number; tag?: string }
-  | { accept: false; reason: RejectReason; why: string; verb?: string; signed: boolean };
+  | { accept: true; verb: Verb; args: string[]; auth: "verified" | "unsigned"; signedAt?: number; tag?: string; rid?: string }
+  | { accept: false; reason: RejectReason; why: string; verb?: string; signed: boolean; rid?: string };
 
 export interface AuthInput {
   text: string;
@@ -68,12 +69,15 @@ export interface AuthInput {
  */
 export function authenticate(i: AuthInput): Decision {
   const split = splitSignature(i.text);
+  // Echoed even when the tag fails: it only helps the sender match the NAK to its request.
+  const rid = split.kind === "signed" ? split.parts.rid : undefined;
   const reject = (reason: RejectReason, why: string, verb?: string): Decision => ({
     accept: false,
     reason,
     why,
     signed: split.kind !== "unsigned",
     ...(verb ? { verb } : {}),
+    ...(rid !== undefined ? { rid } : {}),
   });
   if (split.kind === "malformed") return reject("bad-tag", split.why, parseCommand(split.text).verb);
   if (split.kind === "unsigned") {
@@ -98,7 +102,7 @@ export function authenticate(i: AuthInput): Decision {
   if (i.seen(parts.tag)) return reject("replay", "this signed Command was already accepted", verb);
   if (!isVerb(verb)) return reject("unknown-verb", `no verb ${JSON.stringify(verb)}`, verb);
   const d = permitted(verb, args, i.policy, "verified", reject);
-  return d.accept ? { ...d, signedAt: at, tag: parts.tag } : d;
+  return d.accept ? { ...d, signedAt: at, tag: parts.tag, ...(rid !== undefined ? { rid } : {}) } : d;
 }
 
 function permitted(

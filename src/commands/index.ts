@@ -1,5 +1,14 @@
 export { VERBS, ACTING_VERBS, isVerb, parseCommand, checkArgs, type Verb } from "./verbs.js";
-export { SIGNED_BODY_MAX, MIN_KEY_BYTES, splitSignature, commandKey, computeTag, verifyTag, signText } from "./signature.js";
+export {
+  SIGNED_BODY_MAX,
+  MIN_KEY_BYTES,
+  REQUEST_ID,
+  splitSignature,
+  commandKey,
+  computeTag,
+  verifyTag,
+  signText,
+} from "./signature.js";
 export { addressedToCellgate } from "./addressed.js";
 export {
   authenticate,
@@ -10,7 +19,7 @@ export {
   type Decision,
   type RejectReason,
 } from "./authenticate.js";
-export { REPLY_MAX, fitReply, gsmSafe, cut, kv, duration, bytes, type Septets, type Field } from "./reply.js";
+export { REPLY_MAX, fitReply, echoed, readReply, gsmSafe, cut, kv, duration, bytes, type Septets, type Field } from "./reply.js";
 export {
   statusReply,
   healthReply,
@@ -20,6 +29,8 @@ export {
   mqttReply,
   versionReply,
   helpReply,
+  pingReply,
+  modemResetReply,
   backOnlineReply,
 } from "./replies.js";
 export { CommandProcessor, type ProcessorOptions, type InboundCommand, type Admission, type AuthResult } from "./processor.js";

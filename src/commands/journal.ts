@@ -14,6 +14,8 @@ export interface JournalEntry {
   state: JobState;
   acceptedAt: number;
   signedAt: number | null;
+  /** The request id the reply echoes (signed Commands from the operator's tool). */
+  rid?: string;
   outcome?: string;
 }
 

@@ -5,8 +5,19 @@ import { authenticate, replayWindowMs, windowFor, type CommandPolicy, type Decis
 import { Journal, type JournalEntry } from "./journal.js";
 import { OwedReplies, ReplyQueue } from "./owed-replies.js";
 import { tcpPing } from "./ping.js";
-import { fitReply, duration, type Septets } from "./reply.js";
-import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
+import { echoed, fitReply, duration, type Septets } from "./reply.js";
+import {
+  healthReply,
+  helpReply,
+  modemResetReply,
+  mqttReply,
+  netReply,
+  pingReply,
+  signalReply,
+  simReply,
+  statusReply,
+  versionReply,
+} from "./replies.js";
 import type { Gateway, GatewayView } from "./types.js";
 import { VERBS, type Verb } from "./verbs.js";
 
@@ -66,7 +77,7 @@ export interface ProcessorOptions {
 const HOUR = 3_600_000;
 
 /** The verbs that only read: a fresh view, one reply. */
-const VIEW_REPLIES: Partial<Record<Verb, (v: GatewayView, s: Septets) => string>> = {
+const VIEW_REPLIES: Partial<Record<Verb, (v: GatewayView, s: Septets, max: number) => string>> = {
   status: statusReply,
   health: healthReply,
   signal: signalReply,
@@ -164,6 +175,7 @@ export class CommandProcessor {
         state: "accepted",
         acceptedAt: ms,
         signedAt: decision.signedAt ?? null,
+        ...(decision.rid !== undefined ? { rid: decision.rid } : {}),
       });
     return { msg, auth: decision.auth, decision, clock, key };
   }
@@ -192,7 +204,9 @@ export class CommandProcessor {
       if (e.state === "running") {
         await this.#journal.set(e.key, "done", "interrupted by a restart");
         this.#o.event("command-interrupted", `${e.verb} was interrupted by a restart and is not run again`, { verb: e.verb });
-        await this.#send(fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets));
+        await this.#send(
+          echoed(e.rid, (max) => fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets, max)),
+        );
       } else if (now - e.acceptedAt > windowFor(this.#o.policy, e.verb)) {
         await this.#journal.set(e.key, "done", "expired before it ran");
         this.#o.event("command-rejected", `${e.verb} expired before it could run (the gateway was down)`, {
@@ -273,10 +287,10 @@ export class CommandProcessor {
     if (d.reason === "foreign") return;
     // A signed Command was meant for cellgate: its sender hears why. An unsigned verb is answered unless publish-only.
     if (!d.signed && this.#o.unauthenticated === "publish-only") return;
-    await this.#nak(verb, d.reason);
+    await this.#nak(verb, d.reason, d.rid);
   }
 
-  async #nak(verb: string, reason: RejectReason): Promise<void> {
+  async #nak(verb: string, reason: RejectReason, rid: string | undefined): Promise<void> {
     const now = this.#o.clock.now();
     this.#naks = this.#naks.filter((t) => now - t < HOUR);
     if (this.#naks.length >= this.#o.naksPerHour) {
@@ -285,7 +299,7 @@ export class CommandProcessor {
     }
     this.#naks.push(now);
     const text = this.#o.nakTemplate.replaceAll("{verb}", verb.slice(0, 20)).replaceAll("{reason}", reason);
-    await this.#send(fitReply(text, [], this.#o.septets));
+    await this.#send(echoed(rid, (max) => fitReply(text, [], this.#o.septets, max)));
   }
 
   async #run(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
@@ -298,7 +312,9 @@ export class CommandProcessor {
     try {
       text = await this.#answer(e);
     } catch (err) {
-      text = fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets);
+      text = echoed(e.rid, (max) =>
+        fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets, max),
+      );
     }
     // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
     await this.#mark(e.key, "done", text);
@@ -313,42 +329,27 @@ export class CommandProcessor {
     await this.#send(text);
   }
 
+  /** The reply to an accepted Command: one SMS, with the request id echoed first when it carried one. */
   async #answer(e: JournalEntry): Promise<string> {
     const s = this.#o.septets;
     const g = this.#o.gateway;
     const fromView = VIEW_REPLIES[e.verb];
-    if (fromView) return fromView(await g.view(), s);
+    if (fromView) {
+      const v = await g.view();
+      return echoed(e.rid, (max) => fromView(v, s, max));
+    }
     switch (e.verb) {
       case "help":
-        return helpReply(this.enabled, this.#o.policy.unsigned, s);
+        return echoed(e.rid, (max) => helpReply(this.enabled, this.#o.policy.unsigned, s, max));
       case "ping": {
         const [host = "", port = "443"] = e.args;
         const r = await tcpPing(host, Number(port), this.#o.pingTimeoutMs ?? 10_000);
-        return fitReply(
-          `ping ${r.ok ? "ok" : "fail"}`,
-          [
-            { text: `${host}:${port}`, shorten: true },
-            r.dnsMs !== null ? `dns=${r.dnsMs}ms` : null,
-            r.tcpMs !== null ? `tcp=${r.tcpMs}ms` : null,
-            r.error ? { text: `err=${r.error}`, shorten: true } : null,
-            r.address && r.address !== host ? `addr=${r.address}` : null,
-          ],
-          s,
-        );
+        return echoed(e.rid, (max) => pingReply(host, port, r, s, max));
       }
       case "modem-reset": {
         const r = await g.resetModem("requested by a Command");
         const after = r.ok ? await g.view().catch(() => null) : null;
-        return fitReply(
-          `modem-reset ${r.ok ? "ok" : "failed"}`,
-          [
-            `took=${duration(r.tookMs / 1000)}`,
-            after ? `reg=${after.registration?.state ?? "?"}` : null,
-            after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null,
-            { text: r.detail, shorten: true },
-          ],
-          s,
-        );
+        return echoed(e.rid, (max) => modemResetReply(r, after, s, max));
       }
       default:
         throw new Error(`${e.verb} is not answered here`);
@@ -361,10 +362,13 @@ export class CommandProcessor {
     const now = this.#o.referenceTime().ms;
     const last = await readJsonFile<{ at: number }>(this.#rebootFile).catch(() => undefined);
     if (last && now - last.at < this.#o.rebootMinIntervalMs && now >= last.at) {
-      const text = fitReply(
-        "reboot refused",
-        [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`],
-        s,
+      const text = echoed(e.rid, (max) =>
+        fitReply(
+          "reboot refused",
+          [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`],
+          s,
+          max,
+        ),
       );
       await this.#journal.set(e.key, "done", text);
       this.#o.event("command-rejected", `reboot refused: the last one was ${duration((now - last.at) / 1000)} ago`, {
@@ -376,7 +380,7 @@ export class CommandProcessor {
     if (!(await this.#mark(e.key, "done", "rebooting"))) return this.#later(e, auth, msg);
     await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: true, key: e.key }));
     this.#o.event("command-run", `reboot run (${auth}): the host reboots now`, { verb: "reboot", auth, id: e.msgId });
-    await this.#send(fitReply("reboot ok", ["rebooting now; back-online follows"], s));
+    await this.#send(echoed(e.rid, (max) => fitReply("reboot ok", ["rebooting now; back-online follows"], s, max)));
     try {
       await this.#o.gateway.reboot();
     } catch (err) {
@@ -385,7 +389,7 @@ export class CommandProcessor {
         JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }),
       );
       this.#o.event("command-failed", `reboot failed: ${describeError(err)}`, { verb: "reboot" });
-      await this.#send(fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s));
+      await this.#send(echoed(e.rid, (max) => fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s, max)));
     }
   }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commandKey, signText } from "../../src/commands/index.js";
-import { FakeGateway, sign, septets, T, world } from "./world.js";
+import { FakeGateway, KEY, sign, septets, T, world } from "./world.js";
 
 describe("running Commands", () => {
   it("a signed status runs once and is answered in one SMS; the run is on events", async () => {
@@ -305,6 +305,54 @@ describe("acting verbs", () => {
     await after.p.resume();
     expect(w.gateway.views).toBe(1);
     expect(after.replies).toHaveLength(1);
+  });
+});
+
+describe("request ids", () => {
+  const signId = (text: string, rid: string, at = T) => signText(KEY, text, at, septets, rid);
+
+  it("every reply and NAK echoes the id of the Command it answers; the old format still runs", async () => {
+    const w = await world();
+    await w.deliver(w.msg(signId("status", "aaaaa")));
+    await w.deliver(w.msg(signId("status", "bbbbb", T + 1000)));
+    await w.deliver(w.msg(sign("status", T + 2000)));
+    await w.deliver(w.msg(signId("status", "ccccc", T - 3_600_000)));
+    await w.deliver(w.msg(signId("dataoff", "ddddd", T + 3000)));
+    await w.deliver(w.msg(signText(commandKey("another gateway's key, 32 bytes!", "t"), "status", T, septets, "eeeee")));
+    expect(w.replies[0]).toMatch(/^#aaaaa status ok /);
+    expect(w.replies[1]).toMatch(/^#bbbbb status ok /);
+    expect(w.replies[2]).toMatch(/^status ok /);
+    expect(w.replies.slice(3)).toEqual([
+      "#ccccc NAK status expired",
+      "#ddddd NAK dataoff unknown-verb",
+      "#eeeee NAK status bad-tag",
+    ]);
+    for (const r of w.replies) expect(septets(r)!).toBeLessThanOrEqual(160);
+  });
+
+  it("the same text with two ids is two requests, not a replay; the same id and tag again is", async () => {
+    const w = await world();
+    const first = w.msg(signId("status", "aaaaa"));
+    await w.deliver(first);
+    await w.deliver(w.msg(signId("status", "bbbbb")));
+    await w.deliver(w.msg(first.text!));
+    expect(w.replies.map((r) => r.split(" ").slice(0, 3).join(" "))).toEqual([
+      "#aaaaa status ok",
+      "#bbbbb status ok",
+      "#aaaaa NAK status",
+    ]);
+    expect(w.replies[2]).toBe("#aaaaa NAK status replay");
+  });
+
+  it("an acting verb interrupted by a restart is reported with its id", async () => {
+    const gateway = new FakeGateway();
+    gateway.resetBehaviour = "die";
+    const dying = await world({ gateway });
+    void dying.p.dispatch(await dying.p.admit(dying.msg(signId("modem-reset", "rrrrr"))));
+    await expect.poll(() => gateway.resets).toBe(1);
+    const after = await world({ dir: dying.dir, gateway });
+    await after.p.resume();
+    expect(after.replies).toEqual(["#rrrrr modem-reset interrupted by a restart; not run again"]);
   });
 });
 

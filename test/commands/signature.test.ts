@@ -51,6 +51,25 @@ describe("signing", () => {
     expect(check(signed)).toMatchObject({ accept: true, auth: "verified", signedAt: T });
   });
 
+  // The same, over "cellgate/2\n" + base36(ts) + "\n" + rid + "\n" + text.
+  it.each([
+    ["status", "k3f9x", "status #t6cxfk.k3f9x.yowNzhbOOjIAQ7E2WcInSQ"],
+    ["reboot CONFIRM", "00000", "reboot CONFIRM #t6cxfk.00000.saMCwXYzsifHh-SXTvrqjg"],
+  ])("%j with request id %s signs to the known vector, and the decision carries the id", (text, rid, signed) => {
+    expect(signText(KEY, text, T, septets, rid)).toBe(signed);
+    expect(check(signed)).toMatchObject({ accept: true, auth: "verified", signedAt: T, rid });
+  });
+
+  it("the request id is signed: moved, dropped or added, the tag no longer matches; the NAK still echoes it", () => {
+    const withId = signText(KEY, "status", T, septets, "k3f9x");
+    const without = signText(KEY, "status", T, septets);
+    expect(reason(check(withId.replace(".k3f9x.", ".k3f9y.")))).toBe("bad-tag");
+    expect(reason(check(withId.replace(".k3f9x.", ".")))).toBe("bad-tag");
+    expect(reason(check(without.replace("#t6cxfk.", "#t6cxfk.k3f9x.")))).toBe("bad-tag");
+    expect(check(withId.replace(".k3f9x.", ".k3f9y."))).toMatchObject({ rid: "k3f9y" });
+    expect(() => signText(KEY, "status", T, septets, "K3F9X")).toThrow(/request id "K3F9X"/);
+  });
+
   it("fits one SMS with an IncludeSid SID at either end, in single GSM septets", () => {
     const longest = `ping ${"a".repeat(SIGNED_BODY_MAX - 31 - 5)}`;
     const signed = signText(KEY, longest, T, septets);
