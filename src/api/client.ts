@@ -5,6 +5,7 @@ import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import { basicAuth, oauthClientCredentials, type Auth } from "./auth.js";
 import { SuperSimCarrier, WirelessCarrier, type ApiProduct, type CarrierApi } from "./carrier.js";
 import { ApiHttp } from "./http.js";
+import type { ConcurrencyLimiter } from "./limiter.js";
 import { SuperSimResources } from "./resources/supersim.js";
 import { WirelessResources } from "./resources/wireless.js";
 
@@ -31,6 +32,8 @@ export interface ApiClientOptions {
   log?: Logger;
   retries?: number;
   backoffMs?: number;
+  /** The account's concurrency limit, shared by every request of this client. */
+  limiter?: ConcurrencyLimiter;
   /** Per-request timeouts, ms (defaults: connect 10 s, headers 15 s, body 15 s). */
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
 }
@@ -77,6 +80,7 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     ...(o.log ? { log: o.log } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
+    ...(o.limiter ? { limiter: o.limiter } : {}),
     ...(o.timeouts?.connectMs !== undefined ? { connectTimeoutMs: o.timeouts.connectMs } : {}),
     ...(o.timeouts?.headersMs !== undefined ? { headersTimeoutMs: o.timeouts.headersMs } : {}),
     ...(o.timeouts?.bodyMs !== undefined ? { bodyTimeoutMs: o.timeouts.bodyMs } : {}),

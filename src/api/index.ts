@@ -7,6 +7,7 @@ export {
   type Credentials,
 } from "./client.js";
 export { ApiHttp, type ApiHttpOptions, type ApiResponse } from "./http.js";
+export { ConcurrencyLimiter } from "./limiter.js";
 export { basicAuth, oauthClientCredentials, type Auth } from "./auth.js";
 export { encodeParams, type Params } from "./form.js";
 export {
