@@ -33,7 +33,8 @@ export {
   modemResetReply,
   backOnlineReply,
 } from "./replies.js";
-export { CommandProcessor, type ProcessorOptions, type InboundCommand, type Admission, type AuthResult } from "./processor.js";
+export { CommandProcessor, type ProcessorOptions } from "./processor.js";
 export { Journal, type JournalEntry } from "./journal.js";
+export { stateDirFiles, memoryStateFiles, type StateFiles } from "./state-files.js";
 export { tcpPing, type PingResult } from "./ping.js";
-export type { Gateway, GatewayView, ResetOutcome } from "./types.js";
+export type { Gateway, GatewayView, ResetOutcome, InboundCommand, Admission, AuthResult } from "./types.js";

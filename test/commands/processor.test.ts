@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { commandKey, signText } from "../../src/commands/index.js";
+import { commandKey, memoryStateFiles, signText } from "../../src/commands/index.js";
 import { FakeGateway, KEY, sign, septets, T, world } from "./world.js";
 
 describe("running Commands", () => {
@@ -305,6 +305,20 @@ describe("acting verbs", () => {
     await after.p.resume();
     expect(w.gateway.views).toBe(1);
     expect(after.replies).toHaveLength(1);
+  });
+});
+
+describe("state kept elsewhere than a state directory", () => {
+  it("in memory (the simulator's gateways): the journal refuses a replay, across a reopen of the same state", async () => {
+    const files = memoryStateFiles();
+    const w = await world({ files, stateDir: "/nonexistent/never-written" });
+    const m = w.msg(sign("status"));
+    await w.deliver(m);
+    const again = await world({ files, stateDir: "/nonexistent/never-written", gateway: w.gateway });
+    await again.deliver(again.msg(m.text!));
+    expect(w.replies[0]).toMatch(/^status ok /);
+    expect(again.replies).toEqual(["NAK status replay"]);
+    expect(existsSync("/nonexistent/never-written")).toBe(false);
   });
 });
 
