@@ -31,6 +31,7 @@ export interface ApiClientOptions {
   clock?: Clock;
   log?: Logger;
   retries?: number;
+  rateLimitRetries?: number;
   backoffMs?: number;
   /** The account's concurrency limit, shared by every request of this client. */
   limiter?: ConcurrencyLimiter;
@@ -79,6 +80,7 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.log ? { log: o.log } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.rateLimitRetries !== undefined ? { rateLimitRetries: o.rateLimitRetries } : {}),
     ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
     ...(o.limiter ? { limiter: o.limiter } : {}),
     ...(o.timeouts?.connectMs !== undefined ? { connectTimeoutMs: o.timeouts.connectMs } : {}),

@@ -14,6 +14,8 @@ export interface ApiHttpOptions {
   log?: Logger;
   /** Retries after the first try for 429, 5xx and connection failures. */
   retries?: number;
+  /** Retries for 429 alone (it was not carried out; a fleet-wide run waits them out): default `retries`. */
+  rateLimitRetries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
   /** A Retry-After longer than this is not waited for. */
@@ -111,8 +113,8 @@ export class ApiHttp {
         reauthenticated = true;
         continue;
       }
-      const retryable = status === 429 || (status >= 500 && replayable);
-      if (retryable && attempt < retries) {
+      const limit = status === 429 ? (this.#o.rateLimitRetries ?? retries) : retries;
+      if ((status === 429 || (status >= 500 && replayable)) && attempt < limit) {
         await this.#wait(status, res, attempt, `${method} ${pathOf(url)}`, p.signal);
         continue;
       }
@@ -123,11 +125,13 @@ export class ApiHttp {
   /** Before the next try: a 429 waits as Retry-After says, with jitter, for every request of the account; else backoff. */
   async #wait(status: number, res: Dispatcher.ResponseData, attempt: number, what: string, signal?: AbortSignal): Promise<void> {
     const retryAfter = status === 429 ? retryAfterMs(res.headers["retry-after"], this.#clock.now()) : undefined;
-    if (retryAfter === undefined || retryAfter > (this.#o.maxRetryAfterMs ?? 60_000))
+    if (retryAfter === undefined || retryAfter > (this.#o.maxRetryAfterMs ?? 60_000)) {
+      if (status === 429) this.#o.limiter?.throttled(this.#clock.now() + 1000);
       return this.#backoff(attempt, `${what}: HTTP ${status}`, signal);
+    }
     // Jitter, so a fleet of requests refused together does not come back together.
     const wait = retryAfter + Math.random() * (retryAfter * 0.25 + 250);
-    this.#o.limiter?.pause(this.#clock.now() + wait);
+    this.#o.limiter?.throttled(this.#clock.now() + wait);
     this.#log.warn({ what, retryAfterMs: retryAfter, waitMs: Math.round(wait) }, "API rate limit: waiting as Retry-After says");
     await sleep(wait, this.#clock, signal);
   }
@@ -217,6 +221,7 @@ export class ApiHttp {
       });
       const concurrent = res.headers["twilio-concurrent-requests"];
       if (this.#o.limiter && typeof concurrent === "string") this.#o.limiter.observe(Number(concurrent));
+      if (res.statusCode !== 429) this.#o.limiter?.answered();
       return { res, text: await res.body.text() };
     } finally {
       release?.();

@@ -24,6 +24,7 @@ export {
   WirelessCarrier,
   SuperSimCarrier,
   normalizeIccid,
+  findSimByIccid,
   type CarrierApi,
   type CarrierView,
   type ApiProduct,

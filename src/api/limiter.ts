@@ -4,8 +4,10 @@ import { sleep, systemClock, type Clock } from "../core/index.js";
  * The account's REST concurrency, shared by every request this process makes. Twilio limits
  * concurrent requests per account and answers the excess with 429 / 20429 (not processed, safe
  * to retry): a fleet-wide run keeps at most `max` requests in flight, less what other clients of
- * the account are seen to use (the `Twilio-Concurrent-Requests` header, when the API sends it),
- * and after a 429 every request waits out the Retry-After, not only the one that was refused.
+ * the account are seen to use (the `Twilio-Concurrent-Requests` header, when the API sends it).
+ * After a 429 every request waits out the Retry-After, not only the one that was refused, and
+ * the window loses a place per refusal (the account's room is smaller than `max` said); it grows
+ * back by one after each window's worth of answers, once 30 s have passed without a 429.
  */
 export class ConcurrencyLimiter {
   readonly max: number;
@@ -13,6 +15,9 @@ export class ConcurrencyLimiter {
   #inFlight = 0;
   #others = 0;
   #pausedUntil = 0;
+  #cap: number;
+  #answered = 0;
+  #throttledAt = -Infinity;
   #waiting: Array<() => void> = [];
   /** The most requests that were ever in flight at once (for the tests and the benchmark). */
   peak = 0;
@@ -20,12 +25,13 @@ export class ConcurrencyLimiter {
   constructor(max: number, clock: Clock = systemClock) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency must be a positive integer, got ${max}`);
     this.max = max;
+    this.#cap = max;
     this.#clock = clock;
   }
 
   /** How many of ours may be in flight now. */
   get limit(): number {
-    return Math.max(1, this.max - this.#others);
+    return Math.max(1, Math.min(this.#cap, this.max - this.#others));
   }
 
   get inFlight(): number {
@@ -55,9 +61,32 @@ export class ConcurrencyLimiter {
     };
   }
 
-  /** A 429: nothing of ours goes out before `untilMs` (the account is over its limit, whoever caused it). */
+  /** Nothing of ours goes out before `untilMs`. */
   pause(untilMs: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, untilMs);
+  }
+
+  /** A 429: the account is over its limit, whoever caused it. Everything waits until `untilMs`; the window shrinks. */
+  throttled(untilMs: number): void {
+    const now = this.#clock.now();
+    // Each refusal was one request too many: the window loses a place for each (never below one),
+    // starting from what was really out, so a burst that overshot lands on the account's room at once.
+    this.#cap = Math.max(1, Math.min(this.#cap, this.#inFlight + 1) - 1);
+    this.#answered = 0;
+    this.#throttledAt = now;
+    this.pause(untilMs);
+  }
+
+  /**
+   * An answer that was not a 429: after a window's worth of them, one more may go out at once —
+   * but not within 30 s of a 429, since each probe past the account's limit stops everything for
+   * a Retry-After.
+   */
+  answered(): void {
+    if (this.#cap >= this.max || this.#clock.now() - this.#throttledAt < 30_000 || ++this.#answered < this.#cap) return;
+    this.#answered = 0;
+    this.#cap++;
+    this.#wake();
   }
 
   /**

@@ -48,4 +48,27 @@ describe("the account's concurrency limit", () => {
     expect(l.limit).toBe(10);
     expect(() => new ConcurrencyLimiter(0)).toThrow(RangeError);
   });
+
+  it("each 429 takes a place from the window (from what was out); answers give them back one per window, after 30 s", async () => {
+    const clock = new ManualClock(0);
+    const l = new ConcurrencyLimiter(10, clock);
+    const out = await Promise.all(Array.from({ length: 6 }, () => l.acquire()));
+    out.pop()!(); // the refused one came back: 6 were out, so the account had room for 5
+    l.throttled(1000);
+    expect(l.limit).toBe(5);
+    out.pop()!();
+    l.throttled(1200); // another of the same burst
+    expect(l.limit).toBe(4);
+    for (const r of out) r();
+    clock.advance(1200);
+    for (let i = 0; i < 50; i++) l.answered();
+    expect(l.limit).toBe(4); // not within 30 s of the 429
+    clock.advance(30_000);
+    for (let i = 0; i < 4; i++) l.answered();
+    expect(l.limit).toBe(5);
+    for (let i = 0; i < 5 + 6 + 7 + 8 + 9; i++) l.answered();
+    expect(l.limit).toBe(10);
+    for (let i = 0; i < 50; i++) l.answered();
+    expect(l.limit).toBe(10);
+  });
 });
