@@ -5,3 +5,4 @@ export * from "./log.js";
 export * from "./durable-file.js";
 export * from "./stable-json.js";
 export * from "./base64.js";
+export * from "./request-body.js";

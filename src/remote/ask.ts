@@ -130,7 +130,7 @@ export class FleetAsk {
   #publicUrl: Promise<string> | undefined;
   async #callbackUrl(): Promise<string | undefined> {
     if (!this.#o.feed) return undefined;
-    this.#publicUrl ??= this.#o.feed.publicUrl();
+    this.#publicUrl ??= this.#o.feed.publicUrl().then((u) => `${u}/callbacks/command`);
     return this.#publicUrl;
   }
 

@@ -5,3 +5,5 @@ export { FleetAsk, type AskOptions, type AskResult } from "./ask.js";
 export { counts, FINAL, ReplyMatcher, type Row, type RowState, type Counts } from "./rows.js";
 export { ReplyPoller } from "./poll.js";
 export { httpFeed, type Feed, type CallbackEvent } from "./feed.js";
+export { CallbackServer, type CallbackServerOptions } from "./serve.js";
+export { pullLever, reached, type LeverOptions, type LeverResult, type SimState } from "./levers.js";

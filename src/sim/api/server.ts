@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describeError, silentLogger, systemClock, type Clock, type Logger } from "../../core/index.js";
+import {
+  BodyTooLarge,
+  describeError,
+  readRequestBody,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+} from "../../core/index.js";
 import type { MtOutcome, Route, RouteContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { commandRoutes } from "./routes/commands.js";
@@ -253,7 +261,9 @@ export class ApiSimulator {
         return this.#send(res, 429, e.body(), "error", req.method ?? "GET", url.pathname);
       }
       if (await this.#fault(url.pathname, req, res)) return;
-      const body = await readBody(req);
+      const body = await readRequestBody(req, 64 * 1024).catch((err: unknown) => {
+        throw err instanceof BodyTooLarge ? new ApiError(413, 20001, "Request body too large") : err;
+      });
       if (this.#o.latencyMs) await new Promise((r) => setTimeout(r, this.#o.latencyMs));
       if (req.method === "POST" && url.pathname === "/api-services/v1/auth/token") return this.#token(body, req, res);
       this.#authenticate(req);
@@ -379,18 +389,4 @@ export class ApiSimulator {
   #callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
     sendCallback(this.credentials.authToken, url, method, params, this.#log);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > 64 * 1024) reject(new ApiError(413, 20001, "Request body too large"));
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString()));
-    req.on("error", reject);
-  });
 }
