@@ -95,22 +95,25 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
   return { http, wireless, carrier: new WirelessCarrier(wireless, o.log), close: () => http.close() };
 }
 
+/** One credential: $CREDENTIALS_DIRECTORY/<NAME> (systemd LoadCredential=), else the variable NAME. */
+export function readCredential(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CREDENTIALS_DIRECTORY) {
+    try {
+      return readFileSync(join(env.CREDENTIALS_DIRECTORY, name), "utf8").trim();
+    } catch {
+      // not provided that way
+    }
+  }
+  const v = env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
 /**
  * Credentials from the systemd credentials directory ($CREDENTIALS_DIRECTORY/<NAME>) or the
  * conventional environment variables; never from the YAML.
  */
 export function credentialsFromEnv(provider: ApiProvider, env: NodeJS.ProcessEnv = process.env): Credentials {
-  const read = (name: string): string | undefined => {
-    if (env.CREDENTIALS_DIRECTORY) {
-      try {
-        return readFileSync(join(env.CREDENTIALS_DIRECTORY, name), "utf8").trim();
-      } catch {
-        // not provided that way
-      }
-    }
-    const v = env[name];
-    return v === undefined || v === "" ? undefined : v;
-  };
+  const read = (name: string) => readCredential(name, env);
   if (provider === "kore") {
     const clientId = read("KORE_CLIENT_ID");
     const clientSecret = read("KORE_CLIENT_SECRET");

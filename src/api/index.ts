@@ -1,6 +1,7 @@
 export {
   createApiClient,
   credentialsFromEnv,
+  readCredential,
   type ApiClient,
   type ApiClientOptions,
   type ApiProvider,

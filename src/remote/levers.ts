@@ -10,7 +10,7 @@ export interface SimState {
 export interface LeverResult {
   sim: string;
   name: string | null;
-  requested: { status?: string; resetConnectivity?: boolean };
+  requested: { status?: string; resetConnectivity?: boolean; commandsCallbackUrl?: string };
   before: SimState;
   /** What the API answered at once (a change in progress: `updating`, `scheduled`, `resetting`). */
   accepted: SimState;
@@ -53,6 +53,7 @@ export async function pullLever(o: LeverOptions): Promise<LeverResult> {
     requested: {
       ...(o.change.status ? { status: o.change.status } : {}),
       ...(o.change.resetConnectivity ? { resetConnectivity: true } : {}),
+      ...(o.change.commandsCallbackUrl ? { commandsCallbackUrl: o.change.commandsCallbackUrl } : {}),
     },
     before,
     accepted,

@@ -119,6 +119,7 @@ export class ReplyMatcher {
       if (row === undefined) return undefined; // the gateway's own MO traffic (back online, an application's)
     }
     row.reply = body;
+    row.delivery = "delivered"; // an answer means the Command reached the gateway, receipt or not
     row.correlated = rid !== null;
     row.state = /^NAK\b/.test(body) ? "nak" : "answered";
     row.repliedAt = now;

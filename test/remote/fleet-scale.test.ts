@@ -21,8 +21,8 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
     for (const s of suspended) s.status = "suspended";
     const before = w.api.requests.length;
     const t0 = performance.now();
-    // --all: the account's SIMs in pages of 1,000 (the seeded gateway and its neighbours left out here).
-    const targets = (await w.fleetApi.allSims({})).filter((t) => t.uniqueName?.startsWith("gw-"));
+    // --all --filter rate-plan=fleet-plan: the fleet's SIMs, in pages of 1,000.
+    const targets = await w.fleetApi.allSims({ "rate-plan": "fleet-plan" });
     expect(targets).toHaveLength(N);
     const { rows, apiFailed } = await w.ask(targets, "status", { timeoutMs: 60_000, pollMs: 500, maxPollMs: 2000 });
     const wall = performance.now() - t0;
@@ -61,7 +61,7 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
       sim: { fleet: 200, concurrency: 5, latencyMs: 50, asyncMs: 20 },
       concurrency: 20,
     });
-    const targets = (await w.fleetApi.allSims({})).filter((t) => t.uniqueName?.startsWith("gw-"));
+    const targets = await w.fleetApi.allSims({ "rate-plan": "fleet-plan" });
     const { rows, apiFailed } = await w.ask(targets, "signal", { timeoutMs: 60_000, pollMs: 300 });
     expect(apiFailed).toBe(false);
     expect(rows.filter((r) => r.state === "answered")).toHaveLength(200);

@@ -1,4 +1,4 @@
-import { newSid, type ApiStore, type RatePlanRecord, type SimRecord } from "./store.js";
+import { newSid, type ApiStore, type FleetRecord, type RatePlanRecord, type SimRecord } from "./store.js";
 
 /** The account's other SIMs, in every status, on both plans (so lists page and filters filter). */
 function seedFleet(store: ApiStore, like: SimRecord, count: number, planSids: [string, string]): void {
@@ -25,15 +25,28 @@ export function fleetIccid(i: number): string {
 }
 
 /**
- * A fleet of `n` gateways' SIMs, `gw-00001`…, all active: on the rate plan (Programmable
- * Wireless) or in the Fleet (Super SIM) given.
+ * A fleet of `n` gateways' SIMs, `gw-00001`…, all active, on a rate plan (Programmable
+ * Wireless) or in a Fleet (Super SIM) of their own, `fleet-plan` / `fleet`, so that
+ * `--all --filter rate-plan=fleet-plan` (or `fleet=fleet`) asks them and nothing else.
  */
 export function seedGateways(
   store: ApiStore,
   n: number,
-  o: { product: "programmable-wireless" | "super-sim"; planSid?: string; fleetSid?: string; now: Date },
+  o: { product: "programmable-wireless" | "super-sim"; like?: { planSid?: string; fleetSid?: string }; now: Date },
 ): SimRecord[] {
   const out: SimRecord[] = [];
+  if (n === 0) return out;
+  const like = o.product === "super-sim" ? store.findFleet(o.like?.fleetSid ?? "") : store.findRatePlan(o.like?.planSid ?? "");
+  if (like === undefined) throw new Error("the fleet is seeded like the account's gateway plan (or Fleet), which is missing");
+  const mine = {
+    ...like,
+    sid: newSid(o.product === "super-sim" ? "HF" : "WP"),
+    uniqueName: o.product === "super-sim" ? "fleet" : "fleet-plan",
+  };
+  if (o.product === "super-sim") store.fleets.push(mine as FleetRecord);
+  else store.ratePlans.push(mine as RatePlanRecord);
+  const planSid = o.product === "super-sim" ? undefined : mine.sid;
+  const fleetSid = o.product === "super-sim" ? mine.sid : undefined;
   for (let i = 1; i <= n; i++) {
     const sim: SimRecord = {
       sid: newSid(o.product === "super-sim" ? "HS" : "DE"),
@@ -41,12 +54,12 @@ export function seedGateways(
       friendlyName: o.product === "super-sim" ? null : `Fleet gateway ${i}`,
       iccid: fleetIccid(i),
       eId: null,
-      ratePlanSid: o.planSid ?? null,
+      ratePlanSid: planSid ?? null,
       status: "active",
       resetStatus: null,
       commandsCallbackUrl: null,
       commandsCallbackMethod: "POST",
-      ...(o.fleetSid ? { fleetSid: o.fleetSid } : {}),
+      ...(fleetSid ? { fleetSid } : {}),
       ipAddress: null,
       dateCreated: new Date(o.now.getTime() - 30 * 86_400_000),
       dateUpdated: new Date(o.now.getTime() - 30 * 86_400_000),

@@ -121,7 +121,11 @@ export class ApiSimulator {
     this.product = o.product ?? "programmable-wireless";
     if (o.product === "super-sim") {
       this.gatewaySim = seedSuperSim(this.store, o.iccid ?? "8988307000012345678", now);
-      this.fleet = seedGateways(this.store, o.fleet ?? 0, { product: "super-sim", fleetSid: this.gatewaySim.fleetSid!, now });
+      this.fleet = seedGateways(this.store, o.fleet ?? 0, {
+        product: "super-sim",
+        like: { fleetSid: this.gatewaySim.fleetSid! },
+        now,
+      });
       this.#routes = superSimRoutes;
     } else {
       this.gatewaySim = seedStore(this.store, {
@@ -130,7 +134,7 @@ export class ApiSimulator {
         ...(o.otherSims !== undefined ? { otherSims: o.otherSims } : {}),
       }).sim;
       const planSid = this.gatewaySim.ratePlanSid!;
-      this.fleet = seedGateways(this.store, o.fleet ?? 0, { product: "programmable-wireless", planSid, now });
+      this.fleet = seedGateways(this.store, o.fleet ?? 0, { product: "programmable-wireless", like: { planSid }, now });
       this.#routes = [...simRoutes, ...commandRoutes, ...usageRoutes];
     }
     this.#ctx = {
