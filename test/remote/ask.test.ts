@@ -100,4 +100,13 @@ describe("asking gateways", () => {
     expect(act.rows[0]).toMatchObject({ state: "nak", reply: "NAK modem-reset expired" });
     expect(act.rows[1]!.reply).toMatch(/^modem-reset ok /);
   });
+
+  it("Super SIM: SmsCommands created and read (Direction=from_sim), the replies from 000 matched the same way", async () => {
+    const w = await fleetWorld({ sim: { product: "super-sim" }, fleet: { kinds: { "gw-00002": "nak" } } });
+    const { rows } = await w.ask(["gw-00001", "gw-00002"], "net");
+    expect(rows.map((r) => r.state)).toEqual(["answered", "nak"]);
+    expect(rows[0]!.reply).toMatch(/^net reg=roaming .* apn=super$/);
+    expect(rows[0]!.commandSid).toMatch(/^HC/);
+    expect(w.api.requests).toContain("GET /v1/SmsCommands");
+  });
 });
