@@ -65,14 +65,37 @@ describe("data-path faults", () => {
     expect(w.sim.dataFlows()).toBe(true);
   });
 
-  it("the network's teardown is announced only after AT+CGEREP=2,1 (EC25 §10.12)", () => {
+  it("the network's teardown is announced only after AT+CGEREP=2,1, in the form the manual lists (EC25 §10.12)", () => {
     const w = world("quectel-ec25");
     w.faults.dropContext({ byNetwork: true });
     expect(w.read()).toBe("");
     w.run("cgact");
     expect(w.tx("AT+CGEREP=2,1\r")).toBe(reply());
     w.faults.dropContext({ byNetwork: true });
-    expect(w.read()).toBe(urcs("+CGEV: NW PDN DEACT 1"));
+    expect(w.read()).toBe(urcs(`+CGEV: NW DEACT "IP", "${w.sim.world.net.ip}", 1`));
+  });
+
+  it("the nRF91 announces the teardown of its initial PDN after AT+CGEREP=1 (§7.3)", () => {
+    const w = world("nordic-nrf9160");
+    expect(w.tx("AT+CGEREP=1\r")).toBe(reply());
+    w.read();
+    w.faults.dropContext({ byNetwork: true });
+    expect(w.read()).toBe(urcs("+CGEV: NW PDN DEACT 0"));
+  });
+
+  it("RESET LOOP is said only by an nRF91 subscribed with AT%MDMEV=1, and +CFUN=0 drops the subscription", () => {
+    const ec25 = world("quectel-ec25");
+    expect(ec25.faults.resetLoop()).toBe(false);
+    expect(ec25.tx("AT%MDMEV=1\r")).toBe("\r\nERROR\r\n");
+    const w = world("nordic-nrf9160");
+    expect(w.faults.resetLoop()).toBe(false);
+    expect(w.read()).toBe("");
+    expect(w.tx("AT%MDMEV=1\r")).toBe(reply());
+    expect(w.faults.resetLoop()).toBe(true);
+    expect(w.read()).toBe(urcs("%MDMEV: RESET LOOP"));
+    w.tx("AT+CFUN=0\r", 5_000);
+    w.read();
+    expect(w.faults.resetLoop()).toBe(false);
   });
 
   it("a re-activated SIM stays denied (EMM #7) until a radio cycle", () => {
@@ -98,6 +121,7 @@ describe("data-path faults", () => {
 
   it.each([
     ["quectel-ec25", "AT+QNETDEVCTL=1,1,1", reply()],
+    ["quectel-ec25", "AT$QCRMCALL=1,1,1,2,1", reply("$QCRMCALL: 1,V4")], // §10.17's example
     ["simcom-sim7600", "AT$QCRMCALL=1,1", reply("$QCRMCALL: 1,V4")],
     ["telit-le910c1", "AT#ECM=1,0", reply()],
   ])("%s brings its own interface up: %s", (id, cmd, answer) => {

@@ -21,9 +21,12 @@ export class DataFaults {
    * `byNetwork`: the network tore it down and says so with +CGEV when +CGEREP asks for it.
    */
   dropContext(o: { byNetwork?: boolean } = {}): void {
+    const address = this.sim.world.net.ip;
     this.sim.world.net.dataFault = "context-dropped";
     const cid = this.sim.personality.id === "nordic-nrf9160" ? 0 : 1;
-    if (o.byNetwork && this.sim.world.settings.cgerep > 0) this.sim.emitUrc(`+CGEV: NW PDN DEACT ${cid}`);
+    const p = this.sim.personality;
+    const line = p.networkTeardown?.(cid, address) ?? `+CGEV: NW PDN DEACT ${cid}`;
+    if (o.byNetwork && this.sim.world.settings.cgerep > 0) this.sim.emitUrc(line);
   }
 
   /** The context looks fine and keeps its address, but the network forgot it: a radio cycle or a reset brings a new one. */
@@ -63,8 +66,14 @@ export class DataFaults {
     this.sim.setNetwork({ eps: 3, ps: 3, rejectCause: cause });
   }
 
-  /** nRF91 after repeated ungraceful resets (nWP042): attach blocked for 30 min, said once. */
-  resetLoop(): void {
+  /**
+   * nRF91 (1.3.x) after repeated ungraceful resets (nWP042): attach blocked for 30 min, said once
+   * with `%MDMEV: RESET LOOP` to a host that subscribed with AT%MDMEV=1; no other module says it.
+   * Returns whether the line was printed.
+   */
+  resetLoop(): boolean {
+    if (this.sim.world.settings.vendor.mdmev !== 1) return false;
     this.sim.emitUrc("%MDMEV: RESET LOOP");
+    return true;
   }
 }

@@ -41,8 +41,9 @@ export function qnetdevctl(): CommandDef {
 }
 
 /**
- * SIMCom AT$QCRMCALL=<action>,<instance>[,…] (docs/modems/simcom-sim7600.md): 1 starts the RmNet
- * call and answers `$QCRMCALL: 1,V4`, 0 stops it; the read form shows the running call.
+ * AT$QCRMCALL=<action>,<instance>[,<IP_type>[,<tech_pref>[,<profile_num>]]] (Quectel EC25 §10.17;
+ * SIMCom SIM7600 in docs/modems/simcom-sim7600.md): 1 starts the RmNet call and answers
+ * `$QCRMCALL: 1,V4`, 0 stops it; the read form shows the running call.
  */
 export function qcrmcall(defaultCid: number): CommandDef {
   const running = (ctx: Ctx) =>
