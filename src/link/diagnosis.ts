@@ -87,7 +87,7 @@ export function diagnose(f: LinkFacts): Diagnosis {
 }
 
 function hold(cause: HoldCause, kind: "blocked" | "wait", reason: string, until: number | null = null): Diagnosis {
-  return { kind: "hold", cause, hold: kind === "blocked" ? { kind, reason } : { kind, reason, until } };
+  return { kind: "hold", cause, hold: kind === "blocked" ? { kind, reason, cause } : { kind, reason, until, cause } };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

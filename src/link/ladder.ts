@@ -17,7 +17,10 @@ export interface LadderPolicy {
 }
 
 /** What explains a failure that no step can fix now: `blocked` until the cause goes, `wait` until a time or an event. */
-export type Hold = { kind: "blocked"; reason: string } | { kind: "wait"; reason: string; until: number | null };
+/** `cause` names what explains the failure (fota, throttled, sim-status, data-cap…), for the event and its readers. */
+export type Hold = ({ kind: "blocked"; reason: string } | { kind: "wait"; reason: string; until: number | null }) & {
+  cause?: string;
+};
 
 export type LinkMode =
   | { kind: "unknown" }

@@ -194,7 +194,8 @@ export class LinkWatchdog {
   async #act(a: LadderAction): Promise<void> {
     const { event, log } = this.#o;
     if (a.type === "down") event("link-down", `data path down: ${a.detail}`, { detail: a.detail });
-    else if (a.type === "held") event("link-held", `data path down, no step taken: ${a.hold.reason}`, { hold: a.hold });
+    else if (a.type === "held")
+      event("link-held", `data path down, no step taken: ${a.hold.reason}`, { hold: a.hold, cause: a.hold.cause ?? null });
     else if (a.type === "waiting")
       event("link-waiting", `every step is rate-limited: ${a.step ?? "none"} at ${new Date(a.until).toISOString()}`, {
         until: a.until,
