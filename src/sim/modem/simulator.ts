@@ -251,6 +251,7 @@ export class ModemSimulator {
     this.#clock.setTimeout(() => {
       const kept = this.personality.keptOnReboot?.(this.world.settings) ?? {};
       this.world.net.dataFault = "none"; // a restart attaches anew: whatever was wrong with the path is gone
+      this.world.net.otherActive = [];
       this.world.settings = defaultSettings({ ...this.personality.defaults, ...kept });
       const mem = this.#bootMemory();
       this.#ctx.mems = [mem, mem, mem];

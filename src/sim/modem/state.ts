@@ -48,6 +48,8 @@ export interface Network {
   dataFault: DataFault;
   /** The USIM is invalid after an EMM reject (#3/#6/#7/#8, TS 24.301 §5.5.1.2.5) until the radio is cycled. */
   simInvalidUntilCfun: boolean;
+  /** Contexts other than the default bearer that the host activated (+CGACT=1,<cid>): each has an address while attached. */
+  otherActive: number[];
 }
 
 /**
@@ -114,6 +116,7 @@ export function defaultNetwork(): Network {
     rejectCause: null,
     dataFault: "none",
     simInvalidUntilCfun: false,
+    otherActive: [],
   };
 }
 

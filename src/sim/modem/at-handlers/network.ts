@@ -89,6 +89,7 @@ export function cgatt(): CommandDef {
       // A new attach brings a new default bearer: a dropped context is back; a stale or blackholed path is not.
       if (a === "1" && !net.attached && net.dataFault === "context-dropped") net.dataFault = "none";
       net.attached = a === "1";
+      if (a === "0") net.otherActive = []; // a detach deactivates every context (27.007 §10.1.9)
       return OK;
     },
     test: () => ok("+CGATT: (0,1)"),
@@ -103,7 +104,10 @@ export function attached(ctx: Ctx): boolean {
 
 /** The default bearer the network activates at attach, and the address it has (none once the context dropped). */
 export function bearerAddress(ctx: Ctx, cid: number, defaultCid: number): string | undefined {
-  return attached(ctx) && cid === defaultCid && ctx.world.net.dataFault !== "context-dropped" ? ctx.world.net.ip : undefined;
+  if (!attached(ctx)) return undefined;
+  // Another context the host activated: an address of its own (its network is not the default's).
+  if (cid !== defaultCid) return ctx.world.net.otherActive.includes(cid) ? `10.170.${cid}.2` : undefined;
+  return ctx.world.net.dataFault !== "context-dropped" ? ctx.world.net.ip : undefined;
 }
 
 /** Data passes: radio on, attached, the default bearer up and nothing wrong with the path. */
@@ -120,6 +124,7 @@ export function dataFlows(ctx: Ctx): boolean {
 export function radioSwitched(ctx: Ctx, fun: number): void {
   const net = ctx.world.net;
   if (fun !== 0 && fun !== 4) return;
+  net.otherActive = [];
   if (net.dataFault === "context-dropped" || net.dataFault === "stale-address" || fun === 0) net.dataFault = "none";
   if (net.simInvalidUntilCfun) {
     net.simInvalidUntilCfun = false;
@@ -181,6 +186,12 @@ export function cgact(o: { defaultCid: number }): CommandDef {
       const net = ctx.world.net;
       if (mine && state === "1" && net.dataFault === "context-dropped") net.dataFault = "none";
       if (mine && state === "0") net.dataFault = "context-dropped";
+      // 27.007 §10.1.10: without <cid> all defined contexts; a cid that is not defined is an error.
+      const defined = ctx.world.settings.pdp.map((c) => c.cid);
+      const others = (cids.length === 0 ? defined.map(String) : cids).map(Number).filter((c) => c !== o.defaultCid);
+      if (others.some((c) => !defined.includes(c))) return ERROR;
+      const rest = net.otherActive.filter((c) => !others.includes(c));
+      net.otherActive = state === "1" ? [...rest, ...others] : rest;
       return OK;
     },
     test: () => ok("+CGACT: (0,1)"),
