@@ -50,8 +50,10 @@ export class DataBearer {
     const cid = this.cid(c);
     const contexts = parseCgdcontRead((await this.port.command("AT+CGDCONT?")).lines);
     const mine = contexts.find((x) => x.cid === cid);
+    // Active per +CGACT? (Quectel and SIMCom show 0.0.0.0 in +CGDCONT? even while a context is up), else an address.
+    const actives = await this.actives();
     const stray = contexts
-      .filter((x) => x.cid !== cid && x.address !== undefined && !/^0[.:0]*$/.test(x.address))
+      .filter((x) => x.cid !== cid && (actives?.get(x.cid) === true || (x.address !== undefined && !/^0[.:0]*$/.test(x.address))))
       .map((x) => x.cid);
     let detail = `context ${cid} "${c.apn}" (${c.ipType}) already set`;
     if (mine?.apn.toLowerCase() !== c.apn.toLowerCase() || mine.type.toUpperCase() !== c.ipType) {
@@ -85,8 +87,13 @@ export class DataBearer {
 
   /** Whether the context is active (+CGACT?); null when the modem does not say. */
   async active(cid: number): Promise<boolean | null> {
+    return (await this.actives())?.get(cid) ?? null;
+  }
+
+  /** Each defined context and whether it is active (+CGACT?); null when the modem refuses the question. */
+  async actives(): Promise<Map<number, boolean> | null> {
     try {
-      return parseCgactRead((await this.port.command("AT+CGACT?")).lines).get(cid) ?? null;
+      return parseCgactRead((await this.port.command("AT+CGACT?")).lines);
     } catch (err) {
       if (isRefusal(err)) return null;
       throw err;
