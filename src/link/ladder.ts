@@ -125,8 +125,11 @@ export function linkNext(s: LadderState, e: LadderEvent, p: LadderPolicy): { sta
   // While a step runs only its own outcome moves the ladder.
   if (s.mode.kind === "recovering") return { state: { ...s, lastProbe }, actions: [] };
   if (e.ok) return probeOk(s, lastProbe, e.now);
-  const failed = s.failed + 1;
-  const wasDown = isDown(s.mode) || s.tried.length > 0;
+  // A hold that has gone (the SIM re-activated, the network allows us again, an update over) changed what the
+  // failures meant: the module often reattaches by itself, so the count starts again before any step.
+  const afterHold = s.mode.kind === "held" && !e.hold;
+  const failed = afterHold ? 1 : s.failed + 1;
+  const wasDown = !afterHold && (isDown(s.mode) || s.tried.length > 0);
   const base: LadderState = { ...s, failed, lastProbe };
   if (e.hold) {
     const same = s.mode.kind === "held" && s.mode.hold.reason === e.hold.reason;

@@ -107,12 +107,16 @@ describe("the data-path ladder", () => {
     expect(allowedAt(s, "reboot", p, 10_000 * S)).toBe(86_400 * S);
   });
 
-  it("a hold stops the climb and says why once; when it goes the ladder climbs", () => {
+  it("a hold stops the climb and says why once; when it goes the count starts again, then the ladder climbs", () => {
     const hold = { kind: "blocked" as const, reason: "the SIM is suspended in the account" };
     const { out, s } = play([fail(0, { hold }), fail(1, { hold }), fail(2, { hold }), fail(3, { hold })]);
     expect(out).toEqual(["held blocked"]);
     expect(s.mode.kind).toBe("held");
-    expect(play([fail(4)], POLICY, s).out).toEqual(["down", "run reattach"]);
+    // The module may reattach by itself once the cause is gone: `failures` fresh probes before a step.
+    const after = play([fail(4), fail(5)], POLICY, s);
+    expect(after.out).toEqual([]);
+    expect(after.s.mode.kind).toBe("failing");
+    expect(play([fail(6)], POLICY, after.s).out).toEqual(["down", "run reattach"]);
   });
 
   it("a cause that needs one step takes it at once (a re-activated SIM needs a CFUN cycle)", () => {
