@@ -29,6 +29,7 @@ import {
   createModemStack,
   hostCommand,
   openLinkWatchdog,
+  dataPathWord,
   type ModemStack,
   type ModemStackOptions,
   Poller,
@@ -111,6 +112,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     product: cfg.sim.product,
     gatewayId: o.loaded.gatewayId,
     version,
+    dataPath: () => dataPathWord(p.watchdog.status()),
     clock,
     log,
   });
