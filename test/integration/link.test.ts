@@ -82,11 +82,17 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     plane = await DataPlane.start(w.modem.sim, { port });
     faults = new DataFaults(w.modem.sim);
     t = timeline(w);
-    // A context left from another SIM (field failure 11): rewritten for the product before the bearer comes up.
-    w.modem.sim.world.settings.pdp = [{ cid: 1, type: "IP", apn: "ims" }];
+    // A context left from another SIM (field failure 11): rewritten for the product before the bearer comes up;
+    // and a stray one another program activated (cid 2, "ims"): data may leave through it, which is reported.
+    w.modem.sim.world.settings.pdp = [
+      { cid: 1, type: "IP", apn: "ims" },
+      { cid: 2, type: "IPV4V6", apn: "ims" },
+    ];
+    w.modem.sim.world.net.otherActive = [2];
     const m = t.mark();
     w.start();
     await t.until(m, "started", "the daemon to start", 30_000);
+    expect((await t.until(m, "link-contexts", "the stray context reported", 20_000)).json.stray).toEqual([2]);
     // The bearer is brought up the module's way once the port is open.
     await waitFor(() => t.sent(m).includes("AT+QNETDEVCTL=1,1,1"), 20_000, "the module's interface brought up");
     const sent = t.sent(m);
@@ -132,7 +138,7 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     expect(r.sent).toContain("AT+CFUN=1,1");
   }, 120_000);
 
-  it("the network tears the context down (+CGEV: NW PDN DEACT): redialled at once, no ladder", async () => {
+  it("the network tears the context down (EC25: +CGEV: NW DEACT): redialled at once, no ladder", async () => {
     const m = t.mark();
     faults.dropContext({ byNetwork: true });
     const done = await waitFor(() => t.since(m, "link-redial").some((e) => e.json.phase === "done"), 20_000, "the redial").then(
@@ -177,6 +183,31 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     expect(t.steps(m)).toEqual([]);
     expect(t.sent(m).filter((l) => /^AT\+CFUN=1,1$/.test(l))).toEqual([]);
   }, 90_000);
+
+  it("the plan's data limit reached: no step, reported once by SMS; the limit lifted, the ladder fixes the path", async () => {
+    const m = t.mark();
+    const texts = w.fromSim().length;
+    const sim = w.api.gatewaySim;
+    const plan = w.api.store.ratePlans.find((p) => p.sid === sim.ratePlanSid)!;
+    const over = { kind: "data" as const, simSid: sim.sid, at: Date.now(), upload: plan.dataLimit * 1_000_000, download: 0 };
+    w.api.store.traffic.push(over);
+    await runCli(["sim", "--socket", socket(), "--json"], env()); // the daemon fetches the carrier's view now
+    faults.dropContext();
+    const held = await t.until(m, "link-held", "the hold", 30_000);
+    expect(held.json.cause).toBe("data-cap");
+    const reported = () =>
+      w
+        .fromSim()
+        .slice(texts)
+        .filter((c) => /^link blocked: the plan's data limit is reached/.test(c));
+    await waitFor(() => reported().length > 0, 30_000, "the report by SMS");
+    expect(t.steps(m)).toEqual([]);
+    w.api.store.traffic.splice(w.api.store.traffic.indexOf(over), 1);
+    await runCli(["sim", "--socket", socket(), "--json"], env());
+    await t.until(m, "link-restored", "the path fixed once the limit is lifted", 60_000);
+    expect(t.steps(m)).toEqual(["reattach"]);
+    expect(reported()).toHaveLength(1);
+  }, 120_000);
 
   it("a SIM suspended in the account blocks the ladder and health says why; reactivated, the ladder fixes the path", async () => {
     const m = t.mark();
@@ -252,4 +283,81 @@ describe("the data-path ladder against a closed loopback port: rate limits, a SI
     expect(restored.json.after).toEqual(["reattach", "cfun", "modem-reset", "reboot"]); // the climb survived the kill
     expect(t.steps(open)).toEqual([]);
   }, 180_000);
+});
+
+describe("holds a modem action cannot lift, on an nRF91 (it names the reject cause: +CEREG=5)", () => {
+  let w: E2eWorld;
+  let t: ReturnType<typeof timeline>;
+  let plane: DataPlane;
+  let faults: DataFaults;
+  const socket = () => join(w.dir, "control.sock");
+
+  beforeAll(async () => {
+    const port = await freePort();
+    w = await e2eWorld({
+      id: "link-nrf",
+      key: KEY,
+      personality: "nordic-nrf9160",
+      yaml: () => [
+        "link:",
+        `  probe: tcp://127.0.0.1:${port}`,
+        `  intervalS: ${INTERVAL_S}`,
+        `  failures: ${FAILURES}`,
+        "  minIntervalS: { reattach: 1, cfun: 1, modem-reset: 1, reboot: 3600 }",
+        "  recover: [reattach, cfun, modem-reset]",
+      ],
+    });
+    plane = await DataPlane.start(w.modem.sim, { port });
+    faults = new DataFaults(w.modem.sim);
+    t = timeline(w);
+    const m = t.mark();
+    w.start();
+    await t.until(m, "started", "the daemon to start", 30_000);
+    await waitFor(
+      () => plane.listening && w.modem.sim.world.settings.vendor.mdmev === 1,
+      30_000,
+      "data flowing, events subscribed",
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await plane?.close();
+    await w?.close();
+  });
+
+  it("a forbidden network (EMM #11): no step, health says why; allowed again, data is back without a step", async () => {
+    const m = t.mark();
+    const { eps, ps } = w.modem.sim.world.net;
+    w.modem.sim.setNetwork({ eps: 3, ps: 3, rejectCause: 11 });
+    const held = await t.until(m, "link-held", "the hold", 30_000);
+    expect(held.json.cause).toBe("denied");
+    expect(String(held.json.detail)).toMatch(/EMM cause #11, PLMN not allowed\): no reset changes it/);
+    const out = await runCli(["status", "--socket", socket(), "--json"], cleanEnv({}));
+    const check = (JSON.parse(out.stdout) as { checks: Array<{ id: string; hint?: string }> }).checks.find(
+      (c) => c.id === "data-path",
+    );
+    expect(check?.hint).toMatch(/no step taken: the network denies registration.*Commands by SMS still reach/);
+    const text = await runCli(["status", "--socket", socket()], cleanEnv({})); // the data path in one field, for a person
+    expect(text.stdout).toMatch(/^data path: blocked$/m);
+    w.modem.sim.setNetwork({ eps, ps, rejectCause: null });
+    await t.until(m, "link-restored", "data back once the network allows it", 30_000);
+    expect(t.steps(m)).toEqual([]);
+  }, 90_000);
+
+  it("attach throttled (%MDMEV: RESET LOOP): the ladder backs off instead of climbing", async () => {
+    const m = t.mark();
+    expect(faults.resetLoop()).toBe(true);
+    expect((await t.until(m, "link-held", "the back-off", 10_000)).json.cause).toBe("throttled");
+    await plane.forceDown(true); // the data path fails while attach is blocked
+    // After `failures` failed probes the ladder holds instead of climbing, for the throttle's 30 minutes.
+    const wait = (e: { json: Record<string, unknown> }) => (e.json.hold as { kind?: string } | undefined)?.kind === "wait";
+    await waitFor(() => t.since(m, "link-held").some(wait), 30_000, "the hold on a failed probe");
+    expect(t.since(m, "link-held").find(wait)!.json.cause).toBe("throttled");
+    expect(t.steps(m)).toEqual([]);
+    const out = await runCli(["status", "--socket", socket(), "--json"], cleanEnv({}));
+    expect(out.stdout).toMatch(/no step taken: attach attempts are throttled: backing off until/);
+    expect((JSON.parse(out.stdout) as { dataPath: string }).dataPath).toBe("waiting");
+    expect(t.steps(m)).toEqual([]);
+    await plane.forceDown(false);
+  }, 90_000);
 });
