@@ -52,6 +52,35 @@ function timeline(w: E2eWorld) {
   return { events, mark, since, steps, sent, until };
 }
 
+/**
+ * A gateway whose probe is a TCP connect to the simulated data plane on `port`, every step allowed
+ * again after 1 s (the reboot left out), started with the data flowing. `before` runs before the daemon.
+ */
+async function fastLadder(o: { id: string; personality?: string; before?: (w: E2eWorld) => void }) {
+  const port = await freePort();
+  const w = await e2eWorld({
+    id: o.id,
+    key: KEY,
+    ...(o.personality ? { personality: o.personality } : {}),
+    yaml: () => [
+      "link:",
+      "  bearer: module",
+      `  probe: tcp://127.0.0.1:${port}`,
+      `  intervalS: ${INTERVAL_S}`,
+      `  failures: ${FAILURES}`,
+      "  recover: [reattach, cfun, modem-reset]",
+      "  minIntervalS: { reattach: 1, cfun: 1, modem-reset: 1, reboot: 3600 }",
+    ],
+  });
+  const plane = await DataPlane.start(w.modem.sim, { port });
+  const t = timeline(w);
+  o.before?.(w);
+  const m = t.mark();
+  w.start();
+  await t.until(m, "started", "the daemon to start", 30_000);
+  return { w, plane, faults: new DataFaults(w.modem.sim), t, m };
+}
+
 /** Detected within failures × interval, plus the interval a fault may fall into just after a probe, plus a loaded machine's slack. */
 const DETECT_MS = (FAILURES + 1) * INTERVAL_S * 1000 + 3000;
 
@@ -65,33 +94,17 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     cleanEnv({ TWILIO_ACCOUNT_SID: w.api.credentials.accountSid, TWILIO_AUTH_TOKEN: w.api.credentials.authToken });
 
   beforeAll(async () => {
-    const port = await freePort();
-    w = await e2eWorld({
-      id: "link-gw",
-      key: KEY,
-      yaml: () => [
-        "link:",
-        "  bearer: module",
-        `  probe: tcp://127.0.0.1:${port}`,
-        `  intervalS: ${INTERVAL_S}`,
-        `  failures: ${FAILURES}`,
-        "  recover: [reattach, cfun, modem-reset]",
-        "  minIntervalS: { reattach: 1, cfun: 1, modem-reset: 1, reboot: 3600 }",
-      ],
-    });
-    plane = await DataPlane.start(w.modem.sim, { port });
-    faults = new DataFaults(w.modem.sim);
-    t = timeline(w);
     // A context left from another SIM (field failure 11): rewritten for the product before the bearer comes up;
     // and a stray one another program activated (cid 2, "ims"): data may leave through it, which is reported.
-    w.modem.sim.world.settings.pdp = [
-      { cid: 1, type: "IP", apn: "ims" },
-      { cid: 2, type: "IPV4V6", apn: "ims" },
-    ];
-    w.modem.sim.world.net.otherActive = [2];
-    const m = t.mark();
-    w.start();
-    await t.until(m, "started", "the daemon to start", 30_000);
+    const stale = (g: E2eWorld) => {
+      g.modem.sim.world.settings.pdp = [
+        { cid: 1, type: "IP", apn: "ims" },
+        { cid: 2, type: "IPV4V6", apn: "ims" },
+      ];
+      g.modem.sim.world.net.otherActive = [2];
+    };
+    let m: ReturnType<typeof t.mark>;
+    ({ w, plane, faults, t, m } = await fastLadder({ id: "link-gw", before: stale }));
     expect((await t.until(m, "link-contexts", "the stray context reported", 20_000)).json.stray).toEqual([2]);
     // The bearer is brought up the module's way once the port is open.
     await waitFor(() => t.sent(m).includes("AT+QNETDEVCTL=1,1,1"), 20_000, "the module's interface brought up");
@@ -293,26 +306,7 @@ describe("holds a modem action cannot lift, on an nRF91 (it names the reject cau
   const socket = () => join(w.dir, "control.sock");
 
   beforeAll(async () => {
-    const port = await freePort();
-    w = await e2eWorld({
-      id: "link-nrf",
-      key: KEY,
-      personality: "nordic-nrf9160",
-      yaml: () => [
-        "link:",
-        `  probe: tcp://127.0.0.1:${port}`,
-        `  intervalS: ${INTERVAL_S}`,
-        `  failures: ${FAILURES}`,
-        "  minIntervalS: { reattach: 1, cfun: 1, modem-reset: 1, reboot: 3600 }",
-        "  recover: [reattach, cfun, modem-reset]",
-      ],
-    });
-    plane = await DataPlane.start(w.modem.sim, { port });
-    faults = new DataFaults(w.modem.sim);
-    t = timeline(w);
-    const m = t.mark();
-    w.start();
-    await t.until(m, "started", "the daemon to start", 30_000);
+    ({ w, plane, faults, t } = await fastLadder({ id: "link-nrf", personality: "nordic-nrf9160" }));
     await waitFor(
       () => plane.listening && w.modem.sim.world.settings.vendor.mdmev === 1,
       30_000,
