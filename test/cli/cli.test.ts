@@ -123,8 +123,9 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
   it("`cellgate send` says why extension-table characters count double", async () => {
     const r = await cellgate("send", "--port", link, "{".repeat(81));
     expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(
-      /^cellgate: CG_ERR_PDU_ENCODE: 162 GSM 7-bit characters do not fit one SMS \(160\): the text has 81 characters, 81 of them \(\{\) from the GSM 7-bit extension table, which takes two septets each/,
+    expect(r.stderr).toMatch(/^cellgate: CG_ERR_PDU_ENCODE: 162 GSM 7-bit characters do not fit one SMS \(160\): /);
+    expect(r.stderr).toContain(
+      "the text has 81 characters, 81 of them ({) from the GSM 7-bit extension table, which takes two septets each",
     );
   });
 
@@ -210,7 +211,10 @@ describe("papercuts", () => {
         const r = await cellgate(...cmd, "--socket", sock, "--trace");
         expect(r.code, cmd.join(" ")).toBe(64);
         expect(r.stderr).toMatch(
-          /^cellgate: CG_ERR_CLI_USAGE: --trace shows the bytes on a port this command opens, but the daemon on .* owns the modem: run without --trace, or stop the daemon and pass --port PATH\n$/,
+          new RegExp(
+            "^cellgate: CG_ERR_CLI_USAGE: --trace shows the bytes on a port this command opens, but the daemon on .* " +
+              "owns the modem: run without --trace, or stop the daemon and pass --port PATH\\n$",
+          ),
         );
       }
     } finally {

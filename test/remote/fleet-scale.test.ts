@@ -50,7 +50,9 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
     // (1 s) and one poll to read it (its interval and two requests).
     const allowed = (N * LATENCY_MS) / LIMIT + 1000 + 500 + 2 * LATENCY_MS;
     console.log(
-      `[measured] ${N} SIMs in ${(wall / 1000).toFixed(1)} s, ${requests} requests; the limit allows ${(allowed / 1000).toFixed(1)} s (ratio ${(wall / allowed).toFixed(2)}); ${((N / wall) * 1000).toFixed(0)} SIMs/s against a ceiling of ${(LIMIT / LATENCY_MS) * 1000}`,
+      `[measured] ${N} SIMs in ${(wall / 1000).toFixed(1)} s, ${requests} requests; the limit allows ` +
+        `${(allowed / 1000).toFixed(1)} s (ratio ${(wall / allowed).toFixed(2)}); ${((N / wall) * 1000).toFixed(0)} ` +
+        `SIMs/s against a ceiling of ${(LIMIT / LATENCY_MS) * 1000}`,
     );
     expect(requests).toBeLessThan(N * 1.1);
     expect(wall).toBeLessThanOrEqual(1.3 * allowed);
@@ -72,7 +74,8 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
     expect([...perSim.values()].every((n) => n === 1)).toBe(true);
     expect(perSim.size).toBe(200);
     console.log(
-      `[measured] 200 SIMs at --concurrency 20 on an account allowing 5: ${w.api.load.refused} requests refused (429), the window settled at ${w.limiter.limit}`,
+      `[measured] 200 SIMs at --concurrency 20 on an account allowing 5: ${w.api.load.refused} requests refused (429), ` +
+        `the window settled at ${w.limiter.limit}`,
     );
   }, 120_000);
 });
