@@ -16,8 +16,8 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
       fleet: { mix: { slow: 0.05, nak: 0.02, offline: 0.03 }, slowMs: 1000, offlineMs: 3000 },
       concurrency: LIMIT,
     });
-    // Five SIMs suspended in the account: the network cannot deliver to them (reported as failed).
-    const suspended = w.api.fleet.slice(100, 105);
+    // Five healthy gateways' SIMs suspended in the account: the network cannot deliver to them (reported as failed).
+    const suspended = w.api.fleet.filter((s) => w.fleet.kindOf(s.sid) === "healthy").slice(100, 105);
     for (const s of suspended) s.status = "suspended";
     const before = w.api.requests.length;
     const t0 = performance.now();
