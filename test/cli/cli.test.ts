@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSONALITIES } from "../../src/sim/modem/index.js";
+import { waitFor } from "../helpers/pty-modem.js";
 
 const EC25 = PERSONALITIES["quectel-ec25"]!;
 
@@ -44,10 +45,7 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     link = join(dir, "modem.pty");
     sim = spawn(process.execPath, [...CLI, "simulate", "modem", "--link", link], { stdio: ["ignore", "pipe", "inherit"] });
     sim.stdout!.on("data", (b: Buffer) => (banner += b.toString()));
-    for (let i = 0; !existsSync(link) || !banner.includes("Ctrl-C"); i++) {
-      if (i > 300) throw new Error(`simulator did not start: ${banner}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => existsSync(link) && banner.includes("Ctrl-C"), 45_000, "the simulator to start");
     console.log(`[real parts] ${banner.trim()}`);
   });
 
