@@ -12,6 +12,7 @@ export class DataPlane {
   #server: Server | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #forcedDown = false;
+  #accepted = 0;
   #switching: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -33,6 +34,11 @@ export class DataPlane {
     return this.#server !== undefined;
   }
 
+  /** Connections the far end accepted so far: the probes that got through. */
+  get accepted(): number {
+    return this.#accepted;
+  }
+
   /** Takes the far end down whatever the module says (a server outage), or back. */
   forceDown(down: boolean): Promise<void> {
     this.#forcedDown = down;
@@ -48,7 +54,7 @@ export class DataPlane {
   #follow(): Promise<void> {
     this.#switching = this.#switching.then(async () => {
       const up = !this.#forcedDown && this.#sim.dataFlows();
-      if (up && this.#server === undefined) this.#server = await listen(this.port);
+      if (up && this.#server === undefined) this.#server = await listen(this.port, () => this.#accepted++);
       else if (!up && this.#server !== undefined) {
         const s = this.#server;
         this.#server = undefined;
@@ -59,8 +65,11 @@ export class DataPlane {
   }
 }
 
-async function listen(port: number): Promise<Server> {
-  const s = createServer((socket) => socket.end());
+async function listen(port: number, accepted: () => void = () => {}): Promise<Server> {
+  const s = createServer((socket) => {
+    accepted();
+    socket.end();
+  });
   await new Promise<void>((resolve, reject) => {
     s.once("error", reject);
     s.listen(port, "127.0.0.1", () => resolve());
