@@ -1,12 +1,14 @@
 export * from "./topics.js";
 export { Outbox, type OutboxEntry, type OutboxLimits, type OutboxStats } from "./outbox.js";
+export { MqttLink } from "./link.js";
 export {
-  MqttLink,
   redactUrl,
+  topicMatches,
   type MqttLinkOptions,
   type MqttLinkState,
   type MqttLinkEvents,
   type CommandSendHandler,
-} from "./link.js";
+  type Incoming,
+} from "./link-types.js";
 export { modemPayload, networkPayload, telemetryPayload, commandReceivedPayload } from "./payloads.js";
 export { SendLedger, type SendBudget } from "./send-ledger.js";
