@@ -126,6 +126,7 @@ describe("MqttLink", () => {
       attached: true,
       apn: "wireless.twilio.com",
       ip: null,
+      rat: "lte",
     };
     expect(l.publishRetained("network", net)).toBe(true);
     expect(l.publishRetained("network", { ...net })).toBe(false);
