@@ -33,6 +33,8 @@ export interface ApiClientOptions {
   backoffMs?: number;
   /** Per-request timeouts, ms (defaults: connect 10 s, headers 15 s, body 15 s). */
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** Every answer's HTTP status, or "error" when none came (metrics). */
+  onResponse?: (status: number | "error") => void;
 }
 
 const BASE_URLS: Record<ApiProvider, Record<ApiProduct, string>> = {
@@ -75,6 +77,7 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.onResponse ? { onResponse: o.onResponse } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
     ...(o.timeouts?.connectMs !== undefined ? { connectTimeoutMs: o.timeouts.connectMs } : {}),

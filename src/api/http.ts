@@ -20,6 +20,8 @@ export interface ApiHttpOptions {
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Every answer's HTTP status, or "error" when none came (metrics). */
+  onResponse?: (status: number | "error") => void;
 }
 
 export interface ApiResponse {
@@ -79,6 +81,7 @@ export class ApiHttp {
         ({ res, text } = await this.#once(method, url, p));
       } catch (err) {
         if (err instanceof CellgateError) throw err;
+        this.#o.onResponse?.("error");
         if (p.signal?.aborted) throw err;
         const why = (err as Error & { code?: string }).code ?? (err as Error).message;
         if (attempt < retries) {
@@ -93,6 +96,7 @@ export class ApiHttp {
         );
       }
       const status = res.statusCode;
+      this.#o.onResponse?.(status);
       this.#log.debug({ method, path: pathOf(url), status, ms: this.#clock.now() - started, attempt }, "API request");
       if (status >= 200 && status < 300)
         return { status, body: status === 204 || text === "" ? null : parseJson(text, method, url) };
