@@ -12,3 +12,5 @@ export {
 } from "./link-types.js";
 export { modemPayload, networkPayload, telemetryPayload, commandReceivedPayload } from "./payloads.js";
 export { SendLedger, type SendBudget } from "./send-ledger.js";
+export { requestListener, parseRequest, type RequestHandlers, type RequestSpec, type RequestAnswer } from "./requests.js";
+export { discoveryPayload, discoveryTopic, discoveryNodeId } from "./homeassistant.js";
