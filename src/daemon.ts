@@ -23,12 +23,13 @@ import {
   gatewayOf,
   openProcessor,
   lateConsumer,
-  moText,
+  moSender,
   GatewayState,
   controlApi,
   createModemStack,
   type ModemStack,
   type ModemStackOptions,
+  type MetricEvents,
   Poller,
   summary,
   lastRun,
@@ -36,6 +37,9 @@ import {
   watchState,
   wireEvents,
   startTimers,
+  lateMetrics,
+  smsAdmin,
+  startIntegrations,
 } from "./daemon/index.js";
 
 export interface DaemonOptions {
@@ -101,6 +105,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   await announceStart(p.processor, p.backOnline, previous, log);
   const timers = startTimers({ ...rt, ...p, config: () => rt.current });
   const carrier = p.api ? { provider: cfg.api.provider, baseUrl: p.api.http.baseUrl } : undefined;
+  const sms = smsAdmin({ sms: () => p.stack.modem.sms, inbox: () => p.stack.inbox });
   const api = controlApi({
     ...p,
     carrier,
@@ -110,12 +115,26 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     version,
     clock,
     log,
+    sms,
   });
   const control = await ControlServer.listen(cfg.control.socket, api, { log });
+  const integrations = await startIntegrations({
+    ...p,
+    cfg,
+    prefix: o.loaded.topicPrefix,
+    gatewayId: o.loaded.gatewayId,
+    version,
+    started: rt.started,
+    control: api,
+    sms,
+    clock,
+    log,
+  });
   // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
   rt.notifier.ready(summary(p.poller.report, p.poller.snapshot, p.link));
   return handle(rt, p, [
     () => control.close().catch(() => {}),
+    integrations,
     () => Promise.resolve(p.offState()),
     () => Promise.resolve(timers.stop()),
   ]);
@@ -146,8 +165,9 @@ async function build(rt: Runtime, mqtt: Mqtt) {
   const config = () => rt.current;
   // The inbox hands off through a consumer bound once the processor is open.
   const handOff = lateConsumer();
+  const meter = lateMetrics();
   const stack = await buildStack(cfg, handOff.consumer, env, log, clock, rt.supervisor);
-  const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
+  const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null, meter);
   const state = new GatewayState({
     config,
     supervisor: stack.supervisor,
@@ -161,17 +181,18 @@ async function build(rt: Runtime, mqtt: Mqtt) {
     started,
   });
   const poller = new Poller({ config, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event, state });
-  const reply = moText({ stack, config, clock, log });
+  const sendMo = moSender({ stack, config, clock, log, meter });
+  const reply = async (text: string) => void (await sendMo({ text }));
   const gateway = gatewayOf({ state, poller, stack, config });
   const processor = await openProcessor({ config, gateway, reply, link, time, env, clock, log, event });
-  handOff.bind(commandConsumer(processor, { config, link, time }));
+  handOff.bind(commandConsumer(processor, { config, link, time, meter }));
   const backOnline = new BackOnline({ config, view: () => state.view(), sendSms: reply, event, clock, log });
-  wireEvents(stack, link, event, { product: cfg.sim.product, clock, log, backOnline });
+  wireEvents(stack, link, event, { backOnline, sendMo, meter });
   const offState = watchState({ dir: cfg.state.dir, clock, log, event, recovered: () => void stack.inbox?.sweep() });
   // URCs change the published picture when they arrive, not at the next poll.
   stack.modem.events.on("registration", (r) => poller.onRegistration(r));
   stack.modem.events.on("signal", (q) => poller.onSignal(q));
-  return { ...mqtt, stack, api, lookup, apiError, poller, processor, backOnline, offState };
+  return { ...mqtt, stack, api, lookup, apiError, state, poller, processor, backOnline, offState, meter, sendMo };
 }
 
 /** The running daemon: reload applies live keys; stop runs `first`, then the rest in the reverse order of the start. */
@@ -275,6 +296,7 @@ function carrierLookup(
   log: Logger,
   clock: Clock,
   iccid: () => string | null,
+  meter: MetricEvents,
 ): { api?: ApiClient; lookup?: SimLookup; apiError?: string } {
   if (cfg.api.provider === "none") return {};
   try {
@@ -284,6 +306,7 @@ function carrierLookup(
       credentials: credentialsFromEnv(cfg.api.provider, env),
       log,
       clock,
+      onResponse: (status) => meter.api(status),
       ...(cfg.api.baseUrl ? { baseUrl: cfg.api.baseUrl } : {}),
     });
     return { api, lookup: new SimLookup(api.carrier, iccid, { clock, log }) };

@@ -135,6 +135,36 @@ const mqtt = z.strictObject({
     })
     .refine((b) => b.perDay >= b.perHour, { message: "perDay must be at least perHour", path: ["perDay"] })
     .prefault({}),
+  /** Local request/response on <prefix>/request/<name>; `at` is a root shell for the modem, so it is off unless turned on. */
+  requests: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      at: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+/** Home Assistant MQTT discovery (opt-in): one device with its entities, on the local broker only. */
+const homeassistant = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Home Assistant's discovery prefix (its `discovery_prefix`). */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "letters, digits, _ and - in /-separated levels")
+    .default("homeassistant"),
+});
+
+/** Prometheus: a /metrics endpoint and/or node_exporter's textfile collector (each off unless given). */
+const metrics = z.strictObject({
+  /** host:port of the /metrics endpoint, e.g. 127.0.0.1:9464 (keep it on loopback or a management network). */
+  listen: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:9464")
+    .optional(),
+  /** The textfile collector's file, e.g. /var/lib/node_exporter/cellgate.prom (must end in .prom). */
+  textfile: path.regex(/\.prom$/, "node_exporter's textfile collector reads only *.prom files").optional(),
+  /** How often the textfile is rewritten. */
+  textfileS: seconds(60, 5, 3600),
 });
 
 const api = z.strictObject({
@@ -164,7 +194,15 @@ export const configSchema = z.strictObject({
   api: api.prefault({}),
   state: z.strictObject({ dir: path.default("/var/lib/cellgate") }).prefault({}),
   control: z.strictObject({ socket: path.default("/run/cellgate/control.sock") }).prefault({}),
-  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") }).prefault({}),
+  homeassistant: homeassistant.prefault({}),
+  metrics: metrics.prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+      /** json: one JSON object a line (journald, log shippers); text: one readable line; auto: text when stderr is a terminal. */
+      format: z.enum(["auto", "json", "text"]).default("auto"),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -21,14 +21,7 @@ import {
   type MqttLinkState,
   type PublishExtras,
 } from "./link-types.js";
-import {
-  TOPIC_RULES,
-  type QueuedTopic,
-  type RetainedTopic,
-  type Stamp,
-  type StatusPayload,
-  type Topics,
-} from "./topics.js";
+import { TOPIC_RULES, type QueuedTopic, type RetainedTopic, type Stamp, type StatusPayload, type Topics } from "./topics.js";
 
 /**
  * The connection to the broker, one state at a time: before start, trying (attempt n), up, down
