@@ -123,6 +123,12 @@ const mqtt = z.strictObject({
   tls: tls.optional(),
   protocolVersion: z.union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" }).default(4),
   keepaliveS: seconds(30, 5, 3600),
+  /**
+   * false: `status` and its Will are published without retain, for a bridge to a broker that
+   * rejects retained messages or Wills (Azure Event Grid); a subscriber then learns the state
+   * at the next heartbeat rather than at once.
+   */
+  statusRetain: z.boolean().default(true),
   /** `status` is republished this often even without a change. */
   heartbeatS: seconds(300, 10),
   telemetryS: seconds(60, 1),
@@ -134,6 +140,15 @@ const mqtt = z.strictObject({
       perDay: z.number().int().min(0).max(10_000).default(100),
     })
     .refine((b) => b.perDay >= b.perHour, { message: "perDay must be at least perHour", path: ["perDay"] })
+    .prefault({}),
+  /** What is a change worth republishing a snapshot for: every republish crosses a bridge, and cellular bytes cost money. */
+  deadband: z
+    .strictObject({
+      /** The network snapshot is republished when a signal value moved this much since it was last published (0: any change). */
+      signalDb: z.number().min(0).max(30).default(3),
+      /** The sim snapshot is republished when this month's usage crossed a step of this many bytes (or anything else changed). */
+      usageBytes: z.number().int().min(1).max(1e12).default(1_000_000),
+    })
     .prefault({}),
   /** Local request/response on <prefix>/request/<name>; `at` is a root shell for the modem, so it is off unless turned on. */
   requests: z

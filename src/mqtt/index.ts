@@ -14,3 +14,4 @@ export { modemPayload, networkPayload, telemetryPayload, commandReceivedPayload 
 export { SendLedger, type SendBudget } from "./send-ledger.js";
 export { requestListener, parseRequest, type RequestHandlers, type RequestSpec, type RequestAnswer } from "./requests.js";
 export { discoveryPayload, discoveryTopic, discoveryNodeId } from "./homeassistant.js";
+export { healthKey, simKey, SignalDeadband } from "./significance.js";
