@@ -251,6 +251,7 @@ async function openMqtt(o: DaemonOptions, d: { env: NodeJS.ProcessEnv; clock: Cl
     clock,
     log,
     protocolVersion: cfg.mqtt.protocolVersion,
+    statusRetain: cfg.mqtt.statusRetain,
     keepaliveS: cfg.mqtt.keepaliveS,
     ...mqttAuth(cfg.mqtt, d.env),
   });

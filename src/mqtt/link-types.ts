@@ -12,6 +12,8 @@ export interface MqttLinkOptions {
   password?: string;
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean };
   protocolVersion?: 4 | 5;
+  /** false: `status` and its Will are not retained (for a bridge to a broker that rejects retained Wills). */
+  statusRetain?: boolean;
   keepaliveS?: number;
   outbox: Outbox;
   version: string;

@@ -84,7 +84,7 @@ export class MqttLink {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       queueQoSZero: false,
-      will: { topic: this.topic("status"), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
+      will: { topic: this.topic("status"), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: o.statusRetain !== false },
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.tls ? { ...o.tls } : {}),
@@ -176,11 +176,11 @@ export class MqttLink {
     return this.#publishAcked(topic, payload, o.retain, o.correlationData ? { correlationData: o.correlationData } : undefined);
   }
 
-  /** A retained snapshot: published (QoS 1) only when it differs from the last one, and on every connect. */
-  publishRetained<T extends RetainedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>): boolean {
-    // `at` (the health report's own time) changes every poll; it is not a change of state.
-    const { at: _at, ...compared } = payload as Record<string, unknown>;
-    const json = stableStringify(compared);
+  /** A retained snapshot: published (QoS 1) only when it differs from the last one (by `compare` when given), and on every connect. */
+  publishRetained<T extends RetainedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>, compare?: unknown): boolean {
+    // `compare`: what makes it news (significance.ts); else the payload but `at`, the health report's own time.
+    const { at: _at, ...rest } = payload as Record<string, unknown>;
+    const json = stableStringify(compare ?? rest);
     const prev = this.#retained.get(name);
     if (prev?.json === json) return false;
     const full = { ...payload, ...this.#o.stamp() } as Topics[T];
@@ -238,7 +238,7 @@ export class MqttLink {
         version: this.#o.version,
         reason,
       };
-      await this.#publishAcked(this.topic("status"), JSON.stringify(offline), true);
+      await this.#publishAcked(this.topic("status"), JSON.stringify(offline), this.#o.statusRetain !== false);
     }
     await this.#client.endAsync().catch(() => {});
   }
@@ -296,7 +296,11 @@ export class MqttLink {
   async #sendRetained(name: RetainedTopic): Promise<void> {
     const r = this.#retained.get(name);
     if (r === undefined || r.sent) return;
-    r.sent = await this.#publishAcked(this.topic(name), JSON.stringify(r.payload), true);
+    r.sent = await this.#publishAcked(
+      this.topic(name),
+      JSON.stringify(r.payload),
+      name !== "status" || this.#o.statusRetain !== false,
+    );
   }
 
   /** true on PUBACK; false on error or timeout (the caller falls back to the outbox). */
