@@ -1,8 +1,8 @@
-// The folder arrows of DESIGN.md §2 / STYLE.md §4, checked on every `npm run lint`.
+// The folder arrows of docs/architecture.md ("Layers"), checked on every `npm run lint`.
 // `import type` of plain data types across folders is allowed (dependencyTypesNot: type-only).
 const onlyMayImport = (folder, allowed) => ({
   name: `${folder}-imports-only-${allowed.join("-") || "itself"}`,
-  comment: `src/${folder}/ may import only ${["itself", ...allowed].join(", ")} (DESIGN.md §2)`,
+  comment: `src/${folder}/ may import only ${["itself", ...allowed].join(", ")} (docs/architecture.md)`,
   severity: "error",
   from: { path: `^src/${folder}/` },
   to: {
@@ -46,6 +46,13 @@ module.exports = {
         path: "^src/[^/]+/",
         pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/sms/pdu/index\\.ts$", "^src/sim/[^/]+/index\\.ts$"],
       },
+    },
+    {
+      name: "scripts-through-index",
+      comment: "scripts/ (the docs generators) reach src/ as a folder does: through an index.ts, or the CLI's exit table",
+      severity: "error",
+      from: { path: "^scripts/" },
+      to: { path: "^src/", pathNot: ["^src/[^/]+/index\\.ts$", "^src/cli/output\\.ts$"] },
     },
     {
       name: "no-circular",

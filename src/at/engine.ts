@@ -158,7 +158,10 @@ export class AtEngine implements AtPort {
     return new Promise((resolve, reject) => {
       const job: Job = { command, opts, resolve, reject };
       if (payload !== undefined) job.payload = payload;
-      this.#queue.push(job);
+      if (opts.urgent) {
+        const after = this.#queue.findIndex((j) => !j.opts.urgent);
+        this.#queue.splice(after < 0 ? this.#queue.length : after, 0, job);
+      } else this.#queue.push(job);
       void this.#pump();
     });
   }
@@ -264,7 +267,7 @@ export class AtEngine implements AtPort {
 
   /** Proves the line quiet before `job` is written (see resynchronise); fails the job when it cannot. */
   async #resync(job: Job): Promise<void> {
-    const w = this.#begin("AT");
+    const w = this.#begin("AT", false);
     const shown = shownCommand(job.command, !!job.opts.sensitive);
     try {
       const r = await resynchronise({ waiter: w, write: (t) => this.#write(t) }, this.#sync, {
@@ -297,8 +300,8 @@ export class AtEngine implements AtPort {
     }
   }
 
-  #begin(command: string): Waiter {
-    const w = new Waiter(command);
+  #begin(command: string, endsAtFinal = true): Waiter {
+    const w = new Waiter(command, endsAtFinal);
     this.#active = w;
     return w;
   }
@@ -357,7 +360,11 @@ export class AtEngine implements AtPort {
     if (active.isEcho(line)) return;
     const kind = classifyLine(line);
     if (kind.kind === "info") active.lines.push(line);
-    else active.push({ type: "final", kind, line });
+    else {
+      active.push({ type: "final", kind, line });
+      // Over: a line after it in the same read (a call's NO CARRIER after ATD's OK) is not this reply's.
+      if (active.endsAtFinal) this.#active = undefined;
+    }
   }
 
   #deliverUrc(urc: Urc): void {

@@ -16,6 +16,12 @@ export interface UrcSpec {
    * starts with `AT+XYZ`. `null`: never part of a reply.
    */
   solicitedBy?: RegExp | null;
+  /**
+   * The URC's own shape, for a prefix that is also a reply: a line of this shape is a URC even
+   * while its command is in flight, because the reply never looks like it (`+CEREG: 2`, the n=1
+   * URC, between `AT+CEREG?` and its `+CEREG: 1,2`).
+   */
+  unsolicitedShape?: RegExp;
 }
 
 export interface Urc {
@@ -65,7 +71,8 @@ export class UrcRegistry {
     for (const e of this.#prefix) {
       if (!text.startsWith(e.spec.match)) continue;
       const by = e.solicitedBy;
-      if (inFlight !== undefined && by !== null && commandSegments(inFlight).some((c) => by.test(c))) return undefined;
+      const solicited = inFlight !== undefined && by !== null && commandSegments(inFlight).some((c) => by.test(c));
+      if (solicited && !e.spec.unsolicitedShape?.test(text)) return undefined;
       return e.spec;
     }
     return undefined;
@@ -93,6 +100,14 @@ export function commandSegments(line: string): string[] {
 }
 
 /**
+ * A registration URC (27.007 §7.2, §10.1.20, §10.1.22, +C5GREG): `<stat>` alone (n=1), or `<stat>` then a
+ * quoted or empty location (n=2..5). The reply to the read starts with two numbers, `<n>,<stat>`.
+ */
+function registrationUrc(match: string): UrcSpec {
+  return { match, unsolicitedShape: new RegExp(`^\\${match}\\s*\\d+\\s*(?:,\\s*(?:"|,|$)|$)`) };
+}
+
+/**
  * URCs every 27.007/27.005 modem may send, plus boot banners from the common vendors. Vendor
  * profiles register their own on top (ModemManager keeps vendor URCs in the plugins).
  */
@@ -107,10 +122,10 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   { match: "+CDS:", trailingLines: 1, solicitedBy: null },
   { match: "+CBM:", trailingLines: 1, solicitedBy: null },
   { match: "+CIEV:" },
-  { match: "+CREG:" },
-  { match: "+CGREG:" },
-  { match: "+CEREG:" },
-  { match: "+C5GREG:" },
+  registrationUrc("+CREG:"),
+  registrationUrc("+CGREG:"),
+  registrationUrc("+CEREG:"),
+  registrationUrc("+C5GREG:"),
   { match: "+CGEV:" },
   { match: "+CUSD:" },
   { match: "+CTZV:" },

@@ -20,7 +20,14 @@ export class Waiter {
   readonly #outcomes: Outcome[] = [];
   #notify: (() => void) | undefined;
 
-  constructor(readonly command: string) {
+  /**
+   * `endsAtFinal`: a command's exchange is over at its final result, so what follows in the same
+   * read is not its; the resync's exchange takes the answers to all its `AT`s.
+   */
+  constructor(
+    readonly command: string,
+    readonly endsAtFinal = true,
+  ) {
     this.#echoes = [normalizeEcho(command)];
   }
 

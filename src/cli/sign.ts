@@ -58,7 +58,7 @@ export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): stri
   return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s));
 }
 
-/** The key's text; a --key-file that cannot be read is a key problem (CG_ERR_COMMAND_KEY), as the README says. */
+/** The key's text; a --key-file that cannot be read is a key problem (CG_ERR_COMMAND_KEY), as docs/cli.md says. */
 function keySecret(o: SignOptions, env: NodeJS.ProcessEnv): string | undefined {
   try {
     return readSecret("COMMAND_KEY", { env, ...(o.keyFile ? { file: o.keyFile } : {}) });

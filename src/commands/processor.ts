@@ -189,7 +189,9 @@ export class CommandProcessor {
     for (const left of leftOver) {
       const e = this.#journal.get(left.key);
       if (e === undefined || e.state !== left.state) continue; // handed off again and run meanwhile
-      if (e.state === "running") {
+      if (e.state === "running" && this.#replies.owes(e.key)) {
+        await this.#journal.set(e.key, "done", "answered before a restart; the kept reply is sent");
+      } else if (e.state === "running") {
         await this.#journal.set(e.key, "done", "interrupted by a restart");
         this.#o.event("command-interrupted", `${e.verb} was interrupted by a restart and is not run again`, { verb: e.verb });
         await this.#send(fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets));
@@ -300,7 +302,9 @@ export class CommandProcessor {
     } catch (err) {
       text = fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets);
     }
-    // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
+    // Kept, then done, then sent: a crash never runs the Command twice, and its reply is kept
+    // before the journal says done, so the next start sends it.
+    const deliver = await this.#replies.prepare(text, e.key);
     await this.#mark(e.key, "done", text);
     await this.#journal.prune(replayWindowMs(this.#o.policy)).catch(() => {}); // retried after the next Command
     this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, {
@@ -310,7 +314,7 @@ export class CommandProcessor {
       id: msg?.id ?? e.msgId,
       reply: text,
     });
-    await this.#send(text);
+    await deliver();
   }
 
   async #answer(e: JournalEntry): Promise<string> {

@@ -6,7 +6,7 @@ import { CellgateError } from "../core/index.js";
  * (base 36, 6 characters until 2038+) and tag the first 128 bits of
  * HMAC-SHA256(key, "cellgate/1\n" + ts + "\n" + text), base64url. The trailer is 31
  * characters of the GSM 7-bit basic table (no escapes), so a signed text still fits one SMS
- * with an IncludeSid SID: 125 characters of body (commands-device-side.md §3).
+ * with an IncludeSid SID (`DC`, 32 hex digits and a space): 125 characters of body (docs/commands.md).
  */
 export const SIGNED_BODY_MAX = 125;
 const TAG_BYTES = 16;

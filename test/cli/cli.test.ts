@@ -63,6 +63,12 @@ describe("cellgate CLI against `cellgate simulate modem`", () => {
     expect(r).toMatchObject({ code: 0, stdout: "+CSQ: 21,99\nOK\n" });
   });
 
+  it("`cellgate at` prints every line of a compound command's reply", async () => {
+    // Quectel's manual: commands joined by ";" answer in order with one final result (a roaming SIM: 0,5).
+    const r = await cellgate("at", "--port", link, "AT+CSQ;+CREG?;+CGATT?");
+    expect(r).toMatchObject({ code: 0, stdout: "+CSQ: 21,99\n+CREG: 0,5\n+CGATT: 1\nOK\n" });
+  });
+
   it("`cellgate at` prints the modem's error and exits 1", async () => {
     const r = await cellgate("at", "--port", link, "AT+NOSUCH");
     expect(r.code).toBe(1);

@@ -22,12 +22,12 @@ describe("networkView: the one picture of the network that every output shapes",
       snap({
         registration: {
           cs: reg({ domain: "cs", state: "searching", registered: false }),
-          eps: reg({ domain: "eps", state: "roaming", registered: true, roaming: true, tac: 0x2a, ci: 0x1b2c3d, act: "lte-m" }),
+          eps: reg({ domain: "eps", state: "roaming", registered: true, roaming: true, tac: 0x2a, ci: 0x1b2c3d, act: "nb-iot" }),
         },
       }),
       {
         registration: { state: "roaming", domain: "eps", registered: true, roaming: true },
-        accessTech: "lte-m",
+        accessTech: "nb-iot",
         cell: { tac: 42, lac: null, ci: 0x1b2c3d },
       },
     ],

@@ -64,6 +64,8 @@ export const simcom: VendorProfile = {
     { match: "+NETOPEN:" },
     { match: "+CIPEVENT:" },
     { match: "+IPCLOSE:" },
+    // AT+CPING answers OK at once; each echo reply and the summary follow as +CPING: lines.
+    { match: "+CPING:" },
     { match: "NORMAL POWER DOWN", exact: true },
     { match: "UNDER-VOLTAGE WARNNING", exact: true },
     { match: "UNDER-VOLTAGE POWER DOWN", exact: true },

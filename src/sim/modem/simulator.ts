@@ -79,6 +79,7 @@ export class ModemSimulator {
   #stallMs = 0;
   #dribble: boolean;
   #urcInNextReply: string | undefined;
+  readonly #lose: RegExp[] = [];
   /** URCs a handler raised while its answer is being built: they follow the answer. */
   #deferred: string[] | undefined;
   #outQueue: Array<{ text: string; delayMs: number }> = [];
@@ -221,6 +222,14 @@ export class ModemSimulator {
     this.#send(Buffer.from(bytes).toString("latin1"), 0);
   }
 
+  /**
+   * The next command line matching `pattern` never reaches the module (the host died before it
+   * left, a cable pulled mid-write): no answer, no effect, and no `command` event.
+   */
+  loseNext(pattern: RegExp): void {
+    this.#lose.push(pattern);
+  }
+
   /** The next reply with an information line gets this URC between its lines and its final result. */
   urcInNextReply(line: string): void {
     this.#urcInNextReply = line;
@@ -283,6 +292,8 @@ export class ModemSimulator {
   #command(raw: string): void {
     let line = raw.trim();
     if (line === "") return;
+    const lost = this.#lose.findIndex((p) => p.test(line));
+    if (lost >= 0) return void this.#lose.splice(lost, 1);
     this.events.emit("command", line);
     const at = line.search(/AT/i);
     if (at < 0) return; // modems ignore what has no AT at all
