@@ -194,6 +194,7 @@ export class MqttLink {
     const s = this.#retained.get("status");
     if (s === undefined) return;
     s.payload = this.#online();
+    s.sent = false; // sent once already: without this the heartbeat never left the gateway
     if (this.#up) void this.#sendRetained("status");
   }
 
