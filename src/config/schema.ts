@@ -129,9 +129,13 @@ const mqtt = z.strictObject({
    * at the next heartbeat rather than at once.
    */
   statusRetain: z.boolean().default(true),
-  /** `status` is republished this often even without a change. */
-  heartbeatS: seconds(300, 10),
-  telemetryS: seconds(60, 1),
+  /**
+   * `status` is republished this often even without a change. Hourly: every republish crosses a
+   * fleet bridge on a metered link, and liveness is the Will's job (and the bridge's own).
+   */
+  heartbeatS: seconds(3600, 10),
+  /** Every sample crosses a fleet bridge: 15 minutes keeps a day's bridge traffic within 60 KB (docs/benchmarks.md). */
+  telemetryS: seconds(900, 1),
   outbox: outbox.prefault({}),
   /** MO SMS that local applications may send through commands/send (each costs money); beyond it requests are refused. */
   sendBudget: z
@@ -144,8 +148,12 @@ const mqtt = z.strictObject({
   /** What is a change worth republishing a snapshot for: every republish crosses a bridge, and cellular bytes cost money. */
   deadband: z
     .strictObject({
-      /** The network snapshot is republished when a signal value moved this much since it was last published (0: any change). */
-      signalDb: z.number().min(0).max(30).default(3),
+      /**
+       * The network snapshot is republished when a signal value moved this much since it was last
+       * published (0: any change). A stationary module's reads wander ±1–2 dB (SINR more); 6 dB is
+       * a real fade. Telemetry carries the exact values.
+       */
+      signalDb: z.number().min(0).max(30).default(6),
       /** The sim snapshot is republished when this month's usage crossed a step of this many bytes (or anything else changed). */
       usageBytes: z.number().int().min(1).max(1e12).default(1_000_000),
     })

@@ -15,6 +15,7 @@
  *  4-5. The running daemon: +CMTI → MQTT latency, RSS and CPU (test/bench/daemon.ts).
  *  6-7. A Command's authentication and its reply (test/bench/commands.ts).
  *  8. The daemon's JS heap over minutes of hard work, from V8 heap snapshots (test/bench/heap.ts).
+ *  9. The fleet bridge's bytes a day on the cellular link, by message kind (test/bench/bridge.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -30,6 +31,7 @@ import { readFileSync } from "node:fs";
 import * as nodePdu from "node-pdu";
 import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
 import { decodePdu } from "../../src/sms/pdu/index.js";
+import { bridgeBudget } from "./bridge.js";
 import { commandPath } from "./commands.js";
 import { footprint, smsToMqtt } from "./daemon.js";
 import { heapGrowth } from "./heap.js";
@@ -232,6 +234,8 @@ async function main(): Promise<void> {
   rows.push(...(await footprint()));
   rows.push(...(await heapGrowth()));
   rows.push(...commandPath());
+  const budget = await bridgeBudget();
+  rows.push(...budget.rows);
 
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
@@ -258,6 +262,7 @@ async function main(): Promise<void> {
         .join(", ") || "none"
     }`,
   );
+  console.log(budget.report.join("\n"));
 }
 
 await main();
