@@ -9,6 +9,7 @@ import { registerPdu } from "../../src/cli/pdu.js";
 import { registerRun } from "../../src/cli/run.js";
 import { registerSend } from "../../src/cli/send.js";
 import { registerSign } from "../../src/cli/sign.js";
+import { registerSms } from "../../src/cli/sms.js";
 import { registerSim } from "../../src/cli/sim.js";
 import { registerSimulate } from "../../src/cli/simulate.js";
 import { registerStatus } from "../../src/cli/status.js";
@@ -27,6 +28,7 @@ function program(): Command {
     registerSim,
     registerSend,
     registerSign,
+    registerSms,
     registerPdu,
     registerConfig,
     registerSimulate,
@@ -64,6 +66,9 @@ describe("docs/cli.md", () => {
         "sim",
         "send",
         "sign",
+        "sms list",
+        "sms read",
+        "sms delete",
         "pdu decode",
         "config check",
         "simulate modem",
