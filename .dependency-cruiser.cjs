@@ -24,6 +24,18 @@ module.exports = {
     onlyMayImport("commands", ["core"]),
     onlyMayImport("sms", ["modem", "core"]),
     {
+      name: "remote-imports-only-core-api-commands-pdu",
+      comment:
+        "src/remote/ (the operator's side) may import only itself, core, api, commands and the pure sms/pdu codec: never the gateway's engine or the simulator",
+      severity: "error",
+      from: { path: "^src/remote/" },
+      to: {
+        path: "^src/",
+        pathNot: ["^src/remote/", "^src/core/", "^src/api/", "^src/commands/", "^src/sms/pdu/"],
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "sms-pdu-is-pure",
       comment: "the PDU codec is pure: it imports only core",
       severity: "error",

@@ -56,6 +56,12 @@ const UNITS: Array<[number, string]> = [
 /** A default as it is written in cellgate.yaml; seconds also in a larger unit. */
 function defaultOf(path: string, n: Node): string {
   const v = n.default;
+  // A number-or-object key (commands.maxAgeS): the object's keys carry the defaults.
+  const keys = n.anyOf?.find((o) => o.properties)?.properties;
+  if (v === undefined && keys)
+    return Object.entries(keys)
+      .map(([k, o]) => `${k}: ${defaultOf(path, o)}`)
+      .join(", ");
   if (v === undefined) return "—";
   const scalar = (x: unknown) =>
     typeof x === "string" || typeof x === "number" || typeof x === "boolean" ? String(x) : JSON.stringify(x);

@@ -1,5 +1,5 @@
-import { join } from "node:path";
-import { describeError, readJsonFile, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import { describeError, type Clock, type Logger } from "../core/index.js";
+import type { StateFiles } from "./state-files.js";
 
 export interface OwedReply {
   text: string;
@@ -12,25 +12,25 @@ export interface OwedReply {
 /** A reply older than this is not worth an SMS any more (the operator has asked again, or given up). */
 export const OWED_MAX_AGE_MS = 24 * 3_600_000;
 const OWED_MAX = 20;
+const FILE = "owed-replies.json";
 
 /**
  * Replies that could not be sent after their tries (no coverage, the modem away), kept in the
  * state directory until the link returns, oldest first, at most 20. Written first, then memory.
  */
 export class OwedReplies {
-  readonly #path: string;
+  readonly #files: StateFiles;
   #list: OwedReply[];
 
-  private constructor(path: string, list: OwedReply[]) {
-    this.#path = path;
+  private constructor(files: StateFiles, list: OwedReply[]) {
+    this.#files = files;
     this.#list = list;
   }
 
-  static async open(stateDir: string): Promise<OwedReplies> {
-    const path = join(stateDir, "commands", "owed-replies.json");
-    const f = await readJsonFile<OwedReply[]>(path).catch(() => undefined);
+  static async open(files: StateFiles): Promise<OwedReplies> {
+    const f = await files.read<OwedReply[]>(FILE).catch(() => undefined);
     return new OwedReplies(
-      path,
+      files,
       Array.isArray(f) ? f.filter((r) => typeof r?.text === "string" && typeof r.at === "number") : [],
     );
   }
@@ -57,7 +57,7 @@ export class OwedReplies {
   }
 
   async #save(next: OwedReply[]): Promise<void> {
-    await writeFileDurable(this.#path, JSON.stringify(next));
+    await this.#files.write(FILE, JSON.stringify(next));
     this.#list = next;
   }
 }

@@ -56,7 +56,7 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "published. A signed Command that fails is always answered.",
   "commands.maxAgeS":
     "How old a signed Command may be when it arrives (SMS wait in the network while the gateway is off); " +
-    "older is `expired`.",
+    "older is `expired`. `read` for the verbs that only read, `act` for `modem-reset` and `reboot`; one number sets both.",
   "commands.maxFutureS": "How far ahead of the gateway's clock a signing time may be; further is `future`.",
   "commands.nak": "The text of a rejection reply; `{verb}` and `{reason}` are replaced.",
   "commands.naksPerHour": "At most this many NAKs an hour: each is an MO SMS.",

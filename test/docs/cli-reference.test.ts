@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { registerAt } from "../../src/cli/at.js";
 import { registerConfig } from "../../src/cli/config.js";
 import { registerDemo } from "../../src/cli/demo.js";
+import { registerKey } from "../../src/cli/key.js";
 import { registerPdu } from "../../src/cli/pdu.js";
+import { registerRemote } from "../../src/cli/remote.js";
 import { registerRun } from "../../src/cli/run.js";
 import { registerSend } from "../../src/cli/send.js";
 import { registerSign } from "../../src/cli/sign.js";
@@ -29,6 +31,8 @@ function program(): Command {
     registerSend,
     registerSign,
     registerSms,
+    registerKey,
+    registerRemote,
     registerPdu,
     registerConfig,
     registerSimulate,
@@ -41,9 +45,14 @@ function program(): Command {
 /** The runnable commands (leaves) with their full names and long options. */
 function leaves(c: Command, prefix: string[] = []): Array<{ name: string; options: string[] }> {
   const name = [...prefix, c.name()];
+  const self = { name: name.join(" "), options: c.options.map((o) => o.long ?? o.flags) };
+  // A command with arguments runs itself, even with subcommands (`remote VERB` beside `remote serve`).
   if (c.commands.length > 0)
-    return c.commands.flatMap((sub) => leaves(sub, prefix.length === 0 && c.name() === "cellgate" ? [] : name));
-  return [{ name: name.join(" "), options: c.options.map((o) => o.long ?? o.flags) }];
+    return [
+      ...(c.registeredArguments.length > 0 ? [self] : []),
+      ...c.commands.flatMap((sub) => leaves(sub, prefix.length === 0 && c.name() === "cellgate" ? [] : name)),
+    ];
+  return [self];
 }
 
 function section(name: string): string {
@@ -74,6 +83,9 @@ describe("docs/cli.md", () => {
         "simulate modem",
         "simulate api",
         "demo",
+        "remote",
+        "remote serve",
+        "key derive",
       ]),
     );
   });
