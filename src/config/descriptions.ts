@@ -118,7 +118,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "homeassistant.enabled": "Publish the retained device discovery message; `false` removes it (an empty retained config).",
   "homeassistant.prefix": "Home Assistant's discovery prefix (its `discovery_prefix`).",
 
-  metrics: "Prometheus metrics ([the list](../README.md#home-assistant-prometheus-the-fleet-broker)); each output is off unless given.",
+  metrics:
+    "Prometheus metrics ([the list](../README.md#home-assistant-prometheus-the-fleet-broker)); each output is off unless given.",
   "metrics.listen": "`host:port` of a `/metrics` endpoint, e.g. `127.0.0.1:9464`. Keep it on loopback or a management network.",
   "metrics.textfile":
     "A file for node_exporter's textfile collector, e.g. `/var/lib/node_exporter/cellgate.prom` (must end " +

@@ -89,7 +89,8 @@ const ENTITIES: Record<string, Record<string, unknown>> = {
     // The 27.007 states folded into what a dashboard shows: SMS-only and CSFB variants are still home or roaming.
     value_template:
       "{% set s = value_json.registration.state if value_json.registration else 'unknown' %}" +
-      "{{ 'home' if s.startswith('home') else 'roaming' if s.startswith('roaming') else s if s in ['searching', 'denied', 'idle'] else 'unknown' }}",
+      "{{ 'home' if s.startswith('home') else 'roaming' if s.startswith('roaming') " +
+      "else s if s in ['searching', 'denied', 'idle'] else 'unknown' }}",
   },
   roaming: {
     p: "binary_sensor",

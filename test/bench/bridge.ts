@@ -203,7 +203,15 @@ export async function bridgeBudget(runS = Number(process.env.BENCH_BUDGET_S ?? 1
       ...ours.map((r, i) => {
         const b = base[i]!;
         const f = (x: number) => Math.round(x).toLocaleString("en-US");
-        return `| ${r.kind} | ${f(r.perDay)} | ${r.bytesEach.toFixed(0)} | ${f(r.perDay * r.bytesEach)} | ${f(b.perDay)} | ${f(b.perDay * b.bytesEach)} |`;
+        const cells = [
+          r.kind,
+          f(r.perDay),
+          r.bytesEach.toFixed(0),
+          f(r.perDay * r.bytesEach),
+          f(b.perDay),
+          f(b.perDay * b.bytesEach),
+        ];
+        return `| ${cells.join(" | ")} |`;
       }),
       `| total | | | ${Math.round(total(ours)).toLocaleString("en-US")} | | ${Math.round(total(base)).toLocaleString("en-US")} |`,
       `sim: besides, one republish per mqtt.deadband.usageBytes of the SIM's own data (a 1-MB step is rarely crossed in ${runS} s).`,

@@ -201,7 +201,7 @@ describe("Home Assistant discovery", () => {
     expect(s.got[0]!.json).toMatchObject({ status: "ok", transaction: "homeassistant", data: { ok: true } });
   });
 
-  it("unique ids are the same after a restart; a retained request is refused at the subscribe; disabled, the device is removed", async () => {
+  it("unique ids are the same after a restart; a retained request is refused; disabled, the device is removed", async () => {
     const before = (await retained([DISCOVERY]))[DISCOVERY]!.json as { cmps: Record<string, { unique_id: string }> };
     // A retained request: run once as it is published (the broker forwards it live), but refused
     // when it comes back retained at the daemon's next subscribe — it must not run on every connect.
@@ -371,7 +371,9 @@ describe("Prometheus", () => {
       const port = await freePort();
       writeFileSync(
         join(dir, "prometheus.yml"),
-        `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: cellgate\n    static_configs:\n      - targets: ["127.0.0.1:${metricsPort}"]\n`,
+        ["global:", "  scrape_interval: 1s", "scrape_configs:", "  - job_name: cellgate", "    static_configs:"]
+          .concat([`      - targets: ["127.0.0.1:${metricsPort}"]`, ""])
+          .join("\n"),
       );
       const prom: ChildProcess = spawn(
         "prometheus",
