@@ -26,7 +26,7 @@ export type Row = [what: string, baseline: string, ours: number, theirs: number]
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
-function ensureBuilt(): string {
+export function ensureBuilt(): string {
   const main = join(ROOT, "dist/cli/main.js");
   const r = spawnSync(
     process.execPath,
@@ -139,7 +139,7 @@ export function daemon(main: string, file: string, env: NodeJS.ProcessEnv = {}, 
   });
 }
 
-async function stopChild(p: ChildProcess): Promise<void> {
+export async function stopChild(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null) return;
   p.kill("SIGTERM");
   await new Promise((r) => p.once("exit", r));

@@ -17,6 +17,7 @@
  *  8. The daemon's JS heap over minutes of hard work, from V8 heap snapshots (test/bench/heap.ts).
  *  9-10. `cellgate remote` asking a fleet: SIMs per second against the ceiling the account's
  *     concurrency limit sets; a 10,000-SIM fleet in one process (test/bench/fleet.ts).
+ *  11. The fleet bridge's bytes a day on the cellular link, by message kind (test/bench/bridge.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -32,6 +33,7 @@ import { readFileSync } from "node:fs";
 import * as nodePdu from "node-pdu";
 import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
 import { decodePdu } from "../../src/sms/pdu/index.js";
+import { bridgeBudget } from "./bridge.js";
 import { commandPath } from "./commands.js";
 import { footprint, smsToMqtt } from "./daemon.js";
 import { fleetRows } from "./fleet.js";
@@ -236,6 +238,8 @@ async function main(): Promise<void> {
   rows.push(...(await heapGrowth()));
   rows.push(...commandPath());
   rows.push(...(await fleetRows()));
+  const budget = await bridgeBudget();
+  rows.push(...budget.rows);
 
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
@@ -262,6 +266,7 @@ async function main(): Promise<void> {
         .join(", ") || "none"
     }`,
   );
+  console.log(budget.report.join("\n"));
 }
 
 await main();
