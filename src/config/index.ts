@@ -9,7 +9,6 @@ export {
   type LoadOptions,
   type Problem,
 } from "./load.js";
-export { readSecret } from "./secrets.js";
 export { changedKeys } from "./reload.js";
 export { LIVE_KEYS } from "./schema.js";
 export { unknownVariables, describeUnknown, type UnknownVariable } from "./env-names.js";
