@@ -44,7 +44,14 @@ module.exports = {
       from: { path: "^src/([^/]+)/" },
       to: {
         path: "^src/[^/]+/",
-        pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/sms/pdu/index\\.ts$", "^src/sim/[^/]+/index\\.ts$"],
+        pathNot: [
+          "^src/$1/",
+          "^src/[^/]+/index\\.ts$",
+          "^src/sms/pdu/index\\.ts$",
+          "^src/sim/[^/]+/index\\.ts$",
+          // the control socket's client, for the CLI without the daemon's request schemas
+          "^src/runtime/client/index\\.ts$",
+        ],
       },
     },
     {
