@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { hostname } from "node:os";
-import type { z } from "zod";
+import type * as z from "zod";
 import { CellgateError, isErrno } from "../core/index.js";
 import { configSchema, type Config } from "./schema.js";
 import { CONFIG_LIMITS, yamlToData, type Problem } from "./yaml-text.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ACTING_VERBS, VERBS } from "../commands/index.js";
 
 /**

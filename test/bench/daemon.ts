@@ -26,13 +26,9 @@ export type Row = [what: string, baseline: string, ours: number, theirs: number]
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
-function ensureBuilt(): string {
+export function ensureBuilt(): string {
   const main = join(ROOT, "dist/cli/main.js");
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")],
-    { stdio: "inherit" },
-  );
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/build.ts")], { stdio: "inherit" });
   if (r.status !== 0 || !existsSync(main)) throw new Error("build failed");
   return main;
 }
@@ -139,7 +135,7 @@ export function daemon(main: string, file: string, env: NodeJS.ProcessEnv = {}, 
   });
 }
 
-async function stopChild(p: ChildProcess): Promise<void> {
+export async function stopChild(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null) return;
   p.kill("SIGTERM");
   await new Promise((r) => p.once("exit", r));
