@@ -27,7 +27,9 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
   // Bundled CommonJS packages (pino, mqtt's dependencies…) call require() for Node's own modules.
-  banner: { js: 'import { createRequire as __cellgateRequire } from "node:module"; const require = __cellgateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __cellgateRequire } from "node:module"; const require = __cellgateRequire(import.meta.url);',
+  },
 });
 
 // What an earlier build left (chunks are named by their content) goes once the new files are in

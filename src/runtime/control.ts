@@ -103,4 +103,3 @@ function failure(err: unknown): { ok: false; error: { code: string; message: str
     },
   };
 }
-
