@@ -7,3 +7,4 @@ export * from "./stable-json.js";
 export * from "./base64.js";
 export * from "./defaults.js";
 export * from "./secrets.js";
+export * from "./append-log.js";
