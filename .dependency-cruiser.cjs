@@ -51,6 +51,8 @@ module.exports = {
           "^src/sim/[^/]+/index\\.ts$",
           // the control socket's client, for the CLI without the daemon's request schemas
           "^src/runtime/client/index\\.ts$",
+          // the configuration file read as YAML, for the CLI without the schema
+          "^src/config/file/index\\.ts$",
         ],
       },
     },

@@ -32,6 +32,10 @@ export function cliLogger(): Logger {
 export async function controlSocket(flag: string | undefined): Promise<string> {
   if (flag) return flag;
   if (process.env.CELLGATE_CONTROL_SOCKET) return process.env.CELLGATE_CONTROL_SOCKET;
+  // The one key, not the whole file checked: the schema (zod) is most of a status call's start-up.
+  const { controlSocketSetting } = await import("../config/file/index.js");
+  const set = controlSocketSetting(process.env);
+  if (set !== undefined) return set ?? DEFAULT_SOCKET;
   const { checkConfig } = await import("../config/index.js");
   const r = checkConfig();
   return "config" in r ? r.config.control.socket : DEFAULT_SOCKET;

@@ -81,6 +81,14 @@ describe("a CLI call loads only its own command", () => {
     expect(heavy(r.files)).toEqual([]);
   });
 
+  it("at through the socket the configuration file names: the file read as YAML, not checked with the schema (zod)", async () => {
+    writeFileSync(join(dir, "cellgate.yaml"), `control:\n  socket: ${join(dir, "control.sock")}\n`);
+    const r = await loaded(["at", "AT+CSQ"], { CELLGATE_CONFIG: join(dir, "cellgate.yaml") });
+    expect(r.stdout).toBe("+CSQ: 21,99\nOK\n");
+    expect(heavy(r.files)).toEqual([]);
+    expect(r.files.filter((f) => /node_modules\/zod\//.test(f))).toEqual([]);
+  });
+
   it("the command table names what each module registers, in the order of --help", async () => {
     const names: string[] = [];
     for (const c of COMMANDS) {
