@@ -1,40 +1,47 @@
-import { join } from "node:path";
-import { describeError, readJsonFile, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import { describeError, type Clock, type Logger } from "../core/index.js";
+import type { StateFiles } from "./state-files.js";
 
 export interface OwedReply {
   text: string;
-  /** Clock time the send first failed. */
+  /** Clock time it was kept. */
   at: number;
+  /** The journal key of the Command it answers, where one does. */
+  key?: string;
 }
 
 /** A reply older than this is not worth an SMS any more (the operator has asked again, or given up). */
 export const OWED_MAX_AGE_MS = 24 * 3_600_000;
 const OWED_MAX = 20;
+const FILE = "owed-replies.json";
 
 /**
  * Replies that could not be sent after their tries (no coverage, the modem away), kept in the
  * state directory until the link returns, oldest first, at most 20. Written first, then memory.
  */
 export class OwedReplies {
-  readonly #path: string;
+  readonly #files: StateFiles;
   #list: OwedReply[];
 
-  private constructor(path: string, list: OwedReply[]) {
-    this.#path = path;
+  private constructor(files: StateFiles, list: OwedReply[]) {
+    this.#files = files;
     this.#list = list;
   }
 
-  static async open(stateDir: string): Promise<OwedReplies> {
-    const path = join(stateDir, "commands", "owed-replies.json");
-    const f = await readJsonFile<OwedReply[]>(path).catch(() => undefined);
+  static async open(files: StateFiles): Promise<OwedReplies> {
+    const f = await files.read<OwedReply[]>(FILE).catch(() => undefined);
     return new OwedReplies(
-      path,
+      files,
       Array.isArray(f) ? f.filter((r) => typeof r?.text === "string" && typeof r.at === "number") : [],
     );
   }
 
   list(): readonly OwedReply[] {
     return this.#list;
+  }
+
+  /** Whether the reply to this Command is kept (answered, not yet known to be sent). */
+  has(key: string): boolean {
+    return this.#list.some((r) => r.key === key);
   }
 
   /** Keeps it; beyond the cap the oldest is given up (returned, to be reported). */
@@ -50,7 +57,7 @@ export class OwedReplies {
   }
 
   async #save(next: OwedReply[]): Promise<void> {
-    await writeFileDurable(this.#path, JSON.stringify(next));
+    await this.#files.write(FILE, JSON.stringify(next));
     this.#list = next;
   }
 }
@@ -67,12 +74,15 @@ export interface ReplyQueueOptions {
 }
 
 /**
- * How Command replies leave: sent at once; one that fails after its tries is kept (durably) and
- * tried again every minute and after the next reply that goes through, oldest first, so an
- * answer is not lost to a coverage gap. Given up after a day, reported on events.
+ * How Command replies leave: kept (durably) first, then sent, and forgotten once sent, so an
+ * answer is lost neither to a kill -9 while it is on its way (the next start sends it) nor to a
+ * coverage gap: one that fails after its tries stays kept and is tried again every minute and
+ * after the next reply that goes through, oldest first. Given up after a day, reported on events.
  */
 export class ReplyQueue {
   readonly #o: ReplyQueueOptions;
+  /** Kept replies this process is sending now, or has sent but not yet forgotten: a flush leaves them alone. */
+  readonly #mine = new Set<OwedReply>();
   #flushing: Promise<void> | undefined;
   #timer: ReturnType<Clock["setTimeout"]> | undefined;
 
@@ -81,16 +91,42 @@ export class ReplyQueue {
   }
 
   async send(text: string): Promise<void> {
+    await (
+      await this.prepare(text)
+    )();
+  }
+
+  /**
+   * Keeps the reply now and returns what sends it: a Command's reply is kept before the journal
+   * marks it done, so a kill between the two leaves the reply owed, not lost.
+   */
+  async prepare(text: string, key?: string): Promise<() => Promise<void>> {
+    const r: OwedReply = { text, at: this.#o.clock.now(), ...(key !== undefined ? { key } : {}) };
+    const kept = await this.#keep(r);
+    if (kept) this.#mine.add(r);
+    return () => this.#deliver(r, kept);
+  }
+
+  /** Whether this Command's reply is kept from before (then it is sent by a flush). */
+  owes(key: string): boolean {
+    return this.#o.owed.has(key);
+  }
+
+  async #deliver(r: OwedReply, kept: boolean): Promise<void> {
+    const text = r.text;
     try {
       await this.#o.reply(text);
     } catch (err) {
+      this.#mine.delete(r);
       this.#o.log.error({ err: describeError(err) }, "Command reply not sent: kept for when the link is back");
       this.#o.event("command-reply-failed", `reply not sent (${describeError(err)}): kept, sent when the link is back`, {
         reply: text,
       });
-      await this.#keep({ text, at: this.#o.clock.now() });
+      if (!kept) await this.#keep(r);
+      this.#retryLater();
       return;
     }
+    if (kept) await this.#forget(r);
     if (this.#o.owed.list().length > 0) void this.flush(); // the link works again
   }
 
@@ -99,6 +135,7 @@ export class ReplyQueue {
     if (this.#o.owed.list().length === 0) return Promise.resolve();
     this.#flushing ??= (async () => {
       for (const r of [...this.#o.owed.list()]) {
+        if (this.#mine.has(r)) continue; // on its way in send()
         if (this.#o.clock.now() - r.at > OWED_MAX_AGE_MS) {
           await this.#o.owed.remove(r);
           this.#gaveUp(r, "older than a day");
@@ -119,13 +156,25 @@ export class ReplyQueue {
     return this.#flushing;
   }
 
-  async #keep(r: OwedReply): Promise<void> {
+  /** Keeps it durably; false when the state directory cannot take it (it is sent all the same). */
+  async #keep(r: OwedReply): Promise<boolean> {
     try {
       for (const gone of await this.#o.owed.add(r)) this.#gaveUp(gone, "too many replies waiting");
+      return true;
     } catch (err) {
-      this.#o.log.error({ err: describeError(err) }, "the reply could not be kept either (state directory)");
+      this.#o.log.error({ err: describeError(err) }, "the reply could not be kept (state directory)");
+      return false;
     }
-    this.#retryLater();
+  }
+
+  /** Sent: forgotten; while that write fails it stays in #mine, so this process does not send it again. */
+  async #forget(r: OwedReply): Promise<void> {
+    try {
+      await this.#o.owed.remove(r);
+      this.#mine.delete(r);
+    } catch (err) {
+      this.#o.log.error({ err: describeError(err) }, "a sent reply could not be forgotten (state directory)");
+    }
   }
 
   #retryLater(): void {

@@ -4,3 +4,4 @@ export { changedKeys } from "./reload.js";
 export { LIVE_KEYS } from "./schema.js";
 export { unknownVariables, describeUnknown, type UnknownVariable } from "./env-names.js";
 export { DEFAULT_CONFIG_FILE } from "./file/index.js";
+export { CONFIG_DESCRIPTIONS } from "./descriptions.js";

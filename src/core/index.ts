@@ -8,3 +8,4 @@ export * from "./base64.js";
 export * from "./defaults.js";
 export * from "./secrets.js";
 export * from "./append-log.js";
+export * from "./request-body.js";

@@ -18,6 +18,8 @@
  *     RSS and CPU after `--window` seconds (default 600) of busy work (daemon.ts).
  *  6-7. A Command's authentication and its reply (test/bench/commands.ts).
  *  8. The daemon's JS heap over that window, from V8 heap snapshots (test/bench/heap.ts).
+ *  9-10. `cellgate remote` asking a fleet: SIMs per second against the ceiling the account's
+ *     concurrency limit sets; a 10,000-SIM fleet in one process (test/bench/fleet.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -37,6 +39,7 @@ import { commandPath } from "./commands.js";
 import { breakdown } from "./breakdown.js";
 import { cliStart } from "./cli.js";
 import { footprint, latencyRows, smsToMqtt, type Row } from "./daemon.js";
+import { fleetRows } from "./fleet.js";
 import { cpuQuota } from "./quota.js";
 import { startToReady } from "./ready.js";
 import { heapGrowth } from "./heap.js";
@@ -276,6 +279,7 @@ async function main(): Promise<void> {
   const right = [VECTORS.filter(cellgateRight).length, VECTORS.filter(nodePduRight).length];
   rows.push(...(await daemonRows(window)));
   rows.push(...commandPath());
+  rows.push(...(await fleetRows()));
 
   const load = loadavg().map((l) => l.toFixed(1));
   console.log(
