@@ -73,6 +73,7 @@ export async function heapGrowth(warmupS: number, windowS: number): Promise<Row[
         "the same bare node process",
         (d1 - d0) / 1024,
         (b1 - b0) / 1024,
+        { valueAtMost: 0 },
       ],
     ];
   } finally {

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { notifySocket } from "../helpers/notify-socket.js";
 import { BARE_IMPORTS, benchWorld, config, daemon, ensureBuilt, stopChild, type Row, type Wrap } from "./daemon.js";
+import { UNIT } from "./unit.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -30,9 +31,9 @@ export async function startToReady(o: { rounds?: number; wrap?: Wrap; where?: st
       await ready;
       ours.push(performance.now() - t0);
       await stopChild(d);
-      const argv = wrap([process.execPath, "--input-type=module", "-e", imports]);
+      const argv = wrap([process.execPath, ...UNIT.flags, "--input-type=module", "-e", imports]);
       t0 = performance.now();
-      const bare = spawn(argv[0]!, argv.slice(1), { stdio: "ignore" });
+      const bare = spawn(argv[0]!, argv.slice(1), { stdio: "ignore", env: { ...process.env, ...UNIT.env } });
       await new Promise((resolve) => bare.once("exit", resolve));
       base.push(performance.now() - t0);
     }

@@ -40,6 +40,7 @@ import { breakdown } from "./breakdown.js";
 import { cliStart } from "./cli.js";
 import { footprint, latencyRows, smsToMqtt, type Row } from "./daemon.js";
 import { fleetRows } from "./fleet.js";
+import { verdict } from "./goals.js";
 import { cpuQuota } from "./quota.js";
 import { startToReady } from "./ready.js";
 import { heapGrowth } from "./heap.js";
@@ -210,7 +211,7 @@ const load0 = loadavg().map((l) => l.toFixed(1));
  */
 async function daemonRows(window: number): Promise<Row[]> {
   const rows: Row[] = [...(await startToReady())];
-  rows.push(...latencyRows(await smsToMqtt()));
+  rows.push(...latencyRows(await smsToMqtt(), "", { valueAtMost: 10, ratioAtMost: 2 }));
   const trace = join(mkdtempSync(join(tmpdir(), "cellgate-bench-trace-")), "trace.json");
   await smsToMqtt({ n: 100, blocks: 1, trace });
   rows.push(...breakdown(trace, "+CMTI → MQTT inside cellgate"));
@@ -247,7 +248,13 @@ async function main(): Promise<void> {
       ours.push(await cellgateRoundTrips(link, n));
       base.push(await rawRoundTrips(link, n));
     }
-    rows.push(["AT round trip over a pty (round trips/s)", "raw serialport + parser-readline loop", median(ours), median(base)]);
+    rows.push([
+      "AT round trip over a pty (round trips/s)",
+      "raw serialport + parser-readline loop",
+      median(ours),
+      median(base),
+      { ratioAtLeast: 0.9 },
+    ]);
   } finally {
     await stop();
     rmSync(dir, { recursive: true, force: true });
@@ -286,12 +293,13 @@ async function main(): Promise<void> {
     `cellgate bench — ${machine()}, node ${process.version}, ${process.platform}/${process.arch}; ` +
       `load average at the start ${load0.join(" ")}, at the end ${load.join(" ")}\n`,
   );
-  console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");
-  console.log("|---|---:|---|---:|---:|");
-  for (const [what, baseline, ours, theirs] of rows) {
+  console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline | goal (issue 16) |");
+  console.log("|---|---:|---|---:|---:|---|");
+  for (const [what, baseline, ours, theirs, goal] of rows) {
     const n = (x: number) => (x < 100 ? x.toFixed(1) : fmt(x));
     // An idle baseline (0 % CPU) has no meaningful ratio.
-    console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${theirs > 0 ? (ours / theirs).toFixed(2) : "—"} |`);
+    const ratio = theirs > 0 ? (ours / theirs).toFixed(2) : "—";
+    console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${ratio} | ${verdict(goal, ours, theirs)} |`);
   }
   console.log(
     `\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`,
