@@ -1,4 +1,5 @@
-import { open, readFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { writeFileDurable, stateWrites } from "./durable-file.js";
 import { CellgateError, isErrno } from "./errors.js";
 
@@ -47,7 +48,7 @@ export class AppendLog<L> {
 
   append(lines: readonly L[], sync: boolean): Promise<void> {
     return this.#serial(async () => {
-      this.#fh ??= await open(this.file, "a", 0o600);
+      this.#fh ??= await this.#open(sync);
       const text = `${this.#torn ? "\n" : ""}${lines.map((l) => `${JSON.stringify(l)}\n`).join("")}`;
       this.#torn = true;
       try {
@@ -61,6 +62,27 @@ export class AppendLog<L> {
       }
       this.#torn = false;
     });
+  }
+
+  /**
+   * Opens the file for appending, making its directory when there is none yet (a first start, a
+   * state directory removed); a file this creates has its directory entry fsynced too, as
+   * writeFileDurable does, so a power cut cannot lose the file with the lines in it.
+   */
+  async #open(sync: boolean): Promise<FileHandle> {
+    const dir = dirname(this.file);
+    await mkdir(dir, { recursive: true });
+    const fh = await open(this.file, "a", 0o600);
+    try {
+      if (sync && (await fh.stat()).size === 0) {
+        const d = await open(dir, "r");
+        await d.sync().finally(() => d.close());
+      }
+    } catch (err) {
+      await fh.close().catch(() => {});
+      throw err;
+    }
+    return fh;
   }
 
   /** Replaces the whole file with `lines`, durably. */

@@ -42,6 +42,14 @@ describe("SeenSet on disk: a snapshot and a log of the ids added since", () => {
     expect([again.has("a", 2000), again.has("b", 2000), again.size]).toEqual([true, true, 2]);
   });
 
+  it("in a state directory that does not exist yet (a first start): the first add makes it", async () => {
+    const dir = join(tempDir(), "state");
+    const seen = await SeenSet.open({ dir });
+    await seen.add("a", 1000);
+    expect(readFileSync(join(dir, "seen.log"), "utf8")).toBe('["a",1000]\n');
+    expect((await SeenSet.open({ dir })).has("a", 2000)).toBe(true);
+  });
+
   it("a torn last line (power cut mid-append) is skipped: that id was never confirmed", async () => {
     const dir = tempDir();
     const seen = await SeenSet.open({ dir });
