@@ -22,6 +22,8 @@ module.exports = {
     onlyMayImport("mqtt", ["core"]),
     onlyMayImport("runtime", ["core"]),
     onlyMayImport("commands", ["core"]),
+    // The data-path policy is pure: it reaches the modem only through the steps the daemon hands it.
+    onlyMayImport("link", ["core"]),
     onlyMayImport("sms", ["modem", "core"]),
     {
       name: "remote-imports-only-core-api-commands-pdu",

@@ -28,6 +28,9 @@ import {
   GatewayState,
   controlApi,
   createModemStack,
+  hostCommand,
+  openLinkWatchdog,
+  dataPathWord,
   type ModemStack,
   type ModemStackOptions,
   Poller,
@@ -101,6 +104,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   p.event("started", `cellgate ${version} started ${previous}`, { version });
   await announceStart(p.processor, p.backOnline, previous, log);
   const timers = startTimers({ ...rt, ...p, config: () => rt.current });
+  p.watchdog.start();
   const carrier = p.api ? { provider: cfg.api.provider, baseUrl: p.api.http.baseUrl } : undefined;
   const api = controlApi({
     ...p,
@@ -109,6 +113,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     product: cfg.sim.product,
     gatewayId: o.loaded.gatewayId,
     version,
+    dataPath: () => dataPathWord(p.watchdog.status()),
     clock,
     log,
   });
@@ -119,6 +124,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     () => control.close().catch(() => {}),
     () => Promise.resolve(p.offState()),
     () => Promise.resolve(timers.stop()),
+    () => Promise.resolve(p.watchdog.stop()),
   ]);
 }
 
@@ -142,27 +148,21 @@ type Parts = Awaited<ReturnType<typeof build>>;
 
 /** Builds the parts in dependency order: the modem stack first, the Command processor last. */
 async function build(rt: Runtime, mqtt: Mqtt) {
-  const { cfg, env, log, clock, time, version, started, notifier } = rt;
+  const { cfg, env, log, clock, time, version, started } = rt;
   const { link, outbox, event } = mqtt;
   const config = () => rt.current;
   // The inbox hands off through a consumer bound once the processor is open.
   const handOff = lateConsumer();
   const stack = await buildStack(cfg, handOff.consumer, env, log, clock, rt.supervisor);
   const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
-  const state = new GatewayState({
-    config,
-    supervisor: stack.supervisor,
-    link,
-    outbox,
-    lookup,
-    apiError: () => apiError,
-    time,
-    clock,
-    version,
-    started,
-  });
-  const poller = new Poller({ config, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event, state });
   const reply = moText({ stack, config, clock, log });
+  const reboot = () => hostCommand(config().commands.reboot.command);
+  // The watchdog reads the picture when it probes, after build: `state` is bound by then.
+  const watchdog = await openLinkWatchdog({ ...rt, ...mqtt, stack, lookup, snapshot: () => state.snapshot, reboot, sms: reply });
+  const linkStatus = () => watchdog.status();
+  const gatewayDeps = { config, supervisor: stack.supervisor, link, outbox, lookup, time, clock, version, started, linkStatus };
+  const state = new GatewayState({ ...gatewayDeps, apiError: () => apiError });
+  const poller = new Poller({ ...rt, ...mqtt, config, stack, lookup, apiError, state, linkStatus });
   const gateway = gatewayOf({ state, poller, stack, config });
   const processor = await openProcessor({ config, gateway, reply, link, time, env, clock, log, event });
   handOff.bind(commandConsumer(processor, { config, link, time }));
@@ -172,7 +172,7 @@ async function build(rt: Runtime, mqtt: Mqtt) {
   // URCs change the published picture when they arrive, not at the next poll.
   stack.modem.events.on("registration", (r) => poller.onRegistration(r));
   stack.modem.events.on("signal", (q) => poller.onSignal(q));
-  return { ...mqtt, stack, api, lookup, apiError, poller, processor, backOnline, offState };
+  return { ...mqtt, stack, api, lookup, apiError, poller, processor, backOnline, offState, watchdog };
 }
 
 /** The running daemon: reload applies live keys; stop runs `first`, then the rest in the reverse order of the start. */

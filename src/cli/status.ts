@@ -53,13 +53,14 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
         gateway: d.gateway,
         version: d.version,
         port: path,
+        dataPath: d.dataPath,
         ...d.report,
         modem: d.snapshot,
         mqtt: d.mqtt,
         outbox: d.outbox,
         carrier: d.carrier,
       },
-      () => formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view),
+      () => formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view, d.dataPath),
     );
     return d.report;
   }

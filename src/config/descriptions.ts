@@ -106,6 +106,26 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "`https://supersim.api.korewireless.com`.",
   "api.refreshS": "Seconds between refreshes of the carrier's view. Applied on SIGHUP.",
 
+  link: "Keeping the data link up: who brings the bearer up, the data-path probe, the recovery ladder ([data-link.md](data-link.md)).",
+  "link.bearer":
+    "`module`: cellgate writes the context and starts the module's own network interface (ECM/RNDIS/QMI); `ppp`: " +
+    "cellgate writes the context and pppd dials it on another tty; `external`: ModemManager/NetworkManager keep the " +
+    "bearer and cellgate only watches it and takes the ladder's steps.",
+  "link.probe":
+    "How the data path is probed: `bridge` the MQTT bridge's own link state (no traffic of its own), " +
+    "`tcp://host:port` a TCP connect, `dns://name` a lookup, `none` no watchdog.",
+  "link.intervalS": "Seconds between probes.",
+  "link.failures": "Consecutive failed probes before the first recovery step.",
+  "link.recover": "The ladder's steps, lightest first; any subset of `reattach`, `cfun`, `modem-reset`, `reboot`.",
+  "link.minIntervalS": "Seconds before each step may be taken again.",
+  "link.minIntervalS.reattach": "Seconds between two re-activations (`+CGACT`) or re-attaches (`+CGATT`).",
+  "link.minIntervalS.cfun": "Seconds between two airplane cycles (`+CFUN=4` then `1`).",
+  "link.minIntervalS.modem-reset": "Seconds between two module resets by the ladder.",
+  "link.minIntervalS.reboot": "Seconds between two host reboots; doubles with each reboot that did not bring data back.",
+  "link.maxRebootsPerDay": "At most this many host reboots by the ladder in 24 hours; 0: the ladder never reboots.",
+  "link.cid": "The PDP context cellgate configures. Default: the module's (1 on most, 0 on Nordic).",
+  "link.ipType": "The context's IP type: `IP`, `IPV6` or `IPV4V6`.",
+
   state: "Where cellgate keeps what must survive a restart.",
   "state.dir":
     "The state directory: the outbox, the Command journal, the SMS seen-set and parts, the spool " +

@@ -103,7 +103,14 @@ export function envKeys(): Array<{ key: string; env: string }> {
 }
 
 function envName(path: string[]): string {
-  return `CELLGATE_${path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()).join("_")}`;
+  return `CELLGATE_${path
+    .map((p) =>
+      p
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/-/g, "_")
+        .toUpperCase(),
+    )
+    .join("_")}`;
 }
 
 // zod's own definition tree, walked to find the leaves (the types are internal, hence the casts).

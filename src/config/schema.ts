@@ -164,6 +164,53 @@ const api = z.strictObject({
   refreshS: seconds(900, 60),
 });
 
+/** The steps of the data-path ladder, lightest first (src/link/). */
+export const LINK_STEPS = ["reattach", "cfun", "modem-reset", "reboot"] as const;
+
+/**
+ * Keeping the data link up: who brings the bearer up, how the data path is probed, and the
+ * ladder of recovery steps taken when it stays down (each rate-limited, persisted across restarts).
+ */
+const link = z.strictObject({
+  /**
+   * module: the module's own interface (ECM/RNDIS/QMI auto-connect); ppp: pppd on a second tty;
+   * external: ModemManager keeps the bearer, cellgate watches.
+   */
+  bearer: z.enum(["module", "ppp", "external"]).default("module"),
+  /**
+   * bridge: the MQTT bridge's link state (no traffic of its own); tcp://host:port: a TCP connect;
+   * dns://name: a lookup; none: no watchdog.
+   */
+  probe: z
+    .string()
+    .regex(/^(bridge|none|tcp:\/\/[^\s/:]+:\d{1,5}|dns:\/\/[^\s/]+)$/, "bridge, none, tcp://host:port or dns://name")
+    .default("bridge"),
+  /** How often the probe runs. */
+  intervalS: seconds(300, 1, 86_400),
+  /** Consecutive failed probes before the first recovery step. */
+  failures: z.number().int().min(1).max(100).default(3),
+  /** The ladder, in order; any subset. */
+  recover: z
+    .array(z.enum(LINK_STEPS))
+    .default([...LINK_STEPS])
+    .refine((r) => new Set(r).size === r.length, { message: "a step may appear once" }),
+  /** No step is taken again within its minimum interval (the reboot's doubles with each reboot that did not help). */
+  minIntervalS: z
+    .strictObject({
+      reattach: seconds(300, 1),
+      cfun: seconds(900, 1),
+      "modem-reset": seconds(1800, 1),
+      reboot: seconds(21_600, 60),
+    })
+    .prefault({}),
+  /** At most this many ladder reboots in 24 h (never a reboot loop). */
+  maxRebootsPerDay: z.number().int().min(0).max(24).default(3),
+  /** The PDP context id cellgate configures (default: the module's, 1 on most, 0 on Nordic). */
+  cid: z.number().int().min(0).max(24).optional(),
+  /** The context's IP type. */
+  ipType: z.enum(["IP", "IPV6", "IPV4V6"]).default("IP"),
+});
+
 export const configSchema = z.strictObject({
   gateway: z
     .strictObject({
@@ -179,6 +226,7 @@ export const configSchema = z.strictObject({
   commands: commands.prefault({}),
   mqtt: mqtt.prefault({}),
   api: api.prefault({}),
+  link: link.prefault({}),
   state: z.strictObject({ dir: path.default("/var/lib/cellgate") }).prefault({}),
   control: z.strictObject({ socket: path.default("/run/cellgate/control.sock") }).prefault({}),
   log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") }).prefault({}),

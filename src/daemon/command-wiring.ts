@@ -38,7 +38,7 @@ export function gatewayOf(o: { state: GatewayState; poller: Poller; stack: Modem
       return o.state.view();
     },
     resetModem: (reason) => o.stack.supervisor.resetModem(reason),
-    reboot: () => runHostCommand(o.config().commands.reboot.command),
+    reboot: () => hostCommand(o.config().commands.reboot.command),
   };
 }
 
@@ -53,8 +53,8 @@ export function moText(o: {
     void (await sendMoSms({ text }, { sender: o.stack.modem.sms, product: o.config().sim.product, clock: o.clock, log: o.log }));
 }
 
-/** The reboot command, without a shell; resolves once it exited 0. */
-function runHostCommand(argv: readonly string[]): Promise<void> {
+/** The reboot command, without a shell; resolves once it exited 0 (the `reboot` Command's path, and the data-path ladder's). */
+export function hostCommand(argv: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: 60_000 }, (err, _out, stderr) => {
       if (err) reject(new Error(`${argv.join(" ")}: ${stderr.trim().split("\n").pop() || err.message}`));

@@ -18,6 +18,8 @@ export interface ControlDeps {
   product: Product;
   gatewayId: string;
   version: string;
+  /** The data path in one word (up, down, fixing-cfun, blocked…), as STATUS= and the status Command show it. */
+  dataPath: () => string | null;
   clock: Clock;
   log: Logger;
 }
@@ -34,6 +36,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       carrier: d.lookup?.peek() ?? null,
       gateway: d.gatewayId,
       version: d.version,
+      dataPath: d.dataPath(),
     }),
     at: async ({ command, timeoutMs }) => {
       const r = await d.stack.modem.port.command(command, timeoutMs !== undefined ? { timeoutMs } : {});

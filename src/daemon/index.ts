@@ -1,6 +1,7 @@
 // The wiring pieces of the composition root (src/daemon.ts): each joins two or more folders.
 export { BackOnline } from "./back-online.js";
-export { commandConsumer, gatewayOf, lateConsumer, moText, openProcessor } from "./command-wiring.js";
+export { commandConsumer, gatewayOf, hostCommand, lateConsumer, moText, openProcessor } from "./command-wiring.js";
+export { openLinkWatchdog, bearerConfig, dataPathWord } from "./link-wiring.js";
 export { GatewayState } from "./gateway-state.js";
 export { controlApi } from "./control-api.js";
 export { createModemStack, type ModemStack, type ModemStackOptions } from "./modem-stack.js";

@@ -12,10 +12,12 @@ import {
   type SignalQuality,
 } from "../modem/index.js";
 import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
+import type { LinkStatus } from "../link/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { GatewayState } from "./gateway-state.js";
 import { summary } from "./systemd-status.js";
+import { dataPathWord } from "./link-wiring.js";
 
 export interface PollerDeps {
   config: () => Config;
@@ -32,6 +34,8 @@ export interface PollerDeps {
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
   /** Where the picture lives: the poller writes it, everything else reads it. */
   state: GatewayState;
+  /** The data-path watchdog's view, for the data-path check. */
+  linkStatus: () => LinkStatus | undefined;
 }
 
 /**
@@ -131,6 +135,7 @@ export class Poller {
     const carrier = this.#carrier();
     const ls = link.state;
     const product = cfg.sim.product;
+    const linkStatus = this.d.linkStatus();
     const report = assess({
       modem: view,
       now: clock.now(),
@@ -140,6 +145,7 @@ export class Poller {
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
       ...(this.#state ? { state: this.#state } : {}),
       clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
+      ...(linkStatus ? { link: linkStatus } : {}),
     });
     this.d.state.setReport(report);
     // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.
@@ -147,7 +153,7 @@ export class Poller {
     link.publishRetained("modem", modemPayload(this.d.state.snapshot, st.kind === "ready" ? st.path : null));
     if ("snapshot" in view) link.publishRetained("network", networkPayload(networkView(view.snapshot)));
     if (carrier !== "disabled") this.#publishSim(carrier);
-    this.d.notifier.status(summary(report, this.d.state.snapshot, link));
+    this.d.notifier.status(summary(report, this.d.state.snapshot, link, dataPathWord(linkStatus)));
     return report;
   }
 

@@ -23,6 +23,7 @@ import {
   type StatusPayload,
   type Topics,
 } from "./topics.js";
+import { redactUrl, transactionOf } from "./text.js";
 
 export interface MqttLinkOptions {
   url: string;
@@ -55,6 +56,8 @@ export interface MqttLinkState {
   since: number;
   reconnects: number;
   lastError: string | null;
+  /** The MQTT bridge's link to the fleet broker, from its notification topic (`<prefix>/bridge`); null until one is seen. */
+  bridge: { up: boolean; since: number } | null;
 }
 
 /**
@@ -98,6 +101,7 @@ export class MqttLink {
   #retry: ReturnType<Clock["setTimeout"]> | undefined;
   #flushing: Promise<void> | undefined;
   #onSend: CommandSendHandler | undefined;
+  #bridge: MqttLinkState["bridge"] = null;
   /** Clock time of the start, put in `since` on the clock of the payload it goes in. */
   readonly #onlineSince: number;
 
@@ -143,7 +147,7 @@ export class MqttLink {
     this.#client.on("message", (topic, payload, packet) => void this.#onMessage(topic, payload, packet.retain));
   }
 
-  topic(name: keyof Topics | "commands/send"): string {
+  topic(name: keyof Topics | "commands/send" | "bridge"): string {
     return `${this.#o.prefix}/${name}`;
   }
 
@@ -153,6 +157,7 @@ export class MqttLink {
       since: this.#connectedSince,
       reconnects: this.#reconnects,
       lastError: this.#lastError,
+      bridge: this.#bridge,
     };
   }
 
@@ -269,7 +274,7 @@ export class MqttLink {
       this.#retained.set("status", { json: stableStringify({ state: "online" }), payload: this.#online(), sent: false });
     else this.#retained.get("status")!.payload = this.#online();
     for (const name of this.#retained.keys()) void this.#sendRetained(name);
-    if (this.#onSend) await this.#subscribe();
+    await this.#subscribe();
     this.events.emit("connected");
     void this.#flush();
   }
@@ -351,10 +356,19 @@ export class MqttLink {
     return this.#flushing;
   }
 
+  /** commands/send when a handler is set; the bridge's notification topic always (the data-path probe reads it). */
   async #subscribe(): Promise<void> {
+    const topics: Record<string, { qos: 0 | 1 }> = { [this.topic("bridge")]: { qos: 0 } };
+    if (this.#onSend) topics[this.topic("commands/send")] = { qos: 1 };
     await this.#client
-      .subscribeAsync(this.topic("commands/send"), { qos: 1 })
+      .subscribeAsync(topics)
       .catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "subscribe to commands/send failed"));
+  }
+
+  /** mosquitto's bridge notification: retained "1" (connected) or "0" (disconnected). */
+  #onBridge(payload: Buffer): void {
+    const up = payload.toString("utf8").trim() === "1";
+    if (this.#bridge?.up !== up) this.#bridge = { up, since: this.#clock.now() };
   }
 
   /**
@@ -363,6 +377,7 @@ export class MqttLink {
    * Every outcome is answered on commands/sent.
    */
   async #onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
+    if (topic === this.topic("bridge")) return this.#onBridge(payload);
     if (topic !== this.topic("commands/send") || this.#onSend === undefined || this.#session.kind === "stopped") return;
     const text = payload.toString("utf8");
     if (retained) {
@@ -402,25 +417,5 @@ export class MqttLink {
     await this.publishQueued("commands/sent", payload).catch((err: unknown) =>
       this.#log.error({ err: describeError(err) }, "commands/sent not published"),
     );
-  }
-}
-
-function transactionOf(text: string): string | null {
-  try {
-    const t = (JSON.parse(text) as { transaction?: unknown }).transaction;
-    return typeof t === "string" ? t : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The broker URL without a password, for logs and errors. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
   }
 }

@@ -21,6 +21,8 @@ export interface StatusResult {
   carrier: CachedView | null;
   gateway: string;
   version: string;
+  /** The data path in one word: up, failing, down, fixing-<step>, blocked, waiting, unknown, off. */
+  dataPath: string | null;
 }
 
 export interface AtResult {

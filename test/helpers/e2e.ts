@@ -18,11 +18,11 @@ const run = promisify(execFile);
  * binding), an operator's callback endpoint, a local application subscribed to cellgate's
  * topics, and `cellgate run` as a child process with `yaml` added to its configuration.
  */
-export async function e2eWorld(o: { id: string; key: string; yaml?: (dir: string) => string[] }) {
+export async function e2eWorld(o: { id: string; key: string; yaml?: (dir: string) => string[]; personality?: string }) {
   const prefix = `cellgate/${o.id}`;
   const broker: TestBroker = await startBroker();
   const api = await ApiSimulator.start({ asyncMs: 50 });
-  const modem = await startPtyModem(PTY_BACKENDS[0]!);
+  const modem = await startPtyModem(PTY_BACKENDS[0]!, o.personality ? { personality: o.personality } : {});
   const bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
   const client: ApiClient = createApiClient({
     provider: "twilio",

@@ -184,6 +184,11 @@ export class PortSupervisor {
     };
   }
 
+  /** No recovery step (not even a reset) until `until`, clock ms; null lifts it (a firmware update ended). */
+  holdRecovery(until: number | null): void {
+    this.#ladderEvent({ type: "hold", until, now: this.#clock.now() });
+  }
+
   /** Runs the modem's init again (after a boot banner: a restarted modem forgot its settings). */
   async reinit(reason: string): Promise<void> {
     if (this.#state.kind !== "ready" || this.#o.onReady === undefined) return;
