@@ -58,7 +58,16 @@ module.exports = {
       from: { path: "^src/([^/]+)/" },
       to: {
         path: "^src/[^/]+/",
-        pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/sms/pdu/index\\.ts$", "^src/sim/[^/]+/index\\.ts$"],
+        pathNot: [
+          "^src/$1/",
+          "^src/[^/]+/index\\.ts$",
+          "^src/sms/pdu/index\\.ts$",
+          "^src/sim/[^/]+/index\\.ts$",
+          // the control socket's client, for the CLI without the daemon's request schemas
+          "^src/runtime/client/index\\.ts$",
+          // the configuration file read as YAML, for the CLI without the schema
+          "^src/config/file/index\\.ts$",
+        ],
       },
     },
     {

@@ -1,10 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "./api/index.js";
-import { readSecret, type Config, type Loaded, changedKeys } from "./config/index.js";
+import { type Config, type Loaded, changedKeys } from "./config/index.js";
 import {
   CellgateError,
   describeError,
+  readSecret,
   removeOrphanTmpFiles,
   systemClock,
   writeFileDurable,

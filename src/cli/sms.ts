@@ -1,10 +1,9 @@
 import type { Command } from "commander";
-import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
 import { CellgateError } from "../core/index.js";
 import { storedMessage } from "../daemon/index.js";
 import { ModemSms } from "../modem/index.js";
 import type { StoredMessage } from "../runtime/index.js";
-import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { action, EXIT, printResult } from "./output.js";
 
 interface SmsOptions {
@@ -68,11 +67,9 @@ async function run(what: "list" | "read" | "delete", indexArg: string | undefine
 
 /** No daemon: this process opens the port, in PDU mode, and reads the storage as it is. */
 async function direct(path: string, what: string, index: number | undefined, memory: string | undefined, o: SmsOptions) {
-  if (o.trace) enableTrace();
-  const engine = new AtEngine({
-    link: traceLink(await openSerialLink({ path, baudRate: parseIntOption("--baud", o.baud, 300, 4_000_000) })),
-    log: cliLogger(),
-  });
+  const { openEngine } = await import("./direct.js");
+  const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
+  const engine = await openEngine(path, baudRate, { trace: o.trace === true, log: cliLogger() });
   try {
     await engine.command("ATE0");
     await engine.command("AT+CMGF=0");

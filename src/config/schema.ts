@@ -1,11 +1,11 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ACTING_VERBS, VERBS } from "../commands/index.js";
 
 /**
  * The configuration file's schema: the single source of the Config type, its defaults and its
  * checks (docs/configuration.md). Every object is strict, so an unknown (misspelt) key is an error with its
  * path. Secrets are not here: they come from the credentials directory, a `*File` path or the
- * environment (see secrets.ts).
+ * environment (core/secrets.ts reads them).
  */
 const seconds = (dflt: number, min = 1, max = 86_400 * 30) => z.number().int().min(min).max(max).default(dflt);
 const path = z.string().min(1);

@@ -7,4 +7,6 @@ export * from "./durable-file.js";
 export * from "./stable-json.js";
 export * from "./base64.js";
 export * from "./defaults.js";
+export * from "./secrets.js";
+export * from "./append-log.js";
 export * from "./request-body.js";

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { CommandProcessor, commandKey, type Admission, type Gateway } from "../commands/index.js";
-import { readSecret, type Config } from "../config/index.js";
-import { CellgateError, describeError, type Clock, type Logger } from "../core/index.js";
+import type { Config } from "../config/index.js";
+import { CellgateError, describeError, readSecret, type Clock, type Logger } from "../core/index.js";
 import { commandReceivedPayload, type MqttLink } from "../mqtt/index.js";
 import type { TimeKeeper } from "../runtime/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { CachedView, CarrierView } from "../api/index.js";
 import { CellgateError, isStrictBase64 } from "../core/index.js";
 import type { HealthReport } from "../health/index.js";

@@ -46,6 +46,17 @@ describe("systemd/cellgate.service", () => {
     expect(unit).not.toMatch(/^PrivateDevices=yes/m); // would hide the serial ports
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT aborts under it
   });
+
+  it("runs what `npm run build` writes, where docs/install.md puts it: the package's bin under /usr/lib/cellgate", () => {
+    const unit = readFileSync(join(root, "systemd/cellgate.service"), "utf8");
+    const bin = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: { cellgate: string } }).bin.cellgate;
+    expect(bin).toBe("dist/cli/main.js");
+    expect(readFileSync(join(root, "scripts/build.ts"), "utf8")).toContain('outdir: join(root, "dist/cli")');
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node (--[\\w-]+ )*/usr/lib/cellgate/${bin} run `, "m"));
+    expect(readFileSync(join(root, "docs/install.md"), "utf8")).toContain(
+      "sudo cp -r dist node_modules package.json /usr/lib/cellgate/",
+    );
+  });
 });
 
 describe("the PPP bearer (link.bearer: ppp): systemd/cellgate-ppp.service and config/ppp/", () => {
