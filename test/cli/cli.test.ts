@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSONALITIES } from "../../src/sim/modem/index.js";
+import { CLI } from "../helpers/cli.js";
 import { waitFor } from "../helpers/pty-modem.js";
 
 const EC25 = PERSONALITIES["quectel-ec25"]!;
@@ -13,7 +14,6 @@ const EC25 = PERSONALITIES["quectel-ec25"]!;
 // The CLI as an operator runs it: separate processes, the simulator on a pty, the engine
 // opening it with the real serialport binding.
 const run = promisify(execFile);
-const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
 
 async function cellgate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return cellgateWith({}, ...args);
