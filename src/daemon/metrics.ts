@@ -61,7 +61,9 @@ export class Metrics implements MetricEvents {
 
   /** prom-client is loaded only when metrics are configured: a gateway without them pays nothing. */
   static async create(s: MetricSources): Promise<Metrics> {
-    return new Metrics(await import("prom-client"), s);
+    // prom-client is CommonJS: bundled (npm run build), its exports are the namespace's default.
+    const mod = (await import("prom-client")) as typeof PromClient & { default?: typeof PromClient };
+    return new Metrics(mod.default ?? mod, s);
   }
 
   /** The text exposition format (what /metrics serves and the textfile holds). */
