@@ -13,6 +13,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; load: () => Promise<Registe
   { name: "status", load: async () => (await import("./status.js")).registerStatus },
   { name: "sim", load: async () => (await import("./sim.js")).registerSim },
   { name: "send", load: async () => (await import("./send.js")).registerSend },
+  { name: "sms", load: async () => (await import("./sms.js")).registerSms },
   { name: "sign", load: async () => (await import("./sign.js")).registerSign },
   { name: "key", load: async () => (await import("./key.js")).registerKey },
   { name: "remote", load: async () => (await import("./remote.js")).registerRemote },

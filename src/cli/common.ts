@@ -25,7 +25,13 @@ export function parseIntOption(name: string, value: string, min: number, max: nu
 
 /** CLI commands log to stderr (stdout is their output), warnings only unless CELLGATE_LOG_LEVEL says otherwise. */
 export function cliLogger(): Logger {
-  return createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "warn" });
+  return createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "warn", format: logFormat() });
+}
+
+/** CELLGATE_LOG_FORMAT for the commands that have no configuration of their own (auto when unset or unknown). */
+export function logFormat(): "auto" | "json" | "text" {
+  const f = process.env.CELLGATE_LOG_FORMAT;
+  return f === "json" || f === "text" ? f : "auto";
 }
 
 /** Where a running daemon listens: --socket, else CELLGATE_CONTROL_SOCKET, else the config file's control.socket. */

@@ -140,9 +140,19 @@ const mqtt = z.strictObject({
   tls: tls.optional(),
   protocolVersion: z.union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" }).default(4),
   keepaliveS: seconds(30, 5, 3600),
-  /** `status` is republished this often even without a change. */
-  heartbeatS: seconds(300, 10),
-  telemetryS: seconds(60, 1),
+  /**
+   * false: `status` and its Will are published without retain, for a bridge to a broker that
+   * rejects retained messages or Wills (Azure Event Grid); a subscriber then learns the state
+   * at the next heartbeat rather than at once.
+   */
+  statusRetain: z.boolean().default(true),
+  /**
+   * `status` is republished this often even without a change. Hourly: every republish crosses a
+   * fleet bridge on a metered link, and liveness is the Will's job (and the bridge's own).
+   */
+  heartbeatS: seconds(3600, 10),
+  /** Every sample crosses a fleet bridge: 15 minutes keeps a day's bridge traffic within 60 KB (docs/benchmarks.md). */
+  telemetryS: seconds(900, 1),
   outbox: outbox.prefault({}),
   /** MO SMS that local applications may send through commands/send (each costs money); beyond it requests are refused. */
   sendBudget: z
@@ -152,6 +162,49 @@ const mqtt = z.strictObject({
     })
     .refine((b) => b.perDay >= b.perHour, { message: "perDay must be at least perHour", path: ["perDay"] })
     .prefault({}),
+  /** What is a change worth republishing a snapshot for: every republish crosses a bridge, and cellular bytes cost money. */
+  deadband: z
+    .strictObject({
+      /**
+       * The network snapshot is republished when a signal value moved this much since it was last
+       * published (0: any change). A stationary module's reads wander ±1–2 dB (SINR more); 6 dB is
+       * a real fade. Telemetry carries the exact values.
+       */
+      signalDb: z.number().min(0).max(30).default(6),
+      /** The sim snapshot is republished when this month's usage crossed a step of this many bytes (or anything else changed). */
+      usageBytes: z.number().int().min(1).max(1e12).default(1_000_000),
+    })
+    .prefault({}),
+  /** Local request/response on <prefix>/request/<name>; `at` is a root shell for the modem, so it is off unless turned on. */
+  requests: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      at: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+/** Home Assistant MQTT discovery (opt-in): one device with its entities, on the local broker only. */
+const homeassistant = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Home Assistant's discovery prefix (its `discovery_prefix`). */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "letters, digits, _ and - in /-separated levels")
+    .default("homeassistant"),
+});
+
+/** Prometheus: a /metrics endpoint and/or node_exporter's textfile collector (each off unless given). */
+const metrics = z.strictObject({
+  /** host:port of the /metrics endpoint, e.g. 127.0.0.1:9464 (keep it on loopback or a management network). */
+  listen: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:9464")
+    .optional(),
+  /** The textfile collector's file, e.g. /var/lib/node_exporter/cellgate.prom (must end in .prom). */
+  textfile: path.regex(/\.prom$/, "node_exporter's textfile collector reads only *.prom files").optional(),
+  /** How often the textfile is rewritten. */
+  textfileS: seconds(60, 5, 3600),
 });
 
 const api = z.strictObject({
@@ -229,7 +282,15 @@ export const configSchema = z.strictObject({
   link: link.prefault({}),
   state: z.strictObject({ dir: path.default("/var/lib/cellgate") }).prefault({}),
   control: z.strictObject({ socket: path.default("/run/cellgate/control.sock") }).prefault({}),
-  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") }).prefault({}),
+  homeassistant: homeassistant.prefault({}),
+  metrics: metrics.prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+      /** json: one JSON object a line (journald, log shippers); text: one readable line; auto: text when stderr is a terminal. */
+      format: z.enum(["auto", "json", "text"]).default("auto"),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

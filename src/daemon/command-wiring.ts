@@ -6,8 +6,9 @@ import { CellgateError, describeError, readSecret, type Clock, type Logger } fro
 import { commandReceivedPayload, type MqttLink } from "../mqtt/index.js";
 import type { TimeKeeper } from "../runtime/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
-import { sendMoSms, Spool, type Consumer, type InboundMessage } from "../sms/index.js";
+import { sendMoSms, Spool, type Consumer, type InboundMessage, type MoCommand, type MoResult } from "../sms/index.js";
 import type { GatewayState } from "./gateway-state.js";
+import type { MetricEvents } from "./metrics.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
 
@@ -42,15 +43,27 @@ export function gatewayOf(o: { state: GatewayState; poller: Poller; stack: Modem
   };
 }
 
-/** One MO text Command through the modem: Command replies and the back-online status. */
-export function moText(o: {
+/**
+ * Every MO SMS goes through this one sender (Command replies, back-online, commands/send, the
+ * control socket's send), so each is counted once.
+ */
+export function moSender(o: {
   stack: ModemStack;
   config: () => Config;
   clock: Clock;
   log: Logger;
-}): (text: string) => Promise<void> {
-  return async (text) =>
-    void (await sendMoSms({ text }, { sender: o.stack.modem.sms, product: o.config().sim.product, clock: o.clock, log: o.log }));
+  meter: MetricEvents;
+}): (cmd: MoCommand) => Promise<MoResult> {
+  return async (cmd) => {
+    try {
+      const r = await sendMoSms(cmd, { sender: o.stack.modem.sms, product: o.config().sim.product, clock: o.clock, log: o.log });
+      o.meter.mo("sent");
+      return r;
+    } catch (err) {
+      o.meter.mo("failed");
+      throw err;
+    }
+  };
 }
 
 /** The reboot command, without a shell; resolves once it exited 0 (the `reboot` Command's path, and the data-path ladder's). */
@@ -113,10 +126,11 @@ export async function openProcessor(w: ProcessorWiring): Promise<CommandProcesso
  */
 export function commandConsumer(
   processor: CommandProcessor,
-  w: { config: () => Config; link: MqttLink; time: TimeKeeper },
+  w: { config: () => Config; link: MqttLink; time: TimeKeeper; meter?: MetricEvents },
 ): Consumer {
   return async (msg: InboundMessage) => {
     const adm: Admission = await processor.admit(msg);
+    w.meter?.command(adm.auth);
     const cfg = w.config();
     const reason = adm.decision && !adm.decision.accept ? { auth_reason: adm.decision.reason } : {};
     // received_at (the inbox's system clock) on the clock of the payload's ts: stamped in the same

@@ -34,6 +34,21 @@ export type SendResult = Pick<MoResult, "mr" | "to" | "encoding" | "attempts">;
 
 export type SimResult = CarrierView & { iccid: string; provider: string; baseUrl: string; fetchedAt: string };
 
+/** One message in the modem's SMS storage, decoded (the fields of `cellgate pdu decode`), or why not. */
+export interface StoredMessage {
+  index: number;
+  memory: string;
+  status: "unread" | "read" | "unsent" | "sent" | "unknown";
+  pdu: string;
+  /** cellgate has it (handed off, or a part it holds): deleting it from the modem loses nothing; null: no inbox to ask. */
+  handedOff: boolean | null;
+  fields?: Record<string, unknown>;
+  error?: string;
+}
+
+const smsIndex = z.number().int().min(0).max(65_535);
+const smsMemory = z.enum(["ME", "SM", "MT", "SR", "BM"]).optional();
+
 const noParams = z.strictObject({});
 
 const sendParams = z
@@ -62,6 +77,12 @@ export const CONTROL_PROTOCOL = {
   ),
   send: spec<SendResult>()(sendParams),
   sim: spec<SimResult>()(noParams),
+  "sms/list": spec<{ messages: StoredMessage[] }>()(z.strictObject({ memory: smsMemory })),
+  "sms/read": spec<StoredMessage>()(z.strictObject({ index: smsIndex, memory: smsMemory })),
+  /** force: delete a message cellgate has not handed off (it is then lost). */
+  "sms/delete": spec<{ deleted: { index: number; memory: string }; wasHandedOff: boolean | null }>()(
+    z.strictObject({ index: smsIndex, memory: smsMemory, force: z.boolean().optional() }),
+  ),
 };
 
 export type ControlMethod = keyof typeof CONTROL_PROTOCOL;

@@ -15,4 +15,5 @@ export {
   type AtResult,
   type SendResult,
   type SimResult,
+  type StoredMessage,
 } from "./control-protocol.js";

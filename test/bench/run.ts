@@ -20,6 +20,7 @@
  *  8. The daemon's JS heap over that window, from V8 heap snapshots (test/bench/heap.ts).
  *  9-10. `cellgate remote` asking a fleet: SIMs per second against the ceiling the account's
  *     concurrency limit sets; a 10,000-SIM fleet in one process (test/bench/fleet.ts).
+ *  11. The fleet bridge's bytes a day on the cellular link, by message kind (test/bench/bridge.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -35,6 +36,7 @@ import { readFileSync } from "node:fs";
 import * as nodePdu from "node-pdu";
 import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at/index.js";
 import { decodePdu } from "../../src/sms/pdu/index.js";
+import { bridgeBudget } from "./bridge.js";
 import { commandPath } from "./commands.js";
 import { breakdown } from "./breakdown.js";
 import { cliStart } from "./cli.js";
@@ -287,6 +289,8 @@ async function main(): Promise<void> {
   rows.push(...(await daemonRows(window)));
   rows.push(...commandPath());
   rows.push(...(await fleetRows()));
+  const budget = await bridgeBudget();
+  rows.push(...budget.rows);
 
   const load = loadavg().map((l) => l.toFixed(1));
   console.log(
@@ -318,6 +322,7 @@ async function main(): Promise<void> {
         .join(", ") || "none"
     }`,
   );
+  console.log(budget.report.join("\n"));
 }
 
 await main();

@@ -18,9 +18,18 @@ const run = promisify(execFile);
  * binding), an operator's callback endpoint, a local application subscribed to cellgate's
  * topics, and `cellgate run` as a child process with `yaml` added to its configuration.
  */
-export async function e2eWorld(o: { id: string; key: string; yaml?: (dir: string) => string[]; personality?: string }) {
+export async function e2eWorld(o: {
+  id: string;
+  key: string;
+  yaml?: (dir: string) => string[];
+  /** A broker of the caller's (closed by the caller), else a fresh one. */
+  broker?: TestBroker;
+  /** More lines under `mqtt:`. */
+  mqtt?: string[];
+  personality?: string;
+}) {
   const prefix = `cellgate/${o.id}`;
-  const broker: TestBroker = await startBroker();
+  const broker: TestBroker = o.broker ?? (await startBroker());
   const api = await ApiSimulator.start({ asyncMs: 50 });
   const modem = await startPtyModem(PTY_BACKENDS[0]!, o.personality ? { personality: o.personality } : {});
   const bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
@@ -39,7 +48,7 @@ export async function e2eWorld(o: { id: string; key: string; yaml?: (dir: string
     [
       `gateway:\n  id: ${o.id}`,
       `modem:\n  port: ${modem.link}\n  pollS: 2`,
-      `mqtt:\n  url: ${broker.url}\n  keepaliveS: 5`,
+      `mqtt:\n  url: ${broker.url}\n  keepaliveS: 5${(o.mqtt ?? []).map((l) => `\n  ${l}`).join("")}`,
       `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60`,
       `state:\n  dir: ${join(dir, "state")}`,
       `control:\n  socket: ${join(dir, "control.sock")}`,
@@ -90,7 +99,7 @@ export async function e2eWorld(o: { id: string; key: string; yaml?: (dir: string
       await api.close();
       await hook.close();
       await modem.cleanup();
-      await broker.close();
+      if (!o.broker) await broker.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

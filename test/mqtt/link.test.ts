@@ -104,6 +104,21 @@ describe("MqttLink", () => {
     expect(Object.keys(numbers.cache)).toHaveLength(0);
   });
 
+  it("heartbeat(): status is published again, with a fresh ts, each time", async () => {
+    const { link: l, prefix } = await link({ stamp: (at = Date.now()) => ({ ts: new Date(at).toISOString(), clock: "synced" }) });
+    await l.start();
+    const sub = await subscriber(broker.url, [`${prefix}/status`]);
+    cleanups.push(() => sub.close());
+    await waitFor(() => sub.on(`${prefix}/status`).length === 1, 3000, "retained status");
+    l.heartbeat();
+    await waitFor(() => sub.on(`${prefix}/status`).length === 2, 3000, "the first heartbeat");
+    l.heartbeat();
+    await waitFor(() => sub.on(`${prefix}/status`).length === 3, 3000, "the second heartbeat");
+    const [first, , third] = sub.on(`${prefix}/status`);
+    expect(third!.json).toMatchObject({ state: "online", since: first!.json.since });
+    expect(Date.parse(third!.json.ts as string)).toBeGreaterThanOrEqual(Date.parse(first!.json.ts as string));
+  });
+
   it("after the broker restarts, the link reconnects and republishes online and every snapshot", async () => {
     const { link: l, prefix } = await link();
     await l.start();
@@ -137,6 +152,7 @@ describe("MqttLink", () => {
       attached: true,
       apn: "wireless.twilio.com",
       ip: null,
+      rat: "lte",
     };
     expect(l.publishRetained("network", net)).toBe(true);
     expect(l.publishRetained("network", { ...net })).toBe(false);
