@@ -7,6 +7,8 @@ export default defineConfig({
     // serialport's native poller aborts the process inside worker threads:
     // keep the default process-per-file pool.
     pool: "forks",
+    // The CLI bundled once for the run: every test that starts cellgate runs what ships.
+    globalSetup: ["test/setup/cli-bundle.ts"],
     // The end-to-end files mostly wait (on daemons, ptys, the broker), so one more file than there
     // are cores runs beside them; each uses its own ports, pty and state directory.
     maxWorkers: Math.max(3, availableParallelism() + 1),

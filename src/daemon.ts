@@ -109,6 +109,21 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   await announceStart(p.processor, p.backOnline, previous, log);
   const timers = startTimers({ ...rt, ...p, config: () => rt.current });
   p.watchdog.start();
+  const { control, integrations } = await serveLocal(rt, p);
+  // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
+  rt.notifier.ready(summary(p.poller.report, p.poller.snapshot, p.link));
+  return handle(rt, p, [
+    () => control.close().catch(() => {}),
+    integrations,
+    () => Promise.resolve(p.offState()),
+    () => Promise.resolve(timers.stop()),
+    () => Promise.resolve(p.watchdog.stop()),
+  ]);
+}
+
+/** What the daemon answers locally: the control socket, and the MQTT requests, HA and metrics beside it. */
+async function serveLocal(rt: Runtime, p: Parts) {
+  const { cfg, loaded, version, clock, log } = rt;
   const carrier = p.api ? { provider: cfg.api.provider, baseUrl: p.api.http.baseUrl } : undefined;
   const sms = smsAdmin({ sms: () => p.stack.modem.sms, inbox: () => p.stack.inbox });
   const api = controlApi({
@@ -116,7 +131,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     carrier,
     apiError: () => p.apiError,
     product: cfg.sim.product,
-    gatewayId: o.loaded.gatewayId,
+    gatewayId: loaded.gatewayId,
     version,
     dataPath: () => dataPathWord(p.watchdog.status()),
     clock,
@@ -127,8 +142,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const integrations = await startIntegrations({
     ...p,
     cfg,
-    prefix: o.loaded.topicPrefix,
-    gatewayId: o.loaded.gatewayId,
+    prefix: loaded.topicPrefix,
+    gatewayId: loaded.gatewayId,
     version,
     started: rt.started,
     control: api,
@@ -136,15 +151,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     clock,
     log,
   });
-  // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
-  rt.notifier.ready(summary(p.poller.report, p.poller.snapshot, p.link));
-  return handle(rt, p, [
-    () => control.close().catch(() => {}),
-    integrations,
-    () => Promise.resolve(p.offState()),
-    () => Promise.resolve(timers.stop()),
-    () => Promise.resolve(p.watchdog.stop()),
-  ]);
+  return { control, integrations };
 }
 
 /** What startDaemon was given and derived once: `current` is the configuration a SIGHUP replaced last. */

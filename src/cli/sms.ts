@@ -74,7 +74,7 @@ async function direct(path: string, what: string, index: number | undefined, mem
     import("../daemon/index.js"),
   ]);
   const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
-  const engine = await openEngine(path, baudRate, { ...(o.trace ? { trace: true } : {}), log: cliLogger() });
+  const engine = await openEngine(path, baudRate, { trace: o.trace === true, log: cliLogger() });
   try {
     await engine.command("ATE0");
     await engine.command("AT+CMGF=0");

@@ -7,7 +7,11 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { ControlServer, type ControlHandlers } from "../../src/runtime/index.js";
-import { cleanEnv, CLI } from "../helpers/daemon-proc.js";
+import { cliFromSource } from "../helpers/cli.js";
+import { cleanEnv } from "../helpers/daemon-proc.js";
+
+// The module graph is the sources' (the bundle has one file per chunk): this file runs them.
+const CLI = cliFromSource();
 
 // Each CLI call loads only what its command uses (issue 16): on a Pi every module costs start-up
 // time and memory. A loader hook prints every file the process loads; the rows name what must not.

@@ -4,8 +4,17 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** `node --import tsx src/cli/main.ts`: the CLI as `npx cellgate` runs it, from the sources. */
-export const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
+/**
+ * `cellgate` as a child process (after `process.execPath`): the bundle of this test run, as
+ * `npm run build` makes it (test/setup/cli-bundle.ts), else the sources through tsx (a file run
+ * without that setup). What `npx cellgate` runs is the bundle.
+ */
+export const CLI = process.env.TEST_CELLGATE_BUNDLE ? [process.env.TEST_CELLGATE_BUNDLE] : cliFromSource();
+
+/** The CLI from the sources through tsx: for a test about the source modules themselves. */
+export function cliFromSource(): string[] {
+  return ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
+}
 
 /** The test runner's environment without any API credential or cellgate setting: a test passes what it means to. */
 export const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k)));

@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { promisify } from "node:util";
+import { CLI } from "./cli.js";
 
-/** `cellgate` from source, as a child process (the CLI as an operator runs it). */
-export const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
+/** `cellgate` as a child process: see test/helpers/cli.ts. */
+export { CLI };
 
 /** The environment without anything of the developer's that cellgate reads. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -10,6 +10,7 @@ import { freePort, subscriber, type Received } from "../helpers/broker.js";
 import { cleanEnv, exited, runCli } from "../helpers/daemon-proc.js";
 import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
 import { waitFor } from "../helpers/pty-modem.js";
+import { hasPath, templatePaths } from "../helpers/json-paths.js";
 
 // Where users already are: Home Assistant discovery, local request/response, Prometheus — with
 // the real broker, the real daemon, and the real promtool and Prometheus where installed.
@@ -88,20 +89,6 @@ async function until(cond: () => Promise<boolean>, ms: number, what: string): Pr
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Every `value_json.a.b` path of a template. */
-function templatePaths(template: string): string[][] {
-  return [...template.matchAll(/value_json((?:\.[A-Za-z_]\w*)+)/g)].map((m) => m[1]!.slice(1).split("."));
-}
-
-function hasPath(json: unknown, path: string[]): boolean {
-  let cur = json;
-  for (const key of path) {
-    if (typeof cur !== "object" || cur === null || !(key in cur)) return false;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return true;
 }
 
 describe("Home Assistant discovery", () => {

@@ -51,7 +51,7 @@ describe("systemd/cellgate.service", () => {
     const unit = readFileSync(join(root, "systemd/cellgate.service"), "utf8");
     const bin = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: { cellgate: string } }).bin.cellgate;
     expect(bin).toBe("dist/cli/main.js");
-    expect(readFileSync(join(root, "scripts/build.ts"), "utf8")).toContain('outdir: join(root, "dist/cli")');
+    expect(readFileSync(join(root, "scripts/build.ts"), "utf8")).toContain('bundle(join(ROOT, "dist/cli"))');
     expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node (--[\\w-]+ )*/usr/lib/cellgate/${bin} run `, "m"));
     expect(readFileSync(join(root, "docs/install.md"), "utf8")).toContain(
       "sudo cp -r dist node_modules package.json /usr/lib/cellgate/",

@@ -1,28 +1,28 @@
-import { attached, cesq, cgact, cgatt, cgdcont, cgpaddr, cclk, clamp, radioSwitched } from "../at-handlers/network.js";
-import {
-  registrationCommand,
-  registrationLine,
-  registrationUrcs,
-  statOf,
-  type RegistrationFormat,
-  onNetwork,
-} from "../at-handlers/registration.js";
-import { cmgf, cmgs, cnma, cnmi, cpms } from "../at-handlers/sms.js";
-import {
-  args,
-  ERROR,
-  hex,
-  ok,
-  OK,
-  radioOn,
-  type CommandDef,
-  type CommandTable,
-  type Ctx,
-  type Result,
-} from "../at-handlers/types.js";
+import { attached, cesq, cgact, cgatt, cgdcont, cgpaddr, cclk, radioSwitched } from "../at-handlers/network.js";
+import { registrationCommand, registrationLine, registrationUrcs, statOf, onNetwork } from "../at-handlers/registration.js";
+import { args, ERROR, hex, ok, OK, type CommandDef, type CommandTable, type Ctx, type Result } from "../at-handlers/types.js";
 import { cimi, cmee, cpin, crsm, efIccid, ident, v250 } from "../at-handlers/v250.js";
 import type { Personality } from "../personality.js";
-import { isRegistered, type Network, type SimRat } from "../state.js";
+import {
+  actOf,
+  CEREG,
+  FUNS,
+  UICC_READY_AT,
+  XSIM,
+  CESQ_URC,
+  SYSTEM_MODE,
+  PSM,
+  MDMEV,
+  served,
+  epsView,
+  epsOnly,
+  gated,
+  uiccState,
+  uiccGate,
+  signal,
+} from "./nordic-nrf9160-state.js";
+import { smsCommands } from "./nordic-nrf9160-sms.js";
+import type { Network } from "../state.js";
 
 // Nordic nRF9160 with modem firmware 1.3.x, written from the fact sheet of the nRF91 AT Commands
 // Command Reference Guide (4418_963). "§x.y" below is a section of that guide; "[IC …]" a page of
@@ -40,78 +40,6 @@ export interface Nrf9160Options {
   ackTimeoutMs?: number;
   /** How long the UICC initialises after AT+CFUN=1 (+CPIN? answers an error meanwhile). */
   uiccInitMs?: number;
-}
-
-/** §8.1.2, §8.10.2, §8.15: AcT 7 = E-UTRAN (LTE-M), 9 = E-UTRAN NB-S1 (NB-IoT). */
-const actOf = (rat: SimRat): number => (rat === "nb-iot" ? 9 : 7);
-
-/** §8.10: +CEREG n 0–5; tac "002F" (4 hex), ci "0012BEEF" (8 hex), quoted, upper case; AcT always present. */
-const CEREG: RegistrationFormat = { maxN: 5, quote: true, areaWidth: 4, ciWidth: 8, act: true, actOf, rats: ["lte-m", "nb-iot"] };
-
-/** The CFUN values of `AT+CFUN=?` (§5.1). */
-const FUNS = [0, 1, 4, 20, 21, 30, 31, 40, 41, 44];
-
-/** Vendor settings keys (volatile: a reset clears them, §5 "not persistent"). */
-const UICC_READY_AT = "uiccReadyAt"; // when the UICC finished initialising; absent = UICC off
-const XSIM = "xsim";
-const CESQ_URC = "cesq";
-const SYSTEM_MODE = "xsystemmode";
-const PSM = "cpsms";
-/** The %MDMEV subscription (1.3.x); removed by a reset or +CFUN=0 [nWP042 activation page]. */
-export const MDMEV = "mdmev";
-
-// ---- state helpers ----
-
-const served = (ctx: Ctx) => isRegistered(statOf(ctx, "eps", CEREG));
-
-/** The module has no CS/PS domain: the shared 27.007 handlers must judge service by EPS alone. */
-function epsView(ctx: Ctx): Ctx {
-  return { ...ctx, world: { ...ctx.world, net: { ...ctx.world.net, cs: 0, ps: 0 } } };
-}
-
-function wrap(def: CommandDef, forms: ReadonlyArray<keyof CommandDef>, f: (ctx: Ctx) => Ctx | Result): CommandDef {
-  const out: CommandDef = { ...def };
-  for (const form of forms) {
-    const h = def[form];
-    if (h === undefined) continue;
-    out[form] = (a, ctx) => {
-      const r = f(ctx);
-      return "world" in r ? h(a, r) : r;
-    };
-  }
-  return out;
-}
-const ALL: ReadonlyArray<keyof CommandDef> = ["exec", "read", "write", "test"];
-const epsOnly = (def: CommandDef, forms = ALL) => wrap(def, forms, epsView);
-const gated = (def: CommandDef, gate: (ctx: Ctx) => Result | undefined, forms = ALL) => wrap(def, forms, (c) => gate(c) ?? c);
-
-function uiccState(ctx: Ctx): "off" | "init" | "ready" {
-  const at = ctx.world.settings.vendor[UICC_READY_AT];
-  if (typeof at !== "number") return "off";
-  return ctx.now() >= at ? "ready" : "init";
-}
-
-/**
- * SIM commands while the UICC is off (CFUN 0/4/40) or initialising after CFUN=1 (§5.1.1). A log shows
- * plain ERROR for +CPIN? here [TinyGSM #486, at +CMEE 0]; the code is 27.007's "SIM busy" (14), which
- * +CMEE 0 prints as that ERROR [27.007: the sheet does not give the +CMEE 1 form].
- */
-const uiccGate = (ctx: Ctx): Result | undefined => (uiccState(ctx) === "ready" ? undefined : { cme: 14 });
-
-/** §10.2: the one AT SMS client is registered while +CNMI routes (mt 2); +CMGF/+CMGS/+CNMA need it. */
-const smsClient = (ctx: Ctx) => ctx.world.settings.cnmi[1] === 2;
-// Errors for an unregistered client: 302 "not allowed" [IC text_mode/cnma_set; applied to +CMGF/+CMGS, inferred].
-const clientGate = (ctx: Ctx): Result | undefined => (smsClient(ctx) ? undefined : { cms: 302 });
-
-/** 27.007 §8.69 indices (as the +CESQ handler): rsrp 0–97, rsrq 0–34, 255 unknown; snr §8.15: dB + 24, 127 unknown. */
-function signal(ctx: Ctx): { rsrp: number; rsrq: number; snr: number } {
-  const n = ctx.world.net;
-  const on = radioOn(ctx) && served(ctx);
-  return {
-    rsrp: on && n.rsrpDbm !== null ? clamp(n.rsrpDbm + 141, 0, 97) : 255,
-    rsrq: on && n.rsrqDb !== null ? clamp(Math.round((n.rsrqDb + 20) * 2), 0, 34) : 255,
-    snr: on && n.sinrDb !== null ? clamp(Math.round(n.sinrDb + 24), 0, 49) : 127,
-  };
 }
 
 // ---- identity (§4) ----
@@ -354,43 +282,6 @@ function cpsms(): CommandDef {
       else return ERROR;
       return OK;
     },
-  };
-}
-
-// ---- SMS (§10) ----
-
-/** §10.2 [IC cnmi_set]: mode 0/3, mt 0/2 (2 = +CMT), bm ignored, ds 0/1, mt and ds both on or both off. */
-function cnmiAccepts(v: readonly number[]): boolean {
-  const [mode, mt = 0, bm = 0, ds = 0, bfr = 1] = v;
-  if (v.length > 5 || (mode !== 0 && mode !== 3) || (mt !== 0 && mt !== 2) || (ds !== 0 && ds !== 1)) return false;
-  if ((mt === 2) !== (ds === 1) || (mode === 0 && mt !== 0)) return false;
-  return bm >= 0 && bm <= 3 && (bfr === 0 || bfr === 1);
-}
-
-/** §10.6 [IC cnma_set]: `AT+CNMA=<n>` or `AT+CNMA=<n>,<length><CR><pdu><Ctrl-Z>` (no prompt, ESC cancels). */
-function cnmaCommand(): CommandDef {
-  const base = cnma();
-  return {
-    ...base,
-    write: (a, ctx) => {
-      const [n, length] = args(a);
-      if (length === undefined || length === "") return base.write!(a, ctx);
-      if (!["0", "1", "2"].includes(n ?? "") || !/^\d{1,3}$/.test(length)) return ERROR;
-      return { prompt: () => (ctx.acknowledge(n !== "2") ? OK : ctx.p.sms.unexpectedAck) };
-    },
-  };
-}
-
-function smsCommands(): CommandTable {
-  return {
-    "+CMGF": gated(cmgf({ text: false }), clientGate, ["read", "write"]), // §10.1: PDU only, registered client only
-    "+CNMI": cnmi({ test: null, accepts: cnmiAccepts }), // §10.2: test not supported; register with 3,2,0,1
-    "+CNMA": gated(cnmaCommand(), clientGate, ["exec", "write"]), // §10.6/§10.7: registered client only
-    "+CPMS": cpms(), // §10.8: only "MT", capacity 0
-    // §10.3: no "> " prompt, the PDU follows the line's CR in the same write; registered client only.
-    "+CMGS": gated(epsOnly(cmgs({ maxTpdu: 164 })), (c) => clientGate(c) ?? (served(c) ? undefined : { cms: 331 })),
-    "+CGSMS": { read: () => ok("+CGSMS: 1"), test: () => ok("+CGSMS: (1)"), write: (a) => (a === "1" ? OK : ERROR) }, // §10.10
-    "%XSMMA": { exec: () => OK }, // §10.11: memory available again (the network's hold after RP-ERROR 22 is not simulated)
   };
 }
 
