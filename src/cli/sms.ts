@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { CellgateError } from "../core/index.js";
-import { storedMessage } from "../daemon/index.js";
-import { ModemSms } from "../modem/index.js";
 import type { StoredMessage } from "../runtime/index.js";
 import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { action, EXIT, printResult } from "./output.js";
@@ -65,9 +63,16 @@ async function run(what: "list" | "read" | "delete", indexArg: string | undefine
   return EXIT.ok;
 }
 
-/** No daemon: this process opens the port, in PDU mode, and reads the storage as it is. */
+/**
+ * No daemon: this process opens the port, in PDU mode, and reads the storage as it is. The engine,
+ * the modem layer and serialport are imported here only: through the daemon they never load.
+ */
 async function direct(path: string, what: string, index: number | undefined, memory: string | undefined, o: SmsOptions) {
-  const { openEngine } = await import("./direct.js");
+  const [{ openEngine }, { ModemSms }, { storedMessage }] = await Promise.all([
+    import("./direct.js"),
+    import("../modem/index.js"),
+    import("../daemon/index.js"),
+  ]);
   const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
   const engine = await openEngine(path, baudRate, { trace: o.trace === true, log: cliLogger() });
   try {
