@@ -1,7 +1,7 @@
 import type { SimLookup } from "../api/index.js";
 import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
-import type { ControlHandlers } from "../runtime/index.js";
+import type { ControlHandlers, StatusResult } from "../runtime/index.js";
 import { sendMoSms, type Product } from "../sms/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
@@ -34,6 +34,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       carrier: d.lookup?.peek() ?? null,
       gateway: d.gatewayId,
       version: d.version,
+      process: footprint(),
     }),
     at: async ({ command, timeoutMs }) => {
       const r = await d.stack.modem.port.command(command, timeoutMs !== undefined ? { timeoutMs } : {});
@@ -61,5 +62,17 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       const r = await d.lookup.refresh();
       return { iccid, ...d.carrier, fetchedAt: new Date(r.fetchedAt).toISOString(), ...r.view };
     },
+  };
+}
+
+function footprint(): StatusResult["process"] {
+  const m = process.memoryUsage();
+  return {
+    pid: process.pid,
+    uptimeS: Math.round(process.uptime()),
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    heapTotalBytes: m.heapTotal,
+    externalBytes: m.external,
   };
 }

@@ -21,6 +21,15 @@ export interface StatusResult {
   carrier: CachedView | null;
   gateway: string;
   version: string;
+  /** The daemon's own footprint (the soak samples it): bytes from process.memoryUsage(). */
+  process: {
+    pid: number;
+    uptimeS: number;
+    rssBytes: number;
+    heapUsedBytes: number;
+    heapTotalBytes: number;
+    externalBytes: number;
+  };
 }
 
 export interface AtResult {
