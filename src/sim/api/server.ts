@@ -27,8 +27,9 @@ export interface ApiSimulatorOptions {
   log?: Logger;
 }
 
-/** A fault for the next matching request(s): an error status, a slow answer, a reset connection. */
-export type Fault = { status: 429; retryAfterS?: number } | { status: 500 | 502 | 503 } | { delayMs: number } | { reset: true };
+/** A fault for the next matching request(s): an error status, a credential refused, a slow answer, a reset connection. */
+export type Fault =
+  { status: 429; retryAfterS?: number } | { status: 500 | 502 | 503 } | { status: 401 } | { delayMs: number } | { reset: true };
 
 export interface RecordedResponse {
   operationId: string;
@@ -201,7 +202,9 @@ export class ApiSimulator {
             "Too many requests",
             f.fault.retryAfterS !== undefined ? { "retry-after": String(f.fault.retryAfterS) } : {},
           )
-        : new ApiError(status, 20500, "Internal Server Error");
+        : status === 401
+          ? unauthorized()
+          : new ApiError(status, 20500, "Internal Server Error");
     for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
     this.#send(res, e.status, e.body(), "error", req.method ?? "GET", path);
     return true;
@@ -217,7 +220,7 @@ export class ApiSimulator {
       const until = this.#tokens.get(h.slice(7));
       if (until !== undefined && this.#ctx.clock.now() < until) return;
     }
-    throw new ApiError(401, 20003, "Authentication Error - invalid username", { "www-authenticate": 'Basic realm="Twilio API"' });
+    throw unauthorized();
   }
 
   /** KORE's token endpoint: client credentials in, a bearer token out. */
@@ -272,6 +275,11 @@ export class ApiSimulator {
       .then((r) => void r.body?.cancel())
       .catch((err: unknown) => this.#log.warn({ url, err: describeError(err) }, "callback failed"));
   }
+}
+
+/** Twilio's answer to credentials it does not accept (a rotated auth token, a revoked key). */
+function unauthorized(): ApiError {
+  return new ApiError(401, 20003, "Authentication Error - invalid username", { "www-authenticate": 'Basic realm="Twilio API"' });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
