@@ -15,6 +15,8 @@ export interface TestBroker {
   url: string;
   /** Stops the broker (its persistence saved, for mosquitto). */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL for mosquitto: what it had not saved is gone; aedes just stops). */
+  kill(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -77,10 +79,10 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
       proc = spawn("mosquitto", ["-c", conf], { stdio: "ignore" });
       await waitListening(port);
     };
-    const stop = async () => {
-      if (!proc || proc.exitCode !== null) return;
+    const stop = async (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       const p = proc;
-      p.kill("SIGTERM");
+      p.kill(signal);
       await new Promise((r) => p.once("exit", r));
     };
     await start();
@@ -90,7 +92,8 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
       port,
       url: `mqtt://127.0.0.1:${port}`,
       start,
-      stop,
+      stop: () => stop(),
+      kill: () => stop("SIGKILL"),
       close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })),
     };
   }
@@ -118,6 +121,7 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
     url: `mqtt://127.0.0.1:${port}`,
     start,
     stop,
+    kill: stop,
     close: async () => (
       await stop(),
       await new Promise((r) => broker.close(() => r(undefined))),
