@@ -67,12 +67,15 @@ export interface ReplyQueueOptions {
 }
 
 /**
- * How Command replies leave: sent at once; one that fails after its tries is kept (durably) and
- * tried again every minute and after the next reply that goes through, oldest first, so an
- * answer is not lost to a coverage gap. Given up after a day, reported on events.
+ * How Command replies leave: kept (durably) first, then sent, and forgotten once sent, so an
+ * answer is lost neither to a kill -9 while it is on its way (the next start sends it) nor to a
+ * coverage gap: one that fails after its tries stays kept and is tried again every minute and
+ * after the next reply that goes through, oldest first. Given up after a day, reported on events.
  */
 export class ReplyQueue {
   readonly #o: ReplyQueueOptions;
+  /** Kept replies this process is sending now, or has sent but not yet forgotten: a flush leaves them alone. */
+  readonly #mine = new Set<OwedReply>();
   #flushing: Promise<void> | undefined;
   #timer: ReturnType<Clock["setTimeout"]> | undefined;
 
@@ -81,16 +84,22 @@ export class ReplyQueue {
   }
 
   async send(text: string): Promise<void> {
+    const r: OwedReply = { text, at: this.#o.clock.now() };
+    const kept = await this.#keep(r);
+    if (kept) this.#mine.add(r);
     try {
       await this.#o.reply(text);
     } catch (err) {
+      this.#mine.delete(r);
       this.#o.log.error({ err: describeError(err) }, "Command reply not sent: kept for when the link is back");
       this.#o.event("command-reply-failed", `reply not sent (${describeError(err)}): kept, sent when the link is back`, {
         reply: text,
       });
-      await this.#keep({ text, at: this.#o.clock.now() });
+      if (!kept) await this.#keep(r);
+      this.#retryLater();
       return;
     }
+    if (kept) await this.#forget(r);
     if (this.#o.owed.list().length > 0) void this.flush(); // the link works again
   }
 
@@ -99,6 +108,7 @@ export class ReplyQueue {
     if (this.#o.owed.list().length === 0) return Promise.resolve();
     this.#flushing ??= (async () => {
       for (const r of [...this.#o.owed.list()]) {
+        if (this.#mine.has(r)) continue; // on its way in send()
         if (this.#o.clock.now() - r.at > OWED_MAX_AGE_MS) {
           await this.#o.owed.remove(r);
           this.#gaveUp(r, "older than a day");
@@ -119,13 +129,25 @@ export class ReplyQueue {
     return this.#flushing;
   }
 
-  async #keep(r: OwedReply): Promise<void> {
+  /** Keeps it durably; false when the state directory cannot take it (it is sent all the same). */
+  async #keep(r: OwedReply): Promise<boolean> {
     try {
       for (const gone of await this.#o.owed.add(r)) this.#gaveUp(gone, "too many replies waiting");
+      return true;
     } catch (err) {
-      this.#o.log.error({ err: describeError(err) }, "the reply could not be kept either (state directory)");
+      this.#o.log.error({ err: describeError(err) }, "the reply could not be kept (state directory)");
+      return false;
     }
-    this.#retryLater();
+  }
+
+  /** Sent: forgotten; while that write fails it stays in #mine, so this process does not send it again. */
+  async #forget(r: OwedReply): Promise<void> {
+    try {
+      await this.#o.owed.remove(r);
+      this.#mine.delete(r);
+    } catch (err) {
+      this.#o.log.error({ err: describeError(err) }, "a sent reply could not be forgotten (state directory)");
+    }
   }
 
   #retryLater(): void {

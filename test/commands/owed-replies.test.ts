@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/index.js";
@@ -19,8 +19,11 @@ function link() {
   return l;
 }
 
+const owedFile = (dir: string) => join(dir, "commands", "owed-replies.json");
 const kept = (dir: string) =>
-  (JSON.parse(readFileSync(join(dir, "commands", "owed-replies.json"), "utf8")) as Array<{ text: string }>).map((r) => r.text);
+  existsSync(owedFile(dir))
+    ? (JSON.parse(readFileSync(owedFile(dir), "utf8")) as Array<{ text: string }>).map((r) => r.text)
+    : [];
 
 describe("a reply that cannot be sent is kept, durably, and sent once the link is back", () => {
   it("kept across a restart, sent once after it", async () => {
@@ -60,6 +63,33 @@ describe("a reply that cannot be sent is kept, durably, and sent once the link i
     await w.deliver(w.msg("help"));
     await w.p.flushReplies();
     expect(l.sent.map((t) => t.split(" ")[0])).toEqual(["signal", "net", "help", "status"]);
+  });
+
+  it("a reply on its way when the process dies (kill -9) is sent once by the next start", async () => {
+    const l = link();
+    l.up = true;
+    // The first process dies while its reply is with the modem: the send never settles.
+    const w = await world({ reply: () => new Promise<void>(() => {}) });
+    void w.deliver(w.msg(sign("status")));
+    await expect.poll(() => kept(w.dir)).toEqual([expect.stringMatching(/^status ok /)]);
+    const after = await world({ dir: w.dir, reply: l.reply });
+    await after.p.resume();
+    await after.p.flushReplies();
+    expect(l.sent).toEqual([expect.stringMatching(/^status ok /) as string]);
+    expect(kept(w.dir)).toEqual([]);
+    await after.deliver(after.msg(sign("signal", T + 1000)));
+    expect(l.sent.map((t) => t.split(" ")[0])).toEqual(["status", "signal"]);
+  });
+
+  it("a reply that went through is not kept, and not sent again by a flush that ran meanwhile", async () => {
+    const l = link();
+    l.up = true;
+    const w = await world({ reply: l.reply });
+    await w.deliver(w.msg(sign("status")));
+    await Promise.all([w.p.flushReplies(), w.deliver(w.msg(sign("signal", T + 1000))), w.p.flushReplies()]);
+    await w.p.flushReplies();
+    expect(l.sent.map((t) => t.split(" ")[0])).toEqual(["status", "signal"]);
+    expect(kept(w.dir)).toEqual([]);
   });
 
   it("a reply kept for more than a day is given up, and said so", async () => {
