@@ -6,7 +6,8 @@ export default defineConfig({
     // serialport's native poller aborts the process inside worker threads:
     // keep the default process-per-file pool.
     pool: "forks",
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Bounds for a loaded 2-core machine, not expectations of speed: tests wait for conditions.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

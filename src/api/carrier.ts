@@ -84,7 +84,7 @@ function sumUsage(records: UsageRecord[]) {
 }
 
 /** Looks a SIM up by ICCID; a 20-digit ICCID is also tried without its last (check) digit. */
-async function findSim(list: (iccid: string) => Promise<Sim[]>, iccid: string): Promise<Sim> {
+export async function findSimByIccid(list: (iccid: string) => Promise<Sim[]>, iccid: string): Promise<Sim> {
   const norm = normalizeIccid(iccid);
   for (const candidate of norm.length === 20 ? [norm, norm.slice(0, 19)] : [norm]) {
     const [sim] = await list(candidate);
@@ -108,7 +108,7 @@ export class WirelessCarrier implements CarrierApi {
   ) {}
 
   async view(iccid: string, now = new Date()): Promise<CarrierView> {
-    const sim = await findSim((i) => collect(this.api.listSims({ iccid: i }, { limit: 1 })), iccid);
+    const sim = await findSimByIccid((i) => collect(this.api.listSims({ iccid: i }, { limit: 1 })), iccid);
     const v: CarrierView = {
       product: this.product,
       sim: simPart(sim),
@@ -153,7 +153,7 @@ export class SuperSimCarrier implements CarrierApi {
   ) {}
 
   async view(iccid: string, now = new Date()): Promise<CarrierView> {
-    const sim = await findSim((i) => collect(this.api.listSims({ iccid: i }, { limit: 1 })), iccid);
+    const sim = await findSimByIccid((i) => collect(this.api.listSims({ iccid: i }, { limit: 1 })), iccid);
     const v: CarrierView = {
       product: this.product,
       sim: simPart(sim),

@@ -5,6 +5,7 @@ import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import { basicAuth, oauthClientCredentials, type Auth } from "./auth.js";
 import { SuperSimCarrier, WirelessCarrier, type ApiProduct, type CarrierApi } from "./carrier.js";
 import { ApiHttp } from "./http.js";
+import type { ConcurrencyLimiter } from "./limiter.js";
 import { SuperSimResources } from "./resources/supersim.js";
 import { WirelessResources } from "./resources/wireless.js";
 
@@ -30,7 +31,10 @@ export interface ApiClientOptions {
   clock?: Clock;
   log?: Logger;
   retries?: number;
+  rateLimitRetries?: number;
   backoffMs?: number;
+  /** The account's concurrency limit, shared by every request of this client. */
+  limiter?: ConcurrencyLimiter;
   /** Per-request timeouts, ms (defaults: connect 10 s, headers 15 s, body 15 s). */
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
 }
@@ -76,7 +80,9 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.log ? { log: o.log } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.rateLimitRetries !== undefined ? { rateLimitRetries: o.rateLimitRetries } : {}),
     ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
+    ...(o.limiter ? { limiter: o.limiter } : {}),
     ...(o.timeouts?.connectMs !== undefined ? { connectTimeoutMs: o.timeouts.connectMs } : {}),
     ...(o.timeouts?.headersMs !== undefined ? { headersTimeoutMs: o.timeouts.headersMs } : {}),
     ...(o.timeouts?.bodyMs !== undefined ? { bodyTimeoutMs: o.timeouts.bodyMs } : {}),
@@ -89,22 +95,25 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
   return { http, wireless, carrier: new WirelessCarrier(wireless, o.log), close: () => http.close() };
 }
 
+/** One credential: $CREDENTIALS_DIRECTORY/<NAME> (systemd LoadCredential=), else the variable NAME. */
+export function readCredential(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CREDENTIALS_DIRECTORY) {
+    try {
+      return readFileSync(join(env.CREDENTIALS_DIRECTORY, name), "utf8").trim();
+    } catch {
+      // not provided that way
+    }
+  }
+  const v = env[name];
+  return v === undefined || v === "" ? undefined : v;
+}
+
 /**
  * Credentials from the systemd credentials directory ($CREDENTIALS_DIRECTORY/<NAME>) or the
  * conventional environment variables; never from the YAML.
  */
 export function credentialsFromEnv(provider: ApiProvider, env: NodeJS.ProcessEnv = process.env): Credentials {
-  const read = (name: string): string | undefined => {
-    if (env.CREDENTIALS_DIRECTORY) {
-      try {
-        return readFileSync(join(env.CREDENTIALS_DIRECTORY, name), "utf8").trim();
-      } catch {
-        // not provided that way
-      }
-    }
-    const v = env[name];
-    return v === undefined || v === "" ? undefined : v;
-  };
+  const read = (name: string) => readCredential(name, env);
   if (provider === "kore") {
     const clientId = read("KORE_CLIENT_ID");
     const clientSecret = read("KORE_CLIENT_SECRET");

@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import { CellgateError, silentLogger, sleep, systemClock, type Clock, type ErrorCode, type Logger } from "../core/index.js";
 import type { Auth } from "./auth.js";
 import { encodeParams, type Params } from "./form.js";
+import type { ConcurrencyLimiter } from "./limiter.js";
 
 export interface ApiHttpOptions {
   /** `https://wireless.twilio.com`, `https://programmable-wireless.api.korewireless.com`, a simulator… */
@@ -13,6 +14,8 @@ export interface ApiHttpOptions {
   log?: Logger;
   /** Retries after the first try for 429, 5xx and connection failures. */
   retries?: number;
+  /** Retries for 429 alone (it was not carried out; a fleet-wide run waits them out): default `retries`. */
+  rateLimitRetries?: number;
   backoffMs?: number;
   maxBackoffMs?: number;
   /** A Retry-After longer than this is not waited for. */
@@ -20,6 +23,8 @@ export interface ApiHttpOptions {
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** The account's concurrency limit, shared by every request (a fleet-wide run sets it). */
+  limiter?: ConcurrencyLimiter;
 }
 
 export interface ApiResponse {
@@ -37,10 +42,10 @@ interface ApiErrorBody {
 
 /**
  * HTTP for the Wireless API: undici with keep-alive and timeouts, form-encoded bodies,
- * authentication, and the failure rules: 429 waits for Retry-After; 5xx and connection
- * failures are retried with bounded, jittered backoff; 401/403 are never retried (an OAuth2
- * token is fetched anew once) and say which credential was refused. No header, and so no
- * secret, is ever logged or put in an error.
+ * authentication, and the failure rules: 429 waits for Retry-After (with jitter); 5xx and
+ * connection failures are retried with bounded, jittered backoff, except a POST that may have
+ * been carried out; 401/403 are never retried (an OAuth2 token is fetched anew once) and say
+ * which credential was refused. No header, and so no secret, is ever logged or put in an error.
  */
 export class ApiHttp {
   readonly #o: ApiHttpOptions;
@@ -62,14 +67,21 @@ export class ApiHttp {
     return this.#o.baseUrl.replace(/\/+$/, "");
   }
 
-  /** `path` is relative to the base URL, or an absolute `next_page_url` taken as is. */
+  /**
+   * `path` is relative to the base URL, or an absolute `next_page_url` taken as is. A POST is
+   * not sent again after a 5xx, a reset or a timeout unless `idempotent` says a second one is
+   * harmless: a Command may have been created all the same, and a blind retry would create a
+   * second one (the caller looks it up first; the error's `detail.maybeDone` says so). A 429 was
+   * not carried out, and is retried like any request.
+   */
   async request(
     method: "GET" | "POST" | "DELETE",
     path: string,
-    p: { query?: Params; form?: Params; signal?: AbortSignal } = {},
+    p: { query?: Params; form?: Params; signal?: AbortSignal; idempotent?: boolean } = {},
   ): Promise<ApiResponse> {
     const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}${p.query ? `?${encodeParams(p.query)}` : ""}`;
     const retries = this.#o.retries ?? 3;
+    const replayable = method !== "POST" || p.idempotent === true;
     let reauthenticated = false;
     for (let attempt = 0; ; attempt++) {
       const started = this.#clock.now();
@@ -81,14 +93,14 @@ export class ApiHttp {
         if (err instanceof CellgateError) throw err;
         if (p.signal?.aborted) throw err;
         const why = (err as Error & { code?: string }).code ?? (err as Error).message;
-        if (attempt < retries) {
+        if (replayable && attempt < retries) {
           await this.#backoff(attempt, `${method} ${pathOf(url)}: ${why}`, p.signal);
           continue;
         }
         throw new CellgateError(
           "CG_ERR_API_UNAVAILABLE",
-          `${method} ${pathOf(url)} failed after ${attempt + 1} attempts: ${why}`,
-          { method, url: pathOf(url), attempts: attempt + 1 },
+          `${method} ${pathOf(url)} failed after ${attempts(attempt)}: ${why}${replayable ? "" : " (not sent again: it may have been carried out)"}`,
+          { method, url: pathOf(url), attempts: attempt + 1, maybeDone: !replayable },
           { cause: err },
         );
       }
@@ -96,91 +108,124 @@ export class ApiHttp {
       this.#log.debug({ method, path: pathOf(url), status, ms: this.#clock.now() - started, attempt }, "API request");
       if (status >= 200 && status < 300)
         return { status, body: status === 204 || text === "" ? null : parseJson(text, method, url) };
-      const apiError = errorBody(text);
       if (status === 401 && this.#o.auth.scheme === "oauth2" && !reauthenticated) {
         this.#o.auth.invalidate(); // the token may have been revoked or expired early: one fresh token
         reauthenticated = true;
         continue;
       }
-      if (status === 401 || status === 403) {
-        throw this.#error(
-          "CG_ERR_API_AUTH",
-          `${method} ${pathOf(url)}: HTTP ${status}, the API refused the ${this.#o.auth.describe} credential${apiError.message ? ` (${apiError.message})` : ""}`,
-          method,
-          url,
-          status,
-          apiError,
-        );
-      }
-      if ((status === 429 || status >= 500) && attempt < retries) {
-        const retryAfter = status === 429 ? retryAfterMs(res.headers["retry-after"], this.#clock.now()) : undefined;
-        if (retryAfter !== undefined && retryAfter <= (this.#o.maxRetryAfterMs ?? 60_000)) {
-          this.#log.warn({ method, path: pathOf(url), retryAfterMs: retryAfter }, "API rate limit: waiting as Retry-After says");
-          await sleep(retryAfter, this.#clock, p.signal);
-        } else {
-          await this.#backoff(attempt, `${method} ${pathOf(url)}: HTTP ${status}`, p.signal);
-        }
+      const limit = status === 429 ? (this.#o.rateLimitRetries ?? retries) : retries;
+      if ((status === 429 || (status >= 500 && replayable)) && attempt < limit) {
+        await this.#wait(status, res, attempt, `${method} ${pathOf(url)}`, p.signal);
         continue;
       }
-      if (status === 429)
-        throw this.#error(
-          "CG_ERR_API_RATE_LIMIT",
-          `${method} ${pathOf(url)}: still rate limited after ${attempt + 1} attempts`,
-          method,
-          url,
-          status,
-          apiError,
-          { retryAfterMs: retryAfterMs(res.headers["retry-after"], this.#clock.now()) ?? null },
-        );
-      if (status >= 500)
-        throw this.#error(
-          "CG_ERR_API_UNAVAILABLE",
-          `${method} ${pathOf(url)}: HTTP ${status} after ${attempt + 1} attempts`,
-          method,
-          url,
-          status,
-          apiError,
-        );
-      if (status === 404)
-        throw this.#error(
-          "CG_ERR_API_NOT_FOUND",
-          `${method} ${pathOf(url)}: not found${apiError.message ? ` (${apiError.message})` : ""}`,
-          method,
-          url,
-          status,
-          apiError,
-        );
-      throw this.#error(
-        "CG_ERR_API_HTTP",
-        `${method} ${pathOf(url)}: HTTP ${status}${apiError.code ? ` ${apiError.code}` : ""}${apiError.message ? `: ${apiError.message}` : ""}`,
+      throw this.#failure(method, url, status, errorBody(text), attempt, res, replayable);
+    }
+  }
+
+  /** Before the next try: a 429 waits as Retry-After says, with jitter, for every request of the account; else backoff. */
+  async #wait(status: number, res: Dispatcher.ResponseData, attempt: number, what: string, signal?: AbortSignal): Promise<void> {
+    const retryAfter = status === 429 ? retryAfterMs(res.headers["retry-after"], this.#clock.now()) : undefined;
+    if (retryAfter === undefined || retryAfter > (this.#o.maxRetryAfterMs ?? 60_000)) {
+      if (status === 429) this.#o.limiter?.throttled(this.#clock.now() + 1000);
+      return this.#backoff(attempt, `${what}: HTTP ${status}`, signal);
+    }
+    // Jitter, so a fleet of requests refused together does not come back together.
+    const wait = retryAfter + Math.random() * (retryAfter * 0.25 + 250);
+    this.#o.limiter?.throttled(this.#clock.now() + wait);
+    this.#log.warn({ what, retryAfterMs: retryAfter, waitMs: Math.round(wait) }, "API rate limit: waiting as Retry-After says");
+    await sleep(wait, this.#clock, signal);
+  }
+
+  /** The error for an answer that is not a success and is not tried again. */
+  #failure(
+    method: string,
+    url: string,
+    status: number,
+    apiError: ApiErrorBody,
+    attempt: number,
+    res: Dispatcher.ResponseData,
+    replayable: boolean,
+  ): CellgateError {
+    const at = `${method} ${pathOf(url)}`;
+    if (status === 401 || status === 403)
+      return this.#error(
+        "CG_ERR_API_AUTH",
+        `${at}: HTTP ${status}, the API refused the ${this.#o.auth.describe} credential${apiError.message ? ` (${apiError.message})` : ""}`,
         method,
         url,
         status,
         apiError,
       );
-    }
+    if (status === 429)
+      return this.#error(
+        "CG_ERR_API_RATE_LIMIT",
+        `${at}: still rate limited after ${attempt + 1} attempts`,
+        method,
+        url,
+        status,
+        apiError,
+        {
+          retryAfterMs: retryAfterMs(res.headers["retry-after"], this.#clock.now()) ?? null,
+        },
+      );
+    if (status >= 500)
+      return this.#error(
+        "CG_ERR_API_UNAVAILABLE",
+        `${at}: HTTP ${status} after ${attempts(attempt)}${replayable ? "" : " (not sent again: it may have been carried out)"}`,
+        method,
+        url,
+        status,
+        apiError,
+        { maybeDone: !replayable },
+      );
+    if (status === 404)
+      return this.#error(
+        "CG_ERR_API_NOT_FOUND",
+        `${at}: not found${apiError.message ? ` (${apiError.message})` : ""}`,
+        method,
+        url,
+        status,
+        apiError,
+      );
+    return this.#error(
+      "CG_ERR_API_HTTP",
+      `${at}: HTTP ${status}${apiError.code ? ` ${apiError.code}` : ""}${apiError.message ? `: ${apiError.message}` : ""}`,
+      method,
+      url,
+      status,
+      apiError,
+    );
   }
 
+  /** One try, holding a place under the account's concurrency limit for as long as it is on the wire. */
   async #once(
     method: string,
     url: string,
     p: { form?: Params; signal?: AbortSignal },
   ): Promise<{ res: Dispatcher.ResponseData; text: string }> {
-    const res = await request(url, {
-      method,
-      dispatcher: this.#dispatcher,
-      headers: {
-        authorization: await this.#o.auth.header(p.signal),
-        accept: "application/json",
-        "user-agent": "cellgate/0.1.0",
-        ...(p.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-      },
-      ...(p.form ? { body: encodeParams(p.form) } : {}),
-      headersTimeout: this.#o.headersTimeoutMs ?? 15_000,
-      bodyTimeout: this.#o.bodyTimeoutMs ?? 15_000,
-      ...(p.signal ? { signal: p.signal } : {}),
-    });
-    return { res, text: await res.body.text() };
+    const release = this.#o.limiter ? await this.#o.limiter.acquire(p.signal) : undefined;
+    try {
+      const res = await request(url, {
+        method,
+        dispatcher: this.#dispatcher,
+        headers: {
+          authorization: await this.#o.auth.header(p.signal),
+          accept: "application/json",
+          "user-agent": "cellgate/0.1.0",
+          ...(p.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+        },
+        ...(p.form ? { body: encodeParams(p.form) } : {}),
+        headersTimeout: this.#o.headersTimeoutMs ?? 15_000,
+        bodyTimeout: this.#o.bodyTimeoutMs ?? 15_000,
+        ...(p.signal ? { signal: p.signal } : {}),
+      });
+      const concurrent = res.headers["twilio-concurrent-requests"];
+      if (this.#o.limiter && typeof concurrent === "string") this.#o.limiter.observe(Number(concurrent));
+      if (res.statusCode !== 429) this.#o.limiter?.answered();
+      return { res, text: await res.body.text() };
+    } finally {
+      release?.();
+    }
   }
 
   async close(): Promise<void> {
@@ -214,6 +259,8 @@ export class ApiHttp {
     });
   }
 }
+
+const attempts = (attempt: number) => (attempt === 0 ? "1 attempt" : `${attempt + 1} attempts`);
 
 /** The path and query of a URL, for logs and errors (never credentials: they travel in headers). */
 function pathOf(url: string): string {

@@ -1,12 +1,14 @@
 export {
   createApiClient,
   credentialsFromEnv,
+  readCredential,
   type ApiClient,
   type ApiClientOptions,
   type ApiProvider,
   type Credentials,
 } from "./client.js";
 export { ApiHttp, type ApiHttpOptions, type ApiResponse } from "./http.js";
+export { ConcurrencyLimiter } from "./limiter.js";
 export { basicAuth, oauthClientCredentials, type Auth } from "./auth.js";
 export { encodeParams, type Params } from "./form.js";
 export {
@@ -23,6 +25,7 @@ export {
   WirelessCarrier,
   SuperSimCarrier,
   normalizeIccid,
+  findSimByIccid,
   type CarrierApi,
   type CarrierView,
   type ApiProduct,

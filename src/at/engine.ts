@@ -158,7 +158,10 @@ export class AtEngine implements AtPort {
     return new Promise((resolve, reject) => {
       const job: Job = { command, opts, resolve, reject };
       if (payload !== undefined) job.payload = payload;
-      this.#queue.push(job);
+      if (opts.urgent) {
+        const after = this.#queue.findIndex((j) => !j.opts.urgent);
+        this.#queue.splice(after < 0 ? this.#queue.length : after, 0, job);
+      } else this.#queue.push(job);
       void this.#pump();
     });
   }

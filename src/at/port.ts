@@ -11,6 +11,12 @@ export interface AtCommandOptions {
    * the recovery ladder's reset must reach a modem that answers nothing else.
    */
   force?: boolean;
+  /**
+   * Written before the commands already waiting (after the one in flight, and after earlier
+   * urgent ones): +CNMA must reach the modem within the network's acknowledgement timer, which
+   * a Command's own AT traffic queued first could outlast.
+   */
+  urgent?: boolean;
 }
 
 export interface SmsCommandOptions extends AtCommandOptions {

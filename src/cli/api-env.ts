@@ -1,4 +1,12 @@
-import { createApiClient, credentialsFromEnv, type ApiClient, type ApiProduct, type ApiProvider } from "../api/index.js";
+import {
+  createApiClient,
+  credentialsFromEnv,
+  type ApiClient,
+  type ApiClientOptions,
+  type ApiProduct,
+  type ApiProvider,
+  type Credentials,
+} from "../api/index.js";
 import { CellgateError, type Logger } from "../core/index.js";
 
 export interface ApiFlags {
@@ -19,7 +27,8 @@ export function apiClientFromEnv(
   f: ApiFlags,
   log: Logger,
   env: NodeJS.ProcessEnv = process.env,
-): { client: ApiClient; provider: ApiProvider; product: ApiProduct; baseUrl: string } {
+  extra: Pick<ApiClientOptions, "limiter" | "rateLimitRetries"> = {},
+): { client: ApiClient; provider: ApiProvider; product: ApiProduct; baseUrl: string; credentials: Credentials } {
   const provider = pick("provider", f.provider ?? env.CELLGATE_API_PROVIDER, PROVIDERS, "twilio", "CELLGATE_API_PROVIDER");
   const product = pick(
     "product",
@@ -29,14 +38,9 @@ export function apiClientFromEnv(
     "CELLGATE_SIM_PRODUCT",
   );
   const baseUrl = f.baseUrl ?? (env.CELLGATE_API_BASE_URL || undefined);
-  const client = createApiClient({
-    provider,
-    product,
-    credentials: credentialsFromEnv(provider, env),
-    log,
-    ...(baseUrl ? { baseUrl } : {}),
-  });
-  return { client, provider, product, baseUrl: client.http.baseUrl };
+  const credentials = credentialsFromEnv(provider, env);
+  const client = createApiClient({ provider, product, credentials, log, ...(baseUrl ? { baseUrl } : {}), ...extra });
+  return { client, provider, product, baseUrl: client.http.baseUrl, credentials };
 }
 
 function pick<T extends string>(what: string, value: string | undefined, allowed: readonly T[], dflt: T, envName: string): T {

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { isCellgateError, type ErrorCode } from "../core/index.js";
 
 /**
- * The one exit-code table of every command (README "Output and exit codes"), after sysexits.h
+ * The one exit-code table of every command (docs/cli.md "Output and exit codes"), after sysexits.h
  * where a code has a meaning there, so scripts can tell "the answer is no" from "I could not ask".
  */
 export const EXIT = {

@@ -8,6 +8,7 @@ import { action, EXIT, printResult } from "./output.js";
 interface SignOptions {
   keyFile?: string;
   at?: string;
+  requestId?: string;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function registerSign(program: Command): void {
     .argument("<command>", `the Command: VERB [ARGS], VERB one of ${VERBS.join(", ")}`)
     .option("--key-file <file>", "the gateway's command key (default: the COMMAND_KEY credential, then CELLGATE_COMMAND_KEY)")
     .option("--at <time>", "sign for this time (ISO 8601) instead of now")
+    .option("--request-id <id>", "a request id (1-8 of 0-9 a-z) the gateway echoes at the start of its reply: #ID …")
     .option("--json", "print {text} as JSON")
     .action(
       action((text: string, o: SignOptions) => {
@@ -37,10 +39,20 @@ export function registerSign(program: Command): void {
 const TOKEN = /^[A-Za-z0-9_-]{4,32}$/;
 
 export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): string {
+  checkCommand(text);
+  const at = o.at === undefined ? Date.now() : Date.parse(o.at);
+  if (Number.isNaN(at)) throw new CellgateError("CG_ERR_CLI_USAGE", `--at ${JSON.stringify(o.at)} is not an ISO 8601 time`);
+  const secret = keySecret(o, env);
+  if (secret === undefined)
+    throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
+  return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s), o.requestId);
+}
+
+/** A Command the gateway would refuse for its verb or its arguments is not worth an SMS: refused here, before it is signed. */
+export function checkCommand(text: string): void {
   const { verb, args } = parseCommand(text);
   if (!isVerb(verb))
     throw new CellgateError("CG_ERR_COMMAND_SIGN", `${JSON.stringify(verb)} is not a verb (${VERBS.join(", ")})`, { verb });
-  // A Command the gateway would refuse for its arguments is not worth an SMS: refused here, before it is signed.
   const check = checkArgs(verb, args, { rebootToken: verb === "reboot" && TOKEN.test(args[0] ?? "") ? args[0]! : "CONFIRM" });
   if (!check.ok)
     throw new CellgateError(
@@ -50,15 +62,9 @@ export function sign(text: string, o: SignOptions, env: NodeJS.ProcessEnv): stri
         : `${verb}: ${check.why}`,
       { verb },
     );
-  const at = o.at === undefined ? Date.now() : Date.parse(o.at);
-  if (Number.isNaN(at)) throw new CellgateError("CG_ERR_CLI_USAGE", `--at ${JSON.stringify(o.at)} is not an ISO 8601 time`);
-  const secret = keySecret(o, env);
-  if (secret === undefined)
-    throw new CellgateError("CG_ERR_COMMAND_KEY", "no command key: pass --key-file, or set CELLGATE_COMMAND_KEY");
-  return signText(commandKey(secret, o.keyFile ?? "the environment"), text, at, (s) => gsm7Length(s));
 }
 
-/** The key's text; a --key-file that cannot be read is a key problem (CG_ERR_COMMAND_KEY), as the README says. */
+/** The key's text; a --key-file that cannot be read is a key problem (CG_ERR_COMMAND_KEY), as docs/cli.md says. */
 function keySecret(o: SignOptions, env: NodeJS.ProcessEnv): string | undefined {
   try {
     return readSecret("COMMAND_KEY", { env, ...(o.keyFile ? { file: o.keyFile } : {}) });

@@ -1,9 +1,12 @@
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { CellgateError } from "../core/index.js";
+import { commandKey } from "../commands/index.js";
+import { CellgateError, type Logger } from "../core/index.js";
 import { ApiSimulator, ModemBridge } from "../sim/api/index.js";
 import { ModemSimulator, personality, personalityNames, PtyModem } from "../sim/modem/index.js";
 import { cliLogger, parseIntOption } from "./common.js";
+import { DEFAULT_MIX, SimulatedFleet } from "./fleet.js";
 import { selfCommand, shellWord } from "./self.js";
 
 interface SimulateApiOptions {
@@ -14,6 +17,9 @@ interface SimulateApiOptions {
   product: string;
   modemLink?: string;
   personality: string;
+  fleet?: string;
+  concurrency?: string;
+  latency?: string;
 }
 
 /**
@@ -33,6 +39,9 @@ export function registerSimulateApi(simulate: Command): void {
     .option("--product <name>", "programmable-wireless or super-sim", "programmable-wireless")
     .option("--modem-link <path>", "also run a simulated modem on a pty at PATH, joined to the API")
     .option("--personality <name>", `the simulated module: ${personalityNames().join(", ")}`, "quectel")
+    .option("--fleet <n>", "also N gateways' SIMs (gw-00001…), each answered by a simulated gateway; keys from a fleet key")
+    .option("--concurrency <n>", "the account's REST concurrency: past it, 429 / 20429 (default: none with no --fleet, else 20)")
+    .option("--latency <ms>", "how long the API takes to answer each request (default: 0, or 100 with --fleet)")
     .action(async (o: SimulateApiOptions) => {
       await simulateApi(o);
     });
@@ -60,11 +69,18 @@ async function simulateApi(o: SimulateApiOptions): Promise<void> {
     );
   const log = cliLogger();
   const modem = o.modemLink !== undefined ? new ModemSimulator({ personality: module }) : undefined;
+  const fleet = o.fleet !== undefined ? parseIntOption("--fleet", o.fleet, 1, 100_000) : 0;
+  const concurrency =
+    o.concurrency !== undefined ? parseIntOption("--concurrency", o.concurrency, 1, 10_000) : fleet ? 20 : undefined;
+  const latencyMs = o.latency !== undefined ? parseIntOption("--latency", o.latency, 0, 60_000) : fleet ? 100 : 0;
   const api = await ApiSimulator.start({
     port,
     host: o.host,
     product: o.product,
     log,
+    ...(fleet ? { fleet, deliveryRetryMs: 10_000 } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(latencyMs ? { latencyMs } : {}),
     ...(accountSid !== undefined && authToken !== undefined ? { accountSid, authToken } : {}),
     ...(modem ? { iccid: modem.world.sim.iccid } : {}),
   }).catch((err: unknown) => {
@@ -76,9 +92,11 @@ async function simulateApi(o: SimulateApiOptions): Promise<void> {
     pty = await PtyModem.serve(modem, o.modemLink);
     bridge = new ModemBridge(api, modem, { log });
   }
-  process.stdout.write(banner(api, o, pty));
+  const gateways = fleet ? startFleet(api, log) : undefined;
+  process.stdout.write(banner(api, o, pty, gateways ? { ...gateways, concurrency, latencyMs } : undefined));
   const stop = () => {
     bridge?.stop();
+    gateways?.gateways.stop();
     void Promise.all([api.close(), pty?.close()]).then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
@@ -87,7 +105,12 @@ async function simulateApi(o: SimulateApiOptions): Promise<void> {
 }
 
 /** What a developer needs to point cellgate (or curl) at the simulator; the credentials are the simulator's own. */
-function banner(api: ApiSimulator, o: SimulateApiOptions, pty: PtyModem | undefined): string {
+function banner(
+  api: ApiSimulator,
+  o: SimulateApiOptions,
+  pty: PtyModem | undefined,
+  fleet?: { gateways: SimulatedFleet; key: string; concurrency: number | undefined; latencyMs: number },
+): string {
   const c = api.credentials;
   const s = api.gatewaySim;
   const plan = s.ratePlanSid ? api.store.findRatePlan(s.ratePlanSid)?.uniqueName : undefined;
@@ -95,6 +118,7 @@ function banner(api: ApiSimulator, o: SimulateApiOptions, pty: PtyModem | undefi
     `cellgate Wireless API simulator (${o.product}) on ${api.baseUrl}`,
     `  gateway SIM ${s.uniqueName} ${s.sid}, ICCID ${s.iccid}, status ${s.status}${plan ? `, rate plan ${plan}` : ""}; ${api.store.sims.length} SIMs in the account`,
     ...(pty ? [`  simulated modem on ${o.modemLink} (pty via ${pty.backend}); Commands to the SIM arrive there as SMS`] : []),
+    ...(fleet ? fleetLines(api, fleet) : []),
     "",
     "# point cellgate at it: paste these lines into another shell (any one of the three credential sets;",
     "# the other two are the commented lines, which run as they are without the leading '# or: ')",
@@ -105,8 +129,32 @@ function banner(api: ApiSimulator, o: SimulateApiOptions, pty: PtyModem | undefi
     `# or: export TWILIO_API_KEY=${c.apiKeySid} TWILIO_API_SECRET=${c.apiKeySecret}`,
     `# or: export CELLGATE_API_PROVIDER=kore KORE_CLIENT_ID=${c.clientId} KORE_CLIENT_SECRET=${c.clientSecret}`,
     pty ? `export CELLGATE_MODEM_PORT=${shellWord(resolve(o.modemLink!))}` : `export CELLGATE_SIM_ICCID=${s.iccid}`,
+    ...(fleet ? [`export CELLGATE_FLEET_KEY=${fleet.key}`] : []),
     `${selfCommand()} sim   # the carrier's view of the gateway's SIM, from this simulator`,
+    ...(fleet
+      ? [
+          `${selfCommand()} remote status --all --filter ${o.product === "super-sim" ? "fleet=fleet" : "rate-plan=fleet-plan"}   # ask the whole fleet`,
+        ]
+      : []),
     "# Ctrl-C stops the simulator",
     "",
   ].join("\n");
+}
+
+/** The fleet's gateways, with the operator's fleet key: CELLGATE_FLEET_KEY when set (scripts), else a new one, printed to export. */
+function startFleet(api: ApiSimulator, log: Logger): { gateways: SimulatedFleet; key: string } {
+  const key = process.env.CELLGATE_FLEET_KEY || randomBytes(32).toString("hex");
+  const fleetKey = commandKey(key, "CELLGATE_FLEET_KEY");
+  return { gateways: new SimulatedFleet({ api, fleetKey, mix: DEFAULT_MIX, offlineMs: 20_000, slowMs: 5000, log }), key };
+}
+
+function fleetLines(
+  api: ApiSimulator,
+  f: { gateways: SimulatedFleet; concurrency: number | undefined; latencyMs: number },
+): string[] {
+  const c = f.gateways.census();
+  return [
+    `  a fleet of ${api.fleet.length} gateways (${api.fleet[0]!.uniqueName}…): ${c.healthy} answer at once, ${c.slow} slowly, ${c.offline} once back from 20 s away, ${c.nak} NAK (another key), ${c.never} never`,
+    `  the account allows ${f.concurrency ?? "any number of"} concurrent requests (429 / 20429 past it), each answered in ${f.latencyMs} ms; 100 undelivered Commands per SIM (33118)`,
+  ];
 }

@@ -1,5 +1,5 @@
 import { splitSignature, verifyTag } from "./signature.js";
-import { checkArgs, isVerb, parseCommand, type Verb } from "./verbs.js";
+import { ACTING_VERBS, checkArgs, isVerb, parseCommand, type Verb } from "./verbs.js";
 
 export type RejectReason =
   "foreign" | "unsigned" | "bad-tag" | "no-key" | "expired" | "future" | "replay" | "unknown-verb" | "disabled" | "bad-args";
@@ -9,11 +9,27 @@ export interface CommandPolicy {
   unsigned: ReadonlySet<Verb>;
   /** Verbs the configuration turned off. */
   disabled: ReadonlySet<Verb>;
-  /** How old a signed Command may be when it is checked. */
-  maxAgeMs: number;
+  /**
+   * How old a signed Command may be when it is checked: `read` for the verbs that only read, `act`
+   * for those that act on the gateway (one number: both). Delivery can take a day (Super SIM
+   * retries for 24 h); a reset or reboot that late may do harm, a status report does not.
+   */
+  maxAgeMs: number | AgeWindows;
   /** How far ahead of our clock its time may be (the signer's clock, our clock). */
   maxFutureMs: number;
   rebootToken: string;
+}
+
+export interface AgeWindows {
+  read: number;
+  act: number;
+}
+
+/** The window a verb's signed Command is accepted in; anything that is not an acting verb reads. */
+export function windowFor(p: Pick<CommandPolicy, "maxAgeMs">, verb: string): number {
+  const w = p.maxAgeMs;
+  if (typeof w === "number") return w;
+  return (ACTING_VERBS as readonly string[]).includes(verb) ? w.act : w.read;
 }
 
 /**
@@ -21,13 +37,15 @@ export interface CommandPolicy {
  * every tag signed within this of the newest one accepted, so it must be the longest window on
  * any verb (a per-verb window only ever narrows what is accepted, never what is kept).
  */
-export function replayWindowMs(p: CommandPolicy): number {
-  return p.maxAgeMs;
+export function replayWindowMs(p: Pick<CommandPolicy, "maxAgeMs">): number {
+  const w = p.maxAgeMs;
+  return typeof w === "number" ? w : Math.max(w.read, w.act);
 }
 
+/** `rid`: the request id a signed Command carries, for the reply (or the NAK) to echo. */
 export type Decision =
-  | { accept: true; verb: Verb; args: string[]; auth: "verified" | "unsigned"; signedAt?: number; tag?: string }
-  | { accept: false; reason: RejectReason; why: string; verb?: string; signed: boolean };
+  | { accept: true; verb: Verb; args: string[]; auth: "verified" | "unsigned"; signedAt?: number; tag?: string; rid?: string }
+  | { accept: false; reason: RejectReason; why: string; verb?: string; signed: boolean; rid?: string };
 
 export interface AuthInput {
   text: string;
@@ -51,12 +69,15 @@ export interface AuthInput {
  */
 export function authenticate(i: AuthInput): Decision {
   const split = splitSignature(i.text);
+  // Echoed even when the tag fails: it only helps the sender match the NAK to its request.
+  const rid = split.kind === "signed" ? split.parts.rid : undefined;
   const reject = (reason: RejectReason, why: string, verb?: string): Decision => ({
     accept: false,
     reason,
     why,
     signed: split.kind !== "unsigned",
     ...(verb ? { verb } : {}),
+    ...(rid !== undefined ? { rid } : {}),
   });
   if (split.kind === "malformed") return reject("bad-tag", split.why, parseCommand(split.text).verb);
   if (split.kind === "unsigned") {
@@ -73,14 +94,15 @@ export function authenticate(i: AuthInput): Decision {
   const at = parts.ts * 1000;
   if (at - i.now > i.policy.maxFutureMs)
     return reject("future", `signed ${Math.round((at - i.now) / 1000)} s ahead of the gateway's clock`, verb);
-  if (i.now - at > i.policy.maxAgeMs)
-    return reject("expired", `signed ${Math.round((i.now - at) / 1000)} s ago (window ${i.policy.maxAgeMs / 1000} s)`, verb);
+  const window = windowFor(i.policy, verb);
+  if (i.now - at > window)
+    return reject("expired", `signed ${Math.round((i.now - at) / 1000)} s ago (window ${window / 1000} s)`, verb);
   if (i.notBefore !== null && at < i.notBefore)
     return reject("expired", "signed before a Command already accepted, by more than the window", verb);
   if (i.seen(parts.tag)) return reject("replay", "this signed Command was already accepted", verb);
   if (!isVerb(verb)) return reject("unknown-verb", `no verb ${JSON.stringify(verb)}`, verb);
   const d = permitted(verb, args, i.policy, "verified", reject);
-  return d.accept ? { ...d, signedAt: at, tag: parts.tag } : d;
+  return d.accept ? { ...d, signedAt: at, tag: parts.tag, ...(rid !== undefined ? { rid } : {}) } : d;
 }
 
 function permitted(

@@ -1,8 +1,25 @@
 export { VERBS, ACTING_VERBS, isVerb, parseCommand, checkArgs, type Verb } from "./verbs.js";
-export { SIGNED_BODY_MAX, MIN_KEY_BYTES, splitSignature, commandKey, computeTag, verifyTag, signText } from "./signature.js";
+export {
+  SIGNED_BODY_MAX,
+  MIN_KEY_BYTES,
+  REQUEST_ID,
+  splitSignature,
+  commandKey,
+  computeTag,
+  verifyTag,
+  signText,
+} from "./signature.js";
 export { addressedToCellgate } from "./addressed.js";
-export { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
-export { REPLY_MAX, fitReply, gsmSafe, cut, kv, duration, bytes, type Septets, type Field } from "./reply.js";
+export {
+  authenticate,
+  replayWindowMs,
+  windowFor,
+  type AgeWindows,
+  type CommandPolicy,
+  type Decision,
+  type RejectReason,
+} from "./authenticate.js";
+export { REPLY_MAX, fitReply, echoed, readReply, gsmSafe, cut, kv, duration, bytes, type Septets, type Field } from "./reply.js";
 export {
   statusReply,
   healthReply,
@@ -12,9 +29,12 @@ export {
   mqttReply,
   versionReply,
   helpReply,
+  pingReply,
+  modemResetReply,
   backOnlineReply,
 } from "./replies.js";
-export { CommandProcessor, type ProcessorOptions, type InboundCommand, type Admission, type AuthResult } from "./processor.js";
+export { CommandProcessor, type ProcessorOptions } from "./processor.js";
 export { Journal, type JournalEntry } from "./journal.js";
+export { stateDirFiles, memoryStateFiles, type StateFiles } from "./state-files.js";
 export { tcpPing, type PingResult } from "./ping.js";
-export type { Gateway, GatewayView, ResetOutcome } from "./types.js";
+export type { Gateway, GatewayView, ResetOutcome, InboundCommand, Admission, AuthResult } from "./types.js";

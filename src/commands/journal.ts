@@ -1,5 +1,5 @@
-import { join } from "node:path";
-import { isCellgateError, readJsonFile, writeFileDurable, type Logger } from "../core/index.js";
+import { isCellgateError, type Logger } from "../core/index.js";
+import type { StateFiles } from "./state-files.js";
 import type { Verb } from "./verbs.js";
 
 export type JobState = "accepted" | "running" | "done";
@@ -14,6 +14,8 @@ export interface JournalEntry {
   state: JobState;
   acceptedAt: number;
   signedAt: number | null;
+  /** The request id the reply echoes (signed Commands from the operator's tool). */
+  rid?: string;
   outcome?: string;
 }
 
@@ -30,6 +32,8 @@ interface JournalFile {
   entries: JournalEntry[];
 }
 
+const FILE = "journal.json";
+
 /** Finished unsigned entries kept (their message ids; the inbox's seen-set is what stops re-deliveries). */
 const UNSIGNED_KEPT = 200;
 
@@ -40,23 +44,22 @@ const UNSIGNED_KEPT = 200;
  * only after the file was written: a failed write leaves the journal as the disk has it.
  */
 export class Journal {
-  readonly #path: string;
+  readonly #files: StateFiles;
   #file: JournalFile;
 
-  private constructor(path: string, file: JournalFile) {
-    this.#path = path;
+  private constructor(files: StateFiles, file: JournalFile) {
+    this.#files = files;
     this.#file = file;
   }
 
-  static async open(stateDir: string, now: number, log: Logger): Promise<Journal> {
-    const path = join(stateDir, "commands", "journal.json");
+  static async open(files: StateFiles, now: number, log: Logger): Promise<Journal> {
     try {
-      const f = await readJsonFile<Partial<JournalFile>>(path);
+      const f = await files.read<Partial<JournalFile>>(FILE);
       if (!f || !Array.isArray(f.entries))
-        return new Journal(path, { newestSignedAt: null, lostAt: null, forgetBefore: null, entries: [] });
+        return new Journal(files, { newestSignedAt: null, lostAt: null, forgetBefore: null, entries: [] });
       // A journal from before the high-water rule was pruned by a clock: keep nothing older than its newest tag.
       const forgetBefore = f.forgetBefore !== undefined ? f.forgetBefore : (f.newestSignedAt ?? null);
-      return new Journal(path, {
+      return new Journal(files, {
         newestSignedAt: f.newestSignedAt ?? null,
         lostAt: f.lostAt ?? null,
         forgetBefore,
@@ -68,7 +71,7 @@ export class Journal {
         { err: err.message },
         "the Command journal was unreadable (moved aside); signed Commands from before now are refused",
       );
-      const j = new Journal(path, { newestSignedAt: null, lostAt: null, forgetBefore: null, entries: [] });
+      const j = new Journal(files, { newestSignedAt: null, lostAt: null, forgetBefore: null, entries: [] });
       await j.#save({ ...j.#file, lostAt: now }); // at once: a restart before the next Command must not forget the loss
       return j;
     }
@@ -135,7 +138,7 @@ export class Journal {
   }
 
   async #save(next: JournalFile): Promise<void> {
-    await writeFileDurable(this.#path, JSON.stringify(next));
+    await this.#files.write(FILE, JSON.stringify(next));
     this.#file = next;
   }
 }

@@ -1,40 +1,47 @@
-import { join } from "node:path";
-import { describeError, readJsonFile, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import { describeError, type Clock, type Logger } from "../core/index.js";
+import type { StateFiles } from "./state-files.js";
 
 export interface OwedReply {
   text: string;
-  /** Clock time the send first failed. */
+  /** Clock time it was kept. */
   at: number;
+  /** The journal key of the Command it answers, where one does. */
+  key?: string;
 }
 
 /** A reply older than this is not worth an SMS any more (the operator has asked again, or given up). */
 export const OWED_MAX_AGE_MS = 24 * 3_600_000;
 const OWED_MAX = 20;
+const FILE = "owed-replies.json";
 
 /**
  * Replies that could not be sent after their tries (no coverage, the modem away), kept in the
  * state directory until the link returns, oldest first, at most 20. Written first, then memory.
  */
 export class OwedReplies {
-  readonly #path: string;
+  readonly #files: StateFiles;
   #list: OwedReply[];
 
-  private constructor(path: string, list: OwedReply[]) {
-    this.#path = path;
+  private constructor(files: StateFiles, list: OwedReply[]) {
+    this.#files = files;
     this.#list = list;
   }
 
-  static async open(stateDir: string): Promise<OwedReplies> {
-    const path = join(stateDir, "commands", "owed-replies.json");
-    const f = await readJsonFile<OwedReply[]>(path).catch(() => undefined);
+  static async open(files: StateFiles): Promise<OwedReplies> {
+    const f = await files.read<OwedReply[]>(FILE).catch(() => undefined);
     return new OwedReplies(
-      path,
+      files,
       Array.isArray(f) ? f.filter((r) => typeof r?.text === "string" && typeof r.at === "number") : [],
     );
   }
 
   list(): readonly OwedReply[] {
     return this.#list;
+  }
+
+  /** Whether the reply to this Command is kept (answered, not yet known to be sent). */
+  has(key: string): boolean {
+    return this.#list.some((r) => r.key === key);
   }
 
   /** Keeps it; beyond the cap the oldest is given up (returned, to be reported). */
@@ -50,7 +57,7 @@ export class OwedReplies {
   }
 
   async #save(next: OwedReply[]): Promise<void> {
-    await writeFileDurable(this.#path, JSON.stringify(next));
+    await this.#files.write(FILE, JSON.stringify(next));
     this.#list = next;
   }
 }
@@ -84,9 +91,29 @@ export class ReplyQueue {
   }
 
   async send(text: string): Promise<void> {
-    const r: OwedReply = { text, at: this.#o.clock.now() };
+    await (
+      await this.prepare(text)
+    )();
+  }
+
+  /**
+   * Keeps the reply now and returns what sends it: a Command's reply is kept before the journal
+   * marks it done, so a kill between the two leaves the reply owed, not lost.
+   */
+  async prepare(text: string, key?: string): Promise<() => Promise<void>> {
+    const r: OwedReply = { text, at: this.#o.clock.now(), ...(key !== undefined ? { key } : {}) };
     const kept = await this.#keep(r);
     if (kept) this.#mine.add(r);
+    return () => this.#deliver(r, kept);
+  }
+
+  /** Whether this Command's reply is kept from before (then it is sent by a flush). */
+  owes(key: string): boolean {
+    return this.#o.owed.has(key);
+  }
+
+  async #deliver(r: OwedReply, kept: boolean): Promise<void> {
+    const text = r.text;
     try {
       await this.#o.reply(text);
     } catch (err) {

@@ -1,42 +1,31 @@
-import { join } from "node:path";
-import { describeError, readJsonFile, silentLogger, writeFileDurable, type Clock, type Logger } from "../core/index.js";
+import { describeError, silentLogger, type Clock, type Logger } from "../core/index.js";
 import { addressedToCellgate } from "./addressed.js";
-import { authenticate, replayWindowMs, type CommandPolicy, type Decision, type RejectReason } from "./authenticate.js";
+import { authenticate, replayWindowMs, windowFor, type CommandPolicy } from "./authenticate.js";
 import { Journal, type JournalEntry } from "./journal.js";
 import { OwedReplies, ReplyQueue } from "./owed-replies.js";
+import { Rejections } from "./rejections.js";
+import { stateDirFiles, type StateFiles } from "./state-files.js";
 import { tcpPing } from "./ping.js";
-import { fitReply, duration, type Septets } from "./reply.js";
-import { healthReply, helpReply, mqttReply, netReply, signalReply, simReply, statusReply, versionReply } from "./replies.js";
-import type { Gateway, GatewayView } from "./types.js";
+import { echoed, fitReply, duration, type Septets } from "./reply.js";
+import {
+  healthReply,
+  helpReply,
+  modemResetReply,
+  mqttReply,
+  netReply,
+  pingReply,
+  signalReply,
+  simReply,
+  statusReply,
+  versionReply,
+} from "./replies.js";
+import type { Admission, Gateway, GatewayView, InboundCommand } from "./types.js";
 import { VERBS, type Verb } from "./verbs.js";
-
-/** An inbound SMS as the inbox hands it off (the fields commands/ reads). */
-export interface InboundCommand {
-  id: string;
-  kind: "command" | "foreign" | "undecodable" | "status-report";
-  sender: string | null;
-  text?: string;
-  dataBase64?: string;
-  sid?: string;
-  /** The service centre time stamp, ISO with offset. */
-  timestamp: string | null;
-}
-
-/** What `commands/received` says of the text's authentication; none: not addressed to cellgate (delivered as it is). */
-export type AuthResult = "verified" | "unsigned" | "rejected" | "none";
-
-export interface Admission {
-  msg: InboundCommand;
-  auth: AuthResult;
-  decision: Decision | null;
-  /** Which time the window was checked against. */
-  clock: "synced" | "network" | "scts" | "unsynced";
-  /** The journal key of an accepted Command. */
-  key?: string;
-}
 
 export interface ProcessorOptions {
   stateDir: string;
+  /** Where the state goes instead of `<stateDir>/commands/` (the simulator's gateways: memory). */
+  files?: StateFiles;
   policy: CommandPolicy;
   key: Buffer | undefined;
   /** nak: rejections are answered; publish-only: unsigned cellgate verbs that need a signature are only published to MQTT. */
@@ -63,10 +52,10 @@ export interface ProcessorOptions {
   replyRetryMs?: number;
 }
 
-const HOUR = 3_600_000;
+const REBOOT_FILE = "reboot.json";
 
 /** The verbs that only read: a fresh view, one reply. */
-const VIEW_REPLIES: Partial<Record<Verb, (v: GatewayView, s: Septets) => string>> = {
+const VIEW_REPLIES: Partial<Record<Verb, (v: GatewayView, s: Septets, max: number) => string>> = {
   status: statusReply,
   health: healthReply,
   signal: signalReply,
@@ -87,16 +76,16 @@ export class CommandProcessor {
   readonly #o: ProcessorOptions;
   readonly #log: Logger;
   readonly #journal: Journal;
-  readonly #rebootFile: string;
+  readonly #files: StateFiles;
   #queue: Promise<void> = Promise.resolve();
   readonly #queued = new Set<string>();
-  #naks: number[] = [];
   /** What the previous run left unfinished (taken at open, so a Command of this run is never mistaken for one). */
   #leftOver: JournalEntry[];
 
   readonly #replies: ReplyQueue;
+  readonly #rejections: Rejections;
 
-  private constructor(o: ProcessorOptions, journal: Journal, owed: OwedReplies) {
+  private constructor(o: ProcessorOptions, files: StateFiles, journal: Journal, owed: OwedReplies) {
     this.#o = o;
     this.#log = (o.log ?? silentLogger).child({ mod: "commands" });
     this.#replies = new ReplyQueue({
@@ -109,12 +98,14 @@ export class CommandProcessor {
     });
     this.#journal = journal;
     this.#leftOver = journal.unfinished().map((e) => ({ ...e }));
-    this.#rebootFile = join(o.stateDir, "commands", "reboot.json");
+    this.#files = files;
+    this.#rejections = new Rejections({ ...o, log: this.#log, send: (text) => this.#send(text) });
   }
 
   static async open(o: ProcessorOptions): Promise<CommandProcessor> {
-    const journal = await Journal.open(o.stateDir, o.referenceTime().ms, o.log ?? silentLogger);
-    const p = new CommandProcessor(o, journal, await OwedReplies.open(o.stateDir));
+    const files = o.files ?? stateDirFiles(o.stateDir);
+    const journal = await Journal.open(files, o.referenceTime().ms, o.log ?? silentLogger);
+    const p = new CommandProcessor(o, files, journal, await OwedReplies.open(files));
     await journal.prune(replayWindowMs(o.policy));
     return p;
   }
@@ -131,7 +122,7 @@ export class CommandProcessor {
     if (text === undefined || (msg.kind !== "command" && msg.kind !== "foreign") || !addressedToCellgate(text))
       return { msg, auth: "none", decision: null, clock: "unsynced" };
     if (msg.kind === "foreign")
-      return this.#audited({
+      return this.#rejections.audited({
         msg,
         auth: "rejected",
         decision: {
@@ -153,7 +144,7 @@ export class CommandProcessor {
       // The same message handed off again (the broker did not ack in time) is not a replay.
       seen: (tag) => (j.get(tag)?.msgId ?? msg.id) !== msg.id,
     });
-    if (!decision.accept) return this.#audited({ msg, auth: "rejected", decision, clock });
+    if (!decision.accept) return this.#rejections.audited({ msg, auth: "rejected", decision, clock });
     const key = decision.tag ?? `id:${msg.id}`;
     if (!j.get(key))
       await j.add({
@@ -164,6 +155,7 @@ export class CommandProcessor {
         state: "accepted",
         acceptedAt: ms,
         signedAt: decision.signedAt ?? null,
+        ...(decision.rid !== undefined ? { rid: decision.rid } : {}),
       });
     return { msg, auth: decision.auth, decision, clock, key };
   }
@@ -172,7 +164,7 @@ export class CommandProcessor {
   dispatch(a: Admission): Promise<void> {
     const d = a.decision;
     if (d === null) return Promise.resolve();
-    if (!d.accept) return this.#enqueue(() => this.#reject(a, d));
+    if (!d.accept) return this.#enqueue(() => this.#rejections.answer(d));
     const entry = a.key !== undefined ? this.#journal.get(a.key) : undefined;
     if (!entry || entry.state !== "accepted" || this.#queued.has(entry.key)) return Promise.resolve();
     this.#queued.add(entry.key);
@@ -189,11 +181,15 @@ export class CommandProcessor {
     for (const left of leftOver) {
       const e = this.#journal.get(left.key);
       if (e === undefined || e.state !== left.state) continue; // handed off again and run meanwhile
-      if (e.state === "running") {
+      if (e.state === "running" && this.#replies.owes(e.key)) {
+        await this.#journal.set(e.key, "done", "answered before a restart; the kept reply is sent");
+      } else if (e.state === "running") {
         await this.#journal.set(e.key, "done", "interrupted by a restart");
         this.#o.event("command-interrupted", `${e.verb} was interrupted by a restart and is not run again`, { verb: e.verb });
-        await this.#send(fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets));
-      } else if (now - e.acceptedAt > this.#o.policy.maxAgeMs) {
+        await this.#send(
+          echoed(e.rid, (max) => fitReply(`${e.verb} interrupted by a restart; not run again`, [], this.#o.septets, max)),
+        );
+      } else if (now - e.acceptedAt > windowFor(this.#o.policy, e.verb)) {
         await this.#journal.set(e.key, "done", "expired before it ran");
         this.#o.event("command-rejected", `${e.verb} expired before it could run (the gateway was down)`, {
           verb: e.verb,
@@ -212,9 +208,9 @@ export class CommandProcessor {
 
   /** A reboot this gateway ran on request, not yet reported (read once, at start, for the "back online" reason). */
   async takeRebootMarker(): Promise<{ at: number; verb: string } | null> {
-    const m = await readJsonFile<{ at: number; pending: boolean }>(this.#rebootFile).catch(() => undefined);
+    const m = await this.#files.read<{ at: number; pending: boolean }>(REBOOT_FILE).catch(() => undefined);
     if (!m?.pending) return null;
-    await writeFileDurable(this.#rebootFile, JSON.stringify({ ...m, pending: false }));
+    await this.#files.write(REBOOT_FILE, JSON.stringify({ ...m, pending: false }));
     return { at: m.at, verb: "reboot" };
   }
 
@@ -243,51 +239,6 @@ export class CommandProcessor {
     return Number.isNaN(scts) ? { ms: r.ms, clock: "unsynced" } : { ms: scts, clock: "scts" };
   }
 
-  /**
-   * A rejection is on `events` before the hand-off completes (so before the SMS is deleted): the
-   * audit event is durable like `commands/received` (PUBACK, or fsynced in the outbox). When it
-   * cannot be, the admission fails and the inbox keeps the SMS.
-   */
-  async #audited(a: Admission): Promise<Admission> {
-    const d = a.decision;
-    if (d === null || d.accept) return a;
-    const verb = rejectedVerb(d);
-    const extra = {
-      reason: d.reason,
-      verb,
-      sender: a.msg.sender,
-      id: a.msg.id,
-      sid: a.msg.sid ?? null,
-      signed: d.signed,
-      clock: a.clock,
-    };
-    const detail = `${verb} rejected (${d.reason}): ${d.why}`;
-    if (this.#o.audit) await this.#o.audit("command-rejected", detail, extra);
-    else this.#o.event("command-rejected", detail, extra);
-    return a;
-  }
-
-  async #reject(_a: Admission, d: Extract<Decision, { accept: false }>): Promise<void> {
-    const verb = rejectedVerb(d);
-    // A NAK is an MO SMS to 2936 / 000: for a foreign sender it would reach nobody who sent it, and cost one.
-    if (d.reason === "foreign") return;
-    // A signed Command was meant for cellgate: its sender hears why. An unsigned verb is answered unless publish-only.
-    if (!d.signed && this.#o.unauthenticated === "publish-only") return;
-    await this.#nak(verb, d.reason);
-  }
-
-  async #nak(verb: string, reason: RejectReason): Promise<void> {
-    const now = this.#o.clock.now();
-    this.#naks = this.#naks.filter((t) => now - t < HOUR);
-    if (this.#naks.length >= this.#o.naksPerHour) {
-      this.#log.warn({ verb, reason }, "NAK not sent: the hourly limit is reached");
-      return;
-    }
-    this.#naks.push(now);
-    const text = this.#o.nakTemplate.replaceAll("{verb}", verb.slice(0, 20)).replaceAll("{reason}", reason);
-    await this.#send(fitReply(text, [], this.#o.septets));
-  }
-
   async #run(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
     const started = this.#o.clock.now();
     let text: string;
@@ -298,9 +249,13 @@ export class CommandProcessor {
     try {
       text = await this.#answer(e);
     } catch (err) {
-      text = fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets);
+      text = echoed(e.rid, (max) =>
+        fitReply(`${e.verb} error`, [{ text: describeError(err), shorten: true }], this.#o.septets, max),
+      );
     }
-    // Done before the reply: a crash now loses at most the reply, never runs the Command twice.
+    // Kept, then done, then sent: a crash never runs the Command twice, and its reply is kept
+    // before the journal says done, so the next start sends it.
+    const deliver = await this.#replies.prepare(text, e.key);
     await this.#mark(e.key, "done", text);
     await this.#journal.prune(replayWindowMs(this.#o.policy)).catch(() => {}); // retried after the next Command
     this.#o.event("command-run", `${e.verb} run (${auth}) in ${this.#o.clock.now() - started} ms`, {
@@ -310,45 +265,30 @@ export class CommandProcessor {
       id: msg?.id ?? e.msgId,
       reply: text,
     });
-    await this.#send(text);
+    await deliver();
   }
 
+  /** The reply to an accepted Command: one SMS, with the request id echoed first when it carried one. */
   async #answer(e: JournalEntry): Promise<string> {
     const s = this.#o.septets;
     const g = this.#o.gateway;
     const fromView = VIEW_REPLIES[e.verb];
-    if (fromView) return fromView(g.view(), s);
+    if (fromView) {
+      const v = g.view();
+      return echoed(e.rid, (max) => fromView(v, s, max));
+    }
     switch (e.verb) {
       case "help":
-        return helpReply(this.enabled, this.#o.policy.unsigned, s);
+        return echoed(e.rid, (max) => helpReply(this.enabled, this.#o.policy.unsigned, s, max));
       case "ping": {
         const [host = "", port = "443"] = e.args;
         const r = await tcpPing(host, Number(port), this.#o.pingTimeoutMs ?? 10_000);
-        return fitReply(
-          `ping ${r.ok ? "ok" : "fail"}`,
-          [
-            { text: `${host}:${port}`, shorten: true },
-            r.dnsMs !== null ? `dns=${r.dnsMs}ms` : null,
-            r.tcpMs !== null ? `tcp=${r.tcpMs}ms` : null,
-            r.error ? { text: `err=${r.error}`, shorten: true } : null,
-            r.address && r.address !== host ? `addr=${r.address}` : null,
-          ],
-          s,
-        );
+        return echoed(e.rid, (max) => pingReply(host, port, r, s, max));
       }
       case "modem-reset": {
         const r = await g.resetModem("requested by a Command");
         const after = r.ok ? await g.refresh().catch(() => null) : null;
-        return fitReply(
-          `modem-reset ${r.ok ? "ok" : "failed"}`,
-          [
-            `took=${duration(r.tookMs / 1000)}`,
-            after ? `reg=${after.registration?.state ?? "?"}` : null,
-            after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null,
-            { text: r.detail, shorten: true },
-          ],
-          s,
-        );
+        return echoed(e.rid, (max) => modemResetReply(r, after, s, max));
       }
       default:
         throw new Error(`${e.verb} is not answered here`);
@@ -359,12 +299,15 @@ export class CommandProcessor {
   async #reboot(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
     const s = this.#o.septets;
     const now = this.#o.referenceTime().ms;
-    const last = await readJsonFile<{ at: number }>(this.#rebootFile).catch(() => undefined);
+    const last = await this.#files.read<{ at: number }>(REBOOT_FILE).catch(() => undefined);
     if (last && now - last.at < this.#o.rebootMinIntervalMs && now >= last.at) {
-      const text = fitReply(
-        "reboot refused",
-        [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`],
-        s,
+      const text = echoed(e.rid, (max) =>
+        fitReply(
+          "reboot refused",
+          [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`],
+          s,
+          max,
+        ),
       );
       await this.#journal.set(e.key, "done", text);
       this.#o.event("command-rejected", `reboot refused: the last one was ${duration((now - last.at) / 1000)} ago`, {
@@ -374,18 +317,15 @@ export class CommandProcessor {
       return this.#send(text);
     }
     if (!(await this.#mark(e.key, "done", "rebooting"))) return this.#later(e, auth, msg);
-    await writeFileDurable(this.#rebootFile, JSON.stringify({ at: now, pending: true, key: e.key }));
+    await this.#files.write(REBOOT_FILE, JSON.stringify({ at: now, pending: true, key: e.key }));
     this.#o.event("command-run", `reboot run (${auth}): the host reboots now`, { verb: "reboot", auth, id: e.msgId });
-    await this.#send(fitReply("reboot ok", ["rebooting now; back-online follows"], s));
+    await this.#send(echoed(e.rid, (max) => fitReply("reboot ok", ["rebooting now; back-online follows"], s, max)));
     try {
       await this.#o.gateway.reboot();
     } catch (err) {
-      await writeFileDurable(
-        this.#rebootFile,
-        JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }),
-      );
+      await this.#files.write(REBOOT_FILE, JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }));
       this.#o.event("command-failed", `reboot failed: ${describeError(err)}`, { verb: "reboot" });
-      await this.#send(fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s));
+      await this.#send(echoed(e.rid, (max) => fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s, max)));
     }
   }
 
@@ -417,8 +357,4 @@ export class CommandProcessor {
   flushReplies(): Promise<void> {
     return this.#replies.flush();
   }
-}
-
-function rejectedVerb(d: Extract<Decision, { accept: false }>): string {
-  return d.verb ?? (d.reason === "foreign" ? "sms" : "?");
 }

@@ -1,5 +1,6 @@
-import { bytes, duration, fitReply, kv, type Field, type Septets } from "./reply.js";
-import type { GatewayView } from "./types.js";
+import { bytes, duration, fitReply, kv, REPLY_MAX, type Field, type Septets } from "./reply.js";
+import type { PingResult } from "./ping.js";
+import type { GatewayView, ResetOutcome } from "./types.js";
 import { VERBS, type Verb } from "./verbs.js";
 
 /** The replies of the read-only verbs: pure, from a view; each one SMS whatever the values. */
@@ -15,7 +16,7 @@ function op(v: GatewayView): Field | null {
   return name ? { text: `op=${name.slice(0, 20).replace(/\s+/g, "_")}` } : null;
 }
 
-export function statusReply(v: GatewayView, s: Septets): string {
+export function statusReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   return fitReply(
     `status ${v.verdict}`,
     [
@@ -31,10 +32,11 @@ export function statusReply(v: GatewayView, s: Septets): string {
       kv("ip", v.ip),
     ],
     s,
+    max,
   );
 }
 
-export function healthReply(v: GatewayView, s: Septets): string {
+export function healthReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   const fail = v.failing.filter((c) => c.status === "fail").map((c) => c.id);
   const warn = v.failing.filter((c) => c.status !== "fail").map((c) => c.id);
   const hints: Field[] = v.failing.map((c) => ({ text: `${c.id}: ${c.hint ?? c.detail}`, shorten: true }));
@@ -47,10 +49,11 @@ export function healthReply(v: GatewayView, s: Septets): string {
       ...hints,
     ],
     s,
+    max,
   );
 }
 
-export function signalReply(v: GatewayView, s: Septets): string {
+export function signalReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   const q = v.signal;
   return fitReply(
     "signal",
@@ -66,10 +69,11 @@ export function signalReply(v: GatewayView, s: Septets): string {
       q ? null : "unknown",
     ],
     s,
+    max,
   );
 }
 
-export function netReply(v: GatewayView, s: Septets): string {
+export function netReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   return fitReply(
     "net",
     [
@@ -86,10 +90,11 @@ export function netReply(v: GatewayView, s: Septets): string {
       v.apn ? { text: `apn=${v.apn}`, shorten: true } : null,
     ],
     s,
+    max,
   );
 }
 
-export function simReply(v: GatewayView, s: Septets): string {
+export function simReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   const c = v.carrier;
   const used = c?.usedBytes != null ? `used=${bytes(c.usedBytes)}${c.limitBytes != null ? `/${bytes(c.limitBytes)}` : ""}` : null;
   return fitReply(
@@ -104,10 +109,11 @@ export function simReply(v: GatewayView, s: Septets): string {
       c ? null : { text: `carrier=? ${v.carrierError ?? ""}`, shorten: true },
     ],
     s,
+    max,
   );
 }
 
-export function mqttReply(v: GatewayView, s: Septets): string {
+export function mqttReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   const m = v.mqtt;
   return fitReply(
     "mqtt",
@@ -119,10 +125,11 @@ export function mqttReply(v: GatewayView, s: Septets): string {
       kv("reconnects", m.reconnects),
     ],
     s,
+    max,
   );
 }
 
-export function versionReply(v: GatewayView, s: Septets): string {
+export function versionReply(v: GatewayView, s: Septets, max = REPLY_MAX): string {
   return fitReply(
     "version",
     [
@@ -132,11 +139,12 @@ export function versionReply(v: GatewayView, s: Septets): string {
       { text: `fw=${v.modem.revision ?? "?"}`, shorten: true },
     ],
     s,
+    max,
   );
 }
 
 /** The verbs this gateway runs, those needing no signature marked with `*`. */
-export function helpReply(enabled: readonly Verb[], unsigned: ReadonlySet<Verb>, s: Septets): string {
+export function helpReply(enabled: readonly Verb[], unsigned: ReadonlySet<Verb>, s: Septets, max = REPLY_MAX): string {
   return fitReply(
     "help",
     [
@@ -146,6 +154,38 @@ export function helpReply(enabled: readonly Verb[], unsigned: ReadonlySet<Verb>,
       "(*=unsigned; sign: cellgate sign)",
     ],
     s,
+    max,
+  );
+}
+
+/** `ping ok host:port dns=… tcp=… addr=…`, or `ping fail … err=…`. */
+export function pingReply(host: string, port: string, r: PingResult, s: Septets, max = REPLY_MAX): string {
+  return fitReply(
+    `ping ${r.ok ? "ok" : "fail"}`,
+    [
+      { text: `${host}:${port}`, shorten: true },
+      r.dnsMs !== null ? `dns=${r.dnsMs}ms` : null,
+      r.tcpMs !== null ? `tcp=${r.tcpMs}ms` : null,
+      r.error ? { text: `err=${r.error}`, shorten: true } : null,
+      r.address && r.address !== host ? `addr=${r.address}` : null,
+    ],
+    s,
+    max,
+  );
+}
+
+/** The reset step's outcome, with the registration and signal once the modem answers again. */
+export function modemResetReply(r: ResetOutcome, after: GatewayView | null, s: Septets, max = REPLY_MAX): string {
+  return fitReply(
+    `modem-reset ${r.ok ? "ok" : "failed"}`,
+    [
+      `took=${duration(r.tookMs / 1000)}`,
+      after ? `reg=${after.registration?.state ?? "?"}` : null,
+      after?.signal?.rsrpDbm != null ? `rsrp=${after.signal.rsrpDbm}` : null,
+      { text: r.detail, shorten: true },
+    ],
+    s,
+    max,
   );
 }
 

@@ -35,6 +35,22 @@ export function cut(s: string, max: number, septets: Septets): string {
   return `${out}..`;
 }
 
+/**
+ * A reply that echoes a request id: `#<rid> ` and then the reply, fitted into the room that is
+ * left, so the whole is still one SMS. Without an id, the reply as it always was.
+ */
+export function echoed(rid: string | undefined, build: (max: number) => string): string {
+  if (rid === undefined) return build(REPLY_MAX);
+  const prefix = `#${rid} `;
+  return `${prefix}${build(REPLY_MAX - prefix.length)}`;
+}
+
+/** A reply as the operator reads it: the request id it echoes (null for none), and the reply itself. */
+export function readReply(text: string): { rid: string | null; text: string } {
+  const m = /^#([0-9a-z]{1,8}) (.*)$/s.exec(text.trim());
+  return m ? { rid: m[1]!, text: m[2]! } : { rid: null, text: text.trim() };
+}
+
 export interface Field {
   text: string;
   /** May be shortened (with `..`) to use the room that is left; otherwise a field is whole or absent. */

@@ -6,16 +6,25 @@ import { CellgateError } from "../core/index.js";
  * (base 36, 6 characters until 2038+) and tag the first 128 bits of
  * HMAC-SHA256(key, "cellgate/1\n" + ts + "\n" + text), base64url. The trailer is 31
  * characters of the GSM 7-bit basic table (no escapes), so a signed text still fits one SMS
- * with an IncludeSid SID: 125 characters of body (commands-device-side.md §3).
+ * with an IncludeSid SID (`DC`, 32 hex digits and a space): 125 characters of body (docs/commands.md).
+ *
+ * With a request id (what the operator's tool sends, so replies can be matched to requests):
+ * `VERB [ARGS] #<ts>.<rid>.<tag>`, the tag over "cellgate/2\n" + ts + "\n" + rid + "\n" + text.
+ * The id is signed (it cannot be moved to another request) and echoed at the start of every
+ * reply, `#<rid> …`. Both forms are accepted; the domains differ, so neither converts to the other.
  */
 export const SIGNED_BODY_MAX = 125;
 const TAG_BYTES = 16;
 const TAG_CHARS = 22;
 const DOMAIN = "cellgate/1";
+const DOMAIN_RID = "cellgate/2";
 export const MIN_KEY_BYTES = 16;
 
+/** A request id: 1 to 8 characters of base 36 (the operator's tool makes 5). */
+export const REQUEST_ID = /^[0-9a-z]{1,8}$/;
+
 /** The trailer as it appears at the end of a signed text; a last token `#….…` of another form is an attempt at one. */
-const TRAILER = /\s#([0-9a-z]{1,8})\.([A-Za-z0-9_-]+)$/;
+const TRAILER = /\s#([0-9a-z]{1,8})(?:\.([0-9a-z]{1,8}))?\.([A-Za-z0-9_-]+)$/;
 const ATTEMPT = /\s#\S*\.\S*$/;
 
 export interface SignatureParts {
@@ -23,6 +32,8 @@ export interface SignatureParts {
   text: string;
   /** Unix seconds. */
   ts: number;
+  /** The request id the reply echoes, when the Command carries one. */
+  rid?: string;
   tag: string;
 }
 
@@ -37,9 +48,9 @@ export function splitSignature(received: string): SplitResult {
   const m = TRAILER.exec(s);
   if (m) {
     const text = s.slice(0, m.index).trim();
-    if (m[2]!.length !== TAG_CHARS)
-      return { kind: "malformed", text, why: `tag has ${m[2]!.length} characters, not ${TAG_CHARS}` };
-    return { kind: "signed", parts: { text, ts: parseInt(m[1]!, 36), tag: m[2]! } };
+    const tag = m[3]!;
+    if (tag.length !== TAG_CHARS) return { kind: "malformed", text, why: `tag has ${tag.length} characters, not ${TAG_CHARS}` };
+    return { kind: "signed", parts: { text, ts: parseInt(m[1]!, 36), ...(m[2] !== undefined ? { rid: m[2] } : {}), tag } };
   }
   const a = ATTEMPT.exec(s);
   if (a)
@@ -63,12 +74,10 @@ export function commandKey(secret: string, source: string): Buffer {
   return key;
 }
 
-export function computeTag(key: Buffer, text: string, ts: number): string {
-  return createHmac("sha256", key)
-    .update(`${DOMAIN}\n${ts.toString(36)}\n${text}`)
-    .digest()
-    .subarray(0, TAG_BYTES)
-    .toString("base64url");
+export function computeTag(key: Buffer, text: string, ts: number, rid?: string): string {
+  const input =
+    rid === undefined ? `${DOMAIN}\n${ts.toString(36)}\n${text}` : `${DOMAIN_RID}\n${ts.toString(36)}\n${rid}\n${text}`;
+  return createHmac("sha256", key).update(input).digest().subarray(0, TAG_BYTES).toString("base64url");
 }
 
 /**
@@ -77,16 +86,23 @@ export function computeTag(key: Buffer, text: string, ts: number): string {
  * guard remembers tags as text, so only the canonical one may pass.
  */
 export function verifyTag(key: Buffer, p: SignatureParts): boolean {
-  const want = Buffer.from(computeTag(key, p.text, p.ts), "utf8");
+  const want = Buffer.from(computeTag(key, p.text, p.ts, p.rid), "utf8");
   const got = Buffer.from(p.tag, "utf8");
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
 /**
- * The text an operator sends: `text #ts.tag`. Refused when it would not fit one SMS with an
- * IncludeSid SID, or when the text is not plain single-byte GSM 7-bit (a UCS2 SMS holds 70).
+ * The text an operator sends: `text #ts.tag`, or `text #ts.rid.tag` with a request id. Refused
+ * when it would not fit one SMS with an IncludeSid SID, or when the text is not plain
+ * single-byte GSM 7-bit (a UCS2 SMS holds 70).
  */
-export function signText(key: Buffer, text: string, nowMs: number, septets: (s: string) => number | undefined): string {
+export function signText(
+  key: Buffer,
+  text: string,
+  nowMs: number,
+  septets: (s: string) => number | undefined,
+  rid?: string,
+): string {
   const body = text.trim().replace(/\s+/g, " ");
   if (body === "") throw new CellgateError("CG_ERR_COMMAND_SIGN", "nothing to sign: the command text is empty");
   if (septets(body) !== body.length)
@@ -95,8 +111,10 @@ export function signText(key: Buffer, text: string, nowMs: number, septets: (s: 
       `${JSON.stringify(body)} has characters outside the GSM 7-bit basic table; a Command must be plain text to fit one SMS`,
       { text: body },
     );
+  if (rid !== undefined && !REQUEST_ID.test(rid))
+    throw new CellgateError("CG_ERR_COMMAND_SIGN", `request id ${JSON.stringify(rid)} is not 1 to 8 characters of 0-9 a-z`);
   const ts = Math.floor(nowMs / 1000);
-  const signed = `${body} #${ts.toString(36)}.${computeTag(key, body, ts)}`;
+  const signed = `${body} #${ts.toString(36)}${rid !== undefined ? `.${rid}` : ""}.${computeTag(key, body, ts, rid)}`;
   if (signed.length > SIGNED_BODY_MAX)
     throw new CellgateError(
       "CG_ERR_COMMAND_SIGN",

@@ -1,3 +1,5 @@
+import type { Decision } from "./authenticate.js";
+
 /**
  * What the verbs read and do, declared here so commands/ depends on no other folder: the
  * composition root adapts the modem, health, carrier and MQTT state into these shapes.
@@ -57,4 +59,29 @@ export interface Gateway {
   resetModem(reason: string): Promise<ResetOutcome>;
   /** The configured host reboot command; resolves when it was started, rejects with why it could not be. */
   reboot(): Promise<void>;
+}
+
+/** An inbound SMS as the inbox hands it off (the fields commands/ reads). */
+export interface InboundCommand {
+  id: string;
+  kind: "command" | "foreign" | "undecodable" | "status-report";
+  sender: string | null;
+  text?: string;
+  dataBase64?: string;
+  sid?: string;
+  /** The service centre time stamp, ISO with offset. */
+  timestamp: string | null;
+}
+
+/** What `commands/received` says of the text's authentication; none: not addressed to cellgate (delivered as it is). */
+export type AuthResult = "verified" | "unsigned" | "rejected" | "none";
+
+export interface Admission {
+  msg: InboundCommand;
+  auth: AuthResult;
+  decision: Decision | null;
+  /** Which time the window was checked against. */
+  clock: "synced" | "network" | "scts" | "unsynced";
+  /** The journal key of an accepted Command. */
+  key?: string;
 }

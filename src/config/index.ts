@@ -13,3 +13,4 @@ export { readSecret } from "./secrets.js";
 export { changedKeys } from "./reload.js";
 export { LIVE_KEYS } from "./schema.js";
 export { unknownVariables, describeUnknown, type UnknownVariable } from "./env-names.js";
+export { CONFIG_DESCRIPTIONS } from "./descriptions.js";

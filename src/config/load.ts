@@ -135,6 +135,7 @@ function envName(path: string[]): string {
 interface Def {
   type: string;
   innerType?: { _zod: { def: Def } };
+  in?: { _zod: { def: Def } };
   shape?: Record<string, { _zod: { def: Def } }>;
   options?: Array<{ _zod: { def: Def } }>;
 }
@@ -148,7 +149,14 @@ function leaves(schema: { _zod: { def: unknown } }, path: string[]): Leaf[] {
   if (def.type === "boolean") return [{ path, kind: "boolean" }];
   if (def.type === "array") return [{ path, kind: "list" }];
   if (def.type === "union" && def.options?.every((o) => o._zod.def.type === "literal")) return [{ path, kind: "number" }];
+  // A number or a mapping (commands.maxAgeS): the variable sets the number, which stands for the whole.
+  if (def.type === "union" && def.options?.some((o) => inner(o._zod.def).type === "number")) return [{ path, kind: "number" }];
   return [{ path, kind: "string" }];
+}
+
+/** What a transformed schema reads (a pipe's input). */
+function inner(def: Def): Def {
+  return def.type === "pipe" && def.in ? inner(def.in._zod.def) : def;
 }
 
 /** CELLGATE_<SECTION>_<KEY> overrides the file, typed by the schema (so "300" is a number where one is expected). */

@@ -3,7 +3,7 @@ import { ACTING_VERBS, VERBS } from "../commands/index.js";
 
 /**
  * The configuration file's schema: the single source of the Config type, its defaults and its
- * checks (DESIGN §3.2). Every object is strict, so an unknown (misspelt) key is an error with its
+ * checks (docs/configuration.md). Every object is strict, so an unknown (misspelt) key is an error with its
  * path. Secrets are not here: they come from the credentials directory, a `*File` path or the
  * environment (see secrets.ts).
  */
@@ -62,8 +62,25 @@ const commands = z
     disabled: z.array(verb).default([]),
     /** nak: an unsigned cellgate verb that needs a signature is answered with the NAK; publish-only: it is only published on MQTT. A signed one that fails is always answered; text not addressed to cellgate never is. */
     unauthenticated: z.enum(["nak", "publish-only"]).default("nak"),
-    /** How old a signed Command may be when it arrives (SMS can sit in the network while the gateway is off). */
-    maxAgeS: seconds(900, 30, 86_400),
+    /**
+     * How old a signed Command may be when it arrives (SMS can sit in the network while the gateway is
+     * off; Super SIM retries delivery for 24 h): `read` for the verbs that only read, `act` for those
+     * that act (modem-reset, reboot). One number is both.
+     */
+    maxAgeS: z
+      .union(
+        [
+          z
+            .number()
+            .int()
+            .min(30)
+            .max(86_400)
+            .transform((n) => ({ read: n, act: n })),
+          z.strictObject({ read: seconds(86_400, 30, 86_400), act: seconds(900, 30, 86_400) }),
+        ],
+        { error: "expected seconds (30 to 86400) for every verb, or { read, act }" },
+      )
+      .default({ read: 86_400, act: 900 }),
     /** How far ahead of the gateway's clock a signing time may be. */
     maxFutureS: seconds(300, 0, 3600),
     /** The rejection reply; {verb} and {reason} are replaced (reason: bad-tag, replay, expired, future, unsigned, unknown-verb, disabled, bad-args, no-key, foreign). */

@@ -6,3 +6,4 @@ export * from "./durable-file.js";
 export * from "./stable-json.js";
 export * from "./base64.js";
 export * from "./defaults.js";
+export * from "./request-body.js";

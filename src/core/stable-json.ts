@@ -1,6 +1,6 @@
 /**
  * JSON with object keys sorted at every level: the same value always gives the same string,
- * so "did this snapshot change?" is a string compare (DESIGN: publish changes, not repeats).
+ * so "did this snapshot change?" is a string compare (publish changes, not repeats: docs/mqtt.md).
  */
 export function stableStringify(value: unknown): string {
   return JSON.stringify(sortKeys(value));

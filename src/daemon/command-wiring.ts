@@ -83,7 +83,7 @@ export async function openProcessor(w: ProcessorWiring): Promise<CommandProcesso
     policy: {
       unsigned: new Set(c.unsigned),
       disabled: new Set(c.disabled),
-      maxAgeMs: c.maxAgeS * 1000,
+      maxAgeMs: { read: c.maxAgeS.read * 1000, act: c.maxAgeS.act * 1000 },
       maxFutureMs: c.maxFutureS * 1000,
       rebootToken: c.reboot.confirm,
     },

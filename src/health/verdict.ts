@@ -85,5 +85,5 @@ function joinHints(checks: Check[], input: HealthInput): Check[] {
   return checks;
 }
 
-/** Exit codes of `cellgate status` (DESIGN §3.1). */
+/** Exit codes of `cellgate status` (docs/cli.md). */
 export const VERDICT_EXIT: Record<Verdict, number> = { ok: 0, degraded: 1, down: 2, unknown: 3 };

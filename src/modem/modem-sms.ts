@@ -205,7 +205,7 @@ export class ModemSms {
     const r = this.#reception;
     if (r?.kind !== "direct" || !r.acked) return;
     try {
-      await this.#port.command("AT+CNMA=1", signal ? { signal } : {});
+      await this.#port.command("AT+CNMA=1", { urgent: true, ...(signal ? { signal } : {}) });
     } catch (err) {
       const code = isCellgateError(err, "CG_ERR_AT_CMS") ? err.detail.errorCode : undefined;
       if (code === 340) return; // nothing was owed (the modem acknowledged by itself)

@@ -1,4 +1,5 @@
 export * from "./topics.js";
+export { TOPIC_DOCS } from "./topic-docs.js";
 export { Outbox, type OutboxEntry, type OutboxLimits, type OutboxStats } from "./outbox.js";
 export {
   MqttLink,

@@ -37,8 +37,8 @@ export interface OutboxStats {
 type Line = OutboxEntry | { ack: number };
 
 /**
- * The bounded, durable backlog of QoS 1 messages the broker has not acknowledged (DESIGN §3.3,
- * edge-anchors §5): an append-only JSON-lines file, fsynced before `add` resolves (so it is a
+ * The bounded, durable backlog of QoS 1 messages the broker has not acknowledged (docs/mqtt.md,
+ * "Delivery"): an append-only JSON-lines file, fsynced before `add` resolves (so it is a
  * valid hand-off for an SMS), acknowledgements appended as tombstones and compacted away.
  * When a cap is reached the oldest messages are dropped and counted — never the newest, never
  * silently. A torn last line (power cut mid-write) is ignored on open.

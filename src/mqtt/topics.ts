@@ -1,10 +1,10 @@
 import { isStrictBase64 } from "../core/index.js";
 
 /**
- * The topic table of DESIGN §3.3 as types: topic name → payload. Every payload carries `ts`
- * (ISO 8601) and `clock`, the quality of that time: `synced` (the system clock is NTP-synced),
- * `network` (taken from the modem's network time), `unsynced` (the system clock, unverified —
- * a Pi has no RTC).
+ * The MQTT topics as types: topic name → payload (docs/mqtt.md's topic table and payload types
+ * are generated from this file). Every payload carries `ts` (ISO 8601) and `clock`, the quality
+ * of that time: `synced` (the system clock is NTP-synced), `network` (taken from the modem's
+ * network time), `unsynced` (the system clock, unverified — a Pi has no RTC).
  */
 export type ClockQuality = "synced" | "network" | "unsynced";
 
@@ -121,7 +121,7 @@ export interface Topics {
 
 export type TopicName = keyof Topics;
 
-/** How each topic is published (DESIGN §3.3). */
+/** How each topic is published: retained or not, and its QoS. */
 export const TOPIC_RULES: Record<TopicName, { retain: boolean; qos: 0 | 1 }> = {
   status: { retain: true, qos: 1 },
   modem: { retain: true, qos: 1 },

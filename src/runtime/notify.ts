@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { describeError, silentLogger, type Logger } from "../core/index.js";
 
 /**
- * sd_notify without a native addon (systemd.md §1): Node cannot send on a unix datagram
+ * sd_notify without a native addon: Node cannot send on a unix datagram
  * socket, so each message is one `systemd-notify` run (the unit needs NotifyAccess=all, since
  * the sender is a child). Outside systemd (no NOTIFY_SOCKET) it does nothing. Messages are
  * sent one at a time; a STATUS or WATCHDOG that arrives while one is in flight replaces the

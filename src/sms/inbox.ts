@@ -44,7 +44,7 @@ export interface InboxOptions {
   log?: Logger;
   /** An incomplete multipart message is handed off, flagged, after this long (config sms.multipartTimeoutS). */
   reassemblyTimeoutMs: number;
-  /** A full sweep of storage this often, as +CMTI is not always sent (config sms.sweepS). */
+  /** A full sweep this often: some modems do not send +CMTI for every SMS (docs/sms.md; config sms.sweepS). */
   sweepIntervalMs: number;
   /** After a failed hand-off, try again this much later. */
   retryMs?: number;

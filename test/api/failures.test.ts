@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApiClient, type ApiClient } from "../../src/api/index.js";
+import { ConcurrencyLimiter, createApiClient, type ApiClient } from "../../src/api/index.js";
 import { ManualClock } from "../../src/core/index.js";
 import type { ApiSimulator } from "../../src/sim/api/index.js";
 import { startApiSimulator } from "../helpers/api-sim.js";
@@ -60,6 +60,28 @@ describe("failures", () => {
     expect(err.message).toContain("failed after 3 attempts");
   });
 
+  it("never sends a Command's POST again after a 5xx or a reset (it may exist); a 429 was not carried out and is retried", async () => {
+    const sim = await startApiSimulator();
+    const { wireless } = h.client(sim, { retries: 3 });
+    const create = () => wireless!.createCommand({ sim: "gateway-0001", command: "status" });
+    sim.inject({ status: 503 }, { path: /^\/v1\/Commands$/ });
+    const e503 = await h.rejection(create());
+    expect(e503.code).toBe("CG_ERR_API_UNAVAILABLE");
+    expect(e503.detail).toMatchObject({ status: 503, maybeDone: true });
+    expect(e503.message).toContain("not sent again: it may have been carried out");
+    sim.inject({ reset: true }, { path: /^\/v1\/Commands$/ });
+    const reset = await h.rejection(create());
+    expect(reset.detail).toMatchObject({ attempts: 1, maybeDone: true });
+    expect(count(sim, "POST /v1/Commands")).toBe(2);
+    sim.inject({ status: 429, retryAfterS: 0 }, { path: /^\/v1\/Commands$/ });
+    expect((await create()).sid).toMatch(/^DC/);
+    expect(count(sim, "POST /v1/Commands")).toBe(4);
+    // A SIM update sets a state: sending it twice is harmless, so it is retried.
+    sim.inject({ status: 503 }, { path: /^\/v1\/Sims\/gateway-0001$/ });
+    expect((await wireless!.updateSim("gateway-0001", { friendlyName: "again" })).friendlyName).toBe("again");
+    expect(count(sim, "POST /v1/Sims/gateway-0001")).toBe(2);
+  });
+
   it("does not retry 401 and names the credential, not its secret", async () => {
     const sim = await startApiSimulator();
     const bad = h.client(sim, { credentials: { username: sim.credentials.apiKeySid, password: "wrong-secret-0123456789" } });
@@ -108,6 +130,47 @@ describe("validation at the edge", () => {
     h.track(c);
     return { c, close: () => new Promise<void>((r) => server.close(() => r())) };
   }
+
+  it("keeps to a concurrency limit shared by every request, less what Twilio-Concurrent-Requests says others use", async () => {
+    const { createServer } = await import("node:http");
+    let now = 0;
+    let peak = 0;
+    let others = 0;
+    const server = createServer((req, res) => {
+      peak = Math.max(peak, ++now);
+      setTimeout(() => {
+        now--;
+        res
+          .writeHead(200, { "content-type": "application/json", "twilio-concurrent-requests": String(now + 1 + others) })
+          .end(JSON.stringify({ sid: `DE${"a".repeat(32)}` }));
+      }, 20);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const limiter = new ConcurrencyLimiter(4);
+    const c = h.track(
+      createApiClient({
+        provider: "twilio",
+        product: "programmable-wireless",
+        baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        credentials: { username: "ACx", password: "y" },
+        log: h.log,
+        limiter,
+      }),
+    );
+    try {
+      await Promise.all(Array.from({ length: 40 }, () => c.wireless!.fetchSim("x")));
+      expect(peak).toBe(4);
+      expect(limiter.peak).toBe(4);
+      others = 3; // another client of the account now uses 3 of the 4
+      await c.wireless!.fetchSim("x");
+      expect(limiter.limit).toBe(1);
+      peak = 0;
+      await Promise.all(Array.from({ length: 10 }, () => c.wireless!.fetchSim("x")));
+      expect(peak).toBe(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
 
   it("keeps unknown enum values and numbers-as-strings, accepts 202 for an update, refuses what is not the API's shape", async () => {
     const sid = `DE${"a".repeat(32)}`;

@@ -63,6 +63,19 @@ describe("AtEngine: commands", () => {
     expect(rs.map((r) => r.lines)).toEqual([["+A"], ["+B"], ["+C"]]);
     expect(modem.received.slice(2)).toEqual(["AT+A", "AT+B", "AT+C"]);
   });
+
+  it("an urgent command (+CNMA) goes before those waiting, after the one in flight and earlier urgent ones", async () => {
+    const { engine, modem, clock } = setup((cmd) => `\r\n${cmd.slice(2)}\r\n\r\nOK\r\n`);
+    const all = Promise.all([
+      engine.command("AT+A"),
+      engine.command("AT+B"),
+      engine.command("AT+C"),
+      engine.command("AT+CNMA=1", { urgent: true }),
+      engine.command("AT+U2", { urgent: true }),
+    ]);
+    await drive(all, clock);
+    expect(modem.received.slice(2)).toEqual(["AT+A", "AT+CNMA=1", "AT+U2", "AT+B", "AT+C"]);
+  });
 });
 
 describe("AtEngine: URCs", () => {

@@ -15,6 +15,8 @@
  *  4-5. The running daemon: +CMTI → MQTT latency, RSS and CPU (test/bench/daemon.ts).
  *  6-7. A Command's authentication and its reply (test/bench/commands.ts).
  *  8. The daemon's JS heap over minutes of hard work, from V8 heap snapshots (test/bench/heap.ts).
+ *  9-10. `cellgate remote` asking a fleet: SIMs per second against the ceiling the account's
+ *     concurrency limit sets; a 10,000-SIM fleet in one process (test/bench/fleet.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -32,6 +34,7 @@ import { AtEngine, classifyLine, LineFramer, openSerialLink } from "../../src/at
 import { decodePdu } from "../../src/sms/pdu/index.js";
 import { commandPath } from "./commands.js";
 import { footprint, smsToMqtt } from "./daemon.js";
+import { fleetRows } from "./fleet.js";
 import { heapGrowth } from "./heap.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -232,6 +235,7 @@ async function main(): Promise<void> {
   rows.push(...(await footprint()));
   rows.push(...(await heapGrowth()));
   rows.push(...commandPath());
+  rows.push(...(await fleetRows()));
 
   console.log(`cellgate bench — node ${process.version}, ${process.platform}/${process.arch}\n`);
   console.log("| measurement | cellgate | baseline | baseline value | ratio cellgate/baseline |");

@@ -1,28 +1,13 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLEAN_ENV, CLI, cellgateIn } from "../helpers/cli.js";
 
 // `cellgate simulate api` and `cellgate sim` as an operator runs them: separate processes,
 // real HTTP on loopback, credentials passed only through the environment the banner prints.
-const run = promisify(execFile);
-const CLI = ["--import", "tsx", join(import.meta.dirname, "../../src/cli/main.ts")];
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k)));
-
-async function cellgate(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { env: { ...CLEAN_ENV, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cellgate = cellgateIn;
 
 /** Starts `cellgate simulate api` and returns the variables its banner says to export. */
 async function simulateApi(

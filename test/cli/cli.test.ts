@@ -257,6 +257,13 @@ describe("cellgate sign", () => {
         stdout: "status #t6cxfk.Bc6IlLzcwDOBesrhGGlGIw\n",
         stderr: "",
       });
+      expect(
+        await cellgate("sign", "status", "--key-file", key, "--at", "2025-11-26T23:33:20Z", "--request-id", "k3f9x"),
+      ).toEqual({
+        code: 0,
+        stdout: "status #t6cxfk.k3f9x.yowNzhbOOjIAQ7E2WcInSQ\n",
+        stderr: "",
+      });
       expect((await cellgate("sign", "status")).stderr).toMatch(
         /^cellgate: CG_ERR_COMMAND_KEY: no command key: pass --key-file, or set CELLGATE_COMMAND_KEY\n$/,
       );

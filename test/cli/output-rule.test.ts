@@ -7,7 +7,7 @@ import { ApiSimulator } from "../../src/sim/api/index.js";
 import { cleanEnv, runCli } from "../helpers/daemon-proc.js";
 import { PTY_BACKENDS, startPtyModem } from "../helpers/pty-modem.js";
 
-// The output rule of the README ("Output and exit codes"), command by command: each one's success
+// The output rule of docs/cli.md ("Output and exit codes"), command by command: each one's success
 // and failure, with and without --json. With --json stdout is exactly one JSON document (the result
 // or {"error":{code,message}}); errors are one `cellgate: CODE: message` on stderr; exit codes are
 // those of the one table.
@@ -258,10 +258,12 @@ describe.concurrent("the output rule, command by command", () => {
   });
 });
 
-describe("the README's exit-code table", () => {
+describe("the exit-code table of docs/cli.md", () => {
   it("lists exactly the codes the commands use, and every code a row above asserts is in it", () => {
-    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Output and exit codes"), readme.indexOf("## Installing on a gateway"));
+    const doc = readFileSync(join(import.meta.dirname, "../../docs/cli.md"), "utf8");
+    const from = doc.indexOf("## Output and exit codes");
+    expect(from).toBeGreaterThanOrEqual(0);
+    const section = doc.slice(from, doc.indexOf("\n## ", from + 1));
     const documented = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
     expect(documented).toEqual(Object.values(EXIT).sort((a, b) => a - b));
     for (const row of ROWS) expect(documented, row.name).toContain(row.code);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/core/index.js";
@@ -79,6 +79,26 @@ describe("a reply that cannot be sent is kept, durably, and sent once the link i
     expect(kept(w.dir)).toEqual([]);
     await after.deliver(after.msg(sign("signal", T + 1000)));
     expect(l.sent.map((t) => t.split(" ")[0])).toEqual(["status", "signal"]);
+  });
+
+  it("killed after the reply was kept and before the journal said done: the reply is sent, not 'interrupted'", async () => {
+    const l = link();
+    l.up = true;
+    const w = await world({ reply: () => new Promise<void>(() => {}) });
+    void w.deliver(w.msg(sign("status")));
+    await expect.poll(() => kept(w.dir)).toEqual([expect.stringMatching(/^status ok /)]);
+    // What a kill between the two writes leaves: the reply kept, the Command still running.
+    const path = join(w.dir, "commands", "journal.json");
+    const journal = JSON.parse(readFileSync(path, "utf8")) as { entries: Array<{ state: string }> };
+    journal.entries[0]!.state = "running";
+    writeFileSync(path, JSON.stringify(journal));
+    const after = await world({ dir: w.dir, reply: l.reply });
+    await after.p.resume();
+    await after.p.flushReplies();
+    expect(l.sent).toEqual([expect.stringMatching(/^status ok /) as string]);
+    expect(after.events.map((e) => e.type)).not.toContain("command-interrupted");
+    const entries = (JSON.parse(readFileSync(path, "utf8")) as { entries: Array<{ state: string }> }).entries;
+    expect(entries.map((e) => e.state)).toEqual(["done"]);
   });
 
   it("a reply that went through is not kept, and not sent again by a flush that ran meanwhile", async () => {

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { commandKey, signText } from "../../src/commands/index.js";
-import { FakeGateway, sign, septets, T, world } from "./world.js";
+import { commandKey, memoryStateFiles, signText } from "../../src/commands/index.js";
+import { FakeGateway, KEY, sign, septets, T, world } from "./world.js";
 
 describe("running Commands", () => {
   it("a signed status runs once and is answered in one SMS; the run is on events", async () => {
@@ -305,5 +305,106 @@ describe("acting verbs", () => {
     await after.p.resume();
     expect(w.gateway.views).toBe(1);
     expect(after.replies).toHaveLength(1);
+  });
+});
+
+describe("state kept elsewhere than a state directory", () => {
+  it("in memory (the simulator's gateways): the journal refuses a replay, across a reopen of the same state", async () => {
+    const files = memoryStateFiles();
+    const w = await world({ files, stateDir: "/nonexistent/never-written" });
+    const m = w.msg(sign("status"));
+    await w.deliver(m);
+    const again = await world({ files, stateDir: "/nonexistent/never-written", gateway: w.gateway });
+    await again.deliver(again.msg(m.text!));
+    expect(w.replies[0]).toMatch(/^status ok /);
+    expect(again.replies).toEqual(["NAK status replay"]);
+    expect(existsSync("/nonexistent/never-written")).toBe(false);
+  });
+});
+
+describe("request ids", () => {
+  const signId = (text: string, rid: string, at = T) => signText(KEY, text, at, septets, rid);
+
+  it("every reply and NAK echoes the id of the Command it answers; the old format still runs", async () => {
+    const w = await world();
+    await w.deliver(w.msg(signId("status", "aaaaa")));
+    await w.deliver(w.msg(signId("status", "bbbbb", T + 1000)));
+    await w.deliver(w.msg(sign("status", T + 2000)));
+    await w.deliver(w.msg(signId("status", "ccccc", T - 3_600_000)));
+    await w.deliver(w.msg(signId("dataoff", "ddddd", T + 3000)));
+    await w.deliver(w.msg(signText(commandKey("another gateway's key, 32 bytes!", "t"), "status", T, septets, "eeeee")));
+    expect(w.replies[0]).toMatch(/^#aaaaa status ok /);
+    expect(w.replies[1]).toMatch(/^#bbbbb status ok /);
+    expect(w.replies[2]).toMatch(/^status ok /);
+    expect(w.replies.slice(3)).toEqual([
+      "#ccccc NAK status expired",
+      "#ddddd NAK dataoff unknown-verb",
+      "#eeeee NAK status bad-tag",
+    ]);
+    for (const r of w.replies) expect(septets(r)!).toBeLessThanOrEqual(160);
+  });
+
+  it("the same text with two ids is two requests, not a replay; the same id and tag again is", async () => {
+    const w = await world();
+    const first = w.msg(signId("status", "aaaaa"));
+    await w.deliver(first);
+    await w.deliver(w.msg(signId("status", "bbbbb")));
+    await w.deliver(w.msg(first.text!));
+    expect(w.replies.map((r) => r.split(" ").slice(0, 3).join(" "))).toEqual([
+      "#aaaaa status ok",
+      "#bbbbb status ok",
+      "#aaaaa NAK status",
+    ]);
+    expect(w.replies[2]).toBe("#aaaaa NAK status replay");
+  });
+
+  it("an acting verb interrupted by a restart is reported with its id", async () => {
+    const gateway = new FakeGateway();
+    gateway.resetBehaviour = "die";
+    const dying = await world({ gateway });
+    void dying.p.dispatch(await dying.p.admit(dying.msg(signId("modem-reset", "rrrrr"))));
+    await expect.poll(() => gateway.resets).toBe(1);
+    const after = await world({ dir: dying.dir, gateway });
+    await after.p.resume();
+    expect(after.replies).toEqual(["#rrrrr modem-reset interrupted by a restart; not run again"]);
+  });
+});
+
+describe("read and act windows", () => {
+  const policy = {
+    unsigned: new Set(["help"] as const),
+    disabled: new Set<never>(),
+    maxAgeMs: { read: 86_400_000, act: 900_000 },
+    maxFutureMs: 300_000,
+    rebootToken: "CONFIRM",
+  };
+
+  it("a day-late status is answered, a 2 h late modem-reset is refused, and the journal keeps the day's tags", async () => {
+    const w = await world({ policy, ref: { ms: T + 2 * 3_600_000, quality: "synced" } });
+    const status = w.msg(sign("status"));
+    await w.deliver(status);
+    await w.deliver(w.msg(sign("modem-reset")));
+    await w.deliver(w.msg(sign("modem-reset", T + 2 * 3_600_000 - 60_000)));
+    expect(w.replies[0]).toMatch(/^status ok /);
+    expect(w.replies[1]).toBe("NAK modem-reset expired");
+    expect(w.replies[2]).toMatch(/^modem-reset ok /);
+    expect(w.gateway.resets).toBe(1);
+    // The status signed 2 h before the newest accepted Command is still a replay, not forgotten.
+    await w.deliver(w.msg(status.text!));
+    expect(w.replies[3]).toBe("NAK status replay");
+  });
+
+  it("after a restart, an accepted status still runs 2 h later; an accepted modem-reset does not", async () => {
+    const w = await world({ policy });
+    await w.p.admit(w.msg(sign("status")));
+    await w.p.admit(w.msg(sign("modem-reset", T + 1000)));
+    const after = await world({ policy, dir: w.dir, gateway: w.gateway, ref: { ms: T + 2 * 3_600_000, quality: "synced" } });
+    await after.p.resume();
+    expect(w.gateway.views).toBe(1);
+    expect(w.gateway.resets).toBe(0);
+    expect(after.replies).toHaveLength(1);
+    expect(after.replies[0]).toMatch(/^status ok /);
+    const rejected = after.events.find((e) => e.type === "command-rejected");
+    expect(rejected?.extra).toMatchObject({ verb: "modem-reset", reason: "expired" });
   });
 });

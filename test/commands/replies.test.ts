@@ -3,12 +3,16 @@ import {
   backOnlineReply,
   bytes,
   duration,
+  echoed,
   fitReply,
   gsmSafe,
   healthReply,
   helpReply,
+  modemResetReply,
   mqttReply,
   netReply,
+  pingReply,
+  readReply,
   signalReply,
   simReply,
   statusReply,
@@ -118,6 +122,44 @@ describe("every reply is one SMS: at most 160 GSM 7-bit septets", () => {
       expect(text.startsWith(verb), text).toBe(true);
     });
   }
+});
+
+describe("with a request id echoed first, every reply is still one SMS", () => {
+  const BUILD: Record<string, (v: GatewayView, max: number) => string> = {
+    status: (v, max) => statusReply(v, septets, max),
+    health: (v, max) => healthReply(v, septets, max),
+    signal: (v, max) => signalReply(v, septets, max),
+    net: (v, max) => netReply(v, septets, max),
+    sim: (v, max) => simReply(v, septets, max),
+    mqtt: (v, max) => mqttReply(v, septets, max),
+    version: (v, max) => versionReply(v, septets, max),
+    help: (_v, max) => helpReply([...VERBS], new Set(["help"]), septets, max),
+    ping: (_v, max) =>
+      pingReply(
+        `${"a".repeat(55)}.invalid`,
+        "65535",
+        { ok: false, dnsMs: null, tcpMs: null, address: null, error: LONG },
+        septets,
+        max,
+      ),
+    "modem-reset": (v, max) => modemResetReply({ ok: true, detail: LONG, tookMs: 123_456_789 }, v, septets, max),
+  };
+  for (const [state, view] of Object.entries({ realistic: REALISTIC, "worst case": WORST, "no modem": EMPTY })) {
+    it.each(Object.keys(BUILD))(`%s, ${state}, id of 8`, (verb) => {
+      const text = echoed("zzzzzzzz", (max) => BUILD[verb]!(view, max));
+      const n = septets(text);
+      expect(n, text).toBeDefined();
+      expect(n!, text).toBeLessThanOrEqual(160);
+      expect(readReply(text)).toEqual({ rid: "zzzzzzzz", text: text.slice(10) });
+      expect(readReply(text).text.startsWith(verb), text).toBe(true);
+    });
+  }
+
+  it("a reply without an id reads as one", () => {
+    expect(readReply("status ok reg=roaming")).toEqual({ rid: null, text: "status ok reg=roaming" });
+    expect(echoed(undefined, (max) => `${max}`)).toBe("160");
+    expect(echoed("k3f9x", (max) => `${max}`)).toBe("#k3f9x 153");
+  });
 });
 
 describe("what the replies say", () => {

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   authenticate,
   commandKey,
+  replayWindowMs,
   signText,
   SIGNED_BODY_MAX,
   splitSignature,
+  windowFor,
   type CommandPolicy,
 } from "../../src/commands/index.js";
 import { isCellgateError } from "../../src/core/index.js";
@@ -47,6 +49,25 @@ describe("signing", () => {
   ])("%j signs to the known vector", (text, signed) => {
     expect(signText(KEY, text, T, septets)).toBe(signed);
     expect(check(signed)).toMatchObject({ accept: true, auth: "verified", signedAt: T });
+  });
+
+  // The same, over "cellgate/2\n" + base36(ts) + "\n" + rid + "\n" + text.
+  it.each([
+    ["status", "k3f9x", "status #t6cxfk.k3f9x.yowNzhbOOjIAQ7E2WcInSQ"],
+    ["reboot CONFIRM", "00000", "reboot CONFIRM #t6cxfk.00000.saMCwXYzsifHh-SXTvrqjg"],
+  ])("%j with request id %s signs to the known vector, and the decision carries the id", (text, rid, signed) => {
+    expect(signText(KEY, text, T, septets, rid)).toBe(signed);
+    expect(check(signed)).toMatchObject({ accept: true, auth: "verified", signedAt: T, rid });
+  });
+
+  it("the request id is signed: moved, dropped or added, the tag no longer matches; the NAK still echoes it", () => {
+    const withId = signText(KEY, "status", T, septets, "k3f9x");
+    const without = signText(KEY, "status", T, septets);
+    expect(reason(check(withId.replace(".k3f9x.", ".k3f9y.")))).toBe("bad-tag");
+    expect(reason(check(withId.replace(".k3f9x.", ".")))).toBe("bad-tag");
+    expect(reason(check(without.replace("#t6cxfk.", "#t6cxfk.k3f9x.")))).toBe("bad-tag");
+    expect(check(withId.replace(".k3f9x.", ".k3f9y."))).toMatchObject({ rid: "k3f9y" });
+    expect(() => signText(KEY, "status", T, septets, "K3F9X")).toThrow(/request id "K3F9X"/);
   });
 
   it("fits one SMS with an IncludeSid SID at either end, in single GSM septets", () => {
@@ -136,6 +157,38 @@ describe("verification", () => {
       reason: "expired",
       signed: true,
       why: "signed 3600 s ago (window 900 s)",
+    });
+  });
+
+  describe("read and act windows (commands.maxAgeS: {read, act})", () => {
+    const WINDOWS = { policy: { maxAgeMs: { read: 86_400_000, act: 900_000 } } };
+    const at = (now: number) => ({ ...WINDOWS, now });
+    it.each<[string, string, number, string]>([
+      ["status 2 h late (a day's delivery retry)", signed, T + 7_200_000, "accepted"],
+      ["status 24 h late", signed, T + 86_400_000, "accepted"],
+      ["status 24 h 1 s late", signed, T + 86_401_000, "expired"],
+      ["modem-reset 15 min late", signText(KEY, "modem-reset", T, septets), T + 900_000, "accepted"],
+      ["modem-reset 15 min 1 s late", signText(KEY, "modem-reset", T, septets), T + 901_000, "expired"],
+      ["modem-reset 2 h late", signText(KEY, "modem-reset", T, septets), T + 7_200_000, "expired"],
+      ["reboot 2 h late", signText(KEY, "reboot CONFIRM", T, septets), T + 7_200_000, "expired"],
+      ["ping 2 h late (it reads)", signText(KEY, "ping example.com", T, septets), T + 7_200_000, "accepted"],
+    ])("%s → %s", (_l, text, now, want) => {
+      expect(reason(check(text, at(now)))).toBe(want);
+    });
+
+    it("the replay guard covers the longer window; one number is both", () => {
+      expect(replayWindowMs({ maxAgeMs: { read: 86_400_000, act: 900_000 } })).toBe(86_400_000);
+      expect(replayWindowMs({ maxAgeMs: { read: 600_000, act: 3_600_000 } })).toBe(3_600_000);
+      expect(replayWindowMs({ maxAgeMs: 900_000 })).toBe(900_000);
+      expect(windowFor({ maxAgeMs: 900_000 }, "reboot")).toBe(900_000);
+      expect(windowFor({ maxAgeMs: 900_000 }, "status")).toBe(900_000);
+    });
+
+    it("an expired acting verb says its own window", () => {
+      expect(check(signText(KEY, "modem-reset", T, septets), at(T + 3_600_000))).toMatchObject({
+        reason: "expired",
+        why: "signed 3600 s ago (window 900 s)",
+      });
     });
   });
 

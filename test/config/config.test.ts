@@ -33,6 +33,22 @@ describe("configuration", () => {
     expect(loaded.topicPrefix).toBe("cellgate/gw-7");
   });
 
+  it("commands.maxAgeS: {read, act} with defaults, or one number for both (also from the environment)", () => {
+    expect(loadConfig({ env: { CELLGATE_CONFIG: "" } }).config.commands.maxAgeS).toEqual({ read: 86_400, act: 900 });
+    expect(loadConfig({ file: file("commands:\n  maxAgeS: 600\n"), env: {} }).config.commands.maxAgeS).toEqual({
+      read: 600,
+      act: 600,
+    });
+    expect(loadConfig({ file: file("commands:\n  maxAgeS: {read: 3600}\n"), env: {} }).config.commands.maxAgeS).toEqual({
+      read: 3600,
+      act: 900,
+    });
+    const env = { CELLGATE_CONFIG: "", CELLGATE_COMMANDS_MAX_AGE_S: "1200" };
+    expect(loadConfig({ env }).config.commands.maxAgeS).toEqual({ read: 1200, act: 1200 });
+    const r = checkConfig({ file: file("commands:\n  maxAgeS: {read: 10}\n"), env: {} });
+    expect("problems" in r && r.problems.map((p) => p.path)).toEqual(["commands.maxAgeS.read"]);
+  });
+
   it("a list from the environment is comma-separated", () => {
     const loaded = loadConfig({
       env: {

@@ -178,13 +178,30 @@ describe("joint health: modem and carrier views", () => {
         }),
       "degraded",
       { "data-session": "warn" },
-      /data path may be broken/,
+      /data path may be broken .* a modem reset usually clears it, else the carrier's Reset Connectivity/,
     ],
     [
       "the carrier shows a session the modem does not have",
       ({ m }) => void (m.attached = false),
       "down",
       { "data-session": "warn", attach: "fail" },
+      /Reset Connectivity: cellgate remote sim --sim gateway-0001 --reset-connectivity --wait/,
+    ],
+    [
+      "registered, not attached, the account active with data and no session: the carrier's lever",
+      ({ m, c }) => (
+        (m.attached = false),
+        (c.lastDataSession = { ...c.lastDataSession!, open: false, end: "2026-11-25T10:00:00Z" })
+      ),
+      "down",
+      { "data-session": "warn", attach: "fail" },
+      /registered but no data, with nothing in the account to explain it: reset the modem \(Command modem-reset\), then the carrier's Reset Connectivity: cellgate remote sim --sim gateway-0001/,
+    ],
+    [
+      "registered, not attached, but data off on the plan: the plan is the cause, not the lever",
+      ({ m, c }) => ((m.attached = false), (c.plan!.dataEnabled = false), (c.lastDataSession = null)),
+      "down",
+      { "carrier-plan": "fail", "data-session": "unknown" },
     ],
     [
       "wrong APN",

@@ -46,8 +46,8 @@ async function waitListening(port: number, ms = 5000): Promise<void> {
 }
 
 /**
- * A real broker on a loopback port. mosquitto runs as a child with the settings deps.md found
- * necessary for tests that assert delivery (TCP_NODELAY, no queue cap) and persistence on, as
+ * A real broker on a loopback port. mosquitto runs as a child with the settings tests that assert
+ * delivery need (TCP_NODELAY, no queue cap) and persistence on, as
  * the shipped local config has, so sessions and queued QoS 1 messages survive a restart.
  */
 export async function startBroker(o: { shipped?: { users: Record<string, string> } } = {}): Promise<TestBroker> {

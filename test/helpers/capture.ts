@@ -18,7 +18,10 @@ export function captureLog(): { log: Logger; lines: string[] } {
 export interface CallbackHit {
   method: string;
   path: string;
+  /** The URL as called (for checking X-Twilio-Signature). */
+  url: string;
   params: URLSearchParams;
+  signature: string | undefined;
 }
 
 /** A loopback HTTP server standing in for an operator's callback endpoint. */
@@ -35,10 +38,13 @@ export async function callbackServer(): Promise<{
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const u = new URL(req.url ?? "/", "http://x");
+      const sig = req.headers["x-twilio-signature"];
       const hit = {
         method: req.method ?? "",
         path: u.pathname,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${req.url ?? "/"}`,
         params: req.method === "GET" ? u.searchParams : new URLSearchParams(body),
+        signature: typeof sig === "string" ? sig : undefined,
       };
       hits.push(hit);
       res.writeHead(204).end();

@@ -3,8 +3,8 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 
 /**
- * Response-schema conformance against the published OpenAPI specs (copies of
- * ../shared/ref/twilio_*_v1.json in test/fixtures/api). Ajv does the validating; this file only
+ * Response-schema conformance against Twilio's published OpenAPI specs (twilio_wireless_v1.json,
+ * twilio_supersim_v1.json, copied verbatim to test/fixtures/api). Ajv does the validating; this file only
  * finds each operation's 2xx schema and, with `exact`, tightens every resource object so that
  * its field set must equal the spec's (the specs list no `required`, so without this a body
  * missing half its fields would pass).

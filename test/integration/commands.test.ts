@@ -69,6 +69,8 @@ describe("Commands, end to end", () => {
     const forged = await sign("modem-reset", "an attacker's guess at the key!!");
     const sid = await post(forged);
     await waitFor(() => events("command-rejected").some((e) => e.json.reason === "bad-tag"), 15_000, "the rejection on events");
+    // The event and commands/received are two publishes: either may reach the subscriber first.
+    await waitFor(() => received(sid).length === 1, 15_000, "the Command on commands/received");
     expect(received(sid)[0]!.json).toMatchObject({ auth: "rejected", auth_reason: "bad-tag" });
     expect(events("command-rejected").find((e) => e.json.reason === "bad-tag")!.json).toMatchObject({
       verb: "modem-reset",
@@ -84,6 +86,7 @@ describe("Commands, end to end", () => {
   it("a replayed Command (the same signed text, created again) is not run: NAKed, and visible on events", async () => {
     const sid = await post(signedStatus);
     await waitFor(() => events("command-rejected").some((e) => e.json.reason === "replay"), 15_000, "the rejection on events");
+    await waitFor(() => received(sid).length === 1, 15_000, "the Command on commands/received");
     expect(received(sid)[0]!.json).toMatchObject({ auth: "rejected", auth_reason: "replay" });
     await waitFor(() => fromSim().includes("NAK status replay"), 15_000, "the NAK");
     expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);

@@ -81,9 +81,10 @@ describe.runIf(HAS_PRLIMIT)("a full state directory loses nothing and runs nothi
     fsizeLimit("unlimited");
     await waitFor(() => w.modem.sim.store.used("ME") === 0, 30_000, "the SMS handed off to the outbox and deleted");
     await w.broker.start();
-    await waitFor(() => sids.every((sid) => w.received(sid).length > 0) && runs().length === before + 2, 30_000, "delivery");
+    // The link retries on its back-off, up to 30 s apart after a long outage: then it flushes.
+    await waitFor(() => sids.every((sid) => w.received(sid).length > 0) && runs().length === before + 2, 90_000, "delivery");
     await new Promise((r) => setTimeout(r, 2000)); // anything extra the outbox held would arrive now
     for (const sid of sids) expect(w.received(sid), sid).toHaveLength(1);
     expect(runs().slice(before).sort()).toEqual(["signal", "status"]);
-  }, 150_000);
+  }, 240_000);
 });

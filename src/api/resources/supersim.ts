@@ -63,6 +63,22 @@ export class SuperSimResources {
     return parseSim(object((await this.http.request("GET", `/v1/Sims/${encodeURIComponent(sidOrName)}`)).body, "Sim"), "HS");
   }
 
+  /** Any 2xx is success: a status change answers 202 with status `scheduled` and finishes later (the CallbackUrl is called). */
+  async updateSim(
+    sidOrName: string,
+    u: { status?: string; fleet?: string; uniqueName?: string; callbackUrl?: string; callbackMethod?: "GET" | "POST" },
+  ): Promise<Sim> {
+    const form = {
+      Status: u.status,
+      Fleet: u.fleet,
+      UniqueName: u.uniqueName,
+      CallbackUrl: u.callbackUrl,
+      CallbackMethod: u.callbackMethod,
+    };
+    const res = await this.http.request("POST", `/v1/Sims/${encodeURIComponent(sidOrName)}`, { form, idempotent: true });
+    return parseSim(object(res.body, "Sim"), "HS");
+  }
+
   async fetchFleet(sidOrName: string): Promise<Fleet> {
     return parseFleet(object((await this.http.request("GET", `/v1/Fleets/${encodeURIComponent(sidOrName)}`)).body, "Fleet"));
   }
@@ -75,6 +91,12 @@ export class SuperSimResources {
   }): Promise<Command> {
     const form = { Sim: c.sim, Payload: c.payload, CallbackUrl: c.callbackUrl, CallbackMethod: c.callbackMethod };
     return parseCommand(object((await this.http.request("POST", "/v1/SmsCommands", { form })).body, "SmsCommand"));
+  }
+
+  async fetchSmsCommand(sid: string): Promise<Command> {
+    return parseCommand(
+      object((await this.http.request("GET", `/v1/SmsCommands/${encodeURIComponent(sid)}`)).body, "SmsCommand"),
+    );
   }
 
   listSmsCommands(f: { sim?: string; status?: string; direction?: string } = {}, o: PageOptions = {}): AsyncGenerator<Command> {

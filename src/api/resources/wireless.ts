@@ -84,7 +84,9 @@ export class WirelessResources {
       CommandsCallbackMethod: u.commandsCallbackMethod,
       AccountSid: u.accountSid,
     };
-    return parseSim(object((await this.http.request("POST", `/v1/Sims/${encodeURIComponent(sidOrName)}`, { form })).body, "Sim"));
+    // Setting the same status (or starting the same reset) twice is harmless: retried like a GET.
+    const res = await this.http.request("POST", `/v1/Sims/${encodeURIComponent(sidOrName)}`, { form, idempotent: true });
+    return parseSim(object(res.body, "Sim"));
   }
 
   listRatePlans(o: PageOptions = {}): AsyncGenerator<RatePlan> {

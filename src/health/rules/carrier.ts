@@ -143,12 +143,29 @@ export const usageRule: Rule = (i) => {
   return { id: "usage", status: "pass", detail };
 };
 
+/**
+ * The carrier's lever for "registered but no data": Reset Connectivity clears the SIM's session
+ * on the carrier's side. A gateway without data cannot ask for it; its operator can.
+ */
+function resetLever(c: Carrier): string {
+  return `the carrier's Reset Connectivity: cellgate remote sim --sim ${c.view.sim.uniqueName ?? c.view.sim.sid} --reset-connectivity --wait`;
+}
+
 /** The carrier's last data session agrees with the modem's attach state. */
 export const dataSessionRule: Rule = (i) => {
   const c = carrierOf(i);
   if (c === null || "error" in c || c.view.product === "super-sim") return null;
   const m = modemLink(i);
   const d = c.view.lastDataSession;
+  const open = d !== null && d.open && i.now - Date.parse(d.lastUpdated ?? d.start ?? "") < 3_600_000;
+  const allowed = ["active", "ready"].includes(c.view.sim.status ?? "") && c.view.plan?.dataEnabled === true;
+  if (m?.registered && !m.attached && allowed && !open)
+    return {
+      id: "data-session",
+      status: "warn",
+      detail: "registered but not attached, while the account has the SIM active with data",
+      hint: `registered but no data, with nothing in the account to explain it: reset the modem (Command modem-reset), then ${resetLever(c)}`,
+    };
   if (d === null) {
     return m?.attached
       ? {
@@ -168,7 +185,7 @@ export const dataSessionRule: Rule = (i) => {
       id: "data-session",
       status: "warn",
       detail: `attached, but the carrier's last data session (${where}) was updated ${hours(ago)} h ago`,
-      hint: "the modem says attached but the carrier sees no traffic: the data path may be broken (APN, routing, a stale PDP context); a modem reset usually clears it",
+      hint: `the modem says attached but the carrier sees no traffic: the data path may be broken (APN, routing, a stale PDP context); a modem reset usually clears it, else ${resetLever(c)}`,
     };
   }
   if (m && !m.attached && d.open && ago < 3_600_000) {
@@ -176,7 +193,7 @@ export const dataSessionRule: Rule = (i) => {
       id: "data-session",
       status: "warn",
       detail: `the carrier shows an open session (${where}) but the modem is not attached`,
-      hint: "the views disagree: the session may be stale on the carrier side; it closes by itself, or reset the SIM's connectivity (ResetStatus=resetting)",
+      hint: `the views disagree: the session may be stale on the carrier side; it closes by itself, or ${resetLever(c)}`,
     };
   }
   return {

@@ -1,8 +1,12 @@
 import type { Clock } from "../../core/index.js";
 import type { ApiStore, CommandRecord, SimRecord } from "./store.js";
 
-/** The outcome of handing an MT Command to the network (the modem simulator, when connected). */
-export type MtOutcome = "stored" | "held" | "failed";
+/**
+ * The outcome of handing an MT Command to the network (the modem simulator, or a simulated
+ * gateway of a fleet): stored (the device has it: a receipt follows), held (the network keeps
+ * it, no receipt), offline (the device cannot be reached now: tried again), failed.
+ */
+export type MtOutcome = "stored" | "held" | "offline" | "failed";
 
 /** What routes share: the account, the clock, callbacks, and the link to a simulated modem. */
 export interface RouteContext {
@@ -15,6 +19,11 @@ export interface RouteContext {
   deliverMt?: (cmd: CommandRecord, sim: SimRecord) => MtOutcome;
   /** How long async changes (SIM status, Command delivery) take. */
   asyncMs: number;
+  product: "programmable-wireless" | "super-sim";
+  /** How often an MT Command to a device that is away is tried again (for up to a day). */
+  deliveryRetryMs: number;
+  /** MT Commands the network holds for one SIM before it refuses more (33118). */
+  queueLimit: number;
 }
 
 export interface RouteResult {

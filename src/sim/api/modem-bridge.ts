@@ -118,34 +118,9 @@ export class ModemBridge {
     }
     if (pdu.type !== "submit" || pdu.recipient.replace(/\D/g, "") !== this.#shortCode) return;
     const binary = pdu.encoding === "8bit";
-    const now = new Date(this.#clock.now());
-    const cmd: CommandRecord = {
-      sid: newSid(this.#api.product === "super-sim" ? "HC" : "DC"),
-      simSid: this.#sim.sid,
-      command: binary ? Buffer.from(pdu.data ?? []).toString("base64") : (pdu.text ?? ""),
-      commandMode: binary ? "binary" : "text",
-      transport: "sms",
-      deliveryReceiptRequested: false,
-      status: "received",
-      direction: "from_sim",
-      callbackUrl: null,
-      callbackMethod: "POST",
-      includeSid: "none",
-      dateCreated: now,
-      dateUpdated: now,
-    };
-    this.#api.store.commands.push(cmd);
-    this.#api.store.traffic.push({ kind: "command", simSid: this.#sim.sid, at: now.getTime(), direction: "from_sim" });
-    if (this.#sim.commandsCallbackUrl) {
-      this.#api.callback(this.#sim.commandsCallbackUrl, this.#sim.commandsCallbackMethod, {
-        AccountSid: this.#api.store.accountSid,
-        SimSid: this.#sim.sid,
-        CommandSid: cmd.sid,
-        Command: cmd.command,
-        CommandMode: cmd.commandMode,
-        Status: "received",
-        Direction: "from_sim",
-      });
-    }
+    this.#api.receiveMo(
+      this.#sim.sid,
+      binary ? { base64: Buffer.from(pdu.data ?? []).toString("base64") } : { text: pdu.text ?? "" },
+    );
   }
 }

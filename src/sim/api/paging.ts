@@ -11,6 +11,7 @@ export function page<T>(
   base: string,
   path: string,
   query: URLSearchParams,
+  render: (item: T) => unknown = (item) => item,
 ): Record<string, unknown> {
   const size = intParam(query, "PageSize", 50, 1, 1000);
   const pageNo = intParam(query, "Page", 0, 0, 1_000_000);
@@ -21,7 +22,7 @@ export function page<T>(
     if (m === null) throw new ApiError(400, 20001, `Invalid PageToken: ${token}`);
     offset = Number(m[1]);
   }
-  const slice = items.slice(offset, offset + size);
+  const slice = items.slice(offset, offset + size).map(render); // only the page is rendered: a fleet lists thousands
   const filters = new URLSearchParams(query);
   for (const k of ["PageSize", "Page", "PageToken"]) filters.delete(k);
   const url = (p: number, tok?: number) => {

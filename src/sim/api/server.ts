@@ -1,14 +1,24 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describeError, silentLogger, systemClock, type Clock, type Logger } from "../../core/index.js";
+import {
+  BodyTooLarge,
+  describeError,
+  readRequestBody,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+} from "../../core/index.js";
 import type { MtOutcome, Route, RouteContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { commandRoutes } from "./routes/commands.js";
 import { simRoutes } from "./routes/sims.js";
 import { superSimRoutes } from "./routes/supersim.js";
 import { usageRoutes } from "./routes/usage.js";
-import { ApiStore, newSid, seedStore, type CommandRecord, type SimRecord } from "./store.js";
+import { sendCallback } from "./callbacks.js";
+import { seedGateways, seedStore, seedSuperSim } from "./seed.js";
+import { ApiStore, newSid, type CommandRecord, type SimRecord } from "./store.js";
 
 export interface ApiSimulatorOptions {
   port?: number;
@@ -25,11 +35,29 @@ export interface ApiSimulatorOptions {
   /** KORE OAuth2 token lifetime, seconds. */
   tokenTtlS?: number;
   log?: Logger;
+  /** A fleet of this many gateways' SIMs besides the seeded account (gw-00001…, active; see `fleet`). */
+  fleet?: number;
+  /** The account's REST concurrency: a request beyond it is answered 429 / 20429 with Retry-After, not carried out. */
+  concurrency?: number;
+  /** How long the API takes to answer each request (held against the concurrency, as on the real one). */
+  latencyMs?: number;
+  /** Undelivered MT Commands one SIM may have before more are refused with 33118 (default 100). */
+  queueLimit?: number;
+  /** How often an MT Command to a device that is away is tried again (default 30 s; for a day). */
+  deliveryRetryMs?: number;
 }
 
-/** A fault for the next matching request(s): an error status, a credential refused, a slow answer, a reset connection. */
+/**
+ * A fault for the next matching request(s): an error status, a credential refused, a slow answer, a reset connection;
+ * with `after`, the request is carried out first (a Command is created) and then the answer is
+ * the error or the connection is reset — what makes a blind retry create a second Command.
+ */
 export type Fault =
-  { status: 429; retryAfterS?: number } | { status: 500 | 502 | 503 } | { status: 401 } | { delayMs: number } | { reset: true };
+  | { status: 429; retryAfterS?: number }
+  | { status: 500 | 502 | 503; after?: boolean }
+  | { status: 401 }
+  | { delayMs: number }
+  | { reset: true; after?: boolean };
 
 export interface RecordedResponse {
   operationId: string;
@@ -61,6 +89,10 @@ export class ApiSimulator {
   readonly product: "programmable-wireless" | "super-sim";
   /** Requests received, by "METHOD path" (retries show up here). */
   readonly requests: string[] = [];
+  /** The fleet's SIMs (`fleet` option), in order. */
+  readonly fleet: SimRecord[];
+  /** Requests refused for the account's concurrency (429), and the most ever in flight at once. */
+  readonly load = { refused: 0, peak: 0, inFlight: 0 };
   readonly #server: Server;
   readonly #routes: Route[];
   readonly #ctx: RouteContext;
@@ -69,9 +101,11 @@ export class ApiSimulator {
   readonly #faults: Array<{ fault: Fault; path?: RegExp; times: number }> = [];
   readonly #recorders = new Set<(r: RecordedResponse) => void>();
   readonly #tokenTtlS: number;
+  readonly #o: ApiSimulatorOptions;
 
   private constructor(o: ApiSimulatorOptions, server: Server) {
     this.#server = server;
+    this.#o = o;
     this.#log = (o.log ?? silentLogger).child({ mod: "api-sim" });
     this.#tokenTtlS = o.tokenTtlS ?? 3600;
     const clock = o.clock ?? systemClock;
@@ -88,6 +122,11 @@ export class ApiSimulator {
     this.product = o.product ?? "programmable-wireless";
     if (o.product === "super-sim") {
       this.gatewaySim = seedSuperSim(this.store, o.iccid ?? "8988307000012345678", now);
+      this.fleet = seedGateways(this.store, o.fleet ?? 0, {
+        product: "super-sim",
+        like: { fleetSid: this.gatewaySim.fleetSid! },
+        now,
+      });
       this.#routes = superSimRoutes;
     } else {
       this.gatewaySim = seedStore(this.store, {
@@ -95,6 +134,8 @@ export class ApiSimulator {
         now,
         ...(o.otherSims !== undefined ? { otherSims: o.otherSims } : {}),
       }).sim;
+      const planSid = this.gatewaySim.ratePlanSid!;
+      this.fleet = seedGateways(this.store, o.fleet ?? 0, { product: "programmable-wireless", like: { planSid }, now });
       this.#routes = [...simRoutes, ...commandRoutes, ...usageRoutes];
     }
     this.#ctx = {
@@ -102,6 +143,9 @@ export class ApiSimulator {
       base: "",
       clock,
       asyncMs: o.asyncMs ?? 300,
+      product: this.product,
+      deliveryRetryMs: o.deliveryRetryMs ?? 30_000,
+      queueLimit: o.queueLimit ?? 100,
       callback: (url, method, params) => this.#callback(url, method, params),
     };
   }
@@ -159,48 +203,130 @@ export class ApiSimulator {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /**
+   * An MO Command from a SIM (a reply, a report): listed as `from_sim`, `received`, and POSTed
+   * (signed) to the SIM's commands_callback_url — the Fleet's sms_commands_url on Super SIM.
+   */
+  receiveMo(simSid: string, content: { text: string } | { base64: string }): CommandRecord {
+    const now = new Date(this.#ctx.clock.now());
+    const binary = "base64" in content;
+    const cmd: CommandRecord = {
+      sid: newSid(this.product === "super-sim" ? "HC" : "DC"),
+      simSid,
+      command: binary ? content.base64 : content.text,
+      commandMode: binary ? "binary" : "text",
+      transport: "sms",
+      deliveryReceiptRequested: false,
+      status: "received",
+      direction: "from_sim",
+      callbackUrl: null,
+      callbackMethod: "POST",
+      includeSid: "none",
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.store.addCommand(cmd);
+    this.store.traffic.push({ kind: "command", simSid, at: now.getTime(), direction: "from_sim" });
+    const sim = this.store.findSim(simSid);
+    const fleet = sim?.fleetSid ? this.store.findFleet(sim.fleetSid) : undefined;
+    const hook =
+      this.product === "super-sim"
+        ? fleet?.smsCommandsUrl
+          ? { url: fleet.smsCommandsUrl, method: fleet.smsCommandsMethod }
+          : null
+        : sim?.commandsCallbackUrl
+          ? { url: sim.commandsCallbackUrl, method: sim.commandsCallbackMethod }
+          : null;
+    if (hook)
+      this.#callback(hook.url, hook.method, {
+        AccountSid: this.store.accountSid,
+        SimSid: simSid,
+        ...(sim?.uniqueName ? { SimUniqueName: sim.uniqueName } : {}),
+        CommandSid: cmd.sid,
+        Command: cmd.command,
+        ...(this.product === "super-sim" ? { Payload: cmd.command, PayloadType: "text" } : { CommandMode: cmd.commandMode }),
+        Status: "received",
+        Direction: "from_sim",
+      });
+    return cmd;
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
     this.requests.push(`${req.method} ${url.pathname}`);
+    const load = this.load;
+    load.inFlight++;
+    load.peak = Math.max(load.peak, load.inFlight);
     try {
+      if (this.#o.concurrency !== undefined && load.inFlight > this.#o.concurrency) {
+        // Over the account's concurrency: refused before anything is done, safe to retry.
+        load.refused++;
+        const e = new ApiError(429, 20429, "Too many requests", { "retry-after": "1" });
+        for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+        return this.#send(res, 429, e.body(), "error", req.method ?? "GET", url.pathname);
+      }
       if (await this.#fault(url.pathname, req, res)) return;
-      const body = await readBody(req);
+      const body = await readRequestBody(req, 64 * 1024).catch((err: unknown) => {
+        throw err instanceof BodyTooLarge ? new ApiError(413, 20001, "Request body too large") : err;
+      });
+      if (this.#o.latencyMs) await new Promise((r) => setTimeout(r, this.#o.latencyMs));
       if (req.method === "POST" && url.pathname === "/api-services/v1/auth/token") return this.#token(body, req, res);
       this.#authenticate(req);
       const route = this.#routes.find((r) => r.method === req.method && r.path.test(url.pathname));
       if (route === undefined) throw new ApiError(404, 20404, `The requested resource ${url.pathname} was not found`);
       const params = route.path.exec(url.pathname)!.slice(1).map(decodeURIComponent);
       const out = route.handle(this.#ctx, params, url.searchParams, new URLSearchParams(body));
+      if (this.#faultAfter(url.pathname, req, res)) return;
       this.#send(res, out.status, out.body, route.operationId, req.method!, url.pathname);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(500, 20500, `Internal error: ${describeError(err)}`);
       if (!(err instanceof ApiError)) this.#log.error({ err: describeError(err) }, "simulator route failed");
       for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
       this.#send(res, e.status, e.body(), "error", req.method ?? "GET", url.pathname);
+    } finally {
+      load.inFlight--;
     }
   }
 
-  async #fault(path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const i = this.#faults.findIndex((f) => f.path === undefined || f.path.test(path));
-    if (i < 0) return false;
+  #takeFault(path: string, after: boolean): Fault | undefined {
+    const i = this.#faults.findIndex(
+      (f) => (f.path === undefined || f.path.test(path)) && ("after" in f.fault && f.fault.after === true) === after,
+    );
+    if (i < 0) return undefined;
     const f = this.#faults[i]!;
     if (--f.times <= 0) this.#faults.splice(i, 1);
-    if ("delayMs" in f.fault) {
-      await new Promise((r) => setTimeout(r, (f.fault as { delayMs: number }).delayMs));
+    return f.fault;
+  }
+
+  async #fault(path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const fault = this.#takeFault(path, false);
+    if (fault === undefined) return false;
+    if ("delayMs" in fault) {
+      await new Promise((r) => setTimeout(r, fault.delayMs));
       return false;
     }
-    if ("reset" in f.fault) {
+    return this.#answerFault(fault, path, req, res);
+  }
+
+  /** A fault that strikes after the request was carried out (the Command exists, the answer is lost). */
+  #faultAfter(path: string, req: IncomingMessage, res: ServerResponse): boolean {
+    const fault = this.#takeFault(path, true);
+    return fault !== undefined && !("delayMs" in fault) && this.#answerFault(fault, path, req, res);
+  }
+
+  #answerFault(fault: Exclude<Fault, { delayMs: number }>, path: string, req: IncomingMessage, res: ServerResponse): boolean {
+    if ("reset" in fault) {
       req.socket.destroy();
       return true;
     }
-    const status = f.fault.status;
+    const status = fault.status;
     const e =
       status === 429
         ? new ApiError(
             429,
             20429,
             "Too many requests",
-            f.fault.retryAfterS !== undefined ? { "retry-after": String(f.fault.retryAfterS) } : {},
+            fault.retryAfterS !== undefined ? { "retry-after": String(fault.retryAfterS) } : {},
           )
         : status === 401
           ? unauthorized()
@@ -258,6 +384,8 @@ export class ApiSimulator {
 
   #send(res: ServerResponse, status: number, body: unknown, operationId: string, method: string, path: string): void {
     for (const r of this.#recorders) r({ operationId, method, path, status, body });
+    // Twilio's view of the account's concurrency, this request included (sent where a limit is simulated).
+    if (this.#o.concurrency !== undefined) res.setHeader("twilio-concurrent-requests", String(this.load.inFlight));
     if (status === 204) {
       res.writeHead(204).end();
       return;
@@ -266,68 +394,11 @@ export class ApiSimulator {
   }
 
   #callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
-    const form = new URLSearchParams(params).toString();
-    const target = method === "GET" ? `${url}${url.includes("?") ? "&" : "?"}${form}` : url;
-    fetch(
-      target,
-      method === "GET" ? {} : { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form },
-    )
-      .then((r) => void r.body?.cancel())
-      .catch((err: unknown) => this.#log.warn({ url, err: describeError(err) }, "callback failed"));
+    sendCallback(this.credentials.authToken, url, method, params, this.#log);
   }
 }
 
 /** Twilio's answer to credentials it does not accept (a rotated auth token, a revoked key). */
 function unauthorized(): ApiError {
   return new ApiError(401, 20003, "Authentication Error - invalid username", { "www-authenticate": 'Basic realm="Twilio API"' });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > 64 * 1024) reject(new ApiError(413, 20001, "Request body too large"));
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString()));
-    req.on("error", reject);
-  });
-}
-
-function seedSuperSim(store: ApiStore, iccid: string, now: Date): SimRecord {
-  const fleet = {
-    sid: newSid("HF"),
-    uniqueName: "gateways",
-    dataEnabled: true,
-    dataLimit: 1000,
-    dataMetering: "payg",
-    smsCommandsEnabled: true,
-    smsCommandsUrl: null,
-    smsCommandsMethod: "POST" as const,
-    dateCreated: new Date(now.getTime() - 100 * 86_400_000),
-    dateUpdated: new Date(now.getTime() - 100 * 86_400_000),
-  };
-  store.fleets.push(fleet);
-  const sim: SimRecord = {
-    sid: newSid("HS"),
-    uniqueName: "gateway-0001",
-    friendlyName: null,
-    iccid,
-    eId: null,
-    ratePlanSid: null,
-    status: "active",
-    resetStatus: null,
-    commandsCallbackUrl: null,
-    commandsCallbackMethod: "POST",
-    fleetSid: fleet.sid,
-    ipAddress: null,
-    dateCreated: new Date(now.getTime() - 90 * 86_400_000),
-    dateUpdated: new Date(now.getTime() - 9 * 86_400_000),
-  };
-  store.sims.push(sim);
-  const thisMonth = Math.max(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1), now.getTime() - 86_400_000);
-  store.traffic.push({ kind: "data", simSid: sim.sid, at: thisMonth, upload: 1_000_000, download: 9_000_000 });
-  return sim;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCeregRead, parseCgregRead, parseCregRead, parseRegistrationLine } from "../../../src/modem/parsers/index.js";
 import type { Registration } from "../../../src/modem/index.js";
 
-// ModemManager test-modem-helpers.c creg tables (ref/vectors/at-transcripts.md §3). "sol" is the
+// ModemManager's src/tests/test-modem-helpers.c creg tables. "sol" is the
 // AT+CxREG? reply, "urc" the unsolicited form. Expected values are ModemManager's, in our names.
 type Want = Partial<Registration>;
 const HOME = { state: "home", registered: true, roaming: false } as const;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCesqExec, parseCsqExec } from "../../../src/modem/parsers/index.js";
 
-// Replies from ref/vectors/at-transcripts.md §1 and §2, labelled as the sources label them.
+// Replies from python-gsmmodem's test/test_modem.py (test_signalStrength) and ModemManager's
+// src/tests/test-modem-helpers.c (cesq_response_tests), labelled as the sources label them.
 describe("parseCsqExec (python-gsmmodem test_signalStrength, ModemManager csq)", () => {
   it.each([
     ["python-gsmmodem", "+CSQ: 18,99", { rssiDbm: -77, ber: null }],

@@ -9,7 +9,9 @@ import {
   parseCpmsWrite,
 } from "../../../src/modem/parsers/index.js";
 
-// ref/vectors/at-transcripts.md §7–§10; full PDUs from sms-pdus.json where the transcript abbreviates them.
+// +CPMS, +CMGL and +CMGR replies from ModemManager's test-modem-helpers.c, python-gsmmodem's tests and
+// gammu's tests/at-* dumps (each case names its source); full PDUs from test/fixtures/pdu/sms-pdus.json
+// where the source abbreviates them.
 const P0 = "07917248014000F3240B917247587706F400003110824115248012C8329BFD06C9C373B8B82C97E741F034"; // pgm-cmgl-pdu-0
 const PANTECH = "079100F40D1101000F001000B917118336058F300001954747A0E4ACF41F27298CDCE83C6EF371B0402814020";
 const ZTE = "0297F1061C0F910B487228297020F5317062419272803170624192138000";

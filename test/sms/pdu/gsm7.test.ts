@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeSeptets, decodeUcs2, encodeSeptets, encodeUcs2, packSeptets, unpackSeptets } from "../../../src/sms/pdu/index.js";
 
-// ref/vectors/gsm7-septets.json, every case (copied to test/fixtures/pdu).
+// test/fixtures/pdu/gsm7-septets.json, every case (its sources: test/fixtures/pdu/README.md).
 interface Case {
   source_test: string;
   text?: string;

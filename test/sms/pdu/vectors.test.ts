@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { isCellgateError } from "../../../src/core/index.js";
 import { decodePdu, gsm7Length, type Pdu } from "../../../src/sms/pdu/index.js";
 
-// Every vector of ref/vectors/sms-pdus.json (copied to test/fixtures/pdu): what the source
+// Every vector of test/fixtures/pdu/sms-pdus.json (each names its source): what the source
 // test asserts must match; every malformed vector must be a coded error.
 interface Vector {
   id: string;

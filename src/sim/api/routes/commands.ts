@@ -1,4 +1,4 @@
-import { badParam, notFound } from "../errors.js";
+import { ApiError, badParam, notFound } from "../errors.js";
 import { commandJson } from "../format.js";
 import { page } from "../paging.js";
 import type { Route, RouteContext } from "../context.js";
@@ -6,7 +6,16 @@ import { newSid, type CommandRecord } from "../store.js";
 
 const MODES = ["text", "binary"];
 
-/** The lifecycle of an MT Command (or Super SIM SmsCommand): queued → sent → delivered (with a receipt) or failed; callback at the end. */
+/** How long the network tries to deliver an MT Command to a device that is away (Super SIM: "up to 24 hours"). */
+export const DELIVERY_WINDOW_MS = 24 * 3_600_000;
+
+/**
+ * The lifecycle of an MT Command (or Super SIM SmsCommand): queued → sent → delivered (with a
+ * receipt) or failed; callback at the end. A device that is away is tried again every
+ * `deliveryRetryMs` for a day: a Programmable Wireless Command stays queued meanwhile (and
+ * fails after the day: the simulator's choice, the retry window there is not documented); a
+ * Super SIM one is sent after the first try and stays sent when never delivered (as documented).
+ */
 export function dispatch(ctx: RouteContext, cmd: CommandRecord): void {
   const set = (status: CommandRecord["status"]) => {
     cmd.status = status;
@@ -24,16 +33,59 @@ export function dispatch(ctx: RouteContext, cmd: CommandRecord): void {
       });
     }
   };
-  ctx.clock.setTimeout(() => {
-    const sim = ctx.store.findSim(cmd.simSid)!;
-    const plan = sim.ratePlanSid ? ctx.store.findRatePlan(sim.ratePlanSid) : undefined;
-    if (!["active", "ready"].includes(sim.status) || plan?.messagingEnabled === false) return set("failed");
-    ctx.store.traffic.push({ kind: "command", simSid: sim.sid, at: ctx.clock.now(), direction: "to_sim" });
+  const attempt = () => {
+    const sim = ctx.store.findSim(cmd.simSid);
+    const plan = sim?.ratePlanSid ? ctx.store.findRatePlan(sim.ratePlanSid) : undefined;
+    if (sim === undefined || !["active", "ready"].includes(sim.status) || plan?.messagingEnabled === false) {
+      delete cmd.retryUntil;
+      return set("failed");
+    }
+    if (cmd.retryUntil === undefined)
+      ctx.store.traffic.push({ kind: "command", simSid: sim.sid, at: ctx.clock.now(), direction: "to_sim" });
     const outcome = ctx.deliverMt ? ctx.deliverMt(cmd, sim) : "stored";
+    if (outcome === "offline") {
+      const until = cmd.retryUntil ?? cmd.dateCreated.getTime() + DELIVERY_WINDOW_MS;
+      if (ctx.clock.now() >= until) {
+        delete cmd.retryUntil;
+        if (ctx.product !== "super-sim") set("failed");
+        return;
+      }
+      cmd.retryUntil = until;
+      if (ctx.product === "super-sim" && cmd.status === "queued") set("sent");
+      ctx.clock.setTimeout(attempt, ctx.deliveryRetryMs);
+      return;
+    }
+    delete cmd.retryUntil;
     if (outcome === "failed") return set("failed");
-    set("sent");
+    if (cmd.status !== "sent") set("sent");
     if (outcome === "stored" && cmd.deliveryReceiptRequested) ctx.clock.setTimeout(() => set("delivered"), ctx.asyncMs);
-  }, ctx.asyncMs);
+  };
+  ctx.clock.setTimeout(attempt, ctx.asyncMs);
+}
+
+/** A SIM holds at most `queueLimit` undelivered MT Commands; one more is refused with 33118 (not retried: it says why). */
+export function checkQueue(ctx: RouteContext, simSid: string): void {
+  if (ctx.store.queuedFor(simSid) >= ctx.queueLimit)
+    throw new ApiError(400, 33118, `Number of Commands exceeded: more than ${ctx.queueLimit} Commands are queued for this SIM`);
+}
+
+/** A SIM's Commands (or the account's), newest first, filtered as the list asks. */
+export function listCommands(ctx: RouteContext, q: URLSearchParams): CommandRecord[] {
+  const simRef = q.get("Sim");
+  const simSid = simRef === null ? null : (ctx.store.findSim(simRef)?.sid ?? simRef);
+  const [status, direction, transport] = [q.get("Status"), q.get("Direction"), q.get("Transport")];
+  const all = simSid === null ? ctx.store.commands : ctx.store.commandsOf(simSid);
+  const out: CommandRecord[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const c = all[i]!;
+    if (
+      (status === null || c.status === status) &&
+      (direction === null || c.direction === direction) &&
+      (transport === null || c.transport === transport)
+    )
+      out.push(c);
+  }
+  return out;
 }
 
 export const commandRoutes: Route[] = [
@@ -48,6 +100,7 @@ export const commandRoutes: Route[] = [
       if (simRef === null) throw badParam("Missing parameter Sim");
       const sim = ctx.store.findSim(simRef);
       if (sim === undefined) throw notFound(`/v1/Sims/${simRef}`);
+      checkQueue(ctx, sim.sid);
       const mode = (f.get("CommandMode") ?? "text") as "text" | "binary";
       if (!MODES.includes(mode)) throw badParam(`Invalid CommandMode: ${mode}`);
       const includeSid = f.get("IncludeSid") ?? "none";
@@ -82,7 +135,7 @@ export const commandRoutes: Route[] = [
         dateCreated: now,
         dateUpdated: now,
       };
-      ctx.store.commands.push(cmd);
+      ctx.store.addCommand(cmd);
       dispatch(ctx, cmd);
       return { status: 201, body: commandJson(cmd, ctx.base, ctx.store.accountSid) };
     },
@@ -91,29 +144,12 @@ export const commandRoutes: Route[] = [
     method: "GET",
     path: /^\/v1\/Commands$/,
     operationId: "ListCommand",
-    handle(ctx, _p, q) {
-      const simRef = q.get("Sim");
-      const simSid = simRef === null ? null : (ctx.store.findSim(simRef)?.sid ?? simRef);
-      const items = ctx.store.commands
-        .filter(
-          (c) =>
-            (simSid === null || c.simSid === simSid) &&
-            (q.get("Status") === null || c.status === q.get("Status")) &&
-            (q.get("Direction") === null || c.direction === q.get("Direction")) &&
-            (q.get("Transport") === null || c.transport === q.get("Transport")),
-        )
-        .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
-      return {
-        status: 200,
-        body: page(
-          items.map((c) => commandJson(c, ctx.base, ctx.store.accountSid)),
-          "commands",
-          ctx.base,
-          "/v1/Commands",
-          q,
-        ),
-      };
-    },
+    handle: (ctx, _p, q) => ({
+      status: 200,
+      body: page(listCommands(ctx, q), "commands", ctx.base, "/v1/Commands", q, (c) =>
+        commandJson(c, ctx.base, ctx.store.accountSid),
+      ),
+    }),
   },
   {
     method: "GET",
@@ -130,9 +166,9 @@ export const commandRoutes: Route[] = [
     path: /^\/v1\/Commands\/(DC[0-9a-fA-F]{32})$/,
     operationId: "DeleteCommand",
     handle(ctx, [sid]) {
-      const i = ctx.store.commands.findIndex((x) => x.sid === sid);
-      if (i < 0) throw notFound(`/v1/Commands/${sid}`);
-      ctx.store.commands.splice(i, 1);
+      const c = ctx.store.commands.find((x) => x.sid === sid);
+      if (c === undefined) throw notFound(`/v1/Commands/${sid}`);
+      ctx.store.removeCommand(c);
       return { status: 204, body: null };
     },
   },

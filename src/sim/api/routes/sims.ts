@@ -109,7 +109,13 @@ export const simRoutes: Route[] = [
       let async = false;
       if (reset !== undefined) {
         s.resetStatus = "resetting";
-        ctx.clock.setTimeout(() => (s.resetStatus = null), ctx.asyncMs);
+        ctx.clock.setTimeout(() => {
+          s.resetStatus = null;
+          s.dateUpdated = new Date(ctx.clock.now());
+          // "called when the SIM has finished updating": the reset's end too.
+          if (callbackUrl)
+            ctx.callback(callbackUrl, callbackMethod, { AccountSid: ctx.store.accountSid, SimSid: s.sid, Status: s.status });
+        }, ctx.asyncMs);
         async = true;
       }
       if (status !== undefined && status !== s.status) {
@@ -126,8 +132,7 @@ export const simRoutes: Route[] = [
     path: /^\/v1\/Sims\/([^/]+)$/,
     operationId: "DeleteSim",
     handle(ctx, [sid]) {
-      const s = sim(ctx, sid!);
-      ctx.store.sims.splice(ctx.store.sims.indexOf(s), 1);
+      ctx.store.removeSim(sim(ctx, sid!));
       return { status: 204, body: null };
     },
   },

@@ -1,9 +1,9 @@
-import { badParam, notFound } from "../errors.js";
+import { ApiError, badParam, notFound } from "../errors.js";
 import { fleetJson, iso } from "../format.js";
 import { page } from "../paging.js";
 import type { Route, RouteContext } from "../context.js";
 import { newSid, type CommandRecord, type SimRecord } from "../store.js";
-import { dispatch } from "./commands.js";
+import { checkQueue, dispatch, listCommands } from "./commands.js";
 
 /** Super SIM v1, the part that matches Programmable Wireless: Sims (HS…), Fleets, UsageRecords, SmsCommands. */
 function superSimJson(s: SimRecord, ctx: RouteContext) {
@@ -123,6 +123,7 @@ export const superSimRoutes: Route[] = [
       const sim = ctx.store.findSim(f.get("Sim") ?? "");
       const payload = f.get("Payload");
       if (sim === undefined) throw badParam("Missing or unknown Sim");
+      checkQueue(ctx, sim.sid);
       if (payload === null || payload.length === 0 || payload.length > 160) throw badParam("Payload must be 1 to 160 characters");
       const now = new Date(ctx.clock.now());
       const cmd: CommandRecord = {
@@ -140,7 +141,7 @@ export const superSimRoutes: Route[] = [
         dateCreated: now,
         dateUpdated: now,
       };
-      ctx.store.commands.push(cmd);
+      ctx.store.addCommand(cmd);
       dispatch(ctx, cmd);
       return { status: 201, body: smsCommandJson(cmd, ctx) };
     },
@@ -151,13 +152,49 @@ export const superSimRoutes: Route[] = [
     operationId: "ListSmsCommand",
     handle: (ctx, _p, q) => ({
       status: 200,
-      body: page(
-        ctx.store.commands.map((c) => smsCommandJson(c, ctx)),
-        "sms_commands",
-        ctx.base,
-        "/v1/SmsCommands",
-        q,
-      ),
+      body: page(listCommands(ctx, q), "sms_commands", ctx.base, "/v1/SmsCommands", q, (c) => smsCommandJson(c, ctx)),
     }),
+  },
+  {
+    method: "GET",
+    path: /^\/v1\/SmsCommands\/(HC[0-9a-fA-F]{32})$/,
+    operationId: "FetchSmsCommand",
+    handle(ctx, [sid]) {
+      const c = ctx.store.commands.find((x) => x.sid === sid);
+      if (c === undefined) throw notFound(`/v1/SmsCommands/${sid}`);
+      return { status: 200, body: smsCommandJson(c, ctx) };
+    },
+  },
+  {
+    method: "POST",
+    path: /^\/v1\/Sims\/([^/]+)$/,
+    operationId: "UpdateSim",
+    handle(ctx, [sid], _q, f) {
+      const s = ctx.store.findSim(sid!);
+      if (s === undefined) throw notFound(`/v1/Sims/${sid}`);
+      const status = f.get("Status");
+      if (status !== null && !["ready", "active", "inactive"].includes(status))
+        throw badParam(`Invalid Status: ${status}. Must be one of ready, active, inactive`);
+      const url = f.get("CallbackUrl");
+      if (url !== null && !/^https?:\/\/\S+$/.test(url)) throw badParam(`Invalid CallbackUrl: ${url}`);
+      if (f.get("AccountSid") !== null && s.status !== "new")
+        throw new ApiError(400, 20001, "AccountSid can only be changed while the Sim is new");
+      if (f.get("UniqueName") !== null) s.uniqueName = f.get("UniqueName");
+      s.dateUpdated = new Date(ctx.clock.now());
+      if (status === null || status === s.status) return { status: 200, body: superSimJson(s, ctx) };
+      // A status change is scheduled (202), then done; the CallbackUrl hears the outcome.
+      s.status = "scheduled";
+      ctx.clock.setTimeout(() => {
+        s.status = status;
+        s.dateUpdated = new Date(ctx.clock.now());
+        if (url)
+          ctx.callback(url, f.get("CallbackMethod") === "GET" ? "GET" : "POST", {
+            AccountSid: ctx.store.accountSid,
+            SimSid: s.sid,
+            Status: status,
+          });
+      }, ctx.asyncMs);
+      return { status: 202, body: superSimJson(s, ctx) };
+    },
   },
 ];
