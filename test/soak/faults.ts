@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createConnection } from "node:net";
-import { join } from "node:path";
 import type { E2eWorld } from "../helpers/e2e.js";
 import type { Ledger } from "../helpers/ledger.js";
+import { ABUSE, control } from "../helpers/control-abuse.js";
 
 /**
  * The faults of the matrix that the daemon gets over by itself (no restart, nobody freeing a
@@ -17,17 +16,6 @@ export interface SoakFault {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Lines to the control socket that a client must not be able to crash it with. */
-const ABUSE = [
-  "null",
-  "[]",
-  '"status"',
-  "{ torn",
-  '{"method":"__proto__"}',
-  '{"method":"send","params":{"text":""}}',
-  "x".repeat(70_000),
-];
 
 export const SOAK_FAULTS: SoakFault[] = [
   {
@@ -120,25 +108,3 @@ export const SOAK_FAULTS: SoakFault[] = [
     },
   },
 ];
-
-/** One line to the daemon's control socket; resolves with the answer line (or nothing when it hung up). */
-export function control(w: E2eWorld, line: string): Promise<string> {
-  return new Promise((resolve) => {
-    const sock = createConnection(join(w.dir, "control.sock"));
-    let buf = "";
-    const done = () => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(buf);
-    };
-    const timer = setTimeout(done, 30_000);
-    sock.setEncoding("utf8");
-    sock.on("error", done);
-    sock.once("connect", () => sock.write(`${line}\n`));
-    sock.on("data", (c: string) => {
-      buf += c;
-      if (buf.includes("\n")) done();
-    });
-    sock.on("close", done);
-  });
-}
