@@ -20,6 +20,7 @@ export class SeenSet {
   readonly #maxAgeMs: number;
   readonly #maxEntries: number;
   #entries = new Map<string, number>();
+  #writes: Promise<void> = Promise.resolve();
 
   private constructor(o: SeenSetOptions) {
     this.#path = join(o.dir, "seen.json");
@@ -40,14 +41,19 @@ export class SeenSet {
   }
 
   /** Written first: if the write fails the set is as the disk has it, and the caller keeps the SMS to try again. */
-  async add(id: string, now: number): Promise<void> {
-    const next = new Map(this.#entries);
-    next.delete(id); // re-added at the end: the newest
-    next.set(id, now);
-    for (const [k, at] of next) if (now - at >= this.#maxAgeMs) next.delete(k);
-    while (next.size > this.#maxEntries) next.delete(next.keys().next().value!);
-    await writeFileDurable(this.#path, JSON.stringify(Object.fromEntries(next)));
-    this.#entries = next;
+  add(id: string, now: number): Promise<void> {
+    // One at a time, each from what the one before left: two at once would each leave out the other's id.
+    const run = this.#writes.then(async () => {
+      const next = new Map(this.#entries);
+      next.delete(id); // re-added at the end: the newest
+      next.set(id, now);
+      for (const [k, at] of next) if (now - at >= this.#maxAgeMs) next.delete(k);
+      while (next.size > this.#maxEntries) next.delete(next.keys().next().value!);
+      await writeFileDurable(this.#path, JSON.stringify(Object.fromEntries(next)));
+      this.#entries = next;
+    });
+    this.#writes = run.catch(() => {});
+    return run;
   }
 
   get size(): number {
