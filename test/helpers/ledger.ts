@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { commandKey, signText } from "../../src/commands/index.js";
 import type { ModemSimulator } from "../../src/sim/modem/index.js";
 import { decodePdu, gsm7Length } from "../../src/sms/pdu/index.js";
@@ -42,8 +43,19 @@ export class Ledger {
   readonly #sent = new Map<number, Sent>();
   #next: number;
 
-  constructor(o: { key: string; sim: ModemSimulator; messages: () => readonly Received[]; prefix: string; firstTag?: number }) {
+  readonly #journal: string | undefined;
+
+  /** `journal`: the daemon's journal file, where a run shows even when its event died with a kill -9. */
+  constructor(o: {
+    key: string;
+    sim: ModemSimulator;
+    messages: () => readonly Received[];
+    prefix: string;
+    journal?: string;
+    firstTag?: number;
+  }) {
     this.#key = commandKey(o.key, "the test's key");
+    this.#journal = o.journal;
     this.#sim = o.sim;
     this.#messages = o.messages;
     this.#prefix = o.prefix;
@@ -65,10 +77,13 @@ export class Ledger {
     return tag;
   }
 
-  /** The network delivers Command `tag` (again: a duplicate, a re-delivery), the same text and SID. */
-  deliver(tag: number, epochMs?: number): void {
+  /**
+   * The network delivers Command `tag` (again: a duplicate, a re-delivery), the same text and SID;
+   * `sid`: the same signed text under another SID (an operator creating it again, a replay).
+   */
+  deliver(tag: number, epochMs?: number, sid = this.#sent.get(tag)!.sid): void {
     const s = this.#sent.get(tag)!;
-    this.#sim.sendFromNetwork({ text: s.text, sid: s.sid, sidAt: "end", ...(epochMs !== undefined ? { epochMs } : {}) });
+    this.#sim.sendFromNetwork({ text: s.text, sid, sidAt: "end", ...(epochMs !== undefined ? { epochMs } : {}) });
   }
 
   /** Tags sent so far (from `from` on). */
@@ -89,7 +104,12 @@ export class Ledger {
         return tags.includes(tag) ? tag : undefined;
       },
     );
+    const journal = this.#journalled(tags);
+    for (const tag of [...journal.done, ...journal.interrupted]) if (!runs.has(tag)) runs.set(tag, 1);
     const replies = this.replies(tags);
+    // A Command a restart found running is answered "ping interrupted by a restart; not run again" (no tag in it).
+    const notices = this.moTexts().filter((t) => t.startsWith("ping interrupted by a restart")).length;
+    journal.interrupted.slice(0, notices).forEach((t) => replies.set(t, (replies.get(t) ?? 0) + 1));
     const refusedTags = new Set(
       this.#events("command-rejected")
         .map((e) => mine.get(String(e.json.sid)))
@@ -149,6 +169,23 @@ export class Ledger {
       ids.set(tag, (ids.get(tag) ?? 0) + 1);
     }
     return { ids, redelivered };
+  }
+
+  /** Tags the journal has as run (done), and those a restart found running and reported interrupted. */
+  #journalled(tags: readonly number[]): { done: number[]; interrupted: number[] } {
+    if (this.#journal === undefined || !existsSync(this.#journal)) return { done: [], interrupted: [] };
+    let entries: Array<{ verb: string; args: string[]; state: string; outcome?: string }>;
+    try {
+      entries = (JSON.parse(readFileSync(this.#journal, "utf8")) as { entries: typeof entries }).entries;
+    } catch {
+      return { done: [], interrupted: [] }; // replaced as it was read: the next look
+    }
+    const mine = entries.filter((e) => e.verb === "ping" && e.state === "done" && tags.includes(Number(e.args[1])));
+    const tagsOf = (xs: typeof entries) => xs.map((e) => Number(e.args[1]));
+    return {
+      done: tagsOf(mine.filter((e) => !/^(interrupted|expired)/.test(e.outcome ?? ""))),
+      interrupted: tagsOf(mine.filter((e) => (e.outcome ?? "").startsWith("interrupted"))),
+    };
   }
 
   /** Events of one type, each once: a byte-identical copy is MQTT's redelivery, not a second event. */
