@@ -16,7 +16,7 @@ export interface MatrixRow {
 /** `npm run proof` sets it: the long version (a broker outage of 10 minutes, more Commands per fault). */
 export const PROOF = process.env.CELLGATE_PROOF === "1";
 /** How long the broker stays down in the long-outage case (s). */
-export const OUTAGE_S = Number(process.env.CELLGATE_OUTAGE_S ?? (PROOF ? 600 : 10));
+export const OUTAGE_S = Number(process.env.CELLGATE_OUTAGE_S ?? (PROOF ? 600 : 5));
 /** Commands per case: a few in `npm test`, more in the proof. */
 export const PER_CASE = PROOF ? 10 : 3;
 
