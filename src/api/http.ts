@@ -99,7 +99,8 @@ export class ApiHttp {
         }
         throw new CellgateError(
           "CG_ERR_API_UNAVAILABLE",
-          `${method} ${pathOf(url)} failed after ${attempts(attempt)}: ${why}${replayable ? "" : " (not sent again: it may have been carried out)"}`,
+          `${method} ${pathOf(url)} failed after ${attempts(attempt)}: ${why}` +
+            (replayable ? "" : " (not sent again: it may have been carried out)"),
           { method, url: pathOf(url), attempts: attempt + 1, maybeDone: !replayable },
           { cause: err },
         );

@@ -72,7 +72,8 @@ export async function viaDaemon<M extends ControlMethod>(
   if (o.trace && (await listening(socket)))
     throw new CellgateError(
       "CG_ERR_CLI_USAGE",
-      `--trace shows the bytes on a port this command opens, but the daemon on ${socket} owns the modem: run without --trace, or stop the daemon and pass --port PATH`,
+      `--trace shows the bytes on a port this command opens, but the daemon on ${socket} owns the modem: run without ` +
+        `--trace, or stop the daemon and pass --port PATH`,
     );
   try {
     return { daemon: await controlRequest(socket, method, params) };

@@ -38,7 +38,8 @@ export async function narrator(url: string, prefix: string, say: Say, observe: (
       const m = j as unknown as CommandReceivedPayload;
       const auth = m.auth === "none" ? " (not addressed to cellgate: the application's)" : ` auth=${m.auth}`;
       say(
-        `mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ${JSON.stringify(m.text ?? m.data ?? m.error)}${auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`,
+        `mqtt ${name}: ${m.kind} from ${m.sender ?? "?"}: ` +
+          `${JSON.stringify(m.text ?? m.data ?? m.error)}${auth}${m.auth_reason ? ` (${m.auth_reason})` : ""}`,
       );
       // Not addressed to cellgate (auth none): the application's own Command, for it to answer.
       if (m.kind === "command" && m.auth === "none" && m.text !== undefined)
@@ -176,7 +177,9 @@ function radioSteps(sim: ModemSimulator, good: ModemSimulator["world"]["net"]): 
 function commandSteps(command: Create, signed: Sign): Step[] {
   return [
     {
-      what: "three Commands through the API: a signed `health`, a local application's own `setpoint 21`, a forged `modem-reset` (signed with the wrong key)",
+      what:
+        "three Commands through the API: a signed `health`, a local application's own `setpoint 21`, a forged " +
+        "`modem-reset` (signed with the wrong key)",
       act: () => {
         command(signed("health"));
         command(() => "setpoint 21");

@@ -102,7 +102,8 @@ async function simulatedWorld(o: DemoOptions, dir: string, apiPort: number, say:
     credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
   });
   say(
-    `simulated ${modem.personality.manufacturer} ${modem.personality.model} on ${link} (pty via ${pty.backend}); cellgate opens it with the serialport binding`,
+    `simulated ${modem.personality.manufacturer} ${modem.personality.model} on ${link} (pty via ${pty.backend}); ` +
+      `cellgate opens it with the serialport binding`,
   );
   say(
     `simulated Wireless API on ${api.baseUrl} (Account SID ${api.credentials.accountSid}, Auth Token ${api.credentials.authToken})`,
@@ -209,7 +210,8 @@ function howTo(
       [`${cellgate} status --socket ${socket}`, "the health report, through the running daemon"],
       [`${cellgate} at --socket ${socket} AT+CSQ`, "one AT command, through the daemon's engine"],
       [
-        `curl -sS --fail -u ${auth} --data-urlencode Sim=gateway-0001 --data-urlencode "Command=$(CELLGATE_COMMAND_KEY=${o.commandKey} ${cellgate} sign health)" --data-urlencode IncludeSid=end ${commands}`,
+        `curl -sS --fail -u ${auth} --data-urlencode Sim=gateway-0001 --data-urlencode ` +
+          `"Command=$(CELLGATE_COMMAND_KEY=${o.commandKey} ${cellgate} sign health)" --data-urlencode IncludeSid=end ${commands}`,
         "a signed Command, created through the API",
       ],
       [

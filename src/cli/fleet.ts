@@ -89,8 +89,9 @@ export class SimulatedFleet {
 
 /** Kinds spread evenly: SIM i is of the kind whose share its position falls in, interleaved over the fleet. */
 function kindAt(i: number, n: number, mix: FleetOptions["mix"] & object): GatewayKind {
-  // A fixed stride visits every position once, so the shares hold for any n and neighbours differ.
-  const pos = ((i * 7919) % n) / n;
+  // A fixed stride visits every position once, so the shares hold for any n and neighbours differ;
+  // started mid-way, so the first gateways (the ones a newcomer asks first) answer.
+  const pos = ((i * 7919 + Math.floor(n / 2)) % n) / n;
   let edge = 0;
   for (const kind of ["never", "offline", "slow", "nak", "late"] as const) {
     edge += mix[kind] ?? 0;

@@ -17,9 +17,12 @@ export function formatSim(v: CarrierView, ageNote = ""): string {
     const roaming =
       v.product === "super-sim"
         ? ""
-        : `, national roaming ${onOff(p.nationalRoamingEnabled)}, international roaming ${p.internationalRoaming.length > 0 ? p.internationalRoaming.join("+") : "none"}`;
+        : `, national roaming ${onOff(p.nationalRoamingEnabled)}, international roaming ` +
+          `${p.internationalRoaming.length > 0 ? p.internationalRoaming.join("+") : "none"}`;
     lines.push(
-      `  ${planWord.padEnd(10)} ${p.name ?? p.sid}: data ${onOff(p.dataEnabled)}${p.dataLimitMb !== null ? ` (limit ${p.dataLimitMb} MB/month)` : ""}, messaging ${onOff(p.messagingEnabled)}${roaming}`,
+      `  ${planWord.padEnd(10)} ${p.name ?? p.sid}: data ` +
+        `${onOff(p.dataEnabled)}${p.dataLimitMb !== null ? ` (limit ${p.dataLimitMb} MB/month)` : ""}, messaging ` +
+        `${onOff(p.messagingEnabled)}${roaming}`,
     );
   } else {
     lines.push(`  ${planWord.padEnd(10)} ${v.errors.plan ? `not read: ${v.errors.plan}` : "none"}`);
@@ -41,7 +44,8 @@ export function formatSim(v: CarrierView, ageNote = ""): string {
       .filter(Boolean)
       .join(" ");
     lines.push(
-      `  last data  ${d.radioLink ?? "?"} on ${op || "?"}, cell ${d.cellId ?? "?"}, ${d.open ? "open since" : "from"} ${d.start ?? "?"}${d.open ? "" : ` to ${d.end ?? "?"}`}, updated ${d.lastUpdated ?? "?"}`,
+      `  last data  ${d.radioLink ?? "?"} on ${op || "?"}, cell ${d.cellId ?? "?"}, ${d.open ? "open since" : "from"} ` +
+        `${d.start ?? "?"}${d.open ? "" : ` to ${d.end ?? "?"}`}, updated ${d.lastUpdated ?? "?"}`,
     );
   } else if (v.product !== "super-sim") {
     lines.push(

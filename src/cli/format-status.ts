@@ -16,7 +16,11 @@ export function formatStatus(path: string, report: HealthReport, view: ModemView
     if (s.identity?.imsi) extra.push(`IMSI ${s.identity.imsi}`);
     if (s.servingCell)
       extra.push(
-        `serving cell ${s.servingCell.rat}${s.servingCell.band ? ` ${s.servingCell.band}` : ""}${s.servingCell.earfcn ? ` EARFCN ${s.servingCell.earfcn}` : ""}`,
+        [
+          `serving cell ${s.servingCell.rat}`,
+          s.servingCell.band ? ` ${s.servingCell.band}` : "",
+          s.servingCell.earfcn ? ` EARFCN ${s.servingCell.earfcn}` : "",
+        ].join(""),
       );
     if (s.networkTime) extra.push(`network time ${s.networkTime.iso} (${s.networkTime.source})`);
     if (extra.length > 0) lines.push("", `  ${extra.join("; ")}`);

@@ -38,7 +38,8 @@ async function serve(o: ServeOptions): Promise<number> {
   if (token === undefined || account === undefined)
     throw new CellgateError(
       "CG_ERR_API_CONFIG",
-      "remote serve checks X-Twilio-Signature with the account's Auth Token: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (environment or systemd credentials)",
+      "remote serve checks X-Twilio-Signature with the account's Auth Token: set TWILIO_ACCOUNT_SID and " +
+        "TWILIO_AUTH_TOKEN (environment or systemd credentials)",
     );
   // Runs read the feed with the credentials they use for the API: the account's, or an API key.
   const feedAuth = [await basicAuth(account, token).header()];
@@ -60,7 +61,8 @@ async function serve(o: ServeOptions): Promise<number> {
   process.stderr.write(
     [
       `cellgate remote serve on ${server.localUrl}; Twilio calls ${server.publicUrl}`,
-      `  a SIM's replies: set its commands_callback_url to ${server.publicUrl}/callbacks/mo (cellgate remote sim --sim X --commands-callback-url …)`,
+      `  a SIM's replies: set its commands_callback_url to ${server.publicUrl}/callbacks/mo (cellgate remote sim --sim X ` +
+        `--commands-callback-url …)`,
       `  runs take replies from here: cellgate remote VERB --sim X --via ${server.localUrl}`,
       "",
     ].join("\n"),

@@ -107,7 +107,8 @@ function explainTooLong(err: unknown, text: string): unknown {
   const which = [...new Set(doubled)].join(" ");
   return new CellgateError(
     "CG_ERR_PDU_ENCODE",
-    `${err.message}: the text has ${[...text].length} characters, ${doubled.length} of them (${which}) from the GSM 7-bit extension table, which takes two septets each (an escape, then the character)`,
+    `${err.message}: the text has ${[...text].length} characters, ${doubled.length} of them (${which}) from the GSM ` +
+      `7-bit extension table, which takes two septets each (an escape, then the character)`,
     err.detail,
   );
 }

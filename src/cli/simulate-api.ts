@@ -116,7 +116,8 @@ function banner(
   const plan = s.ratePlanSid ? api.store.findRatePlan(s.ratePlanSid)?.uniqueName : undefined;
   return [
     `cellgate Wireless API simulator (${o.product}) on ${api.baseUrl}`,
-    `  gateway SIM ${s.uniqueName} ${s.sid}, ICCID ${s.iccid}, status ${s.status}${plan ? `, rate plan ${plan}` : ""}; ${api.store.sims.length} SIMs in the account`,
+    `  gateway SIM ${s.uniqueName} ${s.sid}, ICCID ${s.iccid}, status ${s.status}${plan ? `, rate plan ${plan}` : ""}; ` +
+      `${api.store.sims.length} SIMs in the account`,
     ...(pty ? [`  simulated modem on ${o.modemLink} (pty via ${pty.backend}); Commands to the SIM arrive there as SMS`] : []),
     ...(fleet ? fleetLines(api, fleet) : []),
     "",
@@ -133,7 +134,8 @@ function banner(
     `${selfCommand()} sim   # the carrier's view of the gateway's SIM, from this simulator`,
     ...(fleet
       ? [
-          `${selfCommand()} remote status --all --filter ${o.product === "super-sim" ? "fleet=fleet" : "rate-plan=fleet-plan"}   # ask the whole fleet`,
+          `${selfCommand()} remote status --all --filter ` +
+            `${o.product === "super-sim" ? "fleet=fleet" : "rate-plan=fleet-plan"}   # ask the whole fleet`,
         ]
       : []),
     "# Ctrl-C stops the simulator",
@@ -154,7 +156,9 @@ function fleetLines(
 ): string[] {
   const c = f.gateways.census();
   return [
-    `  a fleet of ${api.fleet.length} gateways (${api.fleet[0]!.uniqueName}…): ${c.healthy} answer at once, ${c.slow} slowly, ${c.offline} once back from 20 s away, ${c.nak} NAK (another key), ${c.never} never`,
-    `  the account allows ${f.concurrency ?? "any number of"} concurrent requests (429 / 20429 past it), each answered in ${f.latencyMs} ms; 100 undelivered Commands per SIM (33118)`,
+    `  a fleet of ${api.fleet.length} gateways (${api.fleet[0]!.uniqueName}…): ${c.healthy} answer at once, ${c.slow} ` +
+      `slowly, ${c.offline} once back from 20 s away, ${c.nak} NAK (another key), ${c.never} never`,
+    `  the account allows ${f.concurrency ?? "any number of"} concurrent requests (429 / 20429 past it), each answered ` +
+      `in ${f.latencyMs} ms; 100 undelivered Commands per SIM (33118)`,
   ];
 }

@@ -42,7 +42,8 @@ async function simulateModem(o: SimulateModemOptions): Promise<void> {
   const link = shellWord(resolve(o.link));
   process.stdout.write(
     `${[
-      `cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ${pty.backend}); Ctrl-C to stop`,
+      `cellgate modem simulator: ${sim.personality.manufacturer} ${sim.personality.model} on ${o.link} (pty via ` +
+        `${pty.backend}); Ctrl-C to stop`,
       pasteBlock([
         [`${selfCommand()} at --port ${link} AT+CSQ`, "one AT command"],
         [`${selfCommand()} status --port ${link}`, "identity, SIM, signal, registration, attach"],
@@ -59,7 +60,8 @@ async function simulateModem(o: SimulateModemOptions): Promise<void> {
 }
 
 const HELP =
-  "commands: network <key>=<value>… (eps=2 cs=2 ps=2 rsrpDbm=-110…), sms <pdu-hex>, hang [until-reset], unhang, stall <ms>, dribble on|off, garbage <hex>, reboot, unplug, replug";
+  "commands: network <key>=<value>… (eps=2 cs=2 ps=2 rsrpDbm=-110…), sms <pdu-hex>, hang [until-reset], unhang, stall " +
+  "<ms>, dribble on|off, garbage <hex>, reboot, unplug, replug";
 
 /** Steering on stdin, one command per line, for trying things by hand. */
 function readControl(sim: ModemSimulator, pty: PtyModem): void {

@@ -1,5 +1,5 @@
 import { splitSignature } from "./signature.js";
-import { isVerb, parseCommand } from "./verbs.js";
+import { isVerb, parseCommand } from "./verbs/names.js";
 
 /**
  * Whether a text is addressed to cellgate: in its signed format (or an attempt at it), or starting

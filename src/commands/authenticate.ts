@@ -1,5 +1,5 @@
 import { splitSignature, verifyTag } from "./signature.js";
-import { ACTING_VERBS, checkArgs, isVerb, parseCommand, type Verb } from "./verbs.js";
+import { ACTING_VERBS, checkArgs, isVerb, parseCommand, type Verb } from "./verbs/names.js";
 
 export type RejectReason =
   "foreign" | "unsigned" | "bad-tag" | "no-key" | "expired" | "future" | "replay" | "unknown-verb" | "disabled" | "bad-args";

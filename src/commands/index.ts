@@ -1,4 +1,4 @@
-export { VERBS, ACTING_VERBS, isVerb, parseCommand, checkArgs, type Verb } from "./verbs.js";
+export { VERBS, ACTING_VERBS, isVerb, parseCommand, checkArgs, type Verb } from "./verbs/names.js";
 export {
   SIGNED_BODY_MAX,
   MIN_KEY_BYTES,
@@ -36,5 +36,5 @@ export {
 export { CommandProcessor, type ProcessorOptions } from "./processor.js";
 export { Journal, type JournalEntry } from "./journal.js";
 export { stateDirFiles, memoryStateFiles, type StateFiles } from "./state-files.js";
-export { tcpPing, type PingResult } from "./ping.js";
+export { tcpPing, type PingResult } from "./verbs/ping.js";
 export type { Gateway, GatewayView, ResetOutcome, InboundCommand, Admission, AuthResult } from "./types.js";

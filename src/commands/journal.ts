@@ -1,6 +1,6 @@
 import { isCellgateError, type Logger } from "../core/index.js";
 import type { StateFiles } from "./state-files.js";
-import type { Verb } from "./verbs.js";
+import type { Verb } from "./verbs/names.js";
 
 export type JobState = "accepted" | "running" | "done";
 

@@ -5,22 +5,11 @@ import { Journal, type JournalEntry } from "./journal.js";
 import { OwedReplies, ReplyQueue } from "./owed-replies.js";
 import { Rejections } from "./rejections.js";
 import { stateDirFiles, type StateFiles } from "./state-files.js";
-import { tcpPing } from "./ping.js";
-import { echoed, fitReply, duration, type Septets } from "./reply.js";
-import {
-  healthReply,
-  helpReply,
-  modemResetReply,
-  mqttReply,
-  netReply,
-  pingReply,
-  signalReply,
-  simReply,
-  statusReply,
-  versionReply,
-} from "./replies.js";
-import type { Admission, Gateway, GatewayView, InboundCommand } from "./types.js";
-import { VERBS, type Verb } from "./verbs.js";
+import { echoed, fitReply, type Septets } from "./reply.js";
+import type { Admission, Gateway, InboundCommand } from "./types.js";
+import { answerVerb } from "./verbs/answer.js";
+import { VERBS, type Verb } from "./verbs/names.js";
+import { REBOOT_FILE, runReboot } from "./verbs/reboot.js";
 
 export interface ProcessorOptions {
   stateDir: string;
@@ -51,19 +40,6 @@ export interface ProcessorOptions {
   /** Replies kept after a failed send are tried again this often. */
   replyRetryMs?: number;
 }
-
-const REBOOT_FILE = "reboot.json";
-
-/** The verbs that only read: a fresh view, one reply. */
-const VIEW_REPLIES: Partial<Record<Verb, (v: GatewayView, s: Septets, max: number) => string>> = {
-  status: statusReply,
-  health: healthReply,
-  signal: signalReply,
-  net: netReply,
-  sim: simReply,
-  mqtt: mqttReply,
-  version: versionReply,
-};
 
 /**
  * Remote diagnostics over Commands. `admit` decides, durably, whether an inbound Command may
@@ -268,65 +244,33 @@ export class CommandProcessor {
     await deliver();
   }
 
-  /** The reply to an accepted Command: one SMS, with the request id echoed first when it carried one. */
-  async #answer(e: JournalEntry): Promise<string> {
-    const s = this.#o.septets;
-    const g = this.#o.gateway;
-    const fromView = VIEW_REPLIES[e.verb];
-    if (fromView) {
-      const v = g.view();
-      return echoed(e.rid, (max) => fromView(v, s, max));
-    }
-    switch (e.verb) {
-      case "help":
-        return echoed(e.rid, (max) => helpReply(this.enabled, this.#o.policy.unsigned, s, max));
-      case "ping": {
-        const [host = "", port = "443"] = e.args;
-        const r = await tcpPing(host, Number(port), this.#o.pingTimeoutMs ?? 10_000);
-        return echoed(e.rid, (max) => pingReply(host, port, r, s, max));
-      }
-      case "modem-reset": {
-        const r = await g.resetModem("requested by a Command");
-        const after = r.ok ? await g.refresh().catch(() => null) : null;
-        return echoed(e.rid, (max) => modemResetReply(r, after, s, max));
-      }
-      default:
-        throw new Error(`${e.verb} is not answered here`);
-    }
+  /** The reply to an accepted Command other than reboot (verbs/answer.ts). */
+  #answer(e: JournalEntry): Promise<string> {
+    return answerVerb(e, {
+      gateway: this.#o.gateway,
+      septets: this.#o.septets,
+      enabled: this.enabled,
+      unsigned: this.#o.policy.unsigned,
+      pingTimeoutMs: this.#o.pingTimeoutMs ?? 10_000,
+    });
   }
 
-  /** The Command is marked done (and the reboot recorded) before the host command runs: after the reboot nothing runs it again. */
   async #reboot(e: JournalEntry, auth: "verified" | "unsigned", msg: InboundCommand | null): Promise<void> {
-    const s = this.#o.septets;
-    const now = this.#o.referenceTime().ms;
-    const last = await this.#files.read<{ at: number }>(REBOOT_FILE).catch(() => undefined);
-    if (last && now - last.at < this.#o.rebootMinIntervalMs && now >= last.at) {
-      const text = echoed(e.rid, (max) =>
-        fitReply(
-          "reboot refused",
-          [`last=${duration((now - last.at) / 1000)}_ago`, `min=${duration(this.#o.rebootMinIntervalMs / 1000)}`],
-          s,
-          max,
-        ),
-      );
-      await this.#journal.set(e.key, "done", text);
-      this.#o.event("command-rejected", `reboot refused: the last one was ${duration((now - last.at) / 1000)} ago`, {
-        verb: "reboot",
-        reason: "rate-limit",
-      });
-      return this.#send(text);
-    }
-    if (!(await this.#mark(e.key, "done", "rebooting"))) return this.#later(e, auth, msg);
-    await this.#files.write(REBOOT_FILE, JSON.stringify({ at: now, pending: true, key: e.key }));
-    this.#o.event("command-run", `reboot run (${auth}): the host reboots now`, { verb: "reboot", auth, id: e.msgId });
-    await this.#send(echoed(e.rid, (max) => fitReply("reboot ok", ["rebooting now; back-online follows"], s, max)));
-    try {
-      await this.#o.gateway.reboot();
-    } catch (err) {
-      await this.#files.write(REBOOT_FILE, JSON.stringify({ at: now, pending: false, key: e.key, failed: describeError(err) }));
-      this.#o.event("command-failed", `reboot failed: ${describeError(err)}`, { verb: "reboot" });
-      await this.#send(echoed(e.rid, (max) => fitReply("reboot failed", [{ text: describeError(err), shorten: true }], s, max)));
-    }
+    const ran = await runReboot({
+      rid: e.rid,
+      key: e.key,
+      msgId: e.msgId,
+      auth,
+      now: this.#o.referenceTime().ms,
+      minIntervalMs: this.#o.rebootMinIntervalMs,
+      septets: this.#o.septets,
+      files: this.#files,
+      markDone: (outcome) => this.#mark(e.key, "done", outcome),
+      event: this.#o.event,
+      send: (text) => this.#send(text),
+      reboot: () => this.#o.gateway.reboot(),
+    });
+    if (!ran) this.#later(e, auth, msg);
   }
 
   /** A journal step, written durably; false (logged) when the state directory cannot be written. */

@@ -1,7 +1,7 @@
 import { bytes, duration, fitReply, kv, REPLY_MAX, type Field, type Septets } from "./reply.js";
-import type { PingResult } from "./ping.js";
+import type { PingResult } from "./verbs/ping.js";
 import type { GatewayView, ResetOutcome } from "./types.js";
-import { VERBS, type Verb } from "./verbs.js";
+import { VERBS, type Verb } from "./verbs/names.js";
 
 /** The replies of the read-only verbs: pure, from a view; each one SMS whatever the values. */
 

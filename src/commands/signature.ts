@@ -118,7 +118,8 @@ export function signText(
   if (signed.length > SIGNED_BODY_MAX)
     throw new CellgateError(
       "CG_ERR_COMMAND_SIGN",
-      `the signed text has ${signed.length} characters; at most ${SIGNED_BODY_MAX} fit one SMS with an IncludeSid SID (the command may have ${SIGNED_BODY_MAX - (signed.length - body.length)})`,
+      `the signed text has ${signed.length} characters; at most ${SIGNED_BODY_MAX} fit one SMS with an IncludeSid SID ` +
+        `(the command may have ${SIGNED_BODY_MAX - (signed.length - body.length)})`,
       { text: body },
     );
   return signed;

@@ -81,12 +81,12 @@ export class SendLedger {
           },
         );
       const left = this.remaining();
+      const spent = left.hour <= 0 ? `${this.#budget.perHour} an hour` : `${this.#budget.perDay} a day`;
       if (left.hour <= 0 || left.day <= 0)
-        throw new CellgateError(
-          "CG_ERR_SMS_BUDGET",
-          `the MO SMS budget is spent (${left.hour <= 0 ? `${this.#budget.perHour} an hour` : `${this.#budget.perDay} a day`}, mqtt.sendBudget): not sent`,
-          { perHour: this.#budget.perHour, perDay: this.#budget.perDay },
-        );
+        throw new CellgateError("CG_ERR_SMS_BUDGET", `the MO SMS budget is spent (${spent}, mqtt.sendBudget): not sent`, {
+          perHour: this.#budget.perHour,
+          perDay: this.#budget.perDay,
+        });
       await this.#save(
         this.#pruned(
           {

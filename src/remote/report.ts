@@ -3,7 +3,10 @@ import type { Counts, Row } from "./rows.js";
 
 /** `sent 812/1000 · answered 640 · NAKed 12 · failed 3 · pending 157 · 12 s` — the live line on a terminal. */
 export function progressLine(c: Counts, elapsedMs: number): string {
-  return `sent ${c.sent}/${c.total} · answered ${c.answered} · NAKed ${c.naked} · failed ${c.failed} · pending ${c.pending} · ${Math.round(elapsedMs / 1000)} s`;
+  return (
+    `sent ${c.sent}/${c.total} · answered ${c.answered} · NAKed ${c.naked} · failed ${c.failed} · pending ` +
+    `${c.pending} · ${Math.round(elapsedMs / 1000)} s`
+  );
 }
 
 const seconds = (r: Row): number | null =>

@@ -86,7 +86,8 @@ export async function sendMoSms(cmd: MoCommand, o: MoOptions): Promise<MoResult>
       if (attempt >= attempts || !notSentAndTransient(err)) {
         throw new CellgateError(
           "CG_ERR_SMS_SEND",
-          `MO Command to ${to} not sent after ${attempt} attempt(s): ${describeError(err)}${maybeSent ? " (it may have been sent: the modem did not answer after the PDU)" : ""}`,
+          `MO Command to ${to} not sent after ${attempt} attempt(s): ` +
+            `${describeError(err)}${maybeSent ? " (it may have been sent: the modem did not answer after the PDU)" : ""}`,
           { to, attempts: attempt, maybeSent, pdu: pdu.hex },
           { cause: err },
         );

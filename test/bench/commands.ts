@@ -65,7 +65,8 @@ export function commandPath(): Array<[string, string, number, number]> {
       rate(
         50_000,
         () =>
-          `status ${VIEW.verdict} reg=${VIEW.registration!.state} rat=${VIEW.accessTech!} rsrp=${VIEW.signal!.rsrpDbm!} att=1 sim=${VIEW.carrier!.status!} mqtt=up up=${VIEW.uptimeS}s v=${VIEW.version} op=${VIEW.operator!.name!} ip=${VIEW.ip!}`,
+          `status ${VIEW.verdict} reg=${VIEW.registration!.state} rat=${VIEW.accessTech!} rsrp=${VIEW.signal!.rsrpDbm!} ` +
+          `att=1 sim=${VIEW.carrier!.status!} mqtt=up up=${VIEW.uptimeS}s v=${VIEW.version} op=${VIEW.operator!.name!} ip=${VIEW.ip!}`,
       ),
     );
   }

@@ -100,8 +100,8 @@ describe("`cellgate simulate api --fleet 20`, then `cellgate remote`", () => {
     expect(rows[0]).toMatch(/^SIM +NAME +VERB +STATE +S +REPLY$/);
     expect(rows).toHaveLength(21);
     expect(rows.filter((l) => / answered /.test(l))).toHaveLength(18);
-    expect(rows.find((l) => l.includes("gw-00019"))).toMatch(/ nak .*NAK health bad-tag$/);
-    expect(rows.find((l) => l.includes("gw-00001"))).toMatch(/ no-answer .*no answer within 8 s$/);
+    expect(rows.find((l) => l.includes("gw-00009"))).toMatch(/ nak .*NAK health bad-tag$/);
+    expect(rows.find((l) => l.includes("gw-00011"))).toMatch(/ no-answer .*no answer within 8 s$/);
   }, 60_000);
 
   it("`key derive --iccid` gives the key the gateway was provisioned with", async () => {

@@ -37,23 +37,27 @@ describe.each(PTY_BACKENDS)("PortSupervisor over a pty (%s)", (backend) => {
     return { ...m, sup, modem, lost, opened };
   }
 
-  it("port yanked mid-command: the command fails at once, commands fail fast while it is gone, and it is reopened when it returns", async () => {
-    const { sup, sim, pty, modem, lost, opened } = await supervised();
-    expect(modem.identity?.model).toBe("EC25");
-    sim.hang();
-    const pending = sup.port.command("AT+CSQ", { timeoutMs: 10_000 }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 50));
-    await pty.unplug();
-    expect(isCellgateError(await pending, "CG_ERR_AT_CLOSED")).toBe(true);
-    await waitFor(() => sup.state.kind === "waiting", 3000, "the supervisor to notice");
-    expect(lost).toHaveLength(1);
-    await expect(sup.port.command("AT")).rejects.toMatchObject({ code: "CG_ERR_LINK_LOST" });
+  it(
+    "port yanked mid-command: the command fails at once, commands fail fast while it is gone, and it is reopened when " +
+      "it returns",
+    async () => {
+      const { sup, sim, pty, modem, lost, opened } = await supervised();
+      expect(modem.identity?.model).toBe("EC25");
+      sim.hang();
+      const pending = sup.port.command("AT+CSQ", { timeoutMs: 10_000 }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      await pty.unplug();
+      expect(isCellgateError(await pending, "CG_ERR_AT_CLOSED")).toBe(true);
+      await waitFor(() => sup.state.kind === "waiting", 3000, "the supervisor to notice");
+      expect(lost).toHaveLength(1);
+      await expect(sup.port.command("AT")).rejects.toMatchObject({ code: "CG_ERR_LINK_LOST" });
 
-    await pty.replug(); // the modem comes back freshly booted: echo on, settings lost
-    await waitFor(() => opened.length === 2, 10_000, "the port to be reopened");
-    await waitFor(() => !sim.world.settings.echo, 10_000, "the modem to be re-initialised");
-    expect((await sup.port.command("AT+CSQ")).lines).toEqual(["+CSQ: 21,99"]);
-  });
+      await pty.replug(); // the modem comes back freshly booted: echo on, settings lost
+      await waitFor(() => opened.length === 2, 10_000, "the port to be reopened");
+      await waitFor(() => !sim.world.settings.echo, 10_000, "the modem to be re-initialised");
+      expect((await sup.port.command("AT+CSQ")).lines).toEqual(["+CSQ: 21,99"]);
+    },
+  );
 
   it("the device node vanishing (no EIO) is noticed and the port reopened when the node is back", async () => {
     const { sup, link, lost, opened } = await supervised();

@@ -62,26 +62,32 @@ async function app() {
 }
 
 describe.runIf(BROKER_KIND === "mosquitto")("commands/send on the shipped broker", () => {
-  it("only the application user can ask for an SMS: anonymous clients are refused, viewers' and cellgate's own publishes dropped", async () => {
-    const g = await gateway();
-    const a = await app();
-    const viewer = await subscriber(broker.url, [], { username: "viewer", password: USERS.viewer });
-    cleanups.push(() => viewer.close());
-    const self = await subscriber(broker.url, [], { username: "cellgate", password: USERS.cellgate });
-    cleanups.push(() => self.close());
-    await viewer.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "from a viewer", transaction: "v" }), {
-      qos: 1,
-    });
-    await self.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "from cellgate", transaction: "c" }), {
-      qos: 1,
-    });
-    await a.send({ text: "from the app", transaction: "a" });
-    await waitFor(() => a.answers().length === 1, 5000, "the app's answer");
-    await new Promise((r) => setTimeout(r, 500)); // the others would have arrived by now
-    expect(g.sent.map((r) => r.text)).toEqual(["from the app"]);
-    expect(a.answers()).toMatchObject([{ status: "ok", transaction: "a", data: { to: "2936" } }]);
-    await expect(subscriber(broker.url, [], { username: "app", password: "wrong" })).rejects.toThrow(/Not authorized|Bad user/i);
-  });
+  it(
+    "only the application user can ask for an SMS: anonymous clients are refused, viewers' and cellgate's own publishes " +
+      "dropped",
+    async () => {
+      const g = await gateway();
+      const a = await app();
+      const viewer = await subscriber(broker.url, [], { username: "viewer", password: USERS.viewer });
+      cleanups.push(() => viewer.close());
+      const self = await subscriber(broker.url, [], { username: "cellgate", password: USERS.cellgate });
+      cleanups.push(() => self.close());
+      await viewer.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "from a viewer", transaction: "v" }), {
+        qos: 1,
+      });
+      await self.client.publishAsync(`${PREFIX}/commands/send`, JSON.stringify({ text: "from cellgate", transaction: "c" }), {
+        qos: 1,
+      });
+      await a.send({ text: "from the app", transaction: "a" });
+      await waitFor(() => a.answers().length === 1, 5000, "the app's answer");
+      await new Promise((r) => setTimeout(r, 500)); // the others would have arrived by now
+      expect(g.sent.map((r) => r.text)).toEqual(["from the app"]);
+      expect(a.answers()).toMatchObject([{ status: "ok", transaction: "a", data: { to: "2936" } }]);
+      await expect(subscriber(broker.url, [], { username: "app", password: "wrong" })).rejects.toThrow(
+        /Not authorized|Bad user/i,
+      );
+    },
+  );
 
   it("a retained request is answered with an error and never sent, also on every later subscribe", async () => {
     const a = await app();

@@ -16,8 +16,8 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
       fleet: { mix: { slow: 0.05, nak: 0.02, offline: 0.03 }, slowMs: 1000, offlineMs: 3000 },
       concurrency: LIMIT,
     });
-    // Five SIMs suspended in the account: the network cannot deliver to them (reported as failed).
-    const suspended = w.api.fleet.slice(100, 105);
+    // Five healthy gateways' SIMs suspended in the account: the network cannot deliver to them (reported as failed).
+    const suspended = w.api.fleet.filter((s) => w.fleet.kindOf(s.sid) === "healthy").slice(100, 105);
     for (const s of suspended) s.status = "suspended";
     const before = w.api.requests.length;
     const t0 = performance.now();
@@ -46,11 +46,17 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
     // The limit held: nothing refused for concurrency, never more in flight than it allows.
     expect(w.api.load.refused).toBe(0);
     expect(w.api.load.peak).toBeLessThanOrEqual(LIMIT);
-    // What the limit allows: the Commands, 200 ms each, 20 at a time; then the slowest gateway's answer
-    // (1 s) and one poll to read it (its interval and two requests).
-    const allowed = (N * LATENCY_MS) / LIMIT + 1000 + 500 + 2 * LATENCY_MS;
+    // What the limit allows: the requests as long as the simulator held them (200 ms each, longer on
+    // a loaded machine), 20 at a time; then the slowest gateway's answer (1 s) and one poll to read
+    // it (its interval and two requests). Measured on the simulator's own clock of the requests, so
+    // a loaded machine stretches both sides alike: the bound is on how well the client keeps the
+    // account's concurrency busy, not on the machine's speed (that is the bench's fleet row).
+    const busy = w.api.load.busyMs;
+    const allowed = Math.max(busy / LIMIT, (N * LATENCY_MS) / LIMIT) + 1000 + 500 + 2 * LATENCY_MS;
     console.log(
-      `[measured] ${N} SIMs in ${(wall / 1000).toFixed(1)} s, ${requests} requests; the limit allows ${(allowed / 1000).toFixed(1)} s (ratio ${(wall / allowed).toFixed(2)}); ${((N / wall) * 1000).toFixed(0)} SIMs/s against a ceiling of ${(LIMIT / LATENCY_MS) * 1000}`,
+      `[measured] ${N} SIMs in ${(wall / 1000).toFixed(1)} s, ${requests} requests; the limit allows ` +
+        `${(allowed / 1000).toFixed(1)} s (ratio ${(wall / allowed).toFixed(2)}); ${((N / wall) * 1000).toFixed(0)} ` +
+        `SIMs/s against a ceiling of ${(LIMIT / LATENCY_MS) * 1000}`,
     );
     expect(requests).toBeLessThan(N * 1.1);
     expect(wall).toBeLessThanOrEqual(1.3 * allowed);
@@ -72,7 +78,8 @@ describe("a 1,000-SIM fleet under the account's concurrency limit", () => {
     expect([...perSim.values()].every((n) => n === 1)).toBe(true);
     expect(perSim.size).toBe(200);
     console.log(
-      `[measured] 200 SIMs at --concurrency 20 on an account allowing 5: ${w.api.load.refused} requests refused (429), the window settled at ${w.limiter.limit}`,
+      `[measured] 200 SIMs at --concurrency 20 on an account allowing 5: ${w.api.load.refused} requests refused (429), ` +
+        `the window settled at ${w.limiter.limit}`,
     );
   }, 120_000);
 });

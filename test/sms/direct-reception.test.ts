@@ -94,53 +94,61 @@ describe("SMS on a modem without storage: +CMT, acknowledged after the hand-off"
     await run(g.inbox.stop());
   });
 
-  it("a missed acknowledgement: the module stops routing (+CMS ERROR: 524), cellgate sets it up again, the re-delivery is handed off once", async () => {
-    const { sim, acks, clock, until, gateway, run } = setup();
-    let stalled = true;
-    // The first acknowledgement is held back past the network's timer (a slow disk, a busy modem).
-    const g = await gateway((d) =>
-      withAck(d, async (s) => {
-        while (stalled) await new Promise((r) => setImmediate(r));
-        return d.acknowledge(s);
-      }),
-    );
-    sim.sendFromNetwork({ text: "status", sid: SID, sidAt: "end" });
-    await until(() => g.got.length === 1);
-    const cnmiBefore = [...sim.world.settings.cnmi];
-    await run(
-      (async () => {
-        clock.advance(6000); // past the 5 s the module waits
-        while (sim.awaitingAck) await new Promise((r) => setImmediate(r));
-      })(),
-    );
-    expect(cnmiBefore[1]).toBe(2);
-    expect(sim.world.settings.cnmi[1]).toBe(0); // routing off: the SMS client was unregistered
-    stalled = false;
-    // The late acknowledgement is refused, reception is set up again, the network delivers again.
-    await until(() => sim.world.settings.cnmi[1] === 2 && sim.heldByNetwork === 0 && !sim.awaitingAck && acks.length >= 2);
-    expect(g.got).toHaveLength(1); // the re-delivery was recognised, not handed off twice
-    await run(g.inbox.stop());
-  });
+  it(
+    "a missed acknowledgement: the module stops routing (+CMS ERROR: 524), cellgate sets it up again, the re-delivery " +
+      "is handed off once",
+    async () => {
+      const { sim, acks, clock, until, gateway, run } = setup();
+      let stalled = true;
+      // The first acknowledgement is held back past the network's timer (a slow disk, a busy modem).
+      const g = await gateway((d) =>
+        withAck(d, async (s) => {
+          while (stalled) await new Promise((r) => setImmediate(r));
+          return d.acknowledge(s);
+        }),
+      );
+      sim.sendFromNetwork({ text: "status", sid: SID, sidAt: "end" });
+      await until(() => g.got.length === 1);
+      const cnmiBefore = [...sim.world.settings.cnmi];
+      await run(
+        (async () => {
+          clock.advance(6000); // past the 5 s the module waits
+          while (sim.awaitingAck) await new Promise((r) => setImmediate(r));
+        })(),
+      );
+      expect(cnmiBefore[1]).toBe(2);
+      expect(sim.world.settings.cnmi[1]).toBe(0); // routing off: the SMS client was unregistered
+      stalled = false;
+      // The late acknowledgement is refused, reception is set up again, the network delivers again.
+      await until(() => sim.world.settings.cnmi[1] === 2 && sim.heldByNetwork === 0 && !sim.awaitingAck && acks.length >= 2);
+      expect(g.got).toHaveLength(1); // the re-delivery was recognised, not handed off twice
+      await run(g.inbox.stop());
+    },
+  );
 
-  it("killed between the hand-off and the acknowledgement: after a restart the re-delivered SMS is acknowledged, not handed off again", async () => {
-    const { sim, acks, clock, until, gateway, run, stateDir } = setup();
-    const dead = new Promise<void>(() => {}); // the process dies before its +CNMA leaves
-    const first = await gateway((d) => withAck(d, () => dead));
-    sim.sendFromNetwork({ text: "modem-reset", sid: SID, sidAt: "end" });
-    await until(() => first.got.length === 1);
-    await first.engine.close();
-    await run(
-      (async () => {
-        clock.advance(6000);
-        while (sim.awaitingAck) await new Promise((r) => setImmediate(r));
-      })(),
-    );
-    expect(sim.heldByNetwork).toBe(1); // the network keeps it
-    const second = await gateway();
-    expect(stateDir).toBeTruthy();
-    await until(() => sim.heldByNetwork === 0 && !sim.awaitingAck && acks.some((a) => a.startsWith("AT+CNMA")));
-    expect(second.got).toHaveLength(0); // handed off once, in the first life
-    expect(first.got).toHaveLength(1);
-    await run(second.inbox.stop());
-  });
+  it(
+    "killed between the hand-off and the acknowledgement: after a restart the re-delivered SMS is acknowledged, not " +
+      "handed off again",
+    async () => {
+      const { sim, acks, clock, until, gateway, run, stateDir } = setup();
+      const dead = new Promise<void>(() => {}); // the process dies before its +CNMA leaves
+      const first = await gateway((d) => withAck(d, () => dead));
+      sim.sendFromNetwork({ text: "modem-reset", sid: SID, sidAt: "end" });
+      await until(() => first.got.length === 1);
+      await first.engine.close();
+      await run(
+        (async () => {
+          clock.advance(6000);
+          while (sim.awaitingAck) await new Promise((r) => setImmediate(r));
+        })(),
+      );
+      expect(sim.heldByNetwork).toBe(1); // the network keeps it
+      const second = await gateway();
+      expect(stateDir).toBeTruthy();
+      await until(() => sim.heldByNetwork === 0 && !sim.awaitingAck && acks.some((a) => a.startsWith("AT+CNMA")));
+      expect(second.got).toHaveLength(0); // handed off once, in the first life
+      expect(first.got).toHaveLength(1);
+      await run(second.inbox.stop());
+    },
+  );
 });

@@ -14,7 +14,8 @@ export const attachRule: Rule = ({ modem }) => {
     status: "fail",
     detail: `not attached to packet data, ${apn}`,
     hint: registered
-      ? "registered but no data: check the APN (wireless.twilio.com for Programmable Wireless, super for Super SIM) and that data is enabled on the SIM's rate plan"
+      ? "registered but no data: check the APN (wireless.twilio.com for Programmable Wireless, super for Super SIM) and " +
+        "that data is enabled on the SIM's rate plan"
       : "no data without registration: see the registration check",
   };
 };

@@ -108,7 +108,10 @@ export const carrierPlanRule: Rule = (i) => {
   return {
     id: "carrier-plan",
     status: "pass",
-    detail: `${name}: data${p.dataLimitMb !== null ? ` (${p.dataLimitMb} MB/month)` : ""}, messaging${p.nationalRoamingEnabled ? ", national roaming" : ""}${p.internationalRoaming.length ? `, international ${p.internationalRoaming.join("+")}` : ""}`,
+    detail:
+      `${name}: data${p.dataLimitMb !== null ? ` (${p.dataLimitMb} MB/month)` : ""}, ` +
+      `messaging${p.nationalRoamingEnabled ? ", national roaming" : ""}` +
+      (p.internationalRoaming.length ? `, international ${p.internationalRoaming.join("+")}` : ""),
   };
 };
 
@@ -148,7 +151,10 @@ export const usageRule: Rule = (i) => {
  * on the carrier's side. A gateway without data cannot ask for it; its operator can.
  */
 function resetLever(c: Carrier): string {
-  return `the carrier's Reset Connectivity: cellgate remote sim --sim ${c.view.sim.uniqueName ?? c.view.sim.sid} --reset-connectivity --wait`;
+  return (
+    `the carrier's Reset Connectivity: cellgate remote sim --sim ${c.view.sim.uniqueName ?? c.view.sim.sid} ` +
+    `--reset-connectivity --wait`
+  );
 }
 
 /** The carrier's last data session agrees with the modem's attach state. */
@@ -164,7 +170,9 @@ export const dataSessionRule: Rule = (i) => {
       id: "data-session",
       status: "warn",
       detail: "registered but not attached, while the account has the SIM active with data",
-      hint: `registered but no data, with nothing in the account to explain it: reset the modem (Command modem-reset), then ${resetLever(c)}`,
+      hint:
+        `registered but no data, with nothing in the account to explain it: reset the modem (Command modem-reset), ` +
+        `then ${resetLever(c)}`,
     };
   if (d === null) {
     return m?.attached
@@ -172,7 +180,9 @@ export const dataSessionRule: Rule = (i) => {
           id: "data-session",
           status: "warn",
           detail: "attached, but the carrier has no data session on record",
-          hint: "the carrier has not seen data from this SIM: check the APN and that traffic actually flows (cellgate sim shows the sessions)",
+          hint:
+            "the carrier has not seen data from this SIM: check the APN and that traffic actually flows (cellgate " +
+            "sim shows the sessions)",
         }
       : { id: "data-session", status: "unknown", detail: "no data session on record" };
   }
@@ -185,7 +195,9 @@ export const dataSessionRule: Rule = (i) => {
       id: "data-session",
       status: "warn",
       detail: `attached, but the carrier's last data session (${where}) was updated ${hours(ago)} h ago`,
-      hint: `the modem says attached but the carrier sees no traffic: the data path may be broken (APN, routing, a stale PDP context); a modem reset usually clears it, else ${resetLever(c)}`,
+      hint:
+        `the modem says attached but the carrier sees no traffic: the data path may be broken (APN, routing, a stale ` +
+        `PDP context); a modem reset usually clears it, else ${resetLever(c)}`,
     };
   }
   if (m && !m.attached && d.open && ago < 3_600_000) {

@@ -38,7 +38,9 @@ export const clockRule: Rule = ({ clock }) => {
     return {
       id: "clock",
       status: "unknown",
-      detail: `cannot tell whether the system clock is synchronised: ${clock.via}; ${clock.quality === "network" ? source : "times are the system clock's"}`,
+      detail:
+        `cannot tell whether the system clock is synchronised: ${clock.via}; ` +
+        `${clock.quality === "network" ? source : "times are the system clock's"}`,
       hint: "timedatectl (systemd-timedated) tells cellgate the kernel's NTP state; check it with: timedatectl show -p NTPSynchronized",
     };
   return {

@@ -91,8 +91,13 @@ export class ApiSimulator {
   readonly requests: string[] = [];
   /** The fleet's SIMs (`fleet` option), in order. */
   readonly fleet: SimRecord[];
-  /** Requests refused for the account's concurrency (429), and the most ever in flight at once. */
-  readonly load = { refused: 0, peak: 0, inFlight: 0 };
+  /**
+   * Requests refused for the account's concurrency (429), the most ever in flight at once, and
+   * busyMs: requests in flight summed over time (ms), so busyMs / (limit × wall) is how much of
+   * the account's concurrency a client kept in use, whatever the machine's speed.
+   */
+  readonly load = { refused: 0, peak: 0, inFlight: 0, busyMs: 0 };
+  #loadAt = performance.now();
   readonly #server: Server;
   readonly #routes: Route[];
   readonly #ctx: RouteContext;
@@ -255,7 +260,7 @@ export class ApiSimulator {
     const url = new URL(req.url ?? "/", "http://x");
     this.requests.push(`${req.method} ${url.pathname}`);
     const load = this.load;
-    load.inFlight++;
+    this.#inFlight(+1);
     load.peak = Math.max(load.peak, load.inFlight);
     try {
       if (this.#o.concurrency !== undefined && load.inFlight > this.#o.concurrency) {
@@ -284,8 +289,15 @@ export class ApiSimulator {
       for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
       this.#send(res, e.status, e.body(), "error", req.method ?? "GET", url.pathname);
     } finally {
-      load.inFlight--;
+      this.#inFlight(-1);
     }
+  }
+
+  #inFlight(delta: 1 | -1): void {
+    const now = performance.now();
+    this.load.busyMs += this.load.inFlight * (now - this.#loadAt);
+    this.#loadAt = now;
+    this.load.inFlight += delta;
   }
 
   #takeFault(path: string, after: boolean): Fault | undefined {

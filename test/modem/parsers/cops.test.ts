@@ -104,7 +104,8 @@ describe("parseCopsTest (ModemManager test_cops_response_*)", () => {
 
   it("Sierra EM9191: 5G entry and a missing comma before the mode list", () => {
     const r = parseCopsTest([
-      '+COPS: (1,"Telekom.de","TDG","26201",12),(1,"Telekom.de","Telekom.","26201",7),(1,"o2 - de","o2 - de","26203",7),(1,"vodafone.de","Vodafone","26202",7)(0,1,2,3,4),(0,1,2)',
+      '+COPS: (1,"Telekom.de","TDG","26201",12),(1,"Telekom.de","Telekom.","26201",7),(1,"o2 - de","o2 - ' +
+        'de","26203",7),(1,"vodafone.de","Vodafone","26202",7)(0,1,2,3,4),(0,1,2)',
     ]);
     expect(r.map((e) => e.act)).toEqual(["ng-ran", "lte", "lte", "lte"]);
   });

@@ -109,7 +109,8 @@ export const superSimRoutes: Route[] = [
         data_upload: up,
         data_download: down,
         data_total: up + down,
-        data_total_billed: Math.round(((up + down) / 1e6) * 0.1 * 100) / 100, // the spec says number (some live answers send a string; the client takes both)
+        // The spec says number (some live answers send a string; the client takes both).
+        data_total_billed: Math.round(((up + down) / 1e6) * 0.1 * 100) / 100,
         billed_unit: "USD",
       };
       return { status: 200, body: page([record], "usage_records", ctx.base, "/v1/UsageRecords", q) };
