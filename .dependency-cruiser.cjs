@@ -22,6 +22,8 @@ module.exports = {
     onlyMayImport("mqtt", ["core"]),
     onlyMayImport("runtime", ["core"]),
     onlyMayImport("commands", ["core"]),
+    // The data-path policy is pure: it reaches the modem only through the steps the daemon hands it.
+    onlyMayImport("link", ["core"]),
     onlyMayImport("sms", ["modem", "core"]),
     {
       name: "remote-imports-only-core-api-commands-pdu",
@@ -56,7 +58,16 @@ module.exports = {
       from: { path: "^src/([^/]+)/" },
       to: {
         path: "^src/[^/]+/",
-        pathNot: ["^src/$1/", "^src/[^/]+/index\\.ts$", "^src/sms/pdu/index\\.ts$", "^src/sim/[^/]+/index\\.ts$"],
+        pathNot: [
+          "^src/$1/",
+          "^src/[^/]+/index\\.ts$",
+          "^src/sms/pdu/index\\.ts$",
+          "^src/sim/[^/]+/index\\.ts$",
+          // the control socket's client, for the CLI without the daemon's request schemas
+          "^src/runtime/client/index\\.ts$",
+          // the configuration file read as YAML, for the CLI without the schema
+          "^src/config/file/index\\.ts$",
+        ],
       },
     },
     {

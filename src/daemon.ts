@@ -1,10 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createApiClient, credentialsFromEnv, SimLookup, type ApiClient } from "./api/index.js";
-import { readSecret, type Config, type Loaded, changedKeys } from "./config/index.js";
+import { type Config, type Loaded, changedKeys } from "./config/index.js";
 import {
   CellgateError,
   describeError,
+  readSecret,
   removeOrphanTmpFiles,
   systemClock,
   writeFileDurable,
@@ -23,12 +24,16 @@ import {
   gatewayOf,
   openProcessor,
   lateConsumer,
-  moText,
+  moSender,
   GatewayState,
   controlApi,
   createModemStack,
+  hostCommand,
+  openLinkWatchdog,
+  dataPathWord,
   type ModemStack,
   type ModemStackOptions,
+  type MetricEvents,
   Poller,
   summary,
   lastRun,
@@ -36,6 +41,9 @@ import {
   watchState,
   wireEvents,
   startTimers,
+  lateMetrics,
+  smsAdmin,
+  startIntegrations,
 } from "./daemon/index.js";
 
 export interface DaemonOptions {
@@ -100,7 +108,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   p.event("started", `cellgate ${version} started ${previous}`, { version });
   await announceStart(p.processor, p.backOnline, previous, log);
   const timers = startTimers({ ...rt, ...p, config: () => rt.current });
+  p.watchdog.start();
   const carrier = p.api ? { provider: cfg.api.provider, baseUrl: p.api.http.baseUrl } : undefined;
+  const sms = smsAdmin({ sms: () => p.stack.modem.sms, inbox: () => p.stack.inbox });
   const api = controlApi({
     ...p,
     carrier,
@@ -108,16 +118,32 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     product: cfg.sim.product,
     gatewayId: o.loaded.gatewayId,
     version,
+    dataPath: () => dataPathWord(p.watchdog.status()),
+    clock,
+    log,
+    sms,
+  });
+  const control = await ControlServer.listen(cfg.control.socket, api, { log });
+  const integrations = await startIntegrations({
+    ...p,
+    cfg,
+    prefix: o.loaded.topicPrefix,
+    gatewayId: o.loaded.gatewayId,
+    version,
+    started: rt.started,
+    control: api,
+    sms,
     clock,
     log,
   });
-  const control = await ControlServer.listen(cfg.control.socket, api, { log });
   // Up and doing its job: configuration valid, state open, the modem being looked for, the control socket listening.
   rt.notifier.ready(summary(p.poller.report, p.poller.snapshot, p.link));
   return handle(rt, p, [
     () => control.close().catch(() => {}),
+    integrations,
     () => Promise.resolve(p.offState()),
     () => Promise.resolve(timers.stop()),
+    () => Promise.resolve(p.watchdog.stop()),
   ]);
 }
 
@@ -141,37 +167,33 @@ type Parts = Awaited<ReturnType<typeof build>>;
 
 /** Builds the parts in dependency order: the modem stack first, the Command processor last. */
 async function build(rt: Runtime, mqtt: Mqtt) {
-  const { cfg, env, log, clock, time, version, started, notifier } = rt;
+  const { cfg, env, log, clock, time, version, started } = rt;
   const { link, outbox, event } = mqtt;
   const config = () => rt.current;
   // The inbox hands off through a consumer bound once the processor is open.
   const handOff = lateConsumer();
+  const meter = lateMetrics();
   const stack = await buildStack(cfg, handOff.consumer, env, log, clock, rt.supervisor);
-  const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null);
-  const state = new GatewayState({
-    config,
-    supervisor: stack.supervisor,
-    link,
-    outbox,
-    lookup,
-    apiError: () => apiError,
-    time,
-    clock,
-    version,
-    started,
-  });
-  const poller = new Poller({ config, stack, link, outbox, lookup, apiError, time, notifier, clock, log, event, state });
-  const reply = moText({ stack, config, clock, log });
+  const { api, lookup, apiError } = carrierLookup(cfg, env, log, clock, () => stack.modem.identity?.iccid ?? null, meter);
+  const sendMo = moSender({ stack, config, clock, log, meter });
+  const reply = async (text: string) => void (await sendMo({ text }));
+  const reboot = () => hostCommand(config().commands.reboot.command);
+  // The watchdog reads the picture when it probes, after build: `state` is bound by then.
+  const watchdog = await openLinkWatchdog({ ...rt, ...mqtt, stack, lookup, snapshot: () => state.snapshot, reboot, sms: reply });
+  const linkStatus = () => watchdog.status();
+  const gatewayDeps = { config, supervisor: stack.supervisor, link, outbox, lookup, time, clock, version, started, linkStatus };
+  const state = new GatewayState({ ...gatewayDeps, apiError: () => apiError });
+  const poller = new Poller({ ...rt, ...mqtt, config, stack, lookup, apiError, state, linkStatus });
   const gateway = gatewayOf({ state, poller, stack, config });
   const processor = await openProcessor({ config, gateway, reply, link, time, env, clock, log, event });
-  handOff.bind(commandConsumer(processor, { config, link, time }));
+  handOff.bind(commandConsumer(processor, { config, link, time, meter }));
   const backOnline = new BackOnline({ config, view: () => state.view(), sendSms: reply, event, clock, log });
-  wireEvents(stack, link, event, { product: cfg.sim.product, clock, log, backOnline });
+  wireEvents(stack, link, event, { backOnline, sendMo, meter });
   const offState = watchState({ dir: cfg.state.dir, clock, log, event, recovered: () => void stack.inbox?.sweep() });
   // URCs change the published picture when they arrive, not at the next poll.
   stack.modem.events.on("registration", (r) => poller.onRegistration(r));
   stack.modem.events.on("signal", (q) => poller.onSignal(q));
-  return { ...mqtt, stack, api, lookup, apiError, poller, processor, backOnline, offState };
+  return { ...mqtt, stack, api, lookup, apiError, state, poller, processor, backOnline, offState, meter, sendMo, watchdog };
 }
 
 /** The running daemon: reload applies live keys; stop runs `first`, then the rest in the reverse order of the start. */
@@ -230,6 +252,7 @@ async function openMqtt(o: DaemonOptions, d: { env: NodeJS.ProcessEnv; clock: Cl
     clock,
     log,
     protocolVersion: cfg.mqtt.protocolVersion,
+    statusRetain: cfg.mqtt.statusRetain,
     keepaliveS: cfg.mqtt.keepaliveS,
     ...mqttAuth(cfg.mqtt, d.env),
   });
@@ -275,6 +298,7 @@ function carrierLookup(
   log: Logger,
   clock: Clock,
   iccid: () => string | null,
+  meter: MetricEvents,
 ): { api?: ApiClient; lookup?: SimLookup; apiError?: string } {
   if (cfg.api.provider === "none") return {};
   try {
@@ -284,6 +308,7 @@ function carrierLookup(
       credentials: credentialsFromEnv(cfg.api.provider, env),
       log,
       clock,
+      onResponse: (status) => meter.api(status),
       ...(cfg.api.baseUrl ? { baseUrl: cfg.api.baseUrl } : {}),
     });
     return { api, lookup: new SimLookup(api.carrier, iccid, { clock, log }) };

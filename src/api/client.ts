@@ -37,6 +37,8 @@ export interface ApiClientOptions {
   limiter?: ConcurrencyLimiter;
   /** Per-request timeouts, ms (defaults: connect 10 s, headers 15 s, body 15 s). */
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** Every answer's HTTP status, or "error" when none came (metrics). */
+  onResponse?: (status: number | "error") => void;
 }
 
 const BASE_URLS: Record<ApiProvider, Record<ApiProduct, string>> = {
@@ -79,6 +81,7 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
     ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}),
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.onResponse ? { onResponse: o.onResponse } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.rateLimitRetries !== undefined ? { rateLimitRetries: o.rateLimitRetries } : {}),
     ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),

@@ -23,6 +23,8 @@ export interface ApiHttpOptions {
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Every answer's HTTP status, or "error" when none came (metrics). */
+  onResponse?: (status: number | "error") => void;
   /** The account's concurrency limit, shared by every request (a fleet-wide run sets it). */
   limiter?: ConcurrencyLimiter;
 }
@@ -91,6 +93,7 @@ export class ApiHttp {
         ({ res, text } = await this.#once(method, url, p));
       } catch (err) {
         if (err instanceof CellgateError) throw err;
+        this.#o.onResponse?.("error");
         if (p.signal?.aborted) throw err;
         const why = (err as Error & { code?: string }).code ?? (err as Error).message;
         if (replayable && attempt < retries) {
@@ -106,6 +109,7 @@ export class ApiHttp {
         );
       }
       const status = res.statusCode;
+      this.#o.onResponse?.(status);
       this.#log.debug({ method, path: pathOf(url), status, ms: this.#clock.now() - started, attempt }, "API request");
       if (status >= 200 && status < 300)
         return { status, body: status === 204 || text === "" ? null : parseJson(text, method, url) };

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
+import type { AtEngine } from "../at/index.js";
 import { isCellgateError } from "../core/index.js";
-import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { action, EXIT, printResult } from "./output.js";
 
 interface AtOptions {
@@ -41,8 +41,8 @@ async function runAt(command: string, o: AtOptions): Promise<number> {
     if ("daemon" in via) {
       r = via.daemon;
     } else {
-      if (o.trace) enableTrace();
-      engine = new AtEngine({ link: traceLink(await openSerialLink({ path: via.direct, baudRate })), log: cliLogger() });
+      const { openEngine } = await import("./direct.js");
+      engine = await openEngine(via.direct, baudRate, { trace: o.trace, log: cliLogger() });
       r = await engine.command(command, { timeoutMs });
     }
     printResult(o.json === true, { lines: r.lines, final: r.final }, () => [...r.lines, r.final].map((l) => `${l}\n`).join(""));

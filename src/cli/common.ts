@@ -1,9 +1,7 @@
-import { createConnection } from "node:net";
-import { ioChannel, type IoTrace } from "../at/index.js";
-import { checkConfig } from "../config/index.js";
 import { CellgateError, createLogger, isCellgateError, type Logger } from "../core/index.js";
-import { findPorts } from "../modem/index.js";
-import { controlRequest, type ControlMethod, type ControlParams, type ControlResult } from "../runtime/index.js";
+// The client alone: the daemon's request schemas (zod) are not the CLI's to load.
+import { controlRequest, socketAnswers } from "../runtime/client/index.js";
+import type { ControlMethod, ControlParams, ControlResult } from "../runtime/index.js";
 
 /** The modem port: --port, else CELLGATE_MODEM_PORT (the config file arrives with the daemon). */
 export function resolvePort(flag: string | undefined): string {
@@ -27,27 +25,24 @@ export function parseIntOption(name: string, value: string, min: number, max: nu
 
 /** CLI commands log to stderr (stdout is their output), warnings only unless CELLGATE_LOG_LEVEL says otherwise. */
 export function cliLogger(): Logger {
-  return createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "warn" });
+  return createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "warn", format: logFormat() });
 }
 
-/** --trace: every byte to and from the modem on stderr, as `> ` / `< ` lines with escapes visible. */
-export function enableTrace(): void {
-  ioChannel.subscribe((msg) => {
-    const t = msg as IoTrace;
-    const text = Buffer.from(t.hex, "hex")
-      .toString("latin1")
-      .replace(/[\x00-\x1f\x7f-\xff]/g, (c) => {
-        const named: Record<string, string> = { "\r": "\\r", "\n": "\\n", "\x1a": "^Z", "\x1b": "<ESC>" };
-        return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-      });
-    process.stderr.write(`${t.dir === "tx" ? ">" : "<"} ${text}\n`);
-  });
+/** CELLGATE_LOG_FORMAT for the commands that have no configuration of their own (auto when unset or unknown). */
+export function logFormat(): "auto" | "json" | "text" {
+  const f = process.env.CELLGATE_LOG_FORMAT;
+  return f === "json" || f === "text" ? f : "auto";
 }
 
 /** Where a running daemon listens: --socket, else CELLGATE_CONTROL_SOCKET, else the config file's control.socket. */
-export function controlSocket(flag: string | undefined): string {
+export async function controlSocket(flag: string | undefined): Promise<string> {
   if (flag) return flag;
   if (process.env.CELLGATE_CONTROL_SOCKET) return process.env.CELLGATE_CONTROL_SOCKET;
+  // The one key, not the whole file checked: the schema (zod) is most of a status call's start-up.
+  const { controlSocketSetting } = await import("../config/file/index.js");
+  const set = controlSocketSetting(process.env);
+  if (set !== undefined) return set ?? DEFAULT_SOCKET;
+  const { checkConfig } = await import("../config/index.js");
   const r = checkConfig();
   return "config" in r ? r.config.control.socket : DEFAULT_SOCKET;
 }
@@ -67,9 +62,9 @@ export async function viaDaemon<M extends ControlMethod>(
   params: ControlParams<M>,
 ): Promise<{ daemon: ControlResult<M> } | { direct: string }> {
   if (o.port) return { direct: o.port };
-  const socket = controlSocket(o.socket);
+  const socket = await controlSocket(o.socket);
   // The bytes --trace shows are those of a port this process opens; the daemon's stay in the daemon.
-  if (o.trace && (await listening(socket)))
+  if (o.trace && (await socketAnswers(socket)))
     throw new CellgateError(
       "CG_ERR_CLI_USAGE",
       `--trace shows the bytes on a port this command opens, but the daemon on ${socket} owns the modem: run without ` +
@@ -81,6 +76,7 @@ export async function viaDaemon<M extends ControlMethod>(
     if (!isCellgateError(err, "CG_ERR_CONTROL_UNREACHABLE")) throw err;
     const env = process.env.CELLGATE_MODEM_PORT;
     if (env) return { direct: env };
+    const [{ checkConfig }, { findPorts }] = await Promise.all([import("../config/index.js"), import("../modem/index.js")]);
     const r = checkConfig();
     const patterns = "config" in r ? [r.config.modem.port].flat() : [];
     const found = await findPorts(patterns);
@@ -95,13 +91,4 @@ export async function viaDaemon<M extends ControlMethod>(
       err.detail,
     );
   }
-}
-
-/** Whether something accepts connections on the control socket (without asking it anything). */
-function listening(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = createConnection(socket);
-    c.once("connect", () => (c.destroy(), resolve(true)));
-    c.once("error", () => resolve(false));
-  });
 }

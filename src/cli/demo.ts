@@ -136,7 +136,8 @@ async function tell(w: World, dir: string, say: Say, duration: number | undefine
     loaded: { config: demoConfig(w.link, w.mqttUrl, w.api.baseUrl, dir), file: null, gatewayId: "demo", topicPrefix: prefix },
     version: VERSION,
     // The story shows what happens; cellgate's own log (the recovery's expected errors among it) only when asked for.
-    log: createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "fatal" }),
+    // The demo is watched by a person: its log, when shown, is one readable line per entry.
+    log: createLogger({ fd: 2, level: process.env.CELLGATE_LOG_LEVEL ?? "fatal", format: "text" }),
     env: {
       ...process.env,
       TWILIO_ACCOUNT_SID: w.api.credentials.accountSid,

@@ -176,6 +176,7 @@ function simulatedGateway(sim: SimRecord, clock: Clock): Gateway {
     attached: true,
     apn: sim.fleetSid !== undefined ? "super" : "wireless.twilio.com",
     ip: `10.64.${(n >> 8) % 256}.${n % 256}`,
+    dataPath: "up",
     iccid: sim.iccid,
     carrier: {
       status: sim.status,

@@ -1,10 +1,12 @@
 import type { HealthReport, ModemView } from "../health/index.js";
 
-/** The human form of `cellgate status`: a header, the verdict, one line per check, hints. */
-export function formatStatus(path: string, report: HealthReport, view: ModemView): string {
+/** The human form of `cellgate status`: a header, the verdict (and the data path through the daemon), one line per check, hints. */
+export function formatStatus(path: string, report: HealthReport, view: ModemView, dataPath?: string | null): string {
   const id = "snapshot" in view ? view.snapshot.identity : undefined;
   const head = id ? `${id.manufacturer} ${id.model} on ${path}` : path;
-  const lines = [`cellgate status: ${head}`, `verdict: ${report.verdict.toUpperCase()}`, ""];
+  const lines = [`cellgate status: ${head}`, `verdict: ${report.verdict.toUpperCase()}`];
+  if (dataPath != null) lines.push(`data path: ${dataPath}`);
+  lines.push("");
   const width = Math.max(...report.checks.map((c) => c.id.length));
   for (const c of report.checks) {
     lines.push(`  ${c.status.padEnd(7)} ${c.id.padEnd(width)}  ${c.detail}`);

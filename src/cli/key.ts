@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { commandKey } from "../commands/index.js";
-import { readSecret } from "../config/index.js";
-import { CellgateError, isCellgateError } from "../core/index.js";
+import { CellgateError, isCellgateError, readSecret } from "../core/index.js";
 import { deriveGatewayKey, iccidForKey } from "../remote/index.js";
 import { action, EXIT, printResult } from "./output.js";
 

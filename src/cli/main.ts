@@ -1,19 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { CellgateError } from "../core/index.js";
-import { registerAt } from "./at.js";
-import { registerConfig } from "./config.js";
-import { registerDemo } from "./demo.js";
-import { registerKey } from "./key.js";
-import { registerRemote } from "./remote.js";
-import { registerPdu } from "./pdu.js";
-import { registerRun } from "./run.js";
-import { registerSend } from "./send.js";
-import { registerSim } from "./sim.js";
-import { registerSign } from "./sign.js";
-import { registerSimulate } from "./simulate.js";
+import { registerFor } from "./commands.js";
 import { EXIT, reportError } from "./output.js";
-import { registerStatus } from "./status.js";
 import { VERSION } from "./version.js";
 
 const program = new Command("cellgate")
@@ -23,21 +12,9 @@ const program = new Command("cellgate")
   // commander's own error line is replaced by the one every command prints (below).
   .configureOutput({ outputError: () => {} });
 
-registerRun(program);
-registerAt(program);
-registerStatus(program);
-registerSim(program);
-registerSend(program);
-registerSign(program);
-registerKey(program);
-registerRemote(program);
-registerPdu(program);
-registerConfig(program);
-registerSimulate(program);
-registerDemo(program);
-
 const json = process.argv.includes("--json");
 try {
+  await registerFor(program, process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError && err.exitCode === 0)

@@ -16,7 +16,7 @@ export function registerRun(program: Command): void {
     .action(async (o: { config?: string }) => {
       const opts = o.config !== undefined ? { file: o.config } : {};
       const loaded = loadConfig(opts);
-      const log = createLogger({ level: loaded.config.log.level });
+      const log = createLogger({ level: loaded.config.log.level, format: loaded.config.log.format });
       log.info(
         {
           config: loaded.file ?? "(defaults + environment)",

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
+import type { AtEngine } from "../at/index.js";
 import { CellgateError, isCellgateError, isStrictBase64 } from "../core/index.js";
-import { Modem } from "../modem/index.js";
 import type { SendResult } from "../runtime/index.js";
 import { encodeMo, sendMoSms, type MoCommand, type Product } from "../sms/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
-import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { action, EXIT, printResult } from "./output.js";
 
 interface SendOptions {
@@ -74,8 +73,8 @@ async function runSend(text: string | undefined, o: SendOptions): Promise<number
     if ("daemon" in via) {
       r = via.daemon;
     } else {
-      if (o.trace) enableTrace();
-      engine = new AtEngine({ link: traceLink(await openSerialLink({ path: via.direct, baudRate })), log });
+      const [{ openEngine }, { Modem }] = await Promise.all([import("./direct.js"), import("../modem/index.js")]);
+      engine = await openEngine(via.direct, baudRate, { trace: o.trace, log });
       const modem = new Modem({ port: engine, log });
       await modem.init();
       await engine.command("AT+CMGF=0");

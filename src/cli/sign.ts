@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { checkArgs, commandKey, isVerb, parseCommand, signText, VERBS } from "../commands/index.js";
-import { readSecret } from "../config/index.js";
-import { CellgateError, isCellgateError } from "../core/index.js";
+import { CellgateError, isCellgateError, readSecret } from "../core/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
 import { action, EXIT, printResult } from "./output.js";
 

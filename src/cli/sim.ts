@@ -1,9 +1,5 @@
 import type { Command } from "commander";
-import { normalizeIccid } from "../api/index.js";
-import { AtEngine, openSerialLink } from "../at/index.js";
 import { CellgateError, isCellgateError } from "../core/index.js";
-import { Modem } from "../modem/index.js";
-import { apiClientFromEnv } from "./api-env.js";
 import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { formatSim } from "./format-sim.js";
 import { action, EXIT, printResult } from "./output.js";
@@ -58,6 +54,7 @@ async function runSim(o: SimOptions): Promise<number> {
     port = r.port;
   }
   const iccid = await resolveIccid({ ...o, ...(port !== undefined ? { port } : {}) });
+  const { apiClientFromEnv } = await import("./api-env.js");
   const api = apiClientFromEnv(o, log);
   try {
     const view = await api.client.carrier.view(iccid);
@@ -92,6 +89,7 @@ async function fromDaemon(o: SimOptions): Promise<number | { port: string }> {
 
 /** --iccid, CELLGATE_SIM_ICCID, else the modem's own (read over --port / CELLGATE_MODEM_PORT). */
 async function resolveIccid(o: SimOptions): Promise<string> {
+  const { normalizeIccid } = await import("../api/index.js");
   const given = o.iccid ?? (process.env.CELLGATE_SIM_ICCID || undefined);
   if (given !== undefined)
     try {
@@ -108,10 +106,9 @@ async function resolveIccid(o: SimOptions): Promise<string> {
       "CG_ERR_CLI_USAGE",
       "no ICCID: pass --port PATH (or set CELLGATE_MODEM_PORT) to read it from the modem, or --iccid ICCID",
     );
-  const engine = new AtEngine({
-    link: await openSerialLink({ path, baudRate: parseIntOption("--baud", o.baud, 300, 4_000_000) }),
-    log: cliLogger(),
-  });
+  const baudRate = parseIntOption("--baud", o.baud, 300, 4_000_000);
+  const [{ openEngine }, { Modem }] = await Promise.all([import("./direct.js"), import("../modem/index.js")]);
+  const engine = await openEngine(path, baudRate, { log: cliLogger() });
   try {
     const id = await new Modem({ port: engine }).init();
     if (id.iccid === null)

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { AtEngine, openSerialLink, traceLink } from "../at/index.js";
+import type { AtEngine } from "../at/index.js";
 import { CellgateError, describeError, isCellgateError, type Logger } from "../core/index.js";
 import { assess, VERDICT_EXIT, type HealthReport, type ModemView } from "../health/index.js";
-import { Modem, type VendorName } from "../modem/index.js";
-import { cliLogger, enableTrace, parseIntOption, viaDaemon } from "./common.js";
+import type { VendorName } from "../modem/index.js";
+import { cliLogger, parseIntOption, viaDaemon } from "./common.js";
 import { formatStatus } from "./format-status.js";
 import { action, printResult } from "./output.js";
 
@@ -53,13 +53,14 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
         gateway: d.gateway,
         version: d.version,
         port: path,
+        dataPath: d.dataPath,
         ...d.report,
         modem: d.snapshot,
         mqtt: d.mqtt,
         outbox: d.outbox,
         carrier: d.carrier,
       },
-      () => formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view),
+      () => formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view, d.dataPath),
     );
     return d.report;
   }
@@ -68,9 +69,8 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
   if (o.vendor !== undefined && !VENDORS.includes(o.vendor)) {
     throw new CellgateError("CG_ERR_CLI_USAGE", `--vendor must be one of ${VENDORS.join(", ")}`);
   }
-  if (o.trace) enableTrace();
   const log = cliLogger();
-  const view = await readModem(path, baudRate, (o.vendor ?? "auto") as VendorName | "auto", log);
+  const view = await readModem(path, baudRate, (o.vendor ?? "auto") as VendorName | "auto", { trace: o.trace, log });
   const report = assess({ modem: view, now: Date.now() });
   printResult(o.json === true, { port: path, ...report, modem: "snapshot" in view ? view.snapshot : { error: view.error } }, () =>
     formatStatus(path, report, view),
@@ -78,10 +78,16 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
   return report;
 }
 
-async function readModem(path: string, baudRate: number, vendor: VendorName | "auto", log: Logger): Promise<ModemView> {
+async function readModem(
+  path: string,
+  baudRate: number,
+  vendor: VendorName | "auto",
+  { trace, log }: { trace?: boolean; log: Logger },
+): Promise<ModemView> {
   let engine: AtEngine | undefined;
   try {
-    engine = new AtEngine({ link: traceLink(await openSerialLink({ path, baudRate })), log });
+    const [{ openEngine }, { Modem }] = await Promise.all([import("./direct.js"), import("../modem/index.js")]);
+    engine = await openEngine(path, baudRate, { trace, log });
     const modem = new Modem({ port: engine, log, vendor });
     await modem.init();
     return { snapshot: await modem.snapshot() };

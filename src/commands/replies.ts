@@ -24,6 +24,7 @@ export function statusReply(v: GatewayView, s: Septets, max = REPLY_MAX): string
       kv("rat", v.accessTech),
       signalField(v),
       kv("att", v.attached),
+      kv("data", v.dataPath),
       kv("sim", v.carrier?.status),
       kv("mqtt", v.mqtt.connected ? "up" : "down"),
       kv("up", duration(v.uptimeS)),

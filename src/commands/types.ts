@@ -23,6 +23,8 @@ export interface GatewayView {
   attached: boolean | null;
   apn: string | null;
   ip: string | null;
+  /** The data path in one word: up, failing, down, fixing-<step>, blocked, waiting, unknown, off. */
+  dataPath: string | null;
   iccid: string | null;
   /** The carrier's view, when there is one. */
   carrier: {

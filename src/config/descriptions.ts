@@ -83,7 +83,11 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "mqtt.tls.keyFile": "PEM file of the client key.",
   "mqtt.tls.rejectUnauthorized": "Refuse a broker certificate that does not verify.",
   "mqtt.protocolVersion": "4 (MQTT 3.1.1) or 5.",
-  "mqtt.keepaliveS": "MQTT keepalive, in seconds.",
+  "mqtt.keepaliveS": "MQTT keepalive to the local broker, in seconds (the bridge's own keepalive is in its profile).",
+  "mqtt.statusRetain":
+    "`false`: `status` and its Will are published without retain, for a bridge to a broker that rejects " +
+    "retained messages or Wills (Azure Event Grid, `bridge-nonretained-status.conf`); a subscriber then " +
+    "learns the state at the next heartbeat.",
   "mqtt.heartbeatS": "`status` is republished this often even when nothing changed. Applied on SIGHUP.",
   "mqtt.telemetryS": "Seconds between `telemetry` samples. Applied on SIGHUP.",
   "mqtt.outbox":
@@ -97,6 +101,30 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "a request is refused (`CG_ERR_SMS_BUDGET`).",
   "mqtt.sendBudget.perHour": "MO SMS sent in the last hour.",
   "mqtt.sendBudget.perDay": "MO SMS sent in the last 24 hours; at least `perHour`.",
+  "mqtt.deadband":
+    "When a changed snapshot is worth republishing: each republish crosses the fleet bridge, and cellular " +
+    "bytes cost money ([fleet-bridge.md](fleet-bridge.md)).",
+  "mqtt.deadband.signalDb":
+    "`network` is republished when a signal value (RSRP, RSRQ, SINR, RSSI) moved at least this many dB " +
+    "since it was last published, or when anything else in it changed. 0: any change.",
+  "mqtt.deadband.usageBytes":
+    "`sim` is republished when this month's data usage crossed a step of this many bytes, or when anything" +
+    " else in it changed.",
+  "mqtt.requests": "Local request/response on `request/<name>` → `response/<name>` ([mqtt.md](mqtt.md)).",
+  "mqtt.requests.enabled": "Answer requests at all.",
+  "mqtt.requests.at": "Answer `request/at` (a raw AT command). Off by default: it is a root shell for the modem.",
+
+  homeassistant: "Home Assistant MQTT discovery, on the local broker only ([mqtt.md](mqtt.md)).",
+  "homeassistant.enabled": "Publish the retained device discovery message; `false` removes it (an empty retained config).",
+  "homeassistant.prefix": "Home Assistant's discovery prefix (its `discovery_prefix`).",
+
+  metrics:
+    "Prometheus metrics ([the list](../README.md#home-assistant-prometheus-the-fleet-broker)); each output is off unless given.",
+  "metrics.listen": "`host:port` of a `/metrics` endpoint, e.g. `127.0.0.1:9464`. Keep it on loopback or a management network.",
+  "metrics.textfile":
+    "A file for node_exporter's textfile collector, e.g. `/var/lib/node_exporter/cellgate.prom` (must end " +
+    "in `.prom`); written atomically.",
+  "metrics.textfileS": "Seconds between rewrites of the textfile.",
 
   api: "The Wireless REST API: the carrier's view of the SIM ([wireless-api.md](wireless-api.md)).",
   "api.provider": "`twilio`, `kore`, or `none` (no carrier view; the carrier checks are left out).",
@@ -106,6 +134,26 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "`https://supersim.api.korewireless.com`.",
   "api.refreshS": "Seconds between refreshes of the carrier's view. Applied on SIGHUP.",
 
+  link: "Keeping the data link up: who brings the bearer up, the data-path probe, the recovery ladder ([data-link.md](data-link.md)).",
+  "link.bearer":
+    "`module`: cellgate writes the context and starts the module's own network interface (ECM/RNDIS/QMI); `ppp`: " +
+    "cellgate writes the context and pppd dials it on another tty; `external`: ModemManager/NetworkManager keep the " +
+    "bearer and cellgate only watches it and takes the ladder's steps.",
+  "link.probe":
+    "How the data path is probed: `bridge` the MQTT bridge's own link state (no traffic of its own), " +
+    "`tcp://host:port` a TCP connect, `dns://name` a lookup, `none` no watchdog.",
+  "link.intervalS": "Seconds between probes.",
+  "link.failures": "Consecutive failed probes before the first recovery step.",
+  "link.recover": "The ladder's steps, lightest first; any subset of `reattach`, `cfun`, `modem-reset`, `reboot`.",
+  "link.minIntervalS": "Seconds before each step may be taken again.",
+  "link.minIntervalS.reattach": "Seconds between two re-activations (`+CGACT`) or re-attaches (`+CGATT`).",
+  "link.minIntervalS.cfun": "Seconds between two airplane cycles (`+CFUN=4` then `1`).",
+  "link.minIntervalS.modem-reset": "Seconds between two module resets by the ladder.",
+  "link.minIntervalS.reboot": "Seconds between two host reboots; doubles with each reboot that did not bring data back.",
+  "link.maxRebootsPerDay": "At most this many host reboots by the ladder in 24 hours; 0: the ladder never reboots.",
+  "link.cid": "The PDP context cellgate configures. Default: the module's (1 on most, 0 on Nordic).",
+  "link.ipType": "The context's IP type: `IP`, `IPV6` or `IPV4V6`.",
+
   state: "Where cellgate keeps what must survive a restart.",
   "state.dir":
     "The state directory: the outbox, the Command journal, the SMS seen-set and parts, the spool " +
@@ -114,6 +162,9 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   control: "The control socket the CLI reaches a running daemon through.",
   "control.socket": "Its path (systemd's `RuntimeDirectory=cellgate`).",
 
-  log: "The daemon's log: JSON on stdout (the journal, under systemd).",
+  log: "The daemon's log.",
   "log.level": "The least severe level logged. Applied on SIGHUP.",
+  "log.format":
+    "`json`: one JSON object a line (journald, log shippers). `text`: one readable line (`journalctl`). " +
+    "`auto`: text when stderr is a terminal, JSON otherwise.",
 };

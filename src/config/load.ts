@@ -1,11 +1,9 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { hostname } from "node:os";
-import type { z } from "zod";
-import { CellgateError, isErrno } from "../core/index.js";
+import type * as z from "zod";
+import { CellgateError } from "../core/index.js";
+import { readConfigFile } from "./file/index.js";
 import { configSchema, type Config } from "./schema.js";
-import { CONFIG_LIMITS, yamlToData, type Problem } from "./yaml-text.js";
-
-export const DEFAULT_CONFIG_FILE = "/etc/cellgate/cellgate.yaml";
+import { yamlToData, type Problem } from "./yaml-text.js";
 
 export interface LoadOptions {
   /** --config; else CELLGATE_CONFIG; else /etc/cellgate/cellgate.yaml if it exists. */
@@ -40,17 +38,7 @@ export function loadConfig(o: LoadOptions = {}): Loaded {
 /** As loadConfig, but returns the problems instead of throwing (for `cellgate config check`). */
 export function checkConfig(o: LoadOptions = {}): Loaded | { file: string | null; problems: Problem[] } {
   const env = o.env ?? process.env;
-  const explicit = o.file ?? (env.CELLGATE_CONFIG || undefined);
-  const file = explicit ?? DEFAULT_CONFIG_FILE;
-  let text: string | null;
-  try {
-    text = readBounded(file, CONFIG_LIMITS.maxBytes);
-  } catch (err) {
-    if (explicit === undefined && isErrno(err, "ENOENT"))
-      text = null; // no file: defaults + environment
-    else
-      throw new CellgateError("CG_ERR_CONFIG_READ", `cannot read the configuration ${file}: ${(err as Error).message}`, { file });
-  }
+  const { file, text } = readConfigFile({ env, ...(o.file !== undefined ? { file: o.file } : {}) });
   return checkConfigText(text, text === null ? null : file, env);
 }
 
@@ -89,19 +77,6 @@ export function checkConfigText(
   };
 }
 
-/** At most `max` + 1 bytes of the file (a device or a huge file is not read whole; one byte over says it is too big). */
-function readBounded(file: string, max: number): string {
-  const fd = openSync(file, "r");
-  try {
-    const buf = Buffer.alloc(max + 1);
-    let n = 0;
-    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0;) n += r;
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** `section:` with nothing under it (or only comments) reads as null in YAML: it means "defaults". */
 function dropNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropNulls);
@@ -128,7 +103,14 @@ export function envKeys(): Array<{ key: string; env: string }> {
 }
 
 function envName(path: string[]): string {
-  return `CELLGATE_${path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()).join("_")}`;
+  return `CELLGATE_${path
+    .map((p) =>
+      p
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/-/g, "_")
+        .toUpperCase(),
+    )
+    .join("_")}`;
 }
 
 // zod's own definition tree, walked to find the leaves (the types are internal, hence the casts).

@@ -1,11 +1,11 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ACTING_VERBS, VERBS } from "../commands/index.js";
 
 /**
  * The configuration file's schema: the single source of the Config type, its defaults and its
  * checks (docs/configuration.md). Every object is strict, so an unknown (misspelt) key is an error with its
  * path. Secrets are not here: they come from the credentials directory, a `*File` path or the
- * environment (see secrets.ts).
+ * environment (core/secrets.ts reads them).
  */
 const seconds = (dflt: number, min = 1, max = 86_400 * 30) => z.number().int().min(min).max(max).default(dflt);
 const path = z.string().min(1);
@@ -140,9 +140,19 @@ const mqtt = z.strictObject({
   tls: tls.optional(),
   protocolVersion: z.union([z.literal(4), z.literal(5)], { error: "expected 4 (MQTT 3.1.1) or 5" }).default(4),
   keepaliveS: seconds(30, 5, 3600),
-  /** `status` is republished this often even without a change. */
-  heartbeatS: seconds(300, 10),
-  telemetryS: seconds(60, 1),
+  /**
+   * false: `status` and its Will are published without retain, for a bridge to a broker that
+   * rejects retained messages or Wills (Azure Event Grid); a subscriber then learns the state
+   * at the next heartbeat rather than at once.
+   */
+  statusRetain: z.boolean().default(true),
+  /**
+   * `status` is republished this often even without a change. Hourly: every republish crosses a
+   * fleet bridge on a metered link, and liveness is the Will's job (and the bridge's own).
+   */
+  heartbeatS: seconds(3600, 10),
+  /** Every sample crosses a fleet bridge: 15 minutes keeps a day's bridge traffic within 60 KB (docs/benchmarks.md). */
+  telemetryS: seconds(900, 1),
   outbox: outbox.prefault({}),
   /** MO SMS that local applications may send through commands/send (each costs money); beyond it requests are refused. */
   sendBudget: z
@@ -152,6 +162,49 @@ const mqtt = z.strictObject({
     })
     .refine((b) => b.perDay >= b.perHour, { message: "perDay must be at least perHour", path: ["perDay"] })
     .prefault({}),
+  /** What is a change worth republishing a snapshot for: every republish crosses a bridge, and cellular bytes cost money. */
+  deadband: z
+    .strictObject({
+      /**
+       * The network snapshot is republished when a signal value moved this much since it was last
+       * published (0: any change). A stationary module's reads wander ±1–2 dB (SINR more); 6 dB is
+       * a real fade. Telemetry carries the exact values.
+       */
+      signalDb: z.number().min(0).max(30).default(6),
+      /** The sim snapshot is republished when this month's usage crossed a step of this many bytes (or anything else changed). */
+      usageBytes: z.number().int().min(1).max(1e12).default(1_000_000),
+    })
+    .prefault({}),
+  /** Local request/response on <prefix>/request/<name>; `at` is a root shell for the modem, so it is off unless turned on. */
+  requests: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      at: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+/** Home Assistant MQTT discovery (opt-in): one device with its entities, on the local broker only. */
+const homeassistant = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Home Assistant's discovery prefix (its `discovery_prefix`). */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "letters, digits, _ and - in /-separated levels")
+    .default("homeassistant"),
+});
+
+/** Prometheus: a /metrics endpoint and/or node_exporter's textfile collector (each off unless given). */
+const metrics = z.strictObject({
+  /** host:port of the /metrics endpoint, e.g. 127.0.0.1:9464 (keep it on loopback or a management network). */
+  listen: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:9464")
+    .optional(),
+  /** The textfile collector's file, e.g. /var/lib/node_exporter/cellgate.prom (must end in .prom). */
+  textfile: path.regex(/\.prom$/, "node_exporter's textfile collector reads only *.prom files").optional(),
+  /** How often the textfile is rewritten. */
+  textfileS: seconds(60, 5, 3600),
 });
 
 const api = z.strictObject({
@@ -162,6 +215,53 @@ const api = z.strictObject({
     .optional(),
   /** How often the carrier's view of the SIM is refreshed (the API is rate-limited and billed by nobody, but polite). */
   refreshS: seconds(900, 60),
+});
+
+/** The steps of the data-path ladder, lightest first (src/link/). */
+export const LINK_STEPS = ["reattach", "cfun", "modem-reset", "reboot"] as const;
+
+/**
+ * Keeping the data link up: who brings the bearer up, how the data path is probed, and the
+ * ladder of recovery steps taken when it stays down (each rate-limited, persisted across restarts).
+ */
+const link = z.strictObject({
+  /**
+   * module: the module's own interface (ECM/RNDIS/QMI auto-connect); ppp: pppd on a second tty;
+   * external: ModemManager keeps the bearer, cellgate watches.
+   */
+  bearer: z.enum(["module", "ppp", "external"]).default("module"),
+  /**
+   * bridge: the MQTT bridge's link state (no traffic of its own); tcp://host:port: a TCP connect;
+   * dns://name: a lookup; none: no watchdog.
+   */
+  probe: z
+    .string()
+    .regex(/^(bridge|none|tcp:\/\/[^\s/:]+:\d{1,5}|dns:\/\/[^\s/]+)$/, "bridge, none, tcp://host:port or dns://name")
+    .default("bridge"),
+  /** How often the probe runs. */
+  intervalS: seconds(300, 1, 86_400),
+  /** Consecutive failed probes before the first recovery step. */
+  failures: z.number().int().min(1).max(100).default(3),
+  /** The ladder, in order; any subset. */
+  recover: z
+    .array(z.enum(LINK_STEPS))
+    .default([...LINK_STEPS])
+    .refine((r) => new Set(r).size === r.length, { message: "a step may appear once" }),
+  /** No step is taken again within its minimum interval (the reboot's doubles with each reboot that did not help). */
+  minIntervalS: z
+    .strictObject({
+      reattach: seconds(300, 1),
+      cfun: seconds(900, 1),
+      "modem-reset": seconds(1800, 1),
+      reboot: seconds(21_600, 60),
+    })
+    .prefault({}),
+  /** At most this many ladder reboots in 24 h (never a reboot loop). */
+  maxRebootsPerDay: z.number().int().min(0).max(24).default(3),
+  /** The PDP context id cellgate configures (default: the module's, 1 on most, 0 on Nordic). */
+  cid: z.number().int().min(0).max(24).optional(),
+  /** The context's IP type. */
+  ipType: z.enum(["IP", "IPV6", "IPV4V6"]).default("IP"),
 });
 
 export const configSchema = z.strictObject({
@@ -179,9 +279,18 @@ export const configSchema = z.strictObject({
   commands: commands.prefault({}),
   mqtt: mqtt.prefault({}),
   api: api.prefault({}),
+  link: link.prefault({}),
   state: z.strictObject({ dir: path.default("/var/lib/cellgate") }).prefault({}),
   control: z.strictObject({ socket: path.default("/run/cellgate/control.sock") }).prefault({}),
-  log: z.strictObject({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info") }).prefault({}),
+  homeassistant: homeassistant.prefault({}),
+  metrics: metrics.prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+      /** json: one JSON object a line (journald, log shippers); text: one readable line; auto: text when stderr is a terminal. */
+      format: z.enum(["auto", "json", "text"]).default("auto"),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

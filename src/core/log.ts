@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from "pino";
+import { textDestination } from "./log-text.js";
 
 export type { Logger };
 
@@ -31,6 +32,16 @@ export interface LoggerOptions {
   fd?: 1 | 2;
   /** A destination stream instead of a file descriptor (tests). */
   stream?: DestinationStream;
+  /**
+   * json: one JSON object a line (journald, log shippers); text: one readable line (journalctl
+   * readers, a terminal); auto (default): text when stderr is a terminal, else json.
+   */
+  format?: "auto" | "json" | "text";
+}
+
+/** Whether lines are written as text: asked for, or auto and a person is watching a terminal. */
+export function textLogs(format: LoggerOptions["format"] = "auto", isTty = process.stderr.isTTY === true): boolean {
+  return format === "text" || (format === "auto" && isTty);
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
@@ -39,7 +50,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     base: { name: "cellgate" },
     redact: { paths: [...REDACT_PATHS], censor: "[redacted]" },
   };
-  const dest = opts.stream ?? pino.destination({ fd: opts.fd ?? 1, sync: opts.fd === 2 });
+  const fd = opts.fd ?? 1;
+  const dest = opts.stream ?? (textLogs(opts.format) ? textDestination(fd) : pino.destination({ fd, sync: opts.fd === 2 }));
   return pino(options, dest);
 }
 

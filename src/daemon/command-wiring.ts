@@ -1,13 +1,14 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { CommandProcessor, commandKey, type Admission, type Gateway } from "../commands/index.js";
-import { readSecret, type Config } from "../config/index.js";
-import { CellgateError, describeError, type Clock, type Logger } from "../core/index.js";
+import type { Config } from "../config/index.js";
+import { CellgateError, describeError, readSecret, type Clock, type Logger } from "../core/index.js";
 import { commandReceivedPayload, type MqttLink } from "../mqtt/index.js";
 import type { TimeKeeper } from "../runtime/index.js";
 import { gsm7Length } from "../sms/pdu/index.js";
-import { sendMoSms, Spool, type Consumer, type InboundMessage } from "../sms/index.js";
+import { sendMoSms, Spool, type Consumer, type InboundMessage, type MoCommand, type MoResult } from "../sms/index.js";
 import type { GatewayState } from "./gateway-state.js";
+import type { MetricEvents } from "./metrics.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
 
@@ -38,23 +39,35 @@ export function gatewayOf(o: { state: GatewayState; poller: Poller; stack: Modem
       return o.state.view();
     },
     resetModem: (reason) => o.stack.supervisor.resetModem(reason),
-    reboot: () => runHostCommand(o.config().commands.reboot.command),
+    reboot: () => hostCommand(o.config().commands.reboot.command),
   };
 }
 
-/** One MO text Command through the modem: Command replies and the back-online status. */
-export function moText(o: {
+/**
+ * Every MO SMS goes through this one sender (Command replies, back-online, commands/send, the
+ * control socket's send), so each is counted once.
+ */
+export function moSender(o: {
   stack: ModemStack;
   config: () => Config;
   clock: Clock;
   log: Logger;
-}): (text: string) => Promise<void> {
-  return async (text) =>
-    void (await sendMoSms({ text }, { sender: o.stack.modem.sms, product: o.config().sim.product, clock: o.clock, log: o.log }));
+  meter: MetricEvents;
+}): (cmd: MoCommand) => Promise<MoResult> {
+  return async (cmd) => {
+    try {
+      const r = await sendMoSms(cmd, { sender: o.stack.modem.sms, product: o.config().sim.product, clock: o.clock, log: o.log });
+      o.meter.mo("sent");
+      return r;
+    } catch (err) {
+      o.meter.mo("failed");
+      throw err;
+    }
+  };
 }
 
-/** The reboot command, without a shell; resolves once it exited 0. */
-function runHostCommand(argv: readonly string[]): Promise<void> {
+/** The reboot command, without a shell; resolves once it exited 0 (the `reboot` Command's path, and the data-path ladder's). */
+export function hostCommand(argv: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(argv[0]!, argv.slice(1), { timeout: 60_000 }, (err, _out, stderr) => {
       if (err) reject(new Error(`${argv.join(" ")}: ${stderr.trim().split("\n").pop() || err.message}`));
@@ -113,10 +126,11 @@ export async function openProcessor(w: ProcessorWiring): Promise<CommandProcesso
  */
 export function commandConsumer(
   processor: CommandProcessor,
-  w: { config: () => Config; link: MqttLink; time: TimeKeeper },
+  w: { config: () => Config; link: MqttLink; time: TimeKeeper; meter?: MetricEvents },
 ): Consumer {
   return async (msg: InboundMessage) => {
     const adm: Admission = await processor.admit(msg);
+    w.meter?.command(adm.auth);
     const cfg = w.config();
     const reason = adm.decision && !adm.decision.accept ? { auth_reason: adm.decision.reason } : {};
     // received_at (the inbox's system clock) on the clock of the payload's ts: stamped in the same

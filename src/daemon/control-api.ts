@@ -2,9 +2,13 @@ import type { SimLookup } from "../api/index.js";
 import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
 import type { ControlHandlers, StatusResult } from "../runtime/index.js";
-import { sendMoSms, type Product } from "../sms/index.js";
+import type { MoCommand, MoResult, Product } from "../sms/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
+import type { SmsAdmin } from "./sms-admin.js";
+
+/** One MO SMS through the modem (every sender shares it, so the metrics count each once). */
+export type MoSend = (cmd: MoCommand) => Promise<MoResult>;
 
 export interface ControlDeps {
   stack: ModemStack;
@@ -18,8 +22,13 @@ export interface ControlDeps {
   product: Product;
   gatewayId: string;
   version: string;
+  /** The data path in one word (up, down, fixing-cfun, blocked…), as STATUS= and the status Command show it. */
+  dataPath: () => string | null;
   clock: Clock;
   log: Logger;
+  sms: SmsAdmin;
+  /** Counts MO sends (metrics); the same sender every MO SMS goes through. */
+  sendMo: MoSend;
 }
 
 /** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it); params arrive validated. */
@@ -34,6 +43,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       carrier: d.lookup?.peek() ?? null,
       gateway: d.gatewayId,
       version: d.version,
+      dataPath: d.dataPath(),
       process: footprint(),
     }),
     at: async ({ command, timeoutMs }) => {
@@ -41,12 +51,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       return { lines: [...r.lines], final: r.final };
     },
     send: async (p) => {
-      const r = await sendMoSms(p.text !== undefined ? { text: p.text } : { data: Buffer.from(p.data!, "base64") }, {
-        sender: d.stack.modem.sms,
-        product: d.product,
-        clock: d.clock,
-        log: d.log,
-      });
+      const r = await d.sendMo(p.text !== undefined ? { text: p.text } : { data: Buffer.from(p.data!, "base64") });
       return { mr: r.mr, to: r.to, encoding: r.encoding, attempts: r.attempts };
     },
     sim: async () => {
@@ -62,6 +67,9 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       const r = await d.lookup.refresh();
       return { iccid, ...d.carrier, fetchedAt: new Date(r.fetchedAt).toISOString(), ...r.view };
     },
+    "sms/list": (p) => d.sms.list(p),
+    "sms/read": (p) => d.sms.read(p),
+    "sms/delete": (p) => d.sms.delete(p),
   };
 }
 

@@ -1,8 +1,7 @@
-import type { Clock, Logger } from "../core/index.js";
-import type { Config } from "../config/index.js";
 import type { MqttLink } from "../mqtt/index.js";
-import { sendMoSms } from "../sms/index.js";
+import type { MoCommand, MoResult } from "../sms/index.js";
 import type { BackOnline } from "./back-online.js";
+import type { MetricEvents } from "./metrics.js";
 import type { ModemStack } from "./modem-stack.js";
 
 /** Modem events become MQTT `events`; `commands/send` becomes an MO Command through the modem. */
@@ -10,10 +9,12 @@ export function wireEvents(
   stack: ModemStack,
   link: MqttLink,
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void,
-  o: { product: Config["sim"]["product"]; clock: Clock; log: Logger; backOnline: BackOnline },
+  o: { backOnline: BackOnline; sendMo: (cmd: MoCommand) => Promise<MoResult>; meter: MetricEvents },
 ): void {
   let lost = false;
+  stack.supervisor.events.on("at", (a) => o.meter.at(a.outcome));
   stack.supervisor.events.on("recovery", (r) => {
+    if ("phase" in r && r.phase !== "start") o.meter.recovery(r.step, r.phase);
     event(
       "recovery",
       "phase" in r ? `modem recovery: ${r.step} ${r.phase}` : `modem recovery gave up until ${new Date(r.until).toISOString()}`,
@@ -32,10 +33,7 @@ export function wireEvents(
     lost = false;
   });
   link.onCommandSend(async (req) => {
-    const r = await sendMoSms(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") }, {
-      sender: stack.modem.sms,
-      ...o,
-    });
+    const r = await o.sendMo(req.text !== undefined ? { text: req.text } : { data: Buffer.from(req.data ?? "", "base64") });
     return { mr: r.mr, to: r.to, mode: req.text !== undefined ? "text" : "binary" };
   });
 }

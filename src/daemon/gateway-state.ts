@@ -4,9 +4,11 @@ import type { GatewayView } from "../commands/index.js";
 import type { Config } from "../config/index.js";
 import type { Clock } from "../core/index.js";
 import { failing, type HealthReport } from "../health/index.js";
+import type { LinkStatus } from "../link/index.js";
 import { networkView, type ModemSnapshot, type PortSupervisor } from "../modem/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
 import type { TimeKeeper } from "../runtime/index.js";
+import { dataPathWord } from "./link-wiring.js";
 
 export interface GatewayStateDeps {
   config: () => Config;
@@ -20,6 +22,8 @@ export interface GatewayStateDeps {
   version: string;
   /** When this run started (clock ms). */
   started: number;
+  /** The data-path watchdog's view (bound once it is built). */
+  linkStatus: () => LinkStatus | undefined;
 }
 
 /**
@@ -74,6 +78,7 @@ export class GatewayState {
       attached: n?.attached ?? null,
       apn: n?.apn ?? null,
       ip: n?.ip ?? null,
+      dataPath: dataPathWord(d.linkStatus()),
       iccid: snap?.identity?.iccid ?? null,
       carrier: this.#carrier(),
       carrierError: d.config().api.provider === "none" ? "api off" : (d.apiError() ?? null),

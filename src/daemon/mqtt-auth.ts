@@ -1,4 +1,5 @@
-import { readSecret, type Config } from "../config/index.js";
+import type { Config } from "../config/index.js";
+import { readSecret } from "../core/index.js";
 import type { MqttLinkOptions } from "../mqtt/index.js";
 
 /** Username, password (a secret) and TLS files for the broker, from the config and the credentials. */

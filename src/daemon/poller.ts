@@ -11,11 +11,13 @@ import {
   type Registration,
   type SignalQuality,
 } from "../modem/index.js";
-import { modemPayload, networkPayload, type MqttLink, type Outbox } from "../mqtt/index.js";
+import { healthKey, modemPayload, networkPayload, SignalDeadband, simKey, type MqttLink, type Outbox } from "../mqtt/index.js";
+import type { LinkStatus } from "../link/index.js";
 import type { Notifier, TimeKeeper } from "../runtime/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { GatewayState } from "./gateway-state.js";
 import { summary } from "./systemd-status.js";
+import { dataPathWord } from "./link-wiring.js";
 
 export interface PollerDeps {
   config: () => Config;
@@ -32,6 +34,8 @@ export interface PollerDeps {
   event: (type: string, detail: string, extra?: Record<string, unknown>) => void;
   /** Where the picture lives: the poller writes it, everything else reads it. */
   state: GatewayState;
+  /** The data-path watchdog's view, for the data-path check. */
+  linkStatus: () => LinkStatus | undefined;
 }
 
 /**
@@ -45,9 +49,11 @@ export class Poller {
   #carrierStatus: string | null | undefined;
   #apiError: string | undefined;
   #running: Promise<HealthReport> | undefined;
+  readonly #deadband: SignalDeadband;
 
   constructor(readonly d: PollerDeps) {
     this.#apiError = d.apiError;
+    this.#deadband = new SignalDeadband(() => d.config().mqtt.deadband.signalDb);
   }
 
   get report(): HealthReport | undefined {
@@ -131,6 +137,7 @@ export class Poller {
     const carrier = this.#carrier();
     const ls = link.state;
     const product = cfg.sim.product;
+    const linkStatus = this.d.linkStatus();
     const report = assess({
       modem: view,
       now: clock.now(),
@@ -140,14 +147,19 @@ export class Poller {
       mqtt: { connected: ls.connected, forMs: clock.now() - ls.since, outbox: outbox.stats() },
       ...(this.#state ? { state: this.#state } : {}),
       clock: { sync: time.sync().state, via: time.sync().via, quality: time.quality() },
+      ...(linkStatus ? { link: linkStatus } : {}),
     });
     this.d.state.setReport(report);
     // `at` on the clock of the payload's `ts` (one clock per payload); the report keeps the system clock's.
-    link.publishRetained("health", { ...report, at: time.stamp(Date.parse(report.at)).ts });
+    // Change-only: the health verdict and checks' statuses, the signal through its deadband (significance.ts).
+    link.publishRetained("health", { ...report, at: time.stamp(Date.parse(report.at)).ts }, healthKey(report));
     link.publishRetained("modem", modemPayload(this.d.state.snapshot, st.kind === "ready" ? st.path : null));
-    if ("snapshot" in view) link.publishRetained("network", networkPayload(networkView(view.snapshot)));
+    if ("snapshot" in view) {
+      const n = networkPayload(networkView(view.snapshot));
+      link.publishRetained("network", n, this.#deadband.key(n));
+    }
     if (carrier !== "disabled") this.#publishSim(carrier);
-    this.d.notifier.status(summary(report, this.d.state.snapshot, link));
+    this.d.notifier.status(summary(report, this.d.state.snapshot, link, dataPathWord(linkStatus)));
     return report;
   }
 
@@ -173,12 +185,11 @@ export class Poller {
 
   #publishSim(carrier: Exclude<CarrierInput, "disabled">): void {
     const c = this.d.lookup?.peek();
-    this.d.link.publishRetained(
-      "sim",
+    const payload =
       "view" in carrier
         ? { view: carrier.view, fetchedAt: c ? this.d.time.stamp(c.fetchedAt).ts : null }
-        : { view: null, fetchedAt: null, error: carrier.error },
-    );
+        : { view: null, fetchedAt: null, error: carrier.error };
+    this.d.link.publishRetained("sim", payload, simKey(payload, this.d.config().mqtt.deadband.usageBytes));
     const status = "view" in carrier ? carrier.view.sim.status : undefined;
     if (status === undefined) return;
     if (this.#carrierStatus !== undefined && status !== this.#carrierStatus)

@@ -13,12 +13,13 @@ export function alive(s: PortSupervisor, clock: Clock, wdMs: number): boolean {
 }
 
 /** The one-line STATUS= for `systemctl status`. */
-export function summary(r: HealthReport | undefined, s: ModemSnapshot | undefined, link: MqttLink): string {
+export function summary(r: HealthReport | undefined, s: ModemSnapshot | undefined, link: MqttLink, data?: string | null): string {
   const n = s ? networkView(s) : undefined;
   const parts = [`health=${r?.verdict ?? "starting"}`];
   if (n?.registration) parts.push(`reg=${n.registration.state}`, `rat=${n.accessTech ?? "?"}`);
   if (n?.signal?.rsrpDbm != null) parts.push(`rsrp=${n.signal.rsrpDbm}`);
   else if (n?.signal?.rssiDbm != null) parts.push(`rssi=${n.signal.rssiDbm}`);
+  if (data) parts.push(`data=${data}`);
   parts.push(`mqtt=${link.state.connected ? "up" : "down"}`);
   return parts.join(" ");
 }

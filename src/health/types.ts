@@ -1,4 +1,5 @@
 import type { CarrierView } from "../api/index.js";
+import type { LinkStatus } from "../link/index.js";
 import type { FieldError, ModemSnapshot } from "../modem/index.js";
 
 export type CheckStatus = "pass" | "warn" | "fail" | "unknown";
@@ -63,6 +64,8 @@ export interface HealthInput {
   mqtt?: MqttInput;
   clock?: ClockInput;
   state?: StateInput;
+  /** The data-path watchdog (absent: no data-path check, as in `status --port`). */
+  link?: LinkStatus;
 }
 
 /** A rule gives a check, or null when it does not apply to this input (no carrier, no MQTT). */

@@ -1,6 +1,7 @@
 import { apnRule } from "./rules/apn.js";
 import { attachRule } from "./rules/attach.js";
 import { carrierPlanRule, carrierSimRule, dataSessionRule, usageRule } from "./rules/carrier.js";
+import { dataPathRule } from "./rules/data-path.js";
 import { clockRule, mqttRule } from "./rules/local.js";
 import { modemRule } from "./rules/modem.js";
 import { registrationRule } from "./rules/registration.js";
@@ -20,6 +21,7 @@ export const ALL_RULES: readonly Rule[] = [
   carrierPlanRule,
   usageRule,
   dataSessionRule,
+  dataPathRule,
   mqttRule,
   clockRule,
   stateRule,
@@ -35,6 +37,7 @@ const ORDER = [
   "carrier-sim",
   "registration",
   "attach",
+  "data-path",
   "carrier-plan",
   "apn",
   "usage",

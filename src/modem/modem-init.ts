@@ -86,6 +86,8 @@ export async function initModem(d: InitDeps): Promise<InitResult> {
   // timers where the modem has them (<n>=5, else 4, else 2); a modem without a domain refuses it.
   for (const cmd of ["AT+CREG=2", "AT+CGREG=2"]) await tolerate(cmd);
   for (const n of [5, 4, 2]) if (await tolerate(`AT+CEREG=${n}`)) break;
+  // Packet domain events (+CGEV: NW PDN DEACT…, 27.007 §10.1.19): a torn-down context is redialled at once.
+  if (!(await tolerate("AT+CGEREP=2,1"))) await tolerate("AT+CGEREP=1");
 
   const identity: ModemIdentity = { manufacturer, model, revision, imei, iccid, imsi, vendor: profile.name };
   d.log.info({ identity }, "modem identified");

@@ -20,6 +20,7 @@ import {
   parseCopsRead,
   parseCpinRead,
   parseCsqExec,
+  parseDataEvent,
   parseRegistrationLine,
   simStateFromCme,
 } from "./parsers/index.js";
@@ -27,9 +28,11 @@ import { Capabilities, type Capability } from "./capabilities.js";
 import { initModem } from "./modem-init.js";
 import { currentRat } from "./rat.js";
 import { ModemSms } from "./modem-sms.js";
+import { DataBearer } from "./data-bearer.js";
 import { withRetry } from "./retry.js";
 import { mainRegistration } from "./network-view.js";
 import type {
+  DataEvent,
   FieldError,
   ModemIdentity,
   ModemSnapshot,
@@ -61,6 +64,8 @@ export type ModemEvents = {
   signal: [Partial<SignalQuality>];
   /** A boot banner (RDY, SMS Ready, +CFUN: 1…) arrived: the modem restarted and forgot its settings. */
   rebooted: [{ banner: string }];
+  /** The module on its data path: a context torn down (+CGEV), a firmware update, attach throttled. */
+  data: [DataEvent];
   /** New SMS in storage (+CMTI) and other URCs other layers consume. */
   urc: [Urc];
 };
@@ -91,6 +96,7 @@ export class Modem {
   #charset = "IRA";
   #lastBoot: number | undefined;
   #sms: ModemSms | undefined;
+  #bearer: DataBearer | undefined;
   readonly #caps: Capabilities;
 
   constructor(o: ModemOptions) {
@@ -111,6 +117,12 @@ export class Modem {
   get sms(): ModemSms {
     this.#sms ??= new ModemSms(this.#port, this.#log, () => this.#profile.smsNoPrompt === true);
     return this.#sms;
+  }
+
+  /** The data bearer: the product's context, the module's interface, the data-path ladder's AT steps. */
+  get bearer(): DataBearer {
+    this.#bearer ??= new DataBearer(this.#port, () => this.#profile, this.#log);
+    return this.#bearer;
   }
 
   get profile(): VendorProfile {
@@ -317,6 +329,8 @@ export class Modem {
       this.#lastBoot = now;
     } else if (this.#profile.signalUrc?.(line) !== undefined) {
       this.events.emit("signal", this.#profile.signalUrc(line)!);
+    } else if (parseDataEvent(line) !== undefined) {
+      this.events.emit("data", parseDataEvent(line)!);
     } else if (/^\+C(5G|G|E)?REG:/.test(line)) {
       try {
         this.events.emit("registration", parseRegistrationLine(line, "urc"));

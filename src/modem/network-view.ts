@@ -1,4 +1,4 @@
-import type { AccessTech, ModemSnapshot, RegDomain, RegState, Registration } from "./types.js";
+import type { AccessTech, ModemSnapshot, Rat, RegDomain, RegState, Registration } from "./types.js";
 
 /**
  * The network as one line of sight: the registration that describes the link, the operator,
@@ -9,6 +9,8 @@ export interface NetworkView {
   registration: { state: RegState; domain: RegDomain; registered: boolean; roaming: boolean } | null;
   operator: { name: string | null; mcc: string | null; mnc: string | null } | null;
   accessTech: AccessTech | null;
+  /** The radio in service as an operator names it (LTE-M and NB-IoT apart from LTE). */
+  rat: Rat | null;
   cell: { tac: number | null; lac: number | null; ci: number | null } | null;
   signal: { rssiDbm: number | null; rsrpDbm: number | null; rsrqDb: number | null; sinrDb: number | null } | null;
   attached: boolean | null;
@@ -31,6 +33,7 @@ export function networkView(s: ModemSnapshot): NetworkView {
     registration: reg ? { state: reg.state, domain: reg.domain, registered: reg.registered, roaming: reg.roaming } : null,
     operator: op ? { name: op.name ?? null, mcc: op.mcc ?? null, mnc: op.mnc ?? null } : null,
     accessTech: reg?.act ?? null,
+    rat: s.rat ?? null,
     cell: reg ? { tac: reg.tac ?? null, lac: reg.lac ?? null, ci: reg.ci ?? null } : null,
     signal: q ? { rssiDbm: q.rssiDbm, rsrpDbm: q.rsrpDbm ?? null, rsrqDb: q.rsrqDb ?? null, sinrDb: q.sinrDb ?? null } : null,
     attached: s.attached ?? null,

@@ -191,3 +191,14 @@ export interface ModemSnapshot {
     >
   >;
 }
+
+/**
+ * What the module says about its data path on its own (URCs): a context the network or the
+ * module tore down (+CGEV, 27.007 §10.1.19), a firmware update (Quectel +QIND "FOTA"), attach
+ * attempts blocked (Nordic %MDMEV: RESET LOOP).
+ */
+export type DataEvent =
+  | { kind: "pdn-deact"; by: "nw" | "me"; cid: number | null; line: string }
+  | { kind: "detach"; by: "nw" | "me"; line: string }
+  | { kind: "fota"; phase: "start" | "progress" | "end"; error: number | null; line: string }
+  | { kind: "throttled"; forMs: number; line: string };

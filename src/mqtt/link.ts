@@ -1,8 +1,7 @@
-import { connect, type IClientOptions, type MqttClient } from "mqtt";
+import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import {
   CellgateError,
   describeError,
-  isCellgateError,
   silentLogger,
   stableStringify,
   systemClock,
@@ -10,52 +9,19 @@ import {
   type Clock,
   type Logger,
 } from "../core/index.js";
-import type { Outbox, OutboxEntry } from "./outbox.js";
-import type { SendLedger } from "./send-ledger.js";
+import { commandSendListener } from "./command-send.js";
+import type { OutboxEntry } from "./outbox.js";
 import {
-  parseCommandSend,
-  TOPIC_RULES,
-  type CommandSendRequest,
-  type CommandSentPayload,
-  type QueuedTopic,
-  type RetainedTopic,
-  type Stamp,
-  type StatusPayload,
-  type Topics,
-} from "./topics.js";
-
-export interface MqttLinkOptions {
-  url: string;
-  clientId: string;
-  /** Topic prefix, e.g. cellgate/gw-0001. */
-  prefix: string;
-  username?: string;
-  password?: string;
-  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean };
-  protocolVersion?: 4 | 5;
-  keepaliveS?: number;
-  outbox: Outbox;
-  version: string;
-  /** The time and its quality for every payload: now, or the system clock time `at` on the same clock. */
-  stamp: (at?: number) => Stamp;
-  clock?: Clock;
-  log?: Logger;
-  /** How long a QoS 1 publish waits for its PUBACK before the message goes to the outbox. */
-  ackTimeoutMs?: number;
-  /** Dedupes commands/send by transaction and holds it to the MO budget; without it every request is sent. */
-  sendLedger?: SendLedger;
-  /** Reconnect backoff: from min, doubling, jittered, to max. */
-  reconnectMinMs?: number;
-  reconnectMaxMs?: number;
-}
-
-export interface MqttLinkState {
-  connected: boolean;
-  /** Clock time of the last change of `connected`. */
-  since: number;
-  reconnects: number;
-  lastError: string | null;
-}
+  topicMatches,
+  redactUrl,
+  type CommandSendHandler,
+  type Incoming,
+  type MqttLinkEvents,
+  type MqttLinkOptions,
+  type MqttLinkState,
+  type PublishExtras,
+} from "./link-types.js";
+import { TOPIC_RULES, type QueuedTopic, type RetainedTopic, type Stamp, type StatusPayload, type Topics } from "./topics.js";
 
 /**
  * The connection to the broker, one state at a time: before start, trying (attempt n), up, down
@@ -67,13 +33,6 @@ type Session =
   | { kind: "up"; since: number }
   | { kind: "down"; since: number; attempt: number; retryAt: number }
   | { kind: "stopped"; since: number };
-
-export type MqttLinkEvents = {
-  connected: [];
-  disconnected: [reason: string];
-};
-
-export type CommandSendHandler = (req: CommandSendRequest) => Promise<NonNullable<CommandSentPayload["data"]>>;
 
 /**
  * cellgate's one connection to the local broker. The Will is a retained `status` offline
@@ -97,7 +56,9 @@ export class MqttLink {
   #lastError: string | null = null;
   #retry: ReturnType<Clock["setTimeout"]> | undefined;
   #flushing: Promise<void> | undefined;
-  #onSend: CommandSendHandler | undefined;
+  #bridge: MqttLinkState["bridge"] = null;
+  /** Topic filter → handler: subscribed on every connect (the session is clean). */
+  readonly #subscriptions = new Map<string, (m: Incoming) => void | Promise<void>>();
   /** Clock time of the start, put in `since` on the clock of the payload it goes in. */
   readonly #onlineSince: number;
 
@@ -124,7 +85,10 @@ export class MqttLink {
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       queueQoSZero: false,
-      will: { topic: this.topic("status"), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
+      // mqtt-packet would otherwise build 65,536 two-byte Buffers (one per message id) at the first
+      // packet: 6 MB of heap kept for the process's life, to save a 2-byte write per packet.
+      writeCache: false,
+      will: { topic: this.topic("status"), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: o.statusRetain !== false },
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
       ...(o.tls ? { ...o.tls } : {}),
@@ -137,10 +101,15 @@ export class MqttLink {
       this.#lastError = describeError(err);
       this.#log.warn({ err: this.#lastError }, "MQTT error");
     });
-    this.#client.on("message", (topic, payload, packet) => void this.#onMessage(topic, payload, packet.retain));
+    this.#client.on("message", (topic, payload, packet) => void this.#dispatch(topic, payload, packet));
+    // mosquitto's bridge notification, retained "1" (connected) or "0": the data-path probe reads it.
+    this.subscribe(this.topic("bridge"), (m) => {
+      const up = m.payload.toString("utf8").trim() === "1";
+      if (this.#bridge?.up !== up) this.#bridge = { up, since: this.#clock.now() };
+    });
   }
 
-  topic(name: keyof Topics | "commands/send"): string {
+  topic(name: keyof Topics | "commands/send" | "bridge"): string {
     return `${this.#o.prefix}/${name}`;
   }
 
@@ -150,6 +119,7 @@ export class MqttLink {
       since: this.#connectedSince,
       reconnects: this.#reconnects,
       lastError: this.#lastError,
+      bridge: this.#bridge,
     };
   }
 
@@ -184,15 +154,43 @@ export class MqttLink {
 
   /** Handles `{text}` / `{data}` on commands/send; the result goes to commands/sent. */
   onCommandSend(handler: CommandSendHandler): void {
-    this.#onSend = handler;
-    if (this.#up) void this.#subscribe();
+    this.subscribe(
+      this.topic("commands/send"),
+      commandSendListener({
+        handler,
+        publishQueued: (p) => this.publishQueued("commands/sent", p),
+        ledger: this.#o.sendLedger,
+        log: this.#log,
+      }),
+    );
   }
 
-  /** A retained snapshot: published (QoS 1) only when it differs from the last one, and on every connect. */
-  publishRetained<T extends RetainedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>): boolean {
-    // `at` (the health report's own time) changes every poll; it is not a change of state.
-    const { at: _at, ...compared } = payload as Record<string, unknown>;
-    const json = stableStringify(compared);
+  /** Delivers messages on `filter` (QoS 1) to `handler`, on this and every later connection. */
+  subscribe(filter: string, handler: (m: Incoming) => void | Promise<void>): void {
+    this.#subscriptions.set(filter, handler);
+    if (this.#up) void this.#subscribe([filter]);
+  }
+
+  /** The protocol version in use (MQTT 5 carries response topics and correlation data). */
+  get protocolVersion(): 4 | 5 {
+    return this.#o.protocolVersion ?? 4;
+  }
+
+  /**
+   * A message outside the gateway's own topic table (discovery configs, request replies):
+   * QoS 1, resolves true on the PUBACK, false when the broker is away or did not acknowledge.
+   * Not queued: its owner publishes it again on the next connect if it still matters.
+   */
+  async publishRaw(topic: string, payload: string, o: { retain: boolean } & PublishExtras): Promise<boolean> {
+    if (!this.#up) return false;
+    return this.#publishAcked(topic, payload, o.retain, o.correlationData ? { correlationData: o.correlationData } : undefined);
+  }
+
+  /** A retained snapshot: published (QoS 1) only when it differs from the last one (by `compare` when given), and on every connect. */
+  publishRetained<T extends RetainedTopic>(name: T, payload: Omit<Topics[T], keyof Stamp>, compare?: unknown): boolean {
+    // `compare`: what makes it news (significance.ts); else the payload but `at`, the health report's own time.
+    const { at: _at, ...rest } = payload as Record<string, unknown>;
+    const json = stableStringify(compare ?? rest);
     const prev = this.#retained.get(name);
     if (prev?.json === json) return false;
     const full = { ...payload, ...this.#o.stamp() } as Topics[T];
@@ -206,6 +204,7 @@ export class MqttLink {
     const s = this.#retained.get("status");
     if (s === undefined) return;
     s.payload = this.#online();
+    s.sent = false; // sent once already: without this the heartbeat never left the gateway
     if (this.#up) void this.#sendRetained("status");
   }
 
@@ -250,7 +249,7 @@ export class MqttLink {
         version: this.#o.version,
         reason,
       };
-      await this.#publishAcked(this.topic("status"), JSON.stringify(offline), true);
+      await this.#publishAcked(this.topic("status"), JSON.stringify(offline), this.#o.statusRetain !== false);
     }
     await this.#client.endAsync().catch(() => {});
   }
@@ -266,7 +265,7 @@ export class MqttLink {
       this.#retained.set("status", { json: stableStringify({ state: "online" }), payload: this.#online(), sent: false });
     else this.#retained.get("status")!.payload = this.#online();
     for (const name of this.#retained.keys()) void this.#sendRetained(name);
-    if (this.#onSend) await this.#subscribe();
+    if (this.#subscriptions.size > 0) await this.#subscribe([...this.#subscriptions.keys()]);
     this.events.emit("connected");
     void this.#flush();
   }
@@ -308,15 +307,27 @@ export class MqttLink {
   async #sendRetained(name: RetainedTopic): Promise<void> {
     const r = this.#retained.get(name);
     if (r === undefined || r.sent) return;
-    r.sent = await this.#publishAcked(this.topic(name), JSON.stringify(r.payload), true);
+    r.sent = await this.#publishAcked(
+      this.topic(name),
+      JSON.stringify(r.payload),
+      name !== "status" || this.#o.statusRetain !== false,
+    );
   }
 
   /** true on PUBACK; false on error or timeout (the caller falls back to the outbox). */
-  async #publishAcked(topic: string, payload: string, retain: boolean): Promise<boolean> {
+  async #publishAcked(
+    topic: string,
+    payload: string,
+    retain: boolean,
+    properties?: { correlationData: Buffer },
+  ): Promise<boolean> {
     let timer: ReturnType<Clock["setTimeout"]> | undefined;
     const timeout = new Promise<false>((r) => (timer = this.#clock.setTimeout(() => r(false), this.#o.ackTimeoutMs ?? 10_000)));
     try {
-      return await Promise.race([this.#client.publishAsync(topic, payload, { qos: 1, retain }).then(() => true), timeout]);
+      return await Promise.race([
+        this.#client.publishAsync(topic, payload, { qos: 1, retain, ...(properties ? { properties } : {}) }).then(() => true),
+        timeout,
+      ]);
     } catch (err) {
       this.#log.warn({ topic, err: describeError(err) }, "publish failed");
       return false;
@@ -348,76 +359,26 @@ export class MqttLink {
     return this.#flushing;
   }
 
-  async #subscribe(): Promise<void> {
+  async #subscribe(filters: string[]): Promise<void> {
     await this.#client
-      .subscribeAsync(this.topic("commands/send"), { qos: 1 })
-      .catch((err: unknown) => this.#log.warn({ err: describeError(err) }, "subscribe to commands/send failed"));
+      .subscribeAsync(filters, { qos: 1 })
+      .catch((err: unknown) => this.#log.warn({ err: describeError(err), filters }, "subscribe failed"));
   }
 
-  /**
-   * A request on commands/send: refused when retained (it would be sent again on every
-   * subscribe), malformed, a transaction already sent, or over the budget; else sent once.
-   * Every outcome is answered on commands/sent.
-   */
-  async #onMessage(topic: string, payload: Buffer, retained: boolean): Promise<void> {
-    if (topic !== this.topic("commands/send") || this.#onSend === undefined || this.#session.kind === "stopped") return;
-    const text = payload.toString("utf8");
-    if (retained) {
-      this.#log.warn("commands/send: a retained request is not sent");
-      return this.#answer(transactionOf(text), {
-        code: "CG_ERR_MQTT_REFUSED",
-        message: "a retained request is not sent (it would be sent again on every subscribe): publish it with retain false",
-      });
-    }
-    const req = parseCommandSend(text);
-    if ("error" in req) {
-      this.#log.warn({ error: req.error }, "commands/send: refused");
-      return this.#answer(transactionOf(text), { code: "CG_ERR_MQTT_PAYLOAD", message: req.error });
-    }
-    const tx = req.transaction ?? null;
-    let finish: ((o: "sent" | "not-sent") => Promise<void>) | undefined;
-    try {
-      if (this.#o.sendLedger) finish = (await this.#o.sendLedger.admit(req)).finish;
-      const data = await this.#onSend(req);
-      await finish?.("sent").catch((err: unknown) => this.#log.error({ err: describeError(err) }, "send ledger not updated"));
-      await this.#answer(tx, data);
-    } catch (err) {
-      const notSent = finish !== undefined && !(isCellgateError(err) && err.detail.maybeSent === true);
-      if (notSent) await finish!("not-sent").catch(() => {});
-      const code: string = isCellgateError(err) ? err.code : "CG_ERR_SMS_SEND";
-      this.#log.warn({ code, transaction: tx }, "commands/send: not sent");
-      await this.#answer(tx, { code, message: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
-  async #answer(
-    transaction: string | null,
-    r: NonNullable<CommandSentPayload["data"]> | { code: string; message: string },
-  ): Promise<void> {
-    const payload =
-      "code" in r ? { status: "error" as const, transaction, error: r } : { status: "ok" as const, transaction, data: r };
-    await this.publishQueued("commands/sent", payload).catch((err: unknown) =>
-      this.#log.error({ err: describeError(err) }, "commands/sent not published"),
-    );
-  }
-}
-
-function transactionOf(text: string): string | null {
-  try {
-    const t = (JSON.parse(text) as { transaction?: unknown }).transaction;
-    return typeof t === "string" ? t : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The broker URL without a password, for logs and errors. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
+  async #dispatch(topic: string, payload: Buffer, packet: IPublishPacket): Promise<void> {
+    if (this.#session.kind === "stopped") return;
+    const props = packet.properties;
+    const m: Incoming = {
+      topic,
+      payload,
+      retain: packet.retain,
+      ...(props?.responseTopic !== undefined ? { responseTopic: props.responseTopic } : {}),
+      ...(props?.correlationData !== undefined ? { correlationData: props.correlationData } : {}),
+    };
+    for (const [filter, handler] of this.#subscriptions)
+      if (topicMatches(filter, topic))
+        await Promise.resolve(handler(m)).catch((err: unknown) =>
+          this.#log.error({ err: describeError(err), topic }, "message handler failed"),
+        );
   }
 }

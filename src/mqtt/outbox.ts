@@ -1,14 +1,6 @@
-import { open, readFile, mkdir, type FileHandle } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  CellgateError,
-  silentLogger,
-  stateWrites,
-  systemClock,
-  writeFileDurable,
-  type Clock,
-  type Logger,
-} from "../core/index.js";
+import { AppendLog, CellgateError, silentLogger, systemClock, type Clock, type Logger } from "../core/index.js";
 
 export interface OutboxLimits {
   maxMessages: number;
@@ -44,7 +36,7 @@ type Line = OutboxEntry | { ack: number };
  * silently. A torn last line (power cut mid-write) is ignored on open.
  */
 export class Outbox {
-  readonly #file: string;
+  readonly #file: AppendLog<Line>;
   readonly #limits: OutboxLimits;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -52,14 +44,11 @@ export class Outbox {
   #bytes = 0;
   #seq = 0;
   #tombstones = 0;
-  #fh: FileHandle | undefined;
-  #writing: Promise<void> = Promise.resolve();
   #adds: Promise<unknown> = Promise.resolve();
-  #torn = false;
   readonly dropped = { count: 0, bytes: 0, age: 0 };
 
   private constructor(dir: string, limits: OutboxLimits, clock: Clock, log: Logger) {
-    this.#file = join(dir, "outbox.jsonl");
+    this.#file = new AppendLog(join(dir, "outbox.jsonl"), "outbox");
     this.#limits = limits;
     this.#clock = clock;
     this.#log = log.child({ mod: "outbox" });
@@ -120,7 +109,7 @@ export class Outbox {
         { topic: m.topic },
       );
     }
-    await this.#append([entry], true);
+    await this.#file.append([entry], true);
     this.#seq = entry.seq;
     this.expire();
     while (this.#entries.size >= this.#limits.maxMessages) this.#dropOldest("count");
@@ -137,7 +126,7 @@ export class Outbox {
     this.#entries.delete(seq);
     this.#bytes -= sizeOf(e);
     this.#tombstones++;
-    await this.#append([{ ack: seq }], false);
+    await this.#file.append([{ ack: seq }], false);
     if (this.#tombstones > 500 && this.#tombstones > this.#entries.size) await this.compact();
   }
 
@@ -152,19 +141,12 @@ export class Outbox {
 
   /** Rewrites the file with the live entries only. */
   async compact(): Promise<void> {
-    await this.#serial(async () => {
-      await this.#fh?.close();
-      this.#fh = undefined;
-      await writeFileDurable(this.#file, [...this.#entries.values()].map((e) => `${JSON.stringify(e)}\n`).join(""));
-      this.#tombstones = 0;
-      this.#torn = false;
-    });
+    await this.#file.rewrite([...this.#entries.values()]);
+    this.#tombstones = 0;
   }
 
   async close(): Promise<void> {
-    await this.#writing;
-    await this.#fh?.close();
-    this.#fh = undefined;
+    await this.#file.close();
   }
 
   #dropOldest(why: "count" | "bytes" | "age"): void {
@@ -178,25 +160,15 @@ export class Outbox {
       { topic: first.topic, why, ageS: Math.round((this.#clock.now() - first.at) / 1000) },
       "outbox full: dropped the oldest message",
     );
-    void this.#append([{ ack: first.seq }], false);
+    void this.#file.append([{ ack: first.seq }], false);
   }
 
   async #load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.#file, "utf8");
-    } catch {
-      return; // no backlog yet
-    }
-    for (const line of text.split("\n")) {
-      if (line === "") continue;
-      let l: Line;
-      try {
-        l = JSON.parse(line) as Line;
-      } catch {
-        this.#log.warn({ line: line.slice(0, 80) }, "outbox: ignoring a torn line");
-        continue;
-      }
+    // A file that cannot be read is no backlog, as before the first message.
+    const lines = await this.#file
+      .read((line) => this.#log.warn({ line: line.slice(0, 80) }, "outbox: ignoring a torn line"))
+      .catch(() => []);
+    for (const l of lines) {
       if ("ack" in l) {
         const e = this.#entries.get(l.ack);
         if (e) {
@@ -213,37 +185,6 @@ export class Outbox {
     // and adds fail (so SMS stay on the modem) until the disk can be written again.
     await this.compact().catch((err: unknown) => this.#log.error({ err: (err as Error).message }, "outbox not compacted"));
     if (this.#entries.size > 0) this.#log.info({ depth: this.#entries.size }, "outbox: backlog from before the restart");
-  }
-
-  #append(lines: Line[], sync: boolean): Promise<void> {
-    return this.#serial(async () => {
-      this.#fh ??= await open(this.#file, "a", 0o600);
-      // After a failed append a torn line may end the file: start on a line of our own.
-      const text = `${this.#torn ? "\n" : ""}${lines.map((l) => `${JSON.stringify(l)}\n`).join("")}`;
-      this.#torn = true;
-      try {
-        await this.#fh.appendFile(text);
-        if (sync) await this.#fh.datasync();
-      } catch (err) {
-        // Opened again next time: the disk may have been remounted or the file replaced meanwhile.
-        await this.#fh.close().catch(() => {});
-        this.#fh = undefined;
-        throw err;
-      }
-      this.#torn = false;
-    });
-  }
-
-  #serial(fn: () => Promise<void>): Promise<void> {
-    const run = this.#writing.then(fn).then(
-      () => stateWrites.ok(),
-      (err: unknown) => {
-        stateWrites.failed(this.#file, err);
-        throw new CellgateError("CG_ERR_STATE_IO", `outbox ${this.#file}: ${(err as Error).message}`, { path: this.#file });
-      },
-    );
-    this.#writing = run.catch(() => {});
-    return run;
   }
 }
 

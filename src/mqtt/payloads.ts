@@ -25,6 +25,7 @@ export function networkPayload(v: NetworkView): Omit<NetworkPayload, keyof Stamp
     registration: r ? { state: r.state, domain: r.domain, roaming: r.roaming } : null,
     operator: v.operator,
     accessTech: v.accessTech,
+    rat: v.rat,
     cell: v.cell,
     signal: v.signal,
     attached: v.attached,

@@ -36,6 +36,8 @@ export interface NetworkPayload extends Stamp {
   registration: { state: string; domain: string; roaming: boolean } | null;
   operator: { name: string | null; mcc: string | null; mnc: string | null } | null;
   accessTech: string | null;
+  /** gsm, umts, lte, lte-m, nb-iot, nr: the radio as an operator names it. */
+  rat: string | null;
   cell: { tac: number | null; lac: number | null; ci: number | null } | null;
   signal: { rssiDbm: number | null; rsrpDbm: number | null; rsrqDb: number | null; sinrDb: number | null } | null;
   attached: boolean | null;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { CachedView, CarrierView } from "../api/index.js";
 import { CellgateError, isStrictBase64 } from "../core/index.js";
 import type { HealthReport } from "../health/index.js";
@@ -21,6 +21,8 @@ export interface StatusResult {
   carrier: CachedView | null;
   gateway: string;
   version: string;
+  /** The data path in one word: up, failing, down, fixing-<step>, blocked, waiting, unknown, off. */
+  dataPath: string | null;
   /** The daemon's own footprint (the soak samples it): bytes from process.memoryUsage(). */
   process: {
     pid: number;
@@ -40,6 +42,21 @@ export interface AtResult {
 export type SendResult = Pick<MoResult, "mr" | "to" | "encoding" | "attempts">;
 
 export type SimResult = CarrierView & { iccid: string; provider: string; baseUrl: string; fetchedAt: string };
+
+/** One message in the modem's SMS storage, decoded (the fields of `cellgate pdu decode`), or why not. */
+export interface StoredMessage {
+  index: number;
+  memory: string;
+  status: "unread" | "read" | "unsent" | "sent" | "unknown";
+  pdu: string;
+  /** cellgate has it (handed off, or a part it holds): deleting it from the modem loses nothing; null: no inbox to ask. */
+  handedOff: boolean | null;
+  fields?: Record<string, unknown>;
+  error?: string;
+}
+
+const smsIndex = z.number().int().min(0).max(65_535);
+const smsMemory = z.enum(["ME", "SM", "MT", "SR", "BM"]).optional();
 
 const noParams = z.strictObject({});
 
@@ -69,6 +86,12 @@ export const CONTROL_PROTOCOL = {
   ),
   send: spec<SendResult>()(sendParams),
   sim: spec<SimResult>()(noParams),
+  "sms/list": spec<{ messages: StoredMessage[] }>()(z.strictObject({ memory: smsMemory })),
+  "sms/read": spec<StoredMessage>()(z.strictObject({ index: smsIndex, memory: smsMemory })),
+  /** force: delete a message cellgate has not handed off (it is then lost). */
+  "sms/delete": spec<{ deleted: { index: number; memory: string }; wasHandedOff: boolean | null }>()(
+    z.strictObject({ index: smsIndex, memory: smsMemory, force: z.boolean().optional() }),
+  ),
 };
 
 export type ControlMethod = keyof typeof CONTROL_PROTOCOL;

@@ -1,14 +1,9 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { CellgateError, describeError, isCellgateError, silentLogger, type Logger } from "../core/index.js";
-import {
-  parseControlRequest,
-  type ControlHandlers,
-  type ControlMethod,
-  type ControlParams,
-  type ControlResult,
-} from "./control-protocol.js";
+import { socketAnswers } from "./client/index.js";
+import { parseControlRequest, type ControlHandlers } from "./control-protocol.js";
 
 /**
  * The control socket: the CLI reaches a running daemon here, since the modem's port cannot be
@@ -33,7 +28,7 @@ export class ControlServer {
     const log = (o.log ?? silentLogger).child({ mod: "control" });
     await mkdir(dirname(path), { recursive: true });
     // A socket left by a crash: nothing listens on it any more, so it can go.
-    if (await probe(path))
+    if (await socketAnswers(path))
       throw new CellgateError("CG_ERR_CONTROL_REQUEST", `another cellgate daemon already listens on ${path}`, { path });
     await rm(path, { force: true });
     const server = createServer((sock) => serve(sock, handlers, log));
@@ -107,63 +102,4 @@ function failure(err: unknown): { ok: false; error: { code: string; message: str
       ...(isCellgateError(err) && Object.keys(err.detail).length ? { detail: err.detail } : {}),
     },
   };
-}
-
-function probe(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = createConnection(path);
-    c.once("connect", () => (c.destroy(), resolve(true)));
-    c.once("error", () => resolve(false));
-  });
-}
-
-/** One request to a running daemon; CG_ERR_CONTROL_UNREACHABLE when none listens. */
-export function controlRequest<M extends ControlMethod>(
-  path: string,
-  method: M,
-  params: ControlParams<M>,
-  timeoutMs = 30_000,
-): Promise<ControlResult<M>> {
-  type T = ControlResult<M>;
-  return new Promise((resolve, reject) => {
-    const sock = createConnection(path);
-    let buf = "";
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new CellgateError("CG_ERR_CONTROL_REQUEST", `the daemon did not answer ${method} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.setEncoding("utf8");
-    sock.once("connect", () => sock.write(`${JSON.stringify({ method, params })}\n`));
-    sock.on("data", (chunk: string) => {
-      buf += chunk;
-      const nl = buf.indexOf("\n");
-      if (nl < 0) return;
-      clearTimeout(timer);
-      sock.end();
-      try {
-        const out = JSON.parse(buf.slice(0, nl)) as {
-          ok: boolean;
-          result?: T;
-          error?: { code: string; message: string; detail?: Record<string, unknown> };
-        };
-        if (out.ok) resolve(out.result as T);
-        else
-          reject(
-            new CellgateError(
-              out.error?.code === undefined ? "CG_ERR_CONTROL_REQUEST" : (out.error.code as "CG_ERR_CONTROL_REQUEST"),
-              out.error?.message ?? "refused",
-              out.error?.detail ?? {},
-            ),
-          );
-      } catch {
-        reject(new CellgateError("CG_ERR_CONTROL_REQUEST", "the daemon's answer is not JSON"));
-      }
-    });
-    sock.once("error", (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        new CellgateError("CG_ERR_CONTROL_UNREACHABLE", `no cellgate daemon on ${path} (${err.code ?? err.message})`, { path }),
-      );
-    });
-  });
 }

@@ -1,6 +1,7 @@
 export { Notifier } from "./notify.js";
 export { TimeKeeper, type ClockQuality, type SyncSource } from "./time-quality.js";
-export { ControlServer, controlRequest } from "./control.js";
+export { ControlServer } from "./control.js";
+export { controlRequest, socketAnswers } from "./client/index.js";
 export { ClockSync, type SyncReading, type SyncState, type Runner } from "./clock-sync.js";
 export {
   CONTROL_PROTOCOL,
@@ -14,4 +15,5 @@ export {
   type AtResult,
   type SendResult,
   type SimResult,
+  type StoredMessage,
 } from "./control-protocol.js";

@@ -264,6 +264,19 @@ export class Inbox {
     await this.#o.device.acknowledge();
   }
 
+  /**
+   * Whether deleting this stored PDU from the modem loses nothing: its message was handed off
+   * (the seen-set has its id), the part is held in the state directory, or it is an outgoing
+   * message cellgate never takes. A part of a message already reassembled and handed off is
+   * not recognised (false): the caller then has to insist.
+   */
+  isHandedOff(pdu: string): boolean {
+    const c = classifyPdu(pdu, { product: this.#o.product, now: this.#clock.now() });
+    if (c.kind === "not-inbound") return true;
+    if (c.kind === "message") return this.#seen.has(c.message.id, this.#clock.now());
+    return this.#reassembler.records().some((r) => r.pdu === c.part.pdu);
+  }
+
   #classify(hex: string): Classified {
     const c = classifyPdu(hex, { product: this.#o.product, now: this.#clock.now() });
     if (c.kind === "message" && c.message.kind === "undecodable") {

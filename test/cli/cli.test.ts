@@ -291,11 +291,15 @@ describe("cellgate sign", () => {
 describe("cellgate demo", () => {
   it("runs the daemon on embedded defaults; `cellgate status --json` reaches it; it stops cleanly", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cellgate-demo-test-"));
+    // cellgate's own log shown (info), to see that even then the demo prints no raw JSON line.
     const demo = spawn(process.execPath, [...CLI, "demo", "--duration", "60", "--state-dir", dir, "--api-port", "0"], {
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CELLGATE_LOG_LEVEL: "info" },
     });
     let out = "";
+    let err = "";
     demo.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    demo.stderr.on("data", (b: Buffer) => (err += b.toString()));
     try {
       for (let i = 0; !out.includes("mqtt health:"); i++) {
         if (i > 1000 || demo.exitCode !== null) throw new Error(`demo did not start: ${out}`);
@@ -327,6 +331,8 @@ describe("cellgate demo", () => {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(out).toMatch(/demo stopped/);
+    expect(err).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}.+$/m); // the log was there, one readable line an entry
+    expect([...out.split("\n"), ...err.split("\n")].filter((l) => l.trimStart().startsWith('{"'))).toEqual([]);
   }, 60_000);
 });
 

@@ -59,9 +59,7 @@ function pasteLines(output: string): string[] {
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "cellgate-fresh-shell-"));
   // `npm run demo` builds first: the same build, once for the whole file.
-  await run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
-    cwd: root,
-  });
+  await run(process.execPath, ["--import", "tsx", join(root, "scripts/build.ts")], { cwd: root });
 }, 300_000);
 
 afterAll(async () => {

@@ -10,7 +10,9 @@ describe("running Commands", () => {
     const w = await world();
     const a = await w.deliver(w.msg(sign("status")));
     expect(a.auth).toBe("verified");
-    expect(w.replies).toEqual(["status ok reg=roaming rat=lte rsrp=-95 att=1 mqtt=up up=1m0s v=0.1.0 op=T-Mobile ip=10.64.12.7"]);
+    expect(w.replies).toEqual([
+      "status ok reg=roaming rat=lte rsrp=-95 att=1 data=up mqtt=up up=1m0s v=0.1.0 op=T-Mobile ip=10.64.12.7",
+    ]);
     expect(w.events.map((e) => e.type)).toEqual(["command-run"]);
     expect(w.events[0]!.extra).toMatchObject({ verb: "status", auth: "verified" });
   });

@@ -57,6 +57,7 @@ const WORST: GatewayView = {
   attached: false,
   apn: `super.${LONG}`,
   ip: "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+  dataPath: "fixing-modem-reset",
   iccid: "89883070000123456789",
   carrier: {
     status: "deactivated",
@@ -95,6 +96,7 @@ const EMPTY: GatewayView = {
   attached: null,
   apn: null,
   ip: null,
+  dataPath: null,
   iccid: null,
   carrier: null,
   carrierError: "not looked up yet (the modem's ICCID is not known)",
@@ -164,7 +166,10 @@ describe("with a request id echoed first, every reply is still one SMS", () => {
 
 describe("what the replies say", () => {
   it.each([
-    ["status", "status ok reg=roaming rat=lte rsrp=-95 att=1 sim=active mqtt=up up=3d4h v=0.1.0 op=T-Mobile ip=10.64.12.7"],
+    [
+      "status",
+      "status ok reg=roaming rat=lte rsrp=-95 att=1 data=up sim=active mqtt=up up=3d4h v=0.1.0 op=T-Mobile ip=10.64.12.7",
+    ],
     ["health", "health ok all checks pass"],
     ["signal", "signal rat=lte rssi=-67 rsrp=-95 rsrq=-11 sinr=12 band=LTE_BAND_12 pci=301"],
     [

@@ -13,6 +13,7 @@ export const REALISTIC: GatewayView = {
   attached: true,
   apn: "wireless.twilio.com",
   ip: "10.64.12.7",
+  dataPath: "up",
   iccid: "8988307000012345678",
   carrier: {
     status: "active",

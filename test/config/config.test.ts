@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkConfig, configSchema, envKeys, loadConfig, readSecret, unknownVariables } from "../../src/config/index.js";
+import { checkConfig, configSchema, envKeys, loadConfig, unknownVariables } from "../../src/config/index.js";
+import { readSecret } from "../../src/core/index.js";
 import { CellgateError } from "../../src/core/index.js";
 import { configFiles } from "./files.js";
 

@@ -11,6 +11,7 @@ import { registerRemote } from "../../src/cli/remote.js";
 import { registerRun } from "../../src/cli/run.js";
 import { registerSend } from "../../src/cli/send.js";
 import { registerSign } from "../../src/cli/sign.js";
+import { registerSms } from "../../src/cli/sms.js";
 import { registerSim } from "../../src/cli/sim.js";
 import { registerSimulate } from "../../src/cli/simulate.js";
 import { registerStatus } from "../../src/cli/status.js";
@@ -29,6 +30,7 @@ function program(): Command {
     registerSim,
     registerSend,
     registerSign,
+    registerSms,
     registerKey,
     registerRemote,
     registerPdu,
@@ -73,6 +75,9 @@ describe("docs/cli.md", () => {
         "sim",
         "send",
         "sign",
+        "sms list",
+        "sms read",
+        "sms delete",
         "pdu decode",
         "config check",
         "simulate modem",

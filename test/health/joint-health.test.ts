@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CarrierView } from "../../src/api/index.js";
 import { assess, failing, type HealthInput, type Verdict } from "../../src/health/index.js";
+import type { LinkStatus } from "../../src/link/index.js";
 import type { ModemSnapshot } from "../../src/modem/index.js";
 
 // Modem ⊕ carrier ⊕ local: a Twilio SIM roaming on T-Mobile, as the modem and the API report it.
@@ -287,5 +288,69 @@ describe("joint health: modem and carrier views", () => {
       ),
     );
     expect(failing(r).map((c) => c.id)).toEqual(["carrier-sim", "signal", "clock"]);
+  });
+});
+
+describe("joint health: the data path", () => {
+  const link = (over: Partial<LinkStatus>): LinkStatus => ({
+    bearer: "module",
+    probe: "tcp://127.0.0.1:8883",
+    mode: "up",
+    lastProbe: { ok: true, ageMs: 20_000, detail: "tcp 127.0.0.1:8883 connected in 3 ms" },
+    hold: null,
+    running: null,
+    next: null,
+    counters: {},
+    redials: 0,
+    undecided: null,
+    summary: "up",
+    ...over,
+  });
+  const failingProbe = { ok: false, ageMs: 10_000, detail: "tcp 127.0.0.1:8883: ECONNREFUSED" };
+  it.each<[string, Partial<LinkStatus>, Verdict, string, RegExp]>([
+    ["probe ok", {}, "ok", "pass", /probe tcp:\/\/127\.0\.0\.1:8883 ok 20 s ago/],
+    [
+      "no bridge to read: unknown, and says why",
+      {
+        probe: "bridge",
+        mode: "unknown",
+        lastProbe: null,
+        undecided: "no bridge state seen (no bridge configured? use tcp://host:port)",
+      },
+      "ok",
+      "unknown",
+      /^probe bridge cannot tell: no bridge state seen/,
+    ],
+    [
+      "down: joined with both views and the next step",
+      { mode: "down", lastProbe: failingProbe, next: { step: "reattach", inMs: 120_000 } },
+      "degraded",
+      "fail",
+      /^registered and attached, carrier's last data session 15 min ago, probe failing: bearer down, reattach in 2 min$/,
+    ],
+    [
+      "blocked by the carrier: says why, and that SMS still works",
+      { mode: "held", lastProbe: failingProbe, hold: { kind: "blocked", reason: "the SIM is suspended in the account" } },
+      "degraded",
+      "fail",
+      /no step taken: the SIM is suspended in the account; Commands by SMS still reach/,
+    ],
+    [
+      "waiting out a firmware update: a warning",
+      {
+        mode: "held",
+        lastProbe: failingProbe,
+        hold: { kind: "wait", reason: "the module is updating its firmware", until: null },
+      },
+      "degraded",
+      "warn",
+      /updating its firmware/,
+    ],
+  ])("%s", (_name, over, verdict, status, text) => {
+    const r = run(({ input }) => void (input.link = link(over)));
+    const c = r.checks.find((x) => x.id === "data-path")!;
+    expect(r.verdict).toBe(verdict);
+    expect(c.status).toBe(status);
+    expect(c.hint ?? c.detail).toMatch(text);
   });
 });

@@ -12,13 +12,15 @@ export const BROKER_KIND: "mosquitto" | "aedes" =
 export interface TestBroker {
   kind: "mosquitto" | "aedes";
   port: number;
+  /** Its temporary directory (configuration, database, a log file a test asked for). */
+  dir: string;
   url: string;
   /** Stops the broker (its persistence saved, for mosquitto). */
   stop(): Promise<void>;
-  /** Kills it (SIGKILL for mosquitto: what it had not saved is gone; aedes just stops). */
-  kill(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** A power cut: SIGKILL, nothing saved but what is already on disk (mosquitto; aedes just stops). */
+  crash(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,10 +52,12 @@ async function waitListening(port: number, ms = 5000): Promise<void> {
  * delivery need (TCP_NODELAY, no queue cap) and persistence on, as
  * the shipped local config has, so sessions and queued QoS 1 messages survive a restart.
  */
-export async function startBroker(o: { shipped?: { users: Record<string, string> } } = {}): Promise<TestBroker> {
-  const port = await freePort();
+export async function startBroker(
+  o: { shipped?: { users: Record<string, string> }; extra?: (dir: string) => string[]; port?: number } = {},
+): Promise<TestBroker> {
+  const port = o.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "cellgate-broker-"));
-  if (o.shipped && BROKER_KIND !== "mosquitto") throw new Error("the shipped broker configuration needs mosquitto");
+  if ((o.shipped || o.extra) && BROKER_KIND !== "mosquitto") throw new Error("the shipped broker configuration needs mosquitto");
   if (BROKER_KIND === "mosquitto") {
     chmodSync(dir, 0o777); // run as root, mosquitto drops to its own user and must still save its database here
     const conf = join(dir, "mosquitto.conf");
@@ -70,6 +74,7 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
             "log_dest none",
             "set_tcp_nodelay true",
             "max_queued_messages 0",
+            ...(o.extra?.(dir) ?? []),
             "",
           ].join("\n"),
     );
@@ -79,7 +84,7 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
       proc = spawn("mosquitto", ["-c", conf], { stdio: "ignore" });
       await waitListening(port);
     };
-    const stop = async (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
+    const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       const p = proc;
       p.kill(signal);
@@ -90,10 +95,11 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
     return {
       kind: "mosquitto",
       port,
+      dir,
       url: `mqtt://127.0.0.1:${port}`,
       start,
       stop: () => stop(),
-      kill: () => stop("SIGKILL"),
+      crash: () => stop("SIGKILL"),
       close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })),
     };
   }
@@ -118,10 +124,11 @@ export async function startBroker(o: { shipped?: { users: Record<string, string>
   return {
     kind: "aedes",
     port,
+    dir,
     url: `mqtt://127.0.0.1:${port}`,
     start,
     stop,
-    kill: stop,
+    crash: stop,
     close: async () => (
       await stop(),
       await new Promise((r) => broker.close(() => r(undefined))),

@@ -24,12 +24,15 @@ export interface E2eOptions {
   key: string;
   /** More top-level blocks of the configuration. */
   yaml?: (dir: string) => string[];
-  /** More lines in the `modem:`, `mqtt:` and `api:` blocks (`pollS: 2`). */
+  /** A broker of the caller's (closed by the caller), else a fresh one. */
+  broker?: TestBroker;
+  /** More lines in the `modem:`, `mqtt:` and `api:` blocks (`pollS: 2` is the modem's default). */
   modemYaml?: string[];
-  mqttYaml?: string[];
+  mqtt?: string[];
   apiYaml?: string[];
   logLevel?: "debug" | "info" | "warn";
-  /** The modem simulator's options (personality, clock, network). */
+  /** The modem simulator's personality, or all its options (personality, clock, network). */
+  personality?: string;
   modem?: ModemSimulatorOptions;
   /** The local application keeps its session across broker restarts (it misses nothing an outage queued). */
   persistentApp?: boolean;
@@ -40,9 +43,9 @@ export interface E2eOptions {
 
 export async function e2eWorld(o: E2eOptions) {
   const prefix = `cellgate/${o.id}`;
-  const broker: TestBroker = await startBroker();
+  const broker: TestBroker = o.broker ?? (await startBroker());
   const api = await ApiSimulator.start({ asyncMs: 50 });
-  const modem = await startPtyModem(PTY_BACKENDS[0]!, o.modem);
+  const modem = await startPtyModem(PTY_BACKENDS[0]!, o.modem ?? (o.personality ? { personality: o.personality } : {}));
   const bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
   const client: ApiClient = createApiClient({
     provider: "twilio",
@@ -59,7 +62,7 @@ export async function e2eWorld(o: E2eOptions) {
     [
       `gateway:\n  id: ${o.id}`,
       block("modem", [`port: ${modem.link}`, ...(o.modemYaml ?? ["pollS: 2"])]),
-      block("mqtt", [`url: ${broker.url}`, "keepaliveS: 5", ...(o.mqttYaml ?? [])]),
+      block("mqtt", [`url: ${broker.url}`, "keepaliveS: 5", ...(o.mqtt ?? [])]),
       block("api", [`baseUrl: ${api.baseUrl}`, "refreshS: 60", ...(o.apiYaml ?? [])]),
       `state:\n  dir: ${join(dir, "state")}`,
       `control:\n  socket: ${join(dir, "control.sock")}`,
@@ -115,7 +118,7 @@ export async function e2eWorld(o: E2eOptions) {
       await api.close();
       await hook.close();
       await modem.cleanup();
-      await broker.close();
+      if (!o.broker) await broker.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 /** systemd's notification socket, played by python3 (Node has no unix datagram sockets). */
-export async function notifySocket(): Promise<{ path: string; messages: string[]; close(): void }> {
+export async function notifySocket(
+  onMessage?: (msg: string) => void,
+): Promise<{ path: string; messages: string[]; close(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "cellgate-notify-"));
   const path = join(dir, "notify.sock");
   const p = spawn("python3", [join(import.meta.dirname, "notify-socket.py"), path], { stdio: ["ignore", "pipe", "inherit"] });
@@ -15,7 +17,10 @@ export async function notifySocket(): Promise<{ path: string; messages: string[]
   createInterface({ input: p.stdout }).on("line", (line) => {
     const j = JSON.parse(line) as { ready?: string; msg?: string };
     if (j.ready) ready();
-    else if (j.msg !== undefined && j.msg !== "BARRIER=1") messages.push(j.msg);
+    else if (j.msg !== undefined && j.msg !== "BARRIER=1") {
+      messages.push(j.msg);
+      onMessage?.(j.msg);
+    }
   });
   await isReady;
   return {

@@ -29,7 +29,7 @@ beforeAll(async () => {
     key: KEY,
     persistentApp: true,
     modem: { personality: SMALL },
-    mqttYaml: ["sendBudget:", "  perHour: 5", "  perDay: 10"],
+    mqtt: ["sendBudget:", "  perHour: 5", "  perDay: 10"],
   });
   const journal = join(w.dir, "state", "commands", "journal.json");
   ledger = new Ledger({ key: KEY, sim: w.modem.sim, messages: () => w.app.got, prefix: w.prefix, journal });
@@ -174,7 +174,7 @@ describe("the broker", () => {
   it("killed (kill -9) mid-burst and started again", async () => {
     const tags = burst(ledger, PER_CASE + 2);
     await waitFor(() => ledger.counts(tags).handedOff >= 1, 30_000, "the first hand-off");
-    await w.broker.kill();
+    await w.broker.crash();
     await w.broker.start();
     m.record({
       fault: "broker killed mid-burst",

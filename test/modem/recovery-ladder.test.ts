@@ -22,6 +22,15 @@ const timeout = (consecutive: number, now = 0): LadderEvent => ({ type: "timeout
 const done = (step: "resync" | "reset" | "reopen", ok: boolean, now = 0): LadderEvent => ({ type: "step-done", step, ok, now });
 
 describe("recovery ladder", () => {
+  it("holds every step while the module updates its firmware, and climbs again once the hold is lifted or ran out", () => {
+    const hold = (until: number | null, now = 0): LadderEvent => ({ type: "hold", until, now });
+    const held = play([hold(60_000), timeout(3, 1000), timeout(5, 13_000), { type: "reset-requested", now: 13_000 }]);
+    expect(held.actions).toEqual(["refused"]); // no resync, no reset: only the Command's reset refused
+    expect(held.state.mode.kind).toBe("healthy");
+    expect(play([hold(null, 20_000), timeout(3, 20_000)], held.state).actions).toEqual(["run:resync"]);
+    expect(play([timeout(3, 60_000)], held.state).actions).toEqual(["run:resync"]); // the hold ran out
+  });
+
   it.each<[string, LadderEvent[], string[], LadderState["mode"]["kind"]]>([
     ["fewer timeouts than the threshold: nothing", [timeout(1), timeout(2)], [], "healthy"],
     ["threshold reached: resync", [timeout(3)], ["run:resync"], "recovering"],

@@ -159,6 +159,18 @@ function recordingHandlers() {
     },
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a handler that rejects with a non-Error must still be answered
     sim: () => Promise.reject("a string, not an Error"),
+    "sms/list": (p) => {
+      calls.push(["sms/list", p]);
+      return Promise.resolve({ messages: [] });
+    },
+    "sms/read": (p) => {
+      calls.push(["sms/read", p]);
+      return Promise.reject(new CellgateError("CG_ERR_CONTROL_REQUEST", `no message at index ${p.index}`));
+    },
+    "sms/delete": (p) => {
+      calls.push(["sms/delete", p]);
+      return Promise.resolve({ deleted: { index: p.index, memory: "ME" }, wasHandedOff: true });
+    },
   };
   return { calls, handlers };
 }
@@ -217,7 +229,7 @@ describe("the control socket", () => {
         ['"status"', /must be \{"method"/],
         ["{}", /method/],
         ["{ torn", /not JSON/],
-        ['{"method":"reboot"}', /unknown method "reboot" \(status, at, send, sim\)/],
+        ['{"method":"reboot"}', /unknown method "reboot" \(status, at, send, sim, sms\/list, sms\/read, sms\/delete\)/],
         ['{"method":"toString"}', /unknown method/],
         ['{"method":"__proto__"}', /unknown method/],
         ['{"method":"at","params":null}', /at: /],

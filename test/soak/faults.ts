@@ -76,7 +76,7 @@ export const SOAK_FAULTS: SoakFault[] = [
   {
     name: "broker killed (kill -9) and back after 3 s",
     apply: async (w) => {
-      await w.broker.kill();
+      await w.broker.crash();
       await sleep(3000);
       await w.broker.start();
     },

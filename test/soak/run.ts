@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     logLevel: "info",
     persistentApp: true,
     modemYaml: ["pollS: 10"],
-    mqttYaml: ["telemetryS: 10"],
+    mqtt: ["telemetryS: 10"],
   });
   await w.app.client.subscribeAsync(`${w.prefix}/telemetry`, { qos: 0 });
   const ledger = new Ledger({ key: KEY, sim: w.modem.sim, messages: () => w.app.got, prefix: w.prefix });

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { connect } from "mqtt";
@@ -9,6 +10,7 @@ import { startBroker, subscriber } from "../helpers/broker.js";
 const root = join(import.meta.dirname, "../..");
 const has = (bin: string) => spawnSync(bin, ["--version"]).error === undefined;
 const HAS_ANALYZE = has("systemd-analyze");
+const HAS_PPPD = spawnSync("/usr/sbin/pppd", ["--version"]).error === undefined;
 const HAS_MOSQUITTO = spawnSync("mosquitto", ["-h"]).error === undefined;
 console.log(
   HAS_ANALYZE
@@ -43,6 +45,63 @@ describe("systemd/cellgate.service", () => {
     }
     expect(unit).not.toMatch(/^PrivateDevices=yes/m); // would hide the serial ports
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT aborts under it
+  });
+
+  it("runs what `npm run build` writes, where docs/install.md puts it: the package's bin under /usr/lib/cellgate", () => {
+    const unit = readFileSync(join(root, "systemd/cellgate.service"), "utf8");
+    const bin = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: { cellgate: string } }).bin.cellgate;
+    expect(bin).toBe("dist/cli/main.js");
+    expect(readFileSync(join(root, "scripts/build.ts"), "utf8")).toContain('outdir: join(root, "dist/cli")');
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node (--[\\w-]+ )*/usr/lib/cellgate/${bin} run `, "m"));
+    expect(readFileSync(join(root, "docs/install.md"), "utf8")).toContain(
+      "sudo cp -r dist node_modules package.json /usr/lib/cellgate/",
+    );
+  });
+});
+
+describe("the PPP bearer (link.bearer: ppp): systemd/cellgate-ppp.service and config/ppp/", () => {
+  // verify checks that ExecStart's binary exists: pppd must be installed (`apt-get install ppp`).
+  it.runIf(HAS_ANALYZE && HAS_PPPD)("the unit passes `systemd-analyze verify`", () => {
+    const r = spawnSync("systemd-analyze", ["verify", join(root, "systemd/cellgate-ppp.service")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("the unit runs pppd in the foreground on the shipped peers file, restarted whenever it exits", () => {
+    const unit = readFileSync(join(root, "systemd/cellgate-ppp.service"), "utf8");
+    expect(unit).toMatch(/^ExecStart=\/usr\/sbin\/pppd call cellgate nodetach$/m);
+    expect(unit).toMatch(/^Restart=always$/m);
+  });
+
+  // pppd parses the options file and checks each option before it needs a device or the kernel's
+  // /dev/ppp: exit 2 (EXIT_OPTION_ERROR) and "In file …" name a bad option. The modem's tty does not
+  // exist here (pppd takes an absent device path for an unknown option), so /dev/null stands in.
+  it.runIf(HAS_PPPD)("pppd accepts every option of the peers file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-ppp-"));
+    try {
+      const peers = readFileSync(join(root, "config/ppp/cellgate"), "utf8");
+      expect(peers).toMatch(/^\/dev\/serial\/by-id\/\S+-if03-port0$/m); // the modem's other tty, never cellgate's if02
+      const file = join(dir, "cellgate");
+      writeFileSync(file, peers.replace(/^\/dev\/serial\/by-id\/\S+$/m, "/dev/null"));
+      const r = spawnSync("/usr/sbin/pppd", ["file", file, "dryrun"], { encoding: "utf8" });
+      expect(r.stderr + r.stdout).not.toMatch(/In file|unrecognized option/);
+      expect(r.status).not.toBe(2);
+      // …and the check can fail: an option pppd does not know is refused the same way.
+      writeFileSync(file, `${readFileSync(file, "utf8")}\nredial-forever\n`);
+      const bad = spawnSync("/usr/sbin/pppd", ["file", file, "dryrun"], { encoding: "utf8" });
+      expect(bad.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the chat script dials the context cellgate configures and gives up on a refusal", () => {
+    const chat = readFileSync(join(root, "config/ppp/cellgate.chat"), "utf8");
+    expect(chat).toMatch(/^OK ATD\*99\*\*\*1#$/m); // 27.007 §10.2.1.1: D*99***<cid>#, cid 1 as link.cid's default
+    for (const abort of ["NO CARRIER", "ERROR", "BUSY"]) expect(chat).toContain(`ABORT "${abort}"`);
+    expect(readFileSync(join(root, "config/ppp/cellgate"), "utf8")).toMatch(
+      /^connect "\/usr\/sbin\/chat -v -f \/etc\/chatscripts\/cellgate"$/m,
+    );
   });
 });
 

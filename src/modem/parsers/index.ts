@@ -9,6 +9,8 @@ export { parseIccid, parseIccidReply } from "./iccid.js";
 export { parseIdentityText, parseCgsnExec, parseCimiExec, type Imei } from "./identity.js";
 export { parseCgattRead } from "./cgatt.js";
 export { parseCfunRead } from "./cfun.js";
+export { parseDataEvent } from "./data-events.js";
+export { parseCgactRead } from "./cgact.js";
 export { parseCgdcontRead } from "./cgdcont.js";
 export { parseCgpaddrExec, dottedIpv6, type PdpAddress } from "./cgpaddr.js";
 export { parseCclkRead, parseQltsExec } from "./cclk.js";

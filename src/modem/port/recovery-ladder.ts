@@ -30,6 +30,8 @@ export interface LadderState {
   mode: LadderMode;
   /** When reset steps ran (clock ms), for the rate limit. */
   resets: readonly number[];
+  /** No step until then (clock ms): the module said it is busy (a firmware update) and must not be reset. */
+  heldUntil?: number;
 }
 
 export type LadderEvent =
@@ -38,7 +40,9 @@ export type LadderEvent =
   | { type: "step-done"; step: RecoveryStep; ok: boolean; now: number }
   | { type: "tick"; now: number }
   /** Someone (a `modem-reset` Command) asks for the reset step now. */
-  | { type: "reset-requested"; now: number };
+  | { type: "reset-requested"; now: number }
+  /** Hold every step until `until` (a firmware update in progress); null lifts the hold. */
+  | { type: "hold"; until: number | null; now: number };
 
 export type LadderAction =
   | { type: "run"; step: RecoveryStep }
@@ -54,11 +58,19 @@ export function ladderNext(
   cfg: LadderConfig = DEFAULT_LADDER,
 ): { state: LadderState; action?: LadderAction } {
   const resets = s.resets.filter((t) => e.now - t < cfg.resetWindowMs);
-  const at = (mode: LadderMode, action?: LadderAction) => ({ state: { mode, resets }, ...(action ? { action } : {}) });
+  const held = s.heldUntil !== undefined && e.now < s.heldUntil ? { heldUntil: s.heldUntil } : {};
+  const at = (mode: LadderMode, action?: LadderAction) => ({ state: { mode, resets, ...held }, ...(action ? { action } : {}) });
   const run = (step: RecoveryStep) => {
     const state: LadderState = { mode: { kind: "recovering", step }, resets: step === "reset" ? [...resets, e.now] : resets };
     return { state, action: { type: "run", step } as LadderAction };
   };
+  if (e.type === "hold") return { state: { mode: s.mode, resets, ...(e.until !== null ? { heldUntil: e.until } : {}) } };
+  // A module updating its firmware goes quiet by design: a reset then can brick it.
+  if ("heldUntil" in held && (e.type === "timeout" || e.type === "reset-requested"))
+    return at(
+      s.mode,
+      e.type === "reset-requested" ? { type: "refused", reason: "the module is updating its firmware" } : undefined,
+    );
   if (e.type === "reset-requested") {
     // The same rate limit as the ladder's own resets: a modem-reset Command cannot start a reset loop.
     if (s.mode.kind === "recovering")

@@ -72,6 +72,8 @@ export type SupervisorEvents = {
   recovery: [RecoveryEvent];
   portLost: [{ path: string; reason: string }];
   portOpened: [{ path: string }];
+  /** Every AT command's outcome: a final result code, or none before its timeout (metrics). */
+  at: [{ outcome: "answered" | "timeout" }];
 };
 
 /**
@@ -184,6 +186,11 @@ export class PortSupervisor {
     };
   }
 
+  /** No recovery step (not even a reset) until `until`, clock ms; null lifts it (a firmware update ended). */
+  holdRecovery(until: number | null): void {
+    this.#ladderEvent({ type: "hold", until, now: this.#clock.now() });
+  }
+
   /** Runs the modem's init again (after a boot banner: a restarted modem forgot its settings). */
   async reinit(reason: string): Promise<void> {
     if (this.#state.kind !== "ready" || this.#o.onReady === undefined) return;
@@ -239,10 +246,14 @@ export class PortSupervisor {
     engine.onUrc((u) => {
       for (const cb of [...this.#urcListeners]) cb(u);
     });
-    engine.events.on("timeout", (t) =>
-      this.#ladderEvent({ type: "timeout", consecutive: t.consecutive, now: this.#clock.now() }),
-    );
-    engine.events.on("answered", () => this.#ladderEvent({ type: "answered", now: this.#clock.now() }));
+    engine.events.on("timeout", (t) => {
+      this.events.emit("at", { outcome: "timeout" });
+      this.#ladderEvent({ type: "timeout", consecutive: t.consecutive, now: this.#clock.now() });
+    });
+    engine.events.on("answered", () => {
+      this.events.emit("at", { outcome: "answered" });
+      this.#ladderEvent({ type: "answered", now: this.#clock.now() });
+    });
     link.onClose((err) => this.#lost(engine, path, err ? describeError(err) : "closed"));
     this.#link = link;
     this.#engine = engine;

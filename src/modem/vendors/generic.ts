@@ -8,4 +8,6 @@ export const generic: VendorProfile = {
   iccidCommands: ["AT+CCID", "AT+ICCID", "AT+CRSM=176,12258,0,0,10"],
   initCommands: [],
   resetCommand: "AT+CFUN=1,1",
+  // 27.007 only: +CGACT on cid 1; no interface command of its own.
+  bearer: { cid: 1, cgact: true, up: [], airplane: 4 },
 };

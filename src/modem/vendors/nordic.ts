@@ -74,9 +74,13 @@ export const nordic: VendorProfile = {
   },
   // §10.3: interactive +CMGS is not supported; the PDU follows the CR in the same write.
   smsNoPrompt: true,
-  initCommands: ["AT%CESQ=1"],
+  // %MDMEV=1 (1.3.x; older firmware refuses it): `%MDMEV: RESET LOOP` says attach is blocked for 30 min (nWP042).
+  // A reset or +CFUN=0 drops the subscription, and init runs again after either.
+  initCommands: ["AT%CESQ=1", "AT%MDMEV=1"],
   // The modem has no reset command: radio off (state saved), and the init that follows turns it on.
   resetCommand: "AT+CFUN=0",
+  // nRF91: the initial PDN is cid 0, up at attach and not touched by +CGACT (AT reference §7.4.1): its own stack.
+  bearer: { cid: 0, cgact: false, up: [], airplane: 4 },
   async servingCell(port: ReportPort) {
     const r = await port.command("AT%XMONITOR");
     return r === undefined ? null : parseXmonitor(r.lines);

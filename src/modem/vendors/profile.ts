@@ -21,12 +21,26 @@ export interface VendorProfile {
   readonly smsNoPrompt?: boolean;
   /** A full functionality reset (the recovery ladder's reset step). */
   readonly resetCommand: string;
+  /** How the module carries data when it is the gateway's interface (the data-path ladder's steps use it). */
+  readonly bearer: BearerProfile;
   /** The vendor's serving-cell report, normalised; null when not camped or the modem has none. */
   servingCell?(port: ReportPort): Promise<ServingCell | null>;
   /** The signal values in one of the vendor's signal URCs (undefined: not one). */
   signalUrc?(line: string): Partial<SignalQuality> | undefined;
   /** Time from the network (NITZ) when the vendor has a command for it; undefined when it lacks it. */
   networkTime?(port: ReportPort): Promise<NetworkTime | null | undefined>;
+}
+
+/** The module's own data bearer, from its manual (docs/modems/). */
+export interface BearerProfile {
+  /** The context of the default bearer: 1 on most, 0 on Nordic (the initial PDN). */
+  readonly cid: number;
+  /** +CGACT may (re-)activate that context; false where the manual forbids it (Nordic cid 0, SIMCom's LTE default bearer). */
+  readonly cgact: boolean;
+  /** Commands that start the module's own network interface, tried in order until one is accepted; `{cid}` is replaced. */
+  readonly up: readonly string[];
+  /** The airplane cycle: +CFUN=<this> then +CFUN=1 (4 flight mode; 0 where 4 is missing). */
+  readonly airplane: 0 | 4;
 }
 
 /**

@@ -138,6 +138,10 @@ export const quectel: VendorProfile = {
   // Signal changes as URCs (the URC master switch "all" is on by default).
   initCommands: ['AT+QINDCFG="csq",1'],
   resetCommand: "AT+CFUN=1,1",
+  // ECM/RNDIS once AT+QCFG="usbnet" is set (a one-time setting, kept in NVM): AT+QNETDEVCTL=<op>,<cid>,<urc>
+  // connects the module's own interface and reports +QNETDEVSTATUS. Modules without it (BG95) refuse it: +CGACT then.
+  // In the default RmNet/QMI composition the EC2x manual's own command starts the call (§10.17): AT$QCRMCALL=1,1.
+  bearer: { cid: 1, cgact: true, up: ["AT+QNETDEVCTL=1,{cid},1", "AT$QCRMCALL=1,1"], airplane: 4 },
   servingCell: quectelCell,
   // EC2x manual §4.3: +QIND: "csq",<rssi>,<ber> once AT+QINDCFG="csq",1.
   signalUrc(line) {

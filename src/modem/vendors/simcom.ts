@@ -75,6 +75,9 @@ export const simcom: VendorProfile = {
   iccidCommands: ["AT+CICCID", "AT+CCID"],
   initCommands: ["AT+AUTOCSQ=1,1"],
   resetCommand: "AT+CFUN=1,1",
+  // SIM7600 RmNet/QMI: AT$QCRMCALL=1,1 starts the call (docs/modems/simcom-sim7600.md); SIM7080: AT+CNACT=0,1
+  // activates its app PDP. SIM7600 §5.2.4: the LTE default bearer (cid 1) is not (de)activated with +CGACT.
+  bearer: { cid: 1, cgact: false, up: ["AT$QCRMCALL=1,1", "AT+CNACT=0,1"], airplane: 4 },
   // AT+AUTOCSQ=1,1 (A76XX §3.2.3): an unsolicited +CSQ: when the signal changes.
   signalUrc(line) {
     const m = /^\+CSQ:\s*(\d+),\s*(\d+)/.exec(line.trim());

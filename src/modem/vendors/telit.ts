@@ -61,6 +61,8 @@ export const telit: VendorProfile = {
   iccidCommands: ["AT#CCID", "AT+ICCID", "AT+CCID"],
   initCommands: [],
   resetCommand: "AT#REBOOT",
+  // AT#ECM=<cid>,<did> sets up the ECM connection (LE910C1 in #USBCFG ECM mode).
+  bearer: { cid: 1, cgact: true, up: ["AT#ECM={cid},0"], airplane: 4 },
   async servingCell(port: ReportPort) {
     const r = await port.command("AT#RFSTS");
     return r === undefined ? null : parseRfstsExec(r.lines);

@@ -103,6 +103,8 @@ export const ublox: VendorProfile = {
   initCommands: ["AT+UCGED=2", "AT+UCGED=5"],
   // 15: silent reset of the module and the SIM (SARA-R4 has no 16; R5 has both).
   resetCommand: "AT+CFUN=15",
+  // SARA-R410M: no network interface of its own (PPP or its sockets on the context); +UPSD is not used on R4.
+  bearer: { cid: 1, cgact: true, up: [], airplane: 4 },
   async servingCell(port: ReportPort) {
     const r = await port.command("AT+UCGED?");
     if (r === undefined) return null;

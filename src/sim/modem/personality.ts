@@ -44,6 +44,11 @@ export interface Personality {
   sms: SmsBehaviour;
   /** Every command it answers; anything else answers plain ERROR (the module is strict). */
   commands(ctx: Ctx): CommandTable;
+  /**
+   * The +CGEV line the module prints when the network deactivates its default bearer (once +CGEREP
+   * asks for URCs), where its manual gives a form other than 27.007's `+CGEV: NW PDN DEACT <cid>`.
+   */
+  networkTeardown?: (cid: number, address: string) => string;
   /** URCs the module prints when the network changes (registration, signal, RAT…), per its settings. */
   networkChanged(ctx: Ctx, before: Network): string[];
 }

@@ -1,5 +1,6 @@
 import { Emitter, systemClock, type Clock } from "../../core/index.js";
 import { standardErrorText } from "./at-handlers/errors.js";
+import { dataFlows } from "./at-handlers/network.js";
 import type { CommandTable, Ctx, Result, SentSms } from "./at-handlers/types.js";
 import { dispatch } from "./dispatch.js";
 import { MtDelivery, type Delivered } from "./mt-delivery.js";
@@ -182,6 +183,11 @@ export class ModemSimulator {
     return buildMtPdus(m, this.#clock.now()).map((pdu) => this.#mt.deliver({ pdu, originator: m.from ?? "2936" }));
   }
 
+  /** Data passes now (radio on, attached, the bearer up, no data-path fault): what the simulated network carries. */
+  dataFlows(): boolean {
+    return !this.#booting && this.#hang === "off" && dataFlows(this.#ctx);
+  }
+
   /** Messages the network is holding (no room, routing off, an acknowledgement missed or awaited). */
   get heldByNetwork(): number {
     return this.#mt.held;
@@ -245,6 +251,8 @@ export class ModemSimulator {
     this.#mt.reset();
     this.#clock.setTimeout(() => {
       const kept = this.personality.keptOnReboot?.(this.world.settings) ?? {};
+      this.world.net.dataFault = "none"; // a restart attaches anew: whatever was wrong with the path is gone
+      this.world.net.otherActive = [];
       this.world.settings = defaultSettings({ ...this.personality.defaults, ...kept });
       const mem = this.#bootMemory();
       this.#ctx.mems = [mem, mem, mem];

@@ -44,7 +44,21 @@ export interface Network {
   psm: { activeTime: string; periodicTau: string } | null;
   /** The EMM cause of a registration reject (eps 3), when the network gave one. */
   rejectCause: number | null;
+  /** What is wrong with the data path while registered and attached (none: data flows). */
+  dataFault: DataFault;
+  /** The USIM is invalid after an EMM reject (#3/#6/#7/#8, TS 24.301 §5.5.1.2.5) until the radio is cycled. */
+  simInvalidUntilCfun: boolean;
+  /** Contexts other than the default bearer that the host activated (+CGACT=1,<cid>): each has an address while attached. */
+  otherActive: number[];
 }
+
+/**
+ * Data-path faults seen in the field while the module stays registered, each fixed by one step:
+ * `context-dropped` (+CGACT: 1,0, +CGPADDR 0.0.0.0) by re-activating or re-attaching;
+ * `stale-address` (the context looks fine, the network forgot it) by a radio cycle or a reset;
+ * `blackholed` (+CGATT: 1, an address, nothing passes) by a reset only.
+ */
+export type DataFault = "none" | "context-dropped" | "stale-address" | "blackholed";
 
 export interface Settings {
   echo: boolean;
@@ -100,6 +114,9 @@ export function defaultNetwork(): Network {
     nitzTzMinutes: -480,
     psm: null,
     rejectCause: null,
+    dataFault: "none",
+    simInvalidUntilCfun: false,
+    otherActive: [],
   };
 }
 

@@ -14,3 +14,4 @@ export type { Concat, Udh } from "./udh.js";
 export type { Timestamp } from "./scts.js";
 export type { NumberType } from "./address.js";
 export { hexToBytes } from "./reader.js";
+export { pduFields } from "./fields.js";

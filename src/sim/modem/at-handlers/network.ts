@@ -85,7 +85,11 @@ export function cgatt(): CommandDef {
     read: (_a, ctx) => ok(`+CGATT: ${attached(ctx) ? 1 : 0}`),
     write: (a, ctx) => {
       if (a !== "0" && a !== "1") return ERROR;
-      ctx.world.net.attached = a === "1";
+      const net = ctx.world.net;
+      // A new attach brings a new default bearer: a dropped context is back; a stale or blackholed path is not.
+      if (a === "1" && !net.attached && net.dataFault === "context-dropped") net.dataFault = "none";
+      net.attached = a === "1";
+      if (a === "0") net.otherActive = []; // a detach deactivates every context (27.007 §10.1.9)
       return OK;
     },
     test: () => ok("+CGATT: (0,1)"),
@@ -98,9 +102,35 @@ export function attached(ctx: Ctx): boolean {
   return net.attached && (isRegistered(statOf(ctx, "eps")) || isRegistered(statOf(ctx, "ps")));
 }
 
-/** The default bearer the network activates at attach, and the address it has. */
+/** The default bearer the network activates at attach, and the address it has (none once the context dropped). */
 export function bearerAddress(ctx: Ctx, cid: number, defaultCid: number): string | undefined {
-  return attached(ctx) && cid === defaultCid ? ctx.world.net.ip : undefined;
+  if (!attached(ctx)) return undefined;
+  // Another context the host activated: an address of its own (its network is not the default's).
+  if (cid !== defaultCid) return ctx.world.net.otherActive.includes(cid) ? `10.170.${cid}.2` : undefined;
+  return ctx.world.net.dataFault !== "context-dropped" ? ctx.world.net.ip : undefined;
+}
+
+/** Data passes: radio on, attached, the default bearer up and nothing wrong with the path. */
+export function dataFlows(ctx: Ctx): boolean {
+  return radioOn(ctx) && attached(ctx) && ctx.world.net.dataFault === "none";
+}
+
+/**
+ * The radio switched (+CFUN): flight mode (4) drops the bearer and the network's view of it, so a
+ * dropped context and a stale address are gone when it comes back; minimum functionality (0)
+ * also powers the baseband's data path down (a blackholed path too: the nRF91's reset is this);
+ * an invalid USIM is tried again after either.
+ */
+export function radioSwitched(ctx: Ctx, fun: number): void {
+  const net = ctx.world.net;
+  if (fun !== 0 && fun !== 4) return;
+  net.otherActive = [];
+  if (net.dataFault === "context-dropped" || net.dataFault === "stale-address" || fun === 0) net.dataFault = "none";
+  if (net.simInvalidUntilCfun) {
+    net.simInvalidUntilCfun = false;
+    net.eps = 5;
+    net.rejectCause = null;
+  }
 }
 
 /**
@@ -149,9 +179,20 @@ export function cgact(o: { defaultCid: number }): CommandDef {
     read: (_a, ctx) =>
       ok(...ctx.world.settings.pdp.map((c) => `+CGACT: ${c.cid},${bearerAddress(ctx, c.cid, o.defaultCid) ? 1 : 0}`)),
     write: (a, ctx) => {
-      const [state] = args(a);
+      const [state, ...cids] = args(a);
       if (state !== "0" && state !== "1") return ERROR;
-      return ctx.world.net.attached ? OK : { cme: 30 };
+      if (!ctx.world.net.attached) return { cme: 30 };
+      const mine = cids.length === 0 || cids.includes(String(o.defaultCid));
+      const net = ctx.world.net;
+      if (mine && state === "1" && net.dataFault === "context-dropped") net.dataFault = "none";
+      if (mine && state === "0") net.dataFault = "context-dropped";
+      // 27.007 §10.1.10: without <cid> all defined contexts; a cid that is not defined is an error.
+      const defined = ctx.world.settings.pdp.map((c) => c.cid);
+      const others = (cids.length === 0 ? defined.map(String) : cids).map(Number).filter((c) => c !== o.defaultCid);
+      if (others.some((c) => !defined.includes(c))) return ERROR;
+      const rest = net.otherActive.filter((c) => !others.includes(c));
+      net.otherActive = state === "1" ? [...rest, ...others] : rest;
+      return OK;
     },
     test: () => ok("+CGACT: (0,1)"),
   };
@@ -173,6 +214,7 @@ export function cfun(o: {
       const n = Number(fun);
       if (fun === "" || !o.funs.includes(n) || (rst !== undefined && rst !== "0")) return ERROR;
       ctx.world.settings.cfun = n;
+      radioSwitched(ctx, n);
       o.after?.(ctx, n);
       return OK;
     },

@@ -1,4 +1,4 @@
-import { attached, cesq, cgact, cgatt, cgdcont, cgpaddr, cclk, clamp } from "../at-handlers/network.js";
+import { attached, cesq, cgact, cgatt, cgdcont, cgpaddr, cclk, clamp, radioSwitched } from "../at-handlers/network.js";
 import {
   registrationCommand,
   registrationLine,
@@ -57,6 +57,8 @@ const XSIM = "xsim";
 const CESQ_URC = "cesq";
 const SYSTEM_MODE = "xsystemmode";
 const PSM = "cpsms";
+/** The %MDMEV subscription (1.3.x); removed by a reset or +CFUN=0 [nWP042 activation page]. */
+export const MDMEV = "mdmev";
 
 // ---- state helpers ----
 
@@ -203,6 +205,8 @@ function setFun(ctx: Ctx, fun: number, uiccInitMs: number): Result {
   const wasAttached = attached(epsView(ctx));
   const lte: Record<number, number> = { 0: 0, 1: 1, 4: 4, 20: 4, 21: 1, 40: s.cfun === 1 ? 4 : s.cfun, 44: 4 };
   s.cfun = lte[fun] ?? s.cfun; // 30/31/41 leave LTE as it is
+  radioSwitched(ctx, s.cfun);
+  if (s.cfun === 0) delete s.vendor[MDMEV];
   if (fun === 0 || fun === 4 || fun === 40) delete s.vendor[UICC_READY_AT];
   else if ([1, 21, 41, 44].includes(fun) && uiccState(ctx) === "off") s.vendor[UICC_READY_AT] = ctx.now() + uiccInitMs;
   const urcs: string[] = [];
@@ -305,6 +309,8 @@ function networkCommands(o: Required<Nrf9160Options>): CommandTable {
         return OK;
       },
     },
+    // §13 URC table [IC mdmev_set]: %MDMEV=1 subscribes to modem events (RESET LOOP, SEARCH STATUS…); read/test not given.
+    "%MDMEV": { write: (a, ctx) => setVendorFlag(ctx, MDMEV, a) },
     "+CCLK": cclk({ neverSet: ERROR }), // §5.31: ERROR when time was never received
   };
 }

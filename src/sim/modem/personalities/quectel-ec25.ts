@@ -5,6 +5,7 @@ import { cmgd, cmgf, cmgl, cmgr, cmgs, cnma, cnmi, cpms, csca, csms } from "../a
 import { args, ERROR, ok, OK, type CommandDef, type CommandTable, type Ctx, type Result } from "../at-handlers/types.js";
 import { cimi, cmee, cpin, crsm, cscs, efIccid, iccidCommand, ident, v250 } from "../at-handlers/v250.js";
 import type { Personality, SmsBehaviour } from "../personality.js";
+import { cgerep, qcrmcall, qnetdevctl } from "./bearer-commands.js";
 import { isRegistered, type Network, type SimRat } from "../state.js";
 
 // Quectel EC25, written from the fact sheet of the "Quectel EC2x&EG9x&EG2x-G&EM05 Series AT Commands
@@ -344,6 +345,10 @@ function ec25Network(): CommandTable {
     }),
     "+QINDCFG": qindcfg(EC25_QIND, (type, ctx) => (type === "act" ? [`+QIND: "act","${actName(ctx)}"`] : [])),
     "+QPOWD": qpowd(),
+    "+CGEREP": cgerep("+CGEREP: (0-2),(0,1)"), // §10.12: default 0,0
+    "+QNETDEVCTL": qnetdevctl(), // the ECM/RNDIS interface (not in this manual; see bearer-commands.ts)
+    // §10.17: the RmNet call, `AT$QCRMCALL=1,1,1,2,1` → `$QCRMCALL: 1,V4`; stop with `AT$QCRMCALL=0,1,…`.
+    $QCRMCALL: qcrmcall(1),
   };
 }
 
@@ -370,6 +375,8 @@ export const quectelEc25: Personality = {
   // §9.4, §15.1: "ME" (255) is the default of all three memories; "SM" 50 as in the manual's example.
   // [choice: indexes from 0 — the sheet does not say; 27.005 leaves it to the module.]
   sms: { memories: { ME: 255, SM: 50 }, firstIndex: 0, defaultMemory: "ME", ...QUECTEL_SMS_ACK },
+  // §10.12: the network's deactivation in the form the manual lists, `+CGEV: NW DEACT <PDP_type>, <PDP_addr>,[<cid>]`.
+  networkTeardown: (cid, address) => `+CGEV: NW DEACT "IP", "${address}", ${cid}`,
   networkChanged: (ctx, before) => {
     const act = qindOn(ctx, "act", EC25_QIND) && onNetwork(ctx, before, () => actName(ctx)) !== actName(ctx);
     return [

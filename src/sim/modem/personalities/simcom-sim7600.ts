@@ -10,6 +10,7 @@ import { cmgd, cmgf, cmgl, cmgr, cmgs, cnma, cnmi, cpms, csca, csms } from "../a
 import { args, ERROR, hex, ok, OK, type CommandDef, type CommandTable, type Ctx, type Result } from "../at-handlers/types.js";
 import { cimi, cmee, cpin, crsm, cscs, efIccid, iccidCommand, ident, v250 } from "../at-handlers/v250.js";
 import type { Personality } from "../personality.js";
+import { cgerep, qcrmcall } from "./bearer-commands.js";
 import type { Network, SimRat } from "../state.js";
 
 // SIMCom SIM7600G-H, written from the fact sheet docs/modems/simcom-sim7600.md. "§x" is a section
@@ -235,17 +236,8 @@ function packet(): CommandTable {
     // §5.2.16 AT+CGAUTH=<cid>,<type>,<passwd>,<user> (password before user): accepted, not used by the simulation.
     "+CGAUTH": { write: (a) => (/^\d+(,[0-2](,.*)?)?$/.test(a) ? OK : ERROR) },
     // §5.2.15: +CGEV reporting, default 2,0 (events reported).
-    "+CGEREP": {
-      read: (_a, c) => ok(`+CGEREP: ${c.world.settings.cgerep},${c.world.settings.vendor.cgerepBfr ?? 0}`),
-      write: (a, c) => {
-        const [mode, bfr = "0"] = args(a);
-        if (!/^[0-2]$/.test(mode ?? "") || !/^[01]$/.test(bfr)) return ERROR;
-        c.world.settings.cgerep = Number(mode);
-        c.world.settings.vendor.cgerepBfr = Number(bfr);
-        return OK;
-      },
-      test: () => ok("+CGEREP: (0-2),(0-1)"),
-    },
+    "+CGEREP": cgerep("+CGEREP: (0-2),(0-1)"),
+    $QCRMCALL: qcrmcall(1), // the RmNet/QMI call (docs/modems/simcom-sim7600.md)
   };
 }
 

@@ -23,6 +23,7 @@ import { cmgd, cmgf, cmgl, cmgr, cmgs, cnma, cnmi, cpms, csca, csms } from "../a
 import { args, ERROR, ok, OK, simGate, type CommandDef, type CommandTable, type Ctx, type Result } from "../at-handlers/types.js";
 import { cimi, cmee, cpin, crsm, cscs, iccidCommand, ident, v250 } from "../at-handlers/v250.js";
 import type { Personality } from "../personality.js";
+import { telitEcm } from "./bearer-commands.js";
 import { defaultSettings, type Network } from "../state.js";
 
 // Telit LE910C1 (LE910C1-EUX: LTE Cat 1 + GSM), written from its fact sheet: the LE910Cx AT Commands
@@ -174,6 +175,7 @@ function network(): CommandTable {
     "+CGDCONT": cgdcont({ tail: () => ',"0.0.0.0",0,0', cids: [1, 16] }),
     "+CGPADDR": cgpaddr({ quote: true, defaultCid: 1 }), // [not read: 27.007 quotes <PDP_addr>]
     "+CGACT": cgact({ defaultCid: 1 }),
+    "#ECM": telitEcm(), // the ECM interface (see bearer-commands.ts)
     // `AT#SGACT=<cid>,1` → `#SGACT: <ip>` then OK [EUX driver]; [not established: the answer without a bearer]
     "#SGACT": {
       write: (a, c) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CellgateError } from "../core/index.js";
+import { CellgateError } from "./errors.js";
 
 /**
  * A secret, from (in order) the `*File` path the config names, the systemd credentials
