@@ -46,6 +46,8 @@ const UNSIGNED_KEPT = 200;
 export class Journal {
   readonly #files: StateFiles;
   #file: JournalFile;
+  /** The changes, one at a time (see #update). */
+  #writes: Promise<void> = Promise.resolve();
 
   private constructor(files: StateFiles, file: JournalFile) {
     this.#files = files;
@@ -101,17 +103,19 @@ export class Journal {
     return this.#file.entries.filter((e) => e.state !== "done");
   }
 
-  async add(e: JournalEntry): Promise<void> {
-    const f = this.#file;
-    const newest = e.signedAt === null ? f.newestSignedAt : Math.max(f.newestSignedAt ?? -Infinity, e.signedAt);
-    await this.#save({ ...f, newestSignedAt: newest, entries: [...f.entries, e] });
+  add(e: JournalEntry): Promise<void> {
+    return this.#update((f) => {
+      const newest = e.signedAt === null ? f.newestSignedAt : Math.max(f.newestSignedAt ?? -Infinity, e.signedAt);
+      return { ...f, newestSignedAt: newest, entries: [...f.entries, e] };
+    });
   }
 
-  async set(key: string, state: JobState, outcome?: string): Promise<void> {
-    const f = this.#file;
-    if (!this.get(key)) return;
-    const entries = f.entries.map((e) => (e.key === key ? { ...e, state, ...(outcome !== undefined ? { outcome } : {}) } : e));
-    await this.#save({ ...f, entries });
+  set(key: string, state: JobState, outcome?: string): Promise<void> {
+    return this.#update((f) => {
+      if (!f.entries.some((e) => e.key === key)) return undefined;
+      const entries = f.entries.map((e) => (e.key === key ? { ...e, state, ...(outcome !== undefined ? { outcome } : {}) } : e));
+      return { ...f, entries };
+    });
   }
 
   /**
@@ -120,21 +124,37 @@ export class Journal {
    * forget a tag that could still be accepted. Beyond `max` signed entries the mark moves up
    * past the oldest (refusing them as expired) rather than forgetting a tag still in the window.
    */
-  async prune(windowMs: number, max = 2000): Promise<void> {
-    const f = this.#file;
-    let mark = this.notBefore(windowMs) ?? -Infinity;
-    const signed = f.entries.filter((e) => e.state === "done" && e.signedAt !== null && e.signedAt >= mark);
-    if (signed.length > max) {
-      const times = signed.map((e) => e.signedAt!).sort((a, b) => a - b);
-      mark = times[signed.length - max - 1]! + 1;
-    }
-    const unsignedDone = f.entries.filter((e) => e.state === "done" && e.signedAt === null);
-    const dropUnsigned = new Set(unsignedDone.slice(0, Math.max(0, unsignedDone.length - UNSIGNED_KEPT)));
-    const entries = f.entries.filter(
-      (e) => e.state !== "done" || (e.signedAt === null ? !dropUnsigned.has(e) : e.signedAt >= mark),
-    );
-    if (entries.length === f.entries.length) return;
-    await this.#save({ ...f, forgetBefore: Number.isFinite(mark) ? mark : f.forgetBefore, entries });
+  prune(windowMs: number, max = 2000): Promise<void> {
+    return this.#update((f) => {
+      let mark = this.notBefore(windowMs) ?? -Infinity;
+      const signed = f.entries.filter((e) => e.state === "done" && e.signedAt !== null && e.signedAt >= mark);
+      if (signed.length > max) {
+        const times = signed.map((e) => e.signedAt!).sort((a, b) => a - b);
+        mark = times[signed.length - max - 1]! + 1;
+      }
+      const unsignedDone = f.entries.filter((e) => e.state === "done" && e.signedAt === null);
+      const dropUnsigned = new Set(unsignedDone.slice(0, Math.max(0, unsignedDone.length - UNSIGNED_KEPT)));
+      const entries = f.entries.filter(
+        (e) => e.state !== "done" || (e.signedAt === null ? !dropUnsigned.has(e) : e.signedAt >= mark),
+      );
+      if (entries.length === f.entries.length) return undefined;
+      return { ...f, forgetBefore: Number.isFinite(mark) ? mark : f.forgetBefore, entries };
+    });
+  }
+
+  /**
+   * One change at a time, each computed from what the one before it left: the inbox adds while
+   * the processor marks and prunes, and a change computed from a state another was still writing
+   * would undo that one (an added Command gone: handed off and never run, its tag forgotten).
+   * `change` returns nothing when there is nothing to write.
+   */
+  #update(change: (f: JournalFile) => JournalFile | undefined): Promise<void> {
+    const run = this.#writes.then(async () => {
+      const next = change(this.#file);
+      if (next !== undefined) await this.#save(next);
+    });
+    this.#writes = run.catch(() => {}); // a failed write fails its caller, not the next change
+    return run;
   }
 
   async #save(next: JournalFile): Promise<void> {

@@ -21,6 +21,7 @@ const FILE = "owed-replies.json";
 export class OwedReplies {
   readonly #files: StateFiles;
   #list: OwedReply[];
+  #writes: Promise<void> = Promise.resolve();
 
   private constructor(files: StateFiles, list: OwedReply[]) {
     this.#files = files;
@@ -45,15 +46,27 @@ export class OwedReplies {
   }
 
   /** Keeps it; beyond the cap the oldest is given up (returned, to be reported). */
-  async add(r: OwedReply): Promise<OwedReply[]> {
-    const next = [...this.#list, r];
-    const dropped = next.splice(0, Math.max(0, next.length - OWED_MAX));
-    await this.#save(next);
-    return dropped;
+  add(r: OwedReply): Promise<OwedReply[]> {
+    return this.#serial(async () => {
+      const next = [...this.#list, r];
+      const dropped = next.splice(0, Math.max(0, next.length - OWED_MAX));
+      await this.#save(next);
+      return dropped;
+    });
   }
 
-  async remove(r: OwedReply): Promise<void> {
-    await this.#save(this.#list.filter((x) => x !== r));
+  remove(r: OwedReply): Promise<void> {
+    return this.#serial(() => this.#save(this.#list.filter((x) => x !== r)));
+  }
+
+  /** One change at a time, each from the list the one before left (a Command's reply is kept while a flush forgets another). */
+  #serial<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.#writes.then(change);
+    this.#writes = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 
   async #save(next: OwedReply[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { SimLookup } from "../api/index.js";
 import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
-import type { ControlHandlers } from "../runtime/index.js";
+import type { ControlHandlers, StatusResult } from "../runtime/index.js";
 import type { MoCommand, MoResult, Product } from "../sms/index.js";
 import type { ModemStack } from "./modem-stack.js";
 import type { Poller } from "./poller.js";
@@ -44,6 +44,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
       gateway: d.gatewayId,
       version: d.version,
       dataPath: d.dataPath(),
+      process: footprint(),
     }),
     at: async ({ command, timeoutMs }) => {
       const r = await d.stack.modem.port.command(command, timeoutMs !== undefined ? { timeoutMs } : {});
@@ -69,5 +70,17 @@ export function controlApi(d: ControlDeps): ControlHandlers {
     "sms/list": (p) => d.sms.list(p),
     "sms/read": (p) => d.sms.read(p),
     "sms/delete": (p) => d.sms.delete(p),
+  };
+}
+
+function footprint(): StatusResult["process"] {
+  const m = process.memoryUsage();
+  return {
+    pid: process.pid,
+    uptimeS: Math.round(process.uptime()),
+    rssBytes: m.rss,
+    heapUsedBytes: m.heapUsed,
+    heapTotalBytes: m.heapTotal,
+    externalBytes: m.external,
   };
 }

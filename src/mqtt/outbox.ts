@@ -44,6 +44,7 @@ export class Outbox {
   #bytes = 0;
   #seq = 0;
   #tombstones = 0;
+  #adds: Promise<unknown> = Promise.resolve();
   readonly dropped = { count: 0, bytes: 0, age: 0 };
 
   private constructor(dir: string, limits: OutboxLimits, clock: Clock, log: Logger) {
@@ -89,7 +90,15 @@ export class Outbox {
    * gets the error, will add again), and the sequence number is used again by the next add, so
    * a line that reached the disk anyway is replaced by that one when the file is read.
    */
-  async add(m: Omit<OutboxEntry, "seq" | "at">): Promise<OutboxEntry> {
+  add(m: Omit<OutboxEntry, "seq" | "at">): Promise<OutboxEntry> {
+    // One add at a time: two at once took the same sequence number, and the second replaced the
+    // first (in memory, and in the file when it is read again): a queued message lost.
+    const run = this.#adds.then(() => this.#add(m));
+    this.#adds = run.catch(() => {});
+    return run;
+  }
+
+  async #add(m: Omit<OutboxEntry, "seq" | "at">): Promise<OutboxEntry> {
     const entry: OutboxEntry = { ...m, seq: this.#seq + 1, at: this.#clock.now() };
     const size = sizeOf(entry);
     if (size > this.#limits.maxBytes) {

@@ -23,6 +23,15 @@ export interface StatusResult {
   version: string;
   /** The data path in one word: up, failing, down, fixing-<step>, blocked, waiting, unknown, off. */
   dataPath: string | null;
+  /** The daemon's own footprint (the soak samples it): bytes from process.memoryUsage(). */
+  process: {
+    pid: number;
+    uptimeS: number;
+    rssBytes: number;
+    heapUsedBytes: number;
+    heapTotalBytes: number;
+    externalBytes: number;
+  };
 }
 
 export interface AtResult {

@@ -32,6 +32,7 @@ export class SeenSet {
   /** Oldest first: an id added again moves to the end. */
   #entries = new Map<string, number>();
   #logged = 0;
+  #writes: Promise<void> = Promise.resolve();
 
   private constructor(o: SeenSetOptions) {
     this.#snapshot = join(o.dir, "seen.json");
@@ -56,7 +57,14 @@ export class SeenSet {
   }
 
   /** Written first: if the write fails the set is as the disk has it, and the caller keeps the SMS to try again. */
-  async add(id: string, now: number): Promise<void> {
+  add(id: string, now: number): Promise<void> {
+    // One at a time: a snapshot built while another add was appending would leave out its id.
+    const run = this.#writes.then(() => this.#add(id, now));
+    this.#writes = run.catch(() => {});
+    return run;
+  }
+
+  async #add(id: string, now: number): Promise<void> {
     if (this.#logged < this.#maxEntries) {
       await this.#log.append([[id, now]], true);
       this.#logged++;

@@ -96,6 +96,17 @@ describe("failures", () => {
     });
     expect((await viaAccount.wireless!.fetchSim("gateway-0001")).sid).toBe(sim.gatewaySim.sid);
   });
+
+  it("a 401 for good credentials (a token rotated at the API) is CG_ERR_API_AUTH, not retried; the next call goes through", async () => {
+    const sim = await startApiSimulator();
+    const { wireless } = h.client(sim);
+    sim.inject({ status: 401 });
+    const err = await h.rejection(wireless!.fetchSim("gateway-0001"));
+    expect(err.code).toBe("CG_ERR_API_AUTH");
+    expect(err.detail).toMatchObject({ status: 401, apiCode: 20003 });
+    expect(count(sim, "GET /v1/Sims/gateway-0001")).toBe(1);
+    expect((await wireless!.fetchSim("gateway-0001")).sid).toBe(sim.gatewaySim.sid);
+  });
 });
 
 describe("validation at the edge", () => {

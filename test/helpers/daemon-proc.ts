@@ -10,9 +10,10 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWILIO_|KORE_|CELLGATE_)/.test(k))), ...extra };
 }
 
-/** `cellgate run --config F`, every output line kept in `logs()`. */
-export function runDaemon(config: string, env: NodeJS.ProcessEnv, sink: { logs: string }): ChildProcess {
-  const p = spawn(process.execPath, [...CLI, "run", "--config", config], { env, stdio: ["ignore", "pipe", "pipe"] });
+/** `cellgate run --config F`, every output line kept in `logs()`; `preload`: modules node imports first (test seams). */
+export function runDaemon(config: string, env: NodeJS.ProcessEnv, sink: { logs: string }, preload: string[] = []): ChildProcess {
+  const args = [...CLI.slice(0, 2), ...preload.flatMap((m) => ["--import", m]), ...CLI.slice(2), "run", "--config", config];
+  const p = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   p.stdout.on("data", (b: Buffer) => (sink.logs += b.toString()));
   p.stderr.on("data", (b: Buffer) => (sink.logs += b.toString()));
   return p;

@@ -8,6 +8,7 @@ import { ApiSimulator, ModemBridge } from "../../src/sim/api/index.js";
 import { startBroker, subscriber, type TestBroker } from "./broker.js";
 import { callbackServer } from "./capture.js";
 import { CLI, cleanEnv, exited, runDaemon } from "./daemon-proc.js";
+import type { ModemSimulatorOptions } from "../../src/sim/modem/index.js";
 import { PTY_BACKENDS, startPtyModem } from "./pty-modem.js";
 
 const run = promisify(execFile);
@@ -18,20 +19,33 @@ const run = promisify(execFile);
  * binding), an operator's callback endpoint, a local application subscribed to cellgate's
  * topics, and `cellgate run` as a child process with `yaml` added to its configuration.
  */
-export async function e2eWorld(o: {
+export interface E2eOptions {
   id: string;
   key: string;
+  /** More top-level blocks of the configuration. */
   yaml?: (dir: string) => string[];
   /** A broker of the caller's (closed by the caller), else a fresh one. */
   broker?: TestBroker;
-  /** More lines under `mqtt:`. */
+  /** More lines in the `modem:`, `mqtt:` and `api:` blocks (`pollS: 2` is the modem's default). */
+  modemYaml?: string[];
   mqtt?: string[];
+  apiYaml?: string[];
+  logLevel?: "debug" | "info" | "warn";
+  /** The modem simulator's personality, or all its options (personality, clock, network). */
   personality?: string;
-}) {
+  modem?: ModemSimulatorOptions;
+  /** The local application keeps its session across broker restarts (it misses nothing an outage queued). */
+  persistentApp?: boolean;
+  /** Modules the daemon's node imports first (test seams), and more of its environment. */
+  preload?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function e2eWorld(o: E2eOptions) {
   const prefix = `cellgate/${o.id}`;
   const broker: TestBroker = o.broker ?? (await startBroker());
   const api = await ApiSimulator.start({ asyncMs: 50 });
-  const modem = await startPtyModem(PTY_BACKENDS[0]!, o.personality ? { personality: o.personality } : {});
+  const modem = await startPtyModem(PTY_BACKENDS[0]!, o.modem ?? (o.personality ? { personality: o.personality } : {}));
   const bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
   const client: ApiClient = createApiClient({
     provider: "twilio",
@@ -47,16 +61,20 @@ export async function e2eWorld(o: {
     config,
     [
       `gateway:\n  id: ${o.id}`,
-      `modem:\n  port: ${modem.link}\n  pollS: 2`,
-      `mqtt:\n  url: ${broker.url}\n  keepaliveS: 5${(o.mqtt ?? []).map((l) => `\n  ${l}`).join("")}`,
-      `api:\n  baseUrl: ${api.baseUrl}\n  refreshS: 60`,
+      block("modem", [`port: ${modem.link}`, ...(o.modemYaml ?? ["pollS: 2"])]),
+      block("mqtt", [`url: ${broker.url}`, "keepaliveS: 5", ...(o.mqtt ?? [])]),
+      block("api", [`baseUrl: ${api.baseUrl}`, "refreshS: 60", ...(o.apiYaml ?? [])]),
       `state:\n  dir: ${join(dir, "state")}`,
       `control:\n  socket: ${join(dir, "control.sock")}`,
       ...(o.yaml?.(dir) ?? []),
-      "log:\n  level: debug\n",
+      `log:\n  level: ${o.logLevel ?? "debug"}\n`,
     ].join("\n"),
   );
-  const app = await subscriber(broker.url, [`${prefix}/commands/received`, `${prefix}/commands/sent`, `${prefix}/events`]);
+  const app = await subscriber(
+    broker.url,
+    [`${prefix}/commands/received`, `${prefix}/commands/sent`, `${prefix}/events`],
+    o.persistentApp ? { persistent: `app-${o.id}-${process.pid}` } : {},
+  );
   const out = { logs: "" };
   let daemon: ChildProcess | undefined;
   const env = () =>
@@ -64,6 +82,7 @@ export async function e2eWorld(o: {
       TWILIO_ACCOUNT_SID: api.credentials.accountSid,
       TWILIO_AUTH_TOKEN: api.credentials.authToken,
       CELLGATE_COMMAND_KEY: o.key,
+      ...o.env,
     });
   const w = {
     prefix,
@@ -77,7 +96,7 @@ export async function e2eWorld(o: {
     app,
     out,
     daemon: () => daemon,
-    start: () => (daemon = runDaemon(config, env(), out)),
+    start: () => (daemon = runDaemon(config, env(), out, o.preload)),
     events: (type: string) => app.on(`${prefix}/events`).filter((m) => m.json.type === type),
     received: (sid: string) => app.on(`${prefix}/commands/received`).filter((m) => m.json.sid === sid),
     fromSim: () => hook.hits.filter((h) => h.params.get("Direction") === "from_sim").map((h) => h.params.get("Command") ?? ""),
@@ -105,5 +124,8 @@ export async function e2eWorld(o: {
   };
   return w;
 }
+
+/** A configuration block: `name:` and its lines indented. */
+const block = (name: string, lines: string[]) => [`${name}:`, ...lines.map((l) => `  ${l}`)].join("\n");
 
 export type E2eWorld = Awaited<ReturnType<typeof e2eWorld>>;

@@ -36,6 +36,19 @@ describe("Outbox", () => {
     await again.close();
   });
 
+  it("messages queued at the same moment each keep their own place, in memory and after a reopen", async () => {
+    const d = dir();
+    const box = await Outbox.open(d, LIMITS);
+    const added = await Promise.all([1, 2, 3, 4].map((i) => box.add(msg(i))));
+    expect(new Set(added.map((e) => e.seq)).size).toBe(4);
+    expect(box.pending().map((e) => e.payload)).toEqual([1, 2, 3, 4].map((i) => msg(i).payload));
+    await box.ack(added[0]!.seq);
+    await box.close();
+    const again = await Outbox.open(d, LIMITS);
+    expect(again.pending().map((e) => e.payload)).toEqual([2, 3, 4].map((i) => msg(i).payload));
+    await again.close();
+  });
+
   it("ignores a torn last line (power cut mid-write)", async () => {
     const d = dir();
     const box = await Outbox.open(d, LIMITS);

@@ -29,6 +29,16 @@ describe("SeenSet: write first, then memory", () => {
     const again = await SeenSet.open({ dir });
     expect([again.has("a", 3000), again.has("b", 3000)]).toEqual([true, true]);
   });
+
+  it("ids added at the same moment are all remembered, in memory and on disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cellgate-seen-"));
+    dirs.push(dir);
+    const seen = await SeenSet.open({ dir });
+    await Promise.all(["a", "b", "c"].map((id) => seen.add(id, 1000)));
+    expect(seen.size).toBe(3);
+    const again = await SeenSet.open({ dir });
+    expect(["a", "b", "c"].map((id) => again.has(id, 2000))).toEqual([true, true, true]);
+  });
 });
 
 describe("SeenSet on disk: a snapshot and a log of the ids added since", () => {

@@ -48,13 +48,14 @@ export interface ApiSimulatorOptions {
 }
 
 /**
- * A fault for the next matching request(s): an error status, a slow answer, a reset connection;
+ * A fault for the next matching request(s): an error status, a credential refused, a slow answer, a reset connection;
  * with `after`, the request is carried out first (a Command is created) and then the answer is
  * the error or the connection is reset — what makes a blind retry create a second Command.
  */
 export type Fault =
   | { status: 429; retryAfterS?: number }
   | { status: 500 | 502 | 503; after?: boolean }
+  | { status: 401 }
   | { delayMs: number }
   | { reset: true; after?: boolean };
 
@@ -339,7 +340,9 @@ export class ApiSimulator {
             "Too many requests",
             fault.retryAfterS !== undefined ? { "retry-after": String(fault.retryAfterS) } : {},
           )
-        : new ApiError(status, 20500, "Internal Server Error");
+        : status === 401
+          ? unauthorized()
+          : new ApiError(status, 20500, "Internal Server Error");
     for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
     this.#send(res, e.status, e.body(), "error", req.method ?? "GET", path);
     return true;
@@ -355,7 +358,7 @@ export class ApiSimulator {
       const until = this.#tokens.get(h.slice(7));
       if (until !== undefined && this.#ctx.clock.now() < until) return;
     }
-    throw new ApiError(401, 20003, "Authentication Error - invalid username", { "www-authenticate": 'Basic realm="Twilio API"' });
+    throw unauthorized();
   }
 
   /** KORE's token endpoint: client credentials in, a bearer token out. */
@@ -405,4 +408,9 @@ export class ApiSimulator {
   #callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
     sendCallback(this.credentials.authToken, url, method, params, this.#log);
   }
+}
+
+/** Twilio's answer to credentials it does not accept (a rotated auth token, a revoked key). */
+function unauthorized(): ApiError {
+  return new ApiError(401, 20003, "Authentication Error - invalid username", { "www-authenticate": 'Basic realm="Twilio API"' });
 }

@@ -80,7 +80,7 @@ export class ModemSimulator {
   #stallMs = 0;
   #dribble: boolean;
   #urcInNextReply: string | undefined;
-  readonly #lose: RegExp[] = [];
+  readonly #lose: Array<{ pattern: RegExp; lost?: (line: string) => void }> = [];
   /** URCs a handler raised while its answer is being built: they follow the answer. */
   #deferred: string[] | undefined;
   #outQueue: Array<{ text: string; delayMs: number }> = [];
@@ -230,10 +230,11 @@ export class ModemSimulator {
 
   /**
    * The next command line matching `pattern` never reaches the module (the host died before it
-   * left, a cable pulled mid-write): no answer, no effect, and no `command` event.
+   * left, a cable pulled mid-write): no answer, no effect, and no `command` event; `lost` is told
+   * (a test kills the host at that moment).
    */
-  loseNext(pattern: RegExp): void {
-    this.#lose.push(pattern);
+  loseNext(pattern: RegExp, lost?: (line: string) => void): void {
+    this.#lose.push({ pattern, ...(lost ? { lost } : {}) });
   }
 
   /** The next reply with an information line gets this URC between its lines and its final result. */
@@ -300,8 +301,8 @@ export class ModemSimulator {
   #command(raw: string): void {
     let line = raw.trim();
     if (line === "") return;
-    const lost = this.#lose.findIndex((p) => p.test(line));
-    if (lost >= 0) return void this.#lose.splice(lost, 1);
+    const lost = this.#lose.findIndex((l) => l.pattern.test(line));
+    if (lost >= 0) return void this.#lose.splice(lost, 1)[0]!.lost?.(line);
     this.events.emit("command", line);
     const at = line.search(/AT/i);
     if (at < 0) return; // modems ignore what has no AT at all
