@@ -60,7 +60,11 @@ const commands = z
     unsigned: z.array(verb).default(["help"]),
     /** Verbs turned off here (never by SMS: no Command can lock the operator out). */
     disabled: z.array(verb).default([]),
-    /** nak: an unsigned cellgate verb that needs a signature is answered with the NAK; publish-only: it is only published on MQTT. A signed one that fails is always answered; text not addressed to cellgate never is. */
+    /**
+     * nak: an unsigned cellgate verb that needs a signature is answered with the NAK; publish-only: it
+     * is only published on MQTT. A signed one that fails is always answered; text not addressed to
+     * cellgate never is.
+     */
     unauthenticated: z.enum(["nak", "publish-only"]).default("nak"),
     /**
      * How old a signed Command may be when it arrives (SMS can sit in the network while the gateway is
@@ -83,7 +87,10 @@ const commands = z
       .default({ read: 86_400, act: 900 }),
     /** How far ahead of the gateway's clock a signing time may be. */
     maxFutureS: seconds(300, 0, 3600),
-    /** The rejection reply; {verb} and {reason} are replaced (reason: bad-tag, replay, expired, future, unsigned, unknown-verb, disabled, bad-args, no-key, foreign). */
+    /**
+     * The rejection reply; {verb} and {reason} are replaced (reason: bad-tag, replay, expired, future,
+     * unsigned, unknown-verb, disabled, bad-args, no-key, foreign).
+     */
     nak: z.string().min(1).max(60).default("NAK {verb} {reason}"),
     /** At most this many NAKs an hour (each is an SMS; a flood of forged Commands must not become a bill). */
     naksPerHour: z.number().int().min(0).max(120).default(10),

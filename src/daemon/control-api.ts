@@ -31,7 +31,8 @@ export interface ControlDeps {
   sendMo: MoSend;
 }
 
-/** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it); params arrive validated. */
+/** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it); params ' +
+  'arrive validated. */
 export function controlApi(d: ControlDeps): ControlHandlers {
   return {
     status: async () => ({

@@ -140,7 +140,8 @@ export class MqttLink {
         reject(
           new CellgateError(
             "CG_ERR_LINK_OPEN",
-            `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ms${this.#lastError ? `: ${this.#lastError}` : ""}`,
+            `the MQTT broker at ${redactUrl(this.#o.url)} did not answer within ${timeoutMs} ` +
+              `ms${this.#lastError ? `: ${this.#lastError}` : ""}`,
           ),
         );
       }, timeoutMs);

@@ -81,7 +81,11 @@ export interface CommandReceivedPayload extends Stamp {
   received_at: string;
   /** The service centre time stamp. */
   sent_at: string | null;
-  /** verified: a valid signature; unsigned: a verb allowed without one; rejected: not run (auth_reason says why); none: not addressed to cellgate (an application's Command, binary, another number's SMS), delivered as it is. */
+  /**
+   * verified: a valid signature; unsigned: a verb allowed without one; rejected: not run (auth_reason
+   * says why); none: not addressed to cellgate (an application's Command, binary, another number's
+   * SMS), delivered as it is.
+   */
   auth: "verified" | "unsigned" | "rejected" | "none";
   auth_reason?: string;
   incomplete?: boolean;

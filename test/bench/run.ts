@@ -306,7 +306,8 @@ async function main(): Promise<void> {
     console.log(`| ${what} | ${n(ours)} | ${baseline} | ${n(theirs)} | ${ratio} | ${verdict(goal, ours, theirs)} |`);
   }
   console.log(
-    `\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ${right[0]}, node-pdu ${right[1]}`,
+    `\nreference PDU vectors right (of ${VECTORS.length}; valid: type, number, text; malformed: refused): cellgate ` +
+      `${right[0]}, node-pdu ${right[1]}`,
   );
   console.log(
     `  cellgate wrong: ${

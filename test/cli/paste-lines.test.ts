@@ -76,76 +76,85 @@ afterAll(async () => {
 });
 
 describe("`npm run demo`, then what it printed, pasted into a fresh shell", () => {
-  it("every printed line runs; the curl creates a signed Command cellgate runs; the story fits --duration, ends on a summary, exits 0, leaves nothing in /tmp", async () => {
-    expect(SUGGESTED).toBeGreaterThan(0);
-    const started = Date.now();
-    const demo = spawn(process.execPath, [MAIN, "demo", "--duration", String(SUGGESTED)], {
-      cwd: root,
-      env: cleanEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    procs.push(demo);
-    let out = "";
-    let err = "";
-    demo.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    demo.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    await waitFor(() => pasteLines(out).length > 0 || demo.exitCode !== null, 60_000, "the lines to paste");
-    const lines = pasteLines(out);
-    const dir = /on (\/\S+)\/modem\.pty \(pty via/.exec(out)?.[1];
-    expect(dir, out).toMatch(/cellgate-demo-/);
-    expect(lines.map((l) => l.trim().split(" ")[0])).toEqual(["node", "node", "node", "curl", "curl"]);
+  it(
+    "every printed line runs; the curl creates a signed Command cellgate runs; the story fits --duration, ends on a " +
+      "summary, exits 0, leaves nothing in /tmp",
+    async () => {
+      expect(SUGGESTED).toBeGreaterThan(0);
+      const started = Date.now();
+      const demo = spawn(process.execPath, [MAIN, "demo", "--duration", String(SUGGESTED)], {
+        cwd: root,
+        env: cleanEnv(),
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      procs.push(demo);
+      let out = "";
+      let err = "";
+      demo.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      demo.stderr.on("data", (b: Buffer) => (err += b.toString()));
+      await waitFor(() => pasteLines(out).length > 0 || demo.exitCode !== null, 60_000, "the lines to paste");
+      const lines = pasteLines(out);
+      const dir = /on (\/\S+)\/modem\.pty \(pty via/.exec(out)?.[1];
+      expect(dir, out).toMatch(/cellgate-demo-/);
+      expect(lines.map((l) => l.trim().split(" ")[0])).toEqual(["node", "node", "node", "curl", "curl"]);
 
-    const [watch, status, at, create, replies] = lines as [string, string, string, string, string];
-    const sub = background(watch);
-    await waitFor(() => sub.out().includes("cellgate/demo/status"), 30_000, "the subscriber to print cellgate's retained status");
+      const [watch, status, at, create, replies] = lines as [string, string, string, string, string];
+      const sub = background(watch);
+      await waitFor(
+        () => sub.out().includes("cellgate/demo/status"),
+        30_000,
+        "the subscriber to print cellgate's retained status",
+      );
 
-    const s = await shell(status);
-    expect([0, 1, 2, 3], s.stderr).toContain(s.code); // a verdict: the story may be degrading the link just now
-    expect(s.stdout).toContain("(via the daemon, gateway demo)");
-    const a = await shell(at);
-    expect(a, a.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\+CSQ: \d+,\d+\nOK\n$/) as string });
+      const s = await shell(status);
+      expect([0, 1, 2, 3], s.stderr).toContain(s.code); // a verdict: the story may be degrading the link just now
+      expect(s.stdout).toContain("(via the daemon, gateway demo)");
+      const a = await shell(at);
+      expect(a, a.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\+CSQ: \d+,\d+\nOK\n$/) as string });
 
-    const c = await shell(create);
-    expect(c.code, c.stderr).toBe(0);
-    const created = JSON.parse(c.stdout) as { sid: string; command: string; status: string };
-    expect(created.command).toMatch(/^health #[0-9a-z]{6}\.[\w-]{22}$/); // the $(… sign health) expanded
-    await waitFor(
-      () => out.includes(`command from 2936: ${JSON.stringify(created.command)} auth=verified`),
-      30_000,
-      "cellgate to verify and run the pasted Command",
-    );
-    await waitFor(() => out.includes(`the gateway's reply to 2936: "health `), 30_000, "its reply at the network");
-    const r = await shell(replies);
-    expect(r.code, r.stderr).toBe(0);
-    const listed = (JSON.parse(r.stdout) as { commands: Array<{ direction: string }> }).commands;
-    expect(
-      listed.map((x) => x.direction),
-      `${replies}\n${r.stdout}`,
-    ).toContain("from_sim");
+      const c = await shell(create);
+      expect(c.code, c.stderr).toBe(0);
+      const created = JSON.parse(c.stdout) as { sid: string; command: string; status: string };
+      expect(created.command).toMatch(/^health #[0-9a-z]{6}\.[\w-]{22}$/); // the $(… sign health) expanded
+      await waitFor(
+        () => out.includes(`command from 2936: ${JSON.stringify(created.command)} auth=verified`),
+        30_000,
+        "cellgate to verify and run the pasted Command",
+      );
+      await waitFor(() => out.includes(`the gateway's reply to 2936: "health `), 30_000, "its reply at the network");
+      const r = await shell(replies);
+      expect(r.code, r.stderr).toBe(0);
+      const listed = (JSON.parse(r.stdout) as { commands: Array<{ direction: string }> }).commands;
+      expect(
+        listed.map((x) => x.direction),
+        `${replies}\n${r.stdout}`,
+      ).toContain("from_sim");
 
-    // The story runs to its end within the suggested duration; then Ctrl-C (rather than waiting out the
-    // rest of it: the same stop), the summary, the exit.
-    await waitFor(
-      () => out.includes("the story is over") || demo.exitCode !== null,
-      SUGGESTED * 1000 - (Date.now() - started),
-      `the story to end within --duration ${SUGGESTED}`,
-    );
-    expect(demo.exitCode, out).toBeNull();
-    demo.kill("SIGINT");
-    const code = await exited(demo);
-    expect(code, `${out}\n${err}`).toBe(0);
-    const tail = out.trimEnd().split("\n");
-    expect(tail.at(-1)).toMatch(/^\d\d:\d\d:\d\d {2}demo stopped$/);
-    const summary = tail.slice(tail.findIndex((l) => l.includes("what the demo showed")));
-    expect(summary[0]).toMatch(/what the demo showed \(9 of 9 steps\):$/);
-    expect(
-      summary.slice(1, 10).every((l) => /^\d\d:\d\d:\d\d {4}ok {2}/.test(l)),
-      summary.join("\n"),
-    ).toBe(true);
-    expect(err).toBe(""); // no log lines in the middle of the story
-    expect(existsSync(dir!)).toBe(false);
-  }, 300_000);
+      // The story runs to its end within the suggested duration; then Ctrl-C (rather than waiting out the
+      // rest of it: the same stop), the summary, the exit.
+      await waitFor(
+        () => out.includes("the story is over") || demo.exitCode !== null,
+        SUGGESTED * 1000 - (Date.now() - started),
+        `the story to end within --duration ${SUGGESTED}`,
+      );
+      expect(demo.exitCode, out).toBeNull();
+      demo.kill("SIGINT");
+      const code = await exited(demo);
+      expect(code, `${out}\n${err}`).toBe(0);
+      const tail = out.trimEnd().split("\n");
+      expect(tail.at(-1)).toMatch(/^\d\d:\d\d:\d\d {2}demo stopped$/);
+      const summary = tail.slice(tail.findIndex((l) => l.includes("what the demo showed")));
+      expect(summary[0]).toMatch(/what the demo showed \(9 of 9 steps\):$/);
+      expect(
+        summary.slice(1, 10).every((l) => /^\d\d:\d\d:\d\d {4}ok {2}/.test(l)),
+        summary.join("\n"),
+      ).toBe(true);
+      expect(err).toBe(""); // no log lines in the middle of the story
+      expect(existsSync(dir!)).toBe(false);
+    },
+    300_000,
+  );
 
   it("`simulate api`: its export lines and the command after them run in a fresh shell", async () => {
     const sim = spawn(process.execPath, [MAIN, "simulate", "api", "--port", "0"], { cwd: root, env: cleanEnv(), detached: true });

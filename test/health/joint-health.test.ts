@@ -196,7 +196,10 @@ describe("joint health: modem and carrier views", () => {
       ),
       "down",
       { "data-session": "warn", attach: "fail" },
-      /registered but no data, with nothing in the account to explain it: reset the modem \(Command modem-reset\), then the carrier's Reset Connectivity: cellgate remote sim --sim gateway-0001/,
+      new RegExp(
+        "registered but no data, with nothing in the account to explain it: reset the modem \\(Command modem-reset\\), " +
+          "then the carrier's Reset Connectivity: cellgate remote sim --sim gateway-0001",
+      ),
     ],
     [
       "registered, not attached, but data off on the plan: the plan is the cause, not the lever",

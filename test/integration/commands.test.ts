@@ -48,22 +48,30 @@ afterAll(async () => {
 describe("Commands, end to end", () => {
   let signedStatus = "";
 
-  it("cellgate sign status → POST /v1/Commands → verified and run → the reply is a from_sim Command, and the callback URL is called", async () => {
-    signedStatus = await sign("status");
-    expect(signedStatus).toMatch(/^status #[0-9a-z]{6}\.[A-Za-z0-9_-]{22}$/);
-    const sid = await post(signedStatus);
-    await waitFor(() => received(sid).length === 1, 15_000, "the Command on commands/received");
-    expect(received(sid)[0]!.json).toMatchObject({ kind: "command", sender: "2936", text: signedStatus, auth: "verified" });
-    await waitFor(() => fromSim().some((c) => c.startsWith("status ")), 15_000, "the reply at the API's callback");
-    const reply = fromSim().find((c) => c.startsWith("status "))!;
-    // data=unknown: the default probe reads the MQTT bridge's state, and this broker has no bridge.
-    expect(reply).toMatch(/^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 data=unknown sim=active mqtt=up /);
-    expect(reply).toMatch(/ up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
-    expect(reply.length).toBeLessThanOrEqual(160);
-    const mo = await w.client.wireless!.all(w.client.wireless!.listCommands({ direction: "from_sim" }));
-    expect(mo.find((c) => c.command === reply)).toMatchObject({ status: "received", direction: "from_sim", commandMode: "text" });
-    expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);
-  });
+  it(
+    "cellgate sign status → POST /v1/Commands → verified and run → the reply is a from_sim Command, and the callback " +
+      "URL is called",
+    async () => {
+      signedStatus = await sign("status");
+      expect(signedStatus).toMatch(/^status #[0-9a-z]{6}\.[A-Za-z0-9_-]{22}$/);
+      const sid = await post(signedStatus);
+      await waitFor(() => received(sid).length === 1, 15_000, "the Command on commands/received");
+      expect(received(sid)[0]!.json).toMatchObject({ kind: "command", sender: "2936", text: signedStatus, auth: "verified" });
+      await waitFor(() => fromSim().some((c) => c.startsWith("status ")), 15_000, "the reply at the API's callback");
+      const reply = fromSim().find((c) => c.startsWith("status "))!;
+      // data=unknown: the default probe reads the MQTT bridge's state, and this broker has no bridge.
+      expect(reply).toMatch(/^status (ok|degraded) reg=roaming rat=lte rsrp=-95 att=1 data=unknown sim=active mqtt=up /);
+      expect(reply).toMatch(/ up=\S+ v=0\.1\.0 op=T-Mobile ip=10\.64\.12\.3$/); // the address from +CGPADDR (+CGDCONT? shows 0.0.0.0)
+      expect(reply.length).toBeLessThanOrEqual(160);
+      const mo = await w.client.wireless!.all(w.client.wireless!.listCommands({ direction: "from_sim" }));
+      expect(mo.find((c) => c.command === reply)).toMatchObject({
+        status: "received",
+        direction: "from_sim",
+        commandMode: "text",
+      });
+      expect(events("command-run").map((e) => e.json.verb)).toEqual(["status"]);
+    },
+  );
 
   it("a forged Command (signed with another key) is not run: NAKed, and visible on events", async () => {
     const forged = await sign("modem-reset", "an attacker's guess at the key!!");

@@ -194,44 +194,48 @@ describe("MqttLink", () => {
     expect(sub.on(`${prefix}/commands/received`).map((m) => m.json.id)).toEqual(["m1"]);
   });
 
-  it("commands/send: {text} reaches the handler and the result lands on commands/sent; bad payloads are refused with the reason", async () => {
-    const { link: l, prefix } = await link();
-    const asked: unknown[] = [];
-    l.onCommandSend((req) => {
-      asked.push(req);
-      if (req.text === "boom") return Promise.reject(new Error("modem said no"));
-      return Promise.resolve({ mr: 7, to: "2936", mode: "text" as const });
-    });
-    await l.start();
-    const sub = await subscriber(broker.url, [`${prefix}/commands/sent`]);
-    cleanups.push(() => sub.close());
-    const pub = await subscriber(broker.url, []);
-    cleanups.push(() => pub.close());
-    await new Promise((r) => setTimeout(r, 100));
-    for (const p of [
-      { text: "hello", transaction: "t1" },
-      { text: "boom", transaction: "t2" },
-      { foo: 1, transaction: "t3" },
-    ])
-      await pub.client.publishAsync(`${prefix}/commands/send`, JSON.stringify(p), { qos: 1 });
-    await pub.client.publishAsync(`${prefix}/commands/send`, "not json", { qos: 1 });
-    await waitFor(() => sub.got.length === 4, 5000, "four results");
-    const byTx = Object.fromEntries(sub.got.map((m) => [String(m.json.transaction), m.json]));
-    expect(byTx.t1).toMatchObject({ status: "ok", data: { mr: 7, to: "2936", mode: "text" } });
-    expect(byTx.t2).toMatchObject({ status: "error", error: { message: "modem said no" } });
-    expect(byTx.t3).toMatchObject({
-      status: "error",
-      error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("unknown field(s) foo") as string },
-    });
-    expect(byTx.null).toMatchObject({
-      status: "error",
-      error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("not JSON") as string },
-    });
-    expect(asked).toEqual([
-      { text: "hello", transaction: "t1" },
-      { text: "boom", transaction: "t2" },
-    ]);
-  });
+  it(
+    "commands/send: {text} reaches the handler and the result lands on commands/sent; bad payloads are refused with the " +
+      "reason",
+    async () => {
+      const { link: l, prefix } = await link();
+      const asked: unknown[] = [];
+      l.onCommandSend((req) => {
+        asked.push(req);
+        if (req.text === "boom") return Promise.reject(new Error("modem said no"));
+        return Promise.resolve({ mr: 7, to: "2936", mode: "text" as const });
+      });
+      await l.start();
+      const sub = await subscriber(broker.url, [`${prefix}/commands/sent`]);
+      cleanups.push(() => sub.close());
+      const pub = await subscriber(broker.url, []);
+      cleanups.push(() => pub.close());
+      await new Promise((r) => setTimeout(r, 100));
+      for (const p of [
+        { text: "hello", transaction: "t1" },
+        { text: "boom", transaction: "t2" },
+        { foo: 1, transaction: "t3" },
+      ])
+        await pub.client.publishAsync(`${prefix}/commands/send`, JSON.stringify(p), { qos: 1 });
+      await pub.client.publishAsync(`${prefix}/commands/send`, "not json", { qos: 1 });
+      await waitFor(() => sub.got.length === 4, 5000, "four results");
+      const byTx = Object.fromEntries(sub.got.map((m) => [String(m.json.transaction), m.json]));
+      expect(byTx.t1).toMatchObject({ status: "ok", data: { mr: 7, to: "2936", mode: "text" } });
+      expect(byTx.t2).toMatchObject({ status: "error", error: { message: "modem said no" } });
+      expect(byTx.t3).toMatchObject({
+        status: "error",
+        error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("unknown field(s) foo") as string },
+      });
+      expect(byTx.null).toMatchObject({
+        status: "error",
+        error: { code: "CG_ERR_MQTT_PAYLOAD", message: expect.stringContaining("not JSON") as string },
+      });
+      expect(asked).toEqual([
+        { text: "hello", transaction: "t1" },
+        { text: "boom", transaction: "t2" },
+      ]);
+    },
+  );
 
   it("start() rejects with the broker's address when nothing answers, and keeps trying", async () => {
     await broker.stop();

@@ -31,7 +31,8 @@ const started = Date.now();
 /** The fuzzers, 10^6 inputs each, and their table; the vitest exit status. */
 function fuzz(): number {
   console.log(
-    `proof: ${FUZZERS.length} fuzz files, ${Number(runs).toLocaleString("en")} inputs per fuzzer, seed ${process.env.CELLGATE_FUZZ_SEED ?? "20261130"}`,
+    `proof: ${FUZZERS.length} fuzz files, ${Number(runs).toLocaleString("en")} inputs per fuzzer, seed ` +
+      `${process.env.CELLGATE_FUZZ_SEED ?? "20261130"}`,
   );
   const r = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...FUZZERS], {
     stdio: "inherit",
@@ -47,10 +48,12 @@ function fuzz(): number {
   console.log(`|---|---:|---:|---:|---:|---:|---|`);
   for (const x of rows)
     console.log(
-      `| ${x.name} | ${x.runs.toLocaleString("en")} | ${x.values.toLocaleString("en")} | ${x.coded.toLocaleString("en")} | 0 | ${x.slowestMs.toFixed(2)} | \`${x.slowestInput.slice(0, 60).replaceAll("|", "\\|")}\` |`,
+      `| ${x.name} | ${x.runs.toLocaleString("en")} | ${x.values.toLocaleString("en")} | ${x.coded.toLocaleString("en")} ` +
+        `| 0 | ${x.slowestMs.toFixed(2)} | \`${x.slowestInput.slice(0, 60).replaceAll("|", "\\|")}\` |`,
     );
   console.log(
-    `\n${rows.length} fuzzers finished in ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}; vitest exit ${r.status}`,
+    `\n${rows.length} fuzzers finished in ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} × ` +
+      `${cpus()[0]?.model ?? "?"}, node ${process.version}; vitest exit ${r.status}`,
   );
   return r.status ?? 1;
 }

@@ -157,7 +157,8 @@ function recordingHandlers() {
       calls.push(["send", p]);
       return Promise.resolve({ mr: 7, to: "2936", encoding: "gsm7", attempts: 1 });
     },
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a handler that rejects with a non-Error must still be answered
+    // A handler that rejects with a non-Error must still be answered.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     sim: () => Promise.reject("a string, not an Error"),
     "sms/list": (p) => {
       calls.push(["sms/list", p]);

@@ -228,7 +228,9 @@ export function clock(ctx: Ctx, yearDigits: 2 | 4): string {
   const p = (n: number) => String(n).padStart(2, "0");
   const y = yearDigits === 2 ? p(d.getUTCFullYear() % 100) : String(d.getUTCFullYear());
   const q = Math.round(Math.abs(tz) / 15);
-  return `${y}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())},${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${tz < 0 ? "-" : "+"}${p(q)}`;
+  const date = `${y}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}`;
+  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return `${date},${time}${tz < 0 ? "-" : "+"}${p(q)}`;
 }
 
 /** +CCLK? (27.007 §8.15); `neverSet`: what it answers before NITZ or a set (an ERROR on some modules). */
