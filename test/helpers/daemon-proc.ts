@@ -12,7 +12,9 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** `cellgate run --config F`, every output line kept in `logs()`; `preload`: modules node imports first (test seams). */
 export function runDaemon(config: string, env: NodeJS.ProcessEnv, sink: { logs: string }, preload: string[] = []): ChildProcess {
-  const args = [...CLI.slice(0, 2), ...preload.flatMap((m) => ["--import", m]), ...CLI.slice(2), "run", "--config", config];
+  // The seams are TypeScript: tsx loads them, whether the CLI itself is the bundle or the sources.
+  const seams = preload.length > 0 ? ["--import", "tsx", ...preload.flatMap((m) => ["--import", m])] : [];
+  const args = [...seams, ...CLI, "run", "--config", config];
   const p = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   p.stdout.on("data", (b: Buffer) => (sink.logs += b.toString()));
   p.stderr.on("data", (b: Buffer) => (sink.logs += b.toString()));
