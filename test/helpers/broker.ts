@@ -33,6 +33,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A free port below Linux's ephemeral range (32768–60999), for a port a test keeps closed on
+ * purpose: a port-0 listener of another test (or of a run beside this one) can never be given it,
+ * where a released ephemeral port may be handed out again at once.
+ */
+export async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const s = createServer();
+    const ok = await new Promise<boolean>((r) => {
+      s.once("error", () => r(false));
+      s.listen(port, "127.0.0.1", () => r(true));
+    });
+    if (ok) {
+      await new Promise((r) => s.close(r));
+      return port;
+    }
+  }
+}
+
 async function waitListening(port: number, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {

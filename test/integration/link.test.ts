@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataFaults, DataPlane } from "../../src/sim/modem/index.js";
-import { freePort } from "../helpers/broker.js";
+import { quietPort } from "../helpers/broker.js";
 import { cleanEnv, exited, runCli } from "../helpers/daemon-proc.js";
 import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
 import { waitFor } from "../helpers/pty-modem.js";
@@ -57,7 +57,8 @@ function timeline(w: E2eWorld) {
  * again after 1 s (the reboot left out), started with the data flowing. `before` runs before the daemon.
  */
 async function fastLadder(o: { id: string; personality?: string; before?: (w: E2eWorld) => void }) {
-  const port = await freePort();
+  // Closed for much of the test: outside the ephemeral range, so no other listener can take it meanwhile.
+  const port = await quietPort();
   const w = await e2eWorld({
     id: o.id,
     key: KEY,
@@ -256,7 +257,7 @@ describe("the data-path ladder against a closed loopback port: rate limits, a SI
   let plane: DataPlane | undefined;
 
   beforeAll(async () => {
-    port = await freePort();
+    port = await quietPort(); // closed for most of the test: see quietPort
     w = await e2eWorld({
       id: "link-kill",
       key: KEY,
