@@ -1,6 +1,8 @@
 import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "vitest";
-import { countsTable, type Counts, type Ledger } from "./ledger.js";
+import { e2eWorld, type E2eWorld } from "./e2e.js";
+import { countsTable, Ledger, type Counts } from "./ledger.js";
 import { waitFor } from "./pty-modem.js";
 
 /**
@@ -63,4 +65,14 @@ export async function settle(ledger: Ledger, tags: number[], ms = 60_000, what =
 /** Sends `n` Commands and returns their tags. */
 export function burst(ledger: Ledger, n = PER_CASE, o: { signedAt?: number } = {}): number[] {
   return Array.from({ length: n }, () => ledger.send(o));
+}
+
+/** A matrix file's world: the daemon started and back online, and the ledger that counts its Commands. */
+export async function matrixWorld(o: Parameters<typeof e2eWorld>[0]): Promise<{ w: E2eWorld; ledger: Ledger }> {
+  const w = await e2eWorld({ ...o, persistentApp: true });
+  const journal = join(w.dir, "state", "commands", "journal.json");
+  const ledger = new Ledger({ key: o.key, sim: w.modem.sim, messages: () => w.app.got, prefix: w.prefix, journal });
+  w.start();
+  await waitFor(() => w.events("back-online").length === 1, 60_000, "the daemon to be back online");
+  return { w, ledger };
 }

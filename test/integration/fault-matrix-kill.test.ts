@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exited } from "../helpers/daemon-proc.js";
-import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
-import { Ledger, type Counts } from "../helpers/ledger.js";
-import { matrixRows, PER_CASE, settle } from "../helpers/matrix.js";
+import type { E2eWorld } from "../helpers/e2e.js";
+import type { Ledger } from "../helpers/ledger.js";
+import { type Counts } from "../helpers/ledger.js";
+import { matrixRows, matrixWorld, PER_CASE, settle } from "../helpers/matrix.js";
 import { waitFor } from "../helpers/pty-modem.js";
 
 // The fault matrix, part 3: the daemon killed with SIGKILL at each step of the SMS path, then
@@ -17,11 +17,7 @@ let w: E2eWorld;
 let ledger: Ledger;
 
 beforeAll(async () => {
-  w = await e2eWorld({ id: "matrix-kill", key: KEY, persistentApp: true, modemYaml: ["pollS: 5"] });
-  const journal = join(w.dir, "state", "commands", "journal.json");
-  ledger = new Ledger({ key: KEY, sim: w.modem.sim, messages: () => w.app.got, prefix: w.prefix, journal });
-  w.start();
-  await waitFor(() => w.events("back-online").length === 1, 60_000, "the daemon to be back online");
+  ({ w, ledger } = await matrixWorld({ id: "matrix-kill", key: KEY, modemYaml: ["pollS: 5"] }));
 }, 90_000);
 
 afterAll(async () => {

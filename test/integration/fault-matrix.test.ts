@@ -1,11 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERSONALITIES } from "../../src/sim/modem/index.js";
 import { ABUSE, control } from "../helpers/control-abuse.js";
-import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
-import { Ledger } from "../helpers/ledger.js";
-import { burst, matrixRows, OUTAGE_S, PER_CASE, PROOF, settle } from "../helpers/matrix.js";
+import type { E2eWorld } from "../helpers/e2e.js";
+import type { Ledger } from "../helpers/ledger.js";
+import { burst, matrixRows, matrixWorld, OUTAGE_S, PER_CASE, PROOF, settle } from "../helpers/matrix.js";
 import { waitFor } from "../helpers/pty-modem.js";
 
 // The fault matrix (issue 11), part 1: the real daemon (`cellgate run` on a pty with the real
@@ -24,17 +23,12 @@ let w: E2eWorld;
 let ledger: Ledger;
 
 beforeAll(async () => {
-  w = await e2eWorld({
+  ({ w, ledger } = await matrixWorld({
     id: "matrix",
     key: KEY,
-    persistentApp: true,
     modem: { personality: SMALL },
     mqtt: ["sendBudget:", "  perHour: 5", "  perDay: 10"],
-  });
-  const journal = join(w.dir, "state", "commands", "journal.json");
-  ledger = new Ledger({ key: KEY, sim: w.modem.sim, messages: () => w.app.got, prefix: w.prefix, journal });
-  w.start();
-  await waitFor(() => w.events("back-online").length === 1, 60_000, "the daemon to be back online");
+  }));
 }, 90_000);
 
 afterAll(async () => {
