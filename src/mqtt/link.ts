@@ -252,7 +252,11 @@ export class MqttLink {
       };
       await this.#publishAcked(this.topic("status"), JSON.stringify(offline), this.#o.statusRetain !== false);
     }
-    await this.#client.endAsync().catch(() => {});
+    // MQTT.js's graceful end waits, with no bound, until nothing is in flight. What still is after the bounded waits
+    // above is not lost by closing the socket: outbox entries go only on a PUBACK, retained topics are sent again on
+    // connect, and a raw publish already told its owner it was not acknowledged.
+    const inFlight = Object.keys(this.#client.outgoing).length > 0;
+    await this.#client.endAsync(inFlight).catch(() => {});
   }
 
   async #onConnect(): Promise<void> {

@@ -21,6 +21,9 @@ export interface TestBroker {
   start(): Promise<void>;
   /** A power cut: SIGKILL, nothing saved but what is already on disk (mosquitto; aedes just stops). */
   crash(): Promise<void>;
+  /** Frozen (SIGSTOP) and thawed: connections stay open, nothing is answered meanwhile (mosquitto only). */
+  freeze?(): void;
+  thaw?(): void;
   close(): Promise<void>;
 }
 
@@ -120,7 +123,9 @@ export async function startBroker(
       start,
       stop: () => stop(),
       crash: () => stop("SIGKILL"),
-      close: async () => (await stop(), rmSync(dir, { recursive: true, force: true })),
+      freeze: () => void proc?.kill("SIGSTOP"),
+      thaw: () => void proc?.kill("SIGCONT"),
+      close: async () => (proc?.kill("SIGCONT"), await stop(), rmSync(dir, { recursive: true, force: true })),
     };
   }
   const { Aedes } = await import("aedes");

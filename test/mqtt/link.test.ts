@@ -94,6 +94,18 @@ describe("MqttLink", () => {
     expect(late.got[0]).toMatchObject({ retain: true, json: { state: "offline" } });
   });
 
+  it("stop ends even while a QoS 1 message waits for a PUBACK that never comes (a frozen broker)", async () => {
+    // MQTT.js's graceful end waits, with no bound, until nothing is in flight: a daemon stopped then would never exit.
+    if (broker.freeze === undefined) return; // aedes runs in this process: it cannot be frozen apart from the test
+    const { link: l, prefix } = await link();
+    await l.start();
+    broker.freeze();
+    cleanups.push(() => broker.thaw?.());
+    const acked = l.publishRaw(`${prefix}/probe`, "waits", { retain: false });
+    await l.stop("frozen broker", 200);
+    expect(await acked).toBe(false);
+  }, 30_000);
+
   it("heartbeat(): status is published again, with a fresh ts, each time", async () => {
     const { link: l, prefix } = await link({ stamp: (at = Date.now()) => ({ ts: new Date(at).toISOString(), clock: "synced" }) });
     await l.start();
