@@ -17,11 +17,13 @@ export class ControlServer {
   readonly #server: Server;
   readonly #path: string;
   readonly #log: Logger;
+  readonly #open: Set<Socket>;
 
-  private constructor(path: string, server: Server, log: Logger) {
+  private constructor(path: string, server: Server, log: Logger, open: Set<Socket>) {
     this.#path = path;
     this.#server = server;
     this.#log = log;
+    this.#open = open;
   }
 
   static async listen(path: string, handlers: ControlHandlers, o: { log?: Logger; mode?: number } = {}): Promise<ControlServer> {
@@ -31,18 +33,26 @@ export class ControlServer {
     if (await socketAnswers(path))
       throw new CellgateError("CG_ERR_CONTROL_REQUEST", `another cellgate daemon already listens on ${path}`, { path });
     await rm(path, { force: true });
-    const server = createServer((sock) => serve(sock, handlers, log));
+    const open = new Set<Socket>();
+    const server = createServer((sock) => {
+      open.add(sock);
+      sock.once("close", () => open.delete(sock));
+      serve(sock, handlers, log);
+    });
     server.on("error", (err) => log.error({ err: describeError(err) }, "control socket error"));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(path, () => resolve());
     });
     await chmod(path, o.mode ?? 0o660);
-    return new ControlServer(path, server, log);
+    return new ControlServer(path, server, log, open);
   }
 
+  /** Stops listening and hangs up on clients still connected (close() alone waits for each to leave). */
   async close(): Promise<void> {
-    await new Promise<void>((r) => this.#server.close(() => r()));
+    const closed = new Promise<void>((r) => this.#server.close(() => r()));
+    for (const sock of this.#open) sock.destroy();
+    await closed;
     await rm(this.#path, { force: true });
     this.#log.debug({ path: this.#path }, "control socket closed");
   }

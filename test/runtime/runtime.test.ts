@@ -219,6 +219,17 @@ describe("the control socket", () => {
     await expect(controlRequest(path, "status", {})).rejects.toMatchObject({ code: "CG_ERR_CONTROL_UNREACHABLE" });
   });
 
+  it("closing hangs up on a client that stays connected, rather than waiting for it to leave", async () => {
+    const path = join(dir, "idle.sock");
+    const server = await ControlServer.listen(path, recordingHandlers().handlers);
+    const idle = createConnection(path);
+    await new Promise((r) => idle.once("connect", r));
+    const hungUp = new Promise((r) => idle.once("close", r));
+    await server.close();
+    await hungUp;
+    expect(idle.destroyed).toBe(true);
+  });
+
   it("every malformed request is answered with a coded error and never reaches a handler; the server keeps serving", async () => {
     const path = join(dir, "abuse.sock");
     const { calls, handlers } = recordingHandlers();
