@@ -79,8 +79,14 @@ export class Poller {
    * again (a new registration may be on another network); nothing else is asked.
    */
   onRegistration(reg: Registration): void {
+    // A poll in flight may have read the registration before this URC: applied once it is over, not dropped.
+    if (this.#running !== undefined)
+      return void this.#running.then(
+        () => this.onRegistration(reg),
+        () => {},
+      );
     const s = this.d.state.snapshot;
-    if (s === undefined || this.#running !== undefined) return; // the poll in flight reads it anyway
+    if (s === undefined) return;
     const was = s.registration[reg.domain];
     // A URC at <n>=1 carries no location: the cell is the one known while still registered there.
     const keep = was?.registered && reg.registered && reg.tac === undefined && reg.lac === undefined ? was : {};
@@ -100,8 +106,13 @@ export class Poller {
 
   /** A signal URC (+QIND "csq", AUTOCSQ +CSQ, %CESQ): the values it carries replace the polled ones. */
   onSignal(q: Partial<SignalQuality>): void {
+    if (this.#running !== undefined)
+      return void this.#running.then(
+        () => this.onSignal(q),
+        () => {},
+      );
     const s = this.d.state.snapshot;
-    if (s?.signal === undefined || this.#running !== undefined) return;
+    if (s?.signal === undefined) return;
     s.signal = { ...s.signal, ...q };
     this.#publish({ snapshot: s });
   }
