@@ -109,6 +109,46 @@ describe("data-path faults", () => {
     expect(w.sim.dataFlows()).toBe(true);
   });
 
+  // EF_FPLMN as TS 31.102 §4.2.16 and 24.008 §10.5.1.13 code it (310260 → 13 00 62), read and written
+  // with +CRSM (27.007 §8.18); the module reads it when its radio comes on (TS 23.122 §3.1).
+  it("the serving network on EF_FPLMN: denied until the list is emptied and the radio comes on again", () => {
+    const w = world("quectel-ec25");
+    w.tx("AT+CEREG=2\r");
+    expect(w.tx("AT+CRSM=176,28539,0,0,12\r")).toBe(reply('+CRSM: 144,0,"FFFFFFFFFFFFFFFFFFFFFFFF"'));
+    w.faults.forbidServingNetwork();
+    expect(w.read()).toBe(urcs("+CEREG: 3"));
+    expect(w.tx("AT+CRSM=176,28539,0,0,12\r")).toBe(reply('+CRSM: 144,0,"130062FFFFFFFFFFFFFFFFFF"'));
+    expect(w.tx("AT+COPS=?\r", 5_000)).toContain('(3,"T-Mobile","TMO","310260",7)');
+    w.run("cfun");
+    expect(w.sim.dataFlows(), "a radio cycle alone reads the same list again").toBe(false);
+    expect(w.tx('AT+CRSM=214,28539,0,0,12,"FFFFFFFFFFFFFFFFFFFFFFFF"\r')).toBe(reply('+CRSM: 144,0,""'));
+    expect(w.sim.dataFlows(), "the module's copy counts until the radio comes on").toBe(false);
+    w.run("cfun");
+    expect(w.sim.dataFlows()).toBe(true);
+  });
+
+  it("+CRSM on EF_FPLMN refuses a wrong length and a file it does not have (TS 102 221 §10.2.1)", () => {
+    const w = world("quectel-ec25");
+    expect(w.tx("AT+CRSM=176,28539,0,0,13\r")).toBe(reply("+CRSM: 108,12"));
+    expect(w.tx('AT+CRSM=214,28539,0,0,12,"FF"\r')).toBe(reply("+CRSM: 103,0"));
+    expect(w.tx("AT+CRSM=176,28542,0,0,12\r")).toBe(reply("+CRSM: 106,130"));
+  });
+
+  it.each(["quectel-ec25", "nordic-nrf9160"])(
+    "%s locked by hand to a network that rejects the SIM: denied until AT+COPS=0",
+    (id) => {
+      const w = world(id);
+      w.faults.lockOperator("310410");
+      expect(w.sim.dataFlows()).toBe(false);
+      expect(w.tx("AT+COPS?\r")).toBe(reply("+COPS: 1"));
+      w.run("cfun");
+      w.run("reset");
+      expect(w.sim.dataFlows(), "the lock is kept across a radio cycle and a reset").toBe(false);
+      expect(w.tx("AT+COPS=0\r", 5_000)).toBe(reply());
+      expect(w.sim.dataFlows()).toBe(true);
+    },
+  );
+
   it("a firmware update: START, nothing answered, END, then the module restarts", async () => {
     const w = world("quectel-ec25");
     const done = w.faults.firmwareUpdate(60_000);

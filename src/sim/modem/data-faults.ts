@@ -67,6 +67,24 @@ export class DataFaults {
   }
 
   /**
+   * The network rejected the SIM once with EMM #11 and the module wrote it to EF_FPLMN (TS 24.301
+   * §5.5.1.2.5): it never tries that network again, even once it would accept the SIM, until the
+   * list is cleared on the SIM and the radio comes back on (field failure 12: multi-IMSI SIMs).
+   */
+  forbidServingNetwork(): void {
+    const w = this.sim.world;
+    const plmn = `${w.net.mcc}${w.net.mnc}`;
+    w.sim.fplmn = [plmn, ...w.sim.fplmn.filter((p) => p !== plmn)].slice(0, 4);
+    this.sim.setNetwork({ forbidden: [...w.sim.fplmn] });
+  }
+
+  /** Locked by hand (AT+COPS=1) to a network in range that rejects the SIM (EC25-AF, Quectel forum): kept across resets. */
+  lockOperator(plmn: string): void {
+    this.sim.world.settings.copsMode = 1;
+    this.sim.setNetwork({ selected: plmn });
+  }
+
+  /**
    * nRF91 (1.3.x) after repeated ungraceful resets (nWP042): attach blocked for 30 min, said once
    * with `%MDMEV: RESET LOOP` to a host that subscribed with AT%MDMEV=1; no other module says it.
    * Returns whether the line was printed.

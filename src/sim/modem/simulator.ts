@@ -8,7 +8,7 @@ import { buildMtPdus, type MtSms } from "./network-sms.js";
 import type { Personality } from "./personality.js";
 import { personality as lookup } from "./personalities/index.js";
 import { SmsStore, type Memory, type StoredMessage } from "./sms-store.js";
-import { defaultNetwork, defaultSettings, type ModemWorld, type Network, type SimCard } from "./state.js";
+import { defaultNetwork, defaultSettings, restarted, type ModemWorld, type Network, type SimCard } from "./state.js";
 
 /**
  * Behaviours seen in the field that no manual describes, to switch on for any personality: the
@@ -101,10 +101,11 @@ export class ModemSimulator {
       imsi: "310260123456789",
       unlocked: true,
       pinAttemptsLeft: 3,
+      fplmn: [],
       ...o.sim,
     };
     if (o.sim?.pin !== undefined && o.sim.unlocked === undefined) sim.unlocked = false;
-    const net = { ...defaultNetwork(), rat: p.defaultRat ?? p.rats[0] ?? "lte", ...o.network };
+    const net = { ...defaultNetwork(), forbidden: [...sim.fplmn], rat: p.defaultRat ?? p.rats[0] ?? "lte", ...o.network };
     this.world = { sim, net, settings: defaultSettings(p.defaults) };
     this.store = new SmsStore(p.sms.memories, p.sms.firstIndex ?? 0);
     const mem = this.#bootMemory();
@@ -251,9 +252,7 @@ export class ModemSimulator {
     this.#mt.reset();
     this.#clock.setTimeout(() => {
       const kept = this.personality.keptOnReboot?.(this.world.settings) ?? {};
-      this.world.net.dataFault = "none"; // a restart attaches anew: whatever was wrong with the path is gone
-      this.world.net.otherActive = [];
-      this.world.settings = defaultSettings({ ...this.personality.defaults, ...kept });
+      restarted(this.world, defaultSettings({ ...this.personality.defaults, ...kept }));
       const mem = this.#bootMemory();
       this.#ctx.mems = [mem, mem, mem];
       this.#booting = false;

@@ -10,6 +10,11 @@ export interface SimCard {
   pin?: string;
   unlocked: boolean;
   pinAttemptsLeft: number;
+  /**
+   * EF_FPLMN (TS 31.102 §4.2.16, file 6F7B): the networks the module stored after a reject that
+   * forbids them (EMM #11, TS 24.301 §5.5.1.2.5), as MCC+MNC; 12 bytes hold four.
+   */
+  fplmn: string[];
 }
 
 /** The radio in service. A personality prints it in its own encoding (27.007 <AcT>, words). */
@@ -50,6 +55,13 @@ export interface Network {
   simInvalidUntilCfun: boolean;
   /** Contexts other than the default bearer that the host activated (+CGACT=1,<cid>): each has an address while attached. */
   otherActive: number[];
+  /**
+   * The module's copy of EF_FPLMN, read when the radio comes on (TS 23.122 §3.1): automatic
+   * selection never picks these, so a list cleared on the SIM counts only after a radio cycle.
+   */
+  forbidden: string[];
+  /** The network chosen by hand (AT+COPS=1; TS 23.122 manual selection); null in automatic selection. */
+  selected: string | null;
 }
 
 /**
@@ -117,6 +129,8 @@ export function defaultNetwork(): Network {
     dataFault: "none",
     simInvalidUntilCfun: false,
     otherActive: [],
+    forbidden: [],
+    selected: null,
   };
 }
 
@@ -140,6 +154,28 @@ export function defaultSettings(over: Partial<Settings> = {}): Settings {
     pdp: (over.pdp ?? [{ cid: 1, type: "IP", apn: "wireless.twilio.com" }]).map((c) => ({ ...c })),
     vendor: { ...over.vendor },
   };
+}
+
+/**
+ * The module does not register on the network in range because of its own selection: locked by
+ * hand to another one that rejects the SIM, or the serving one is on its forbidden list.
+ */
+export function selectionBars(w: ModemWorld): boolean {
+  const serving = `${w.net.mcc}${w.net.mnc}`;
+  return w.net.selected !== null ? w.net.selected !== serving : w.net.forbidden.includes(serving);
+}
+
+/**
+ * A restart: the module attaches anew (whatever was wrong with the data path is gone), boots with
+ * `settings`, and reads EF_FPLMN from the SIM again. A manual lock is kept, the worst case: on
+ * modules that store +COPS in non-volatile memory a reset does not lift it.
+ */
+export function restarted(w: ModemWorld, settings: Settings): void {
+  w.net.dataFault = "none";
+  w.net.otherActive = [];
+  w.net.forbidden = [...w.sim.fplmn];
+  w.settings = settings;
+  if (w.net.selected !== null) w.settings.copsMode = 1;
 }
 
 /** Registered (home or roaming, incl. SMS-only) in a domain. */

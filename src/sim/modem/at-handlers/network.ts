@@ -50,9 +50,12 @@ function operatorName(net: Network, format: number): string {
   return format === 2 ? `${net.mcc}${net.mnc}` : format === 1 ? net.shortName : net.longName;
 }
 
-/** +COPS (27.007 §7.3): modes 0/2/3 and the formats; `actOf` is the module's <AcT>. */
-export function cops(o: { actOf: (rat: SimRat) => number }): CommandDef {
-  return {
+/**
+ * +COPS (27.007 §7.3): modes 0/2/3, the formats, and 1 (manual) with a numeric operator; `actOf`
+ * is the module's <AcT>. The list shows a forbidden network as <stat> 3.
+ */
+export function cops(o: { actOf: (rat: SimRat) => number; around?: (ctx: Ctx, write: () => Result) => Result }): CommandDef {
+  const def: CommandDef = {
     read: (_a, ctx) => {
       const s = ctx.world.settings;
       if (!inService(ctx)) return ok(`+COPS: ${s.copsMode}`);
@@ -67,6 +70,13 @@ export function cops(o: { actOf: (rat: SimRat) => number }): CommandDef {
       }
       if (mode === "0" || mode === "2") {
         ctx.world.settings.copsMode = Number(mode);
+        ctx.world.net.selected = null;
+        return OK;
+      }
+      const oper = args(a)[2];
+      if (mode === "1" && format === "2" && /^\d{5,6}$/.test(oper ?? "")) {
+        ctx.world.settings.copsMode = 1;
+        ctx.world.net.selected = oper!;
         return OK;
       }
       return { cme: 3 };
@@ -74,9 +84,12 @@ export function cops(o: { actOf: (rat: SimRat) => number }): CommandDef {
     test: (_a, ctx) => {
       const n = ctx.world.net;
       const act = o.actOf(n.rat);
-      return ok(`+COPS: (2,"${n.longName}","${n.shortName}","${n.mcc}${n.mnc}",${act}),,(0,1,2,3,4),(0,1,2)`);
+      const stat = n.forbidden.includes(`${n.mcc}${n.mnc}`) ? 3 : 2;
+      return ok(`+COPS: (${stat},"${n.longName}","${n.shortName}","${n.mcc}${n.mnc}",${act}),,(0,1,2,3,4),(0,1,2)`);
     },
   };
+  const { around } = o;
+  return around ? { ...def, write: (a, ctx) => around(ctx, () => def.write!(a, ctx)) } : def;
 }
 
 /** +CGATT (27.007 §10.1.9). */
@@ -119,10 +132,11 @@ export function dataFlows(ctx: Ctx): boolean {
  * The radio switched (+CFUN): flight mode (4) drops the bearer and the network's view of it, so a
  * dropped context and a stale address are gone when it comes back; minimum functionality (0)
  * also powers the baseband's data path down (a blackholed path too: the nRF91's reset is this);
- * an invalid USIM is tried again after either.
+ * an invalid USIM is tried again after either. Back on from either, the module reads EF_FPLMN anew.
  */
-export function radioSwitched(ctx: Ctx, fun: number): void {
+export function radioSwitched(ctx: Ctx, fun: number, was: number): void {
   const net = ctx.world.net;
+  if (fun === 1 && was !== 1) net.forbidden = [...ctx.world.sim.fplmn];
   if (fun !== 0 && fun !== 4) return;
   net.otherActive = [];
   if (net.dataFault === "context-dropped" || net.dataFault === "stale-address" || fun === 0) net.dataFault = "none";
@@ -213,8 +227,9 @@ export function cfun(o: {
       if (rst === "1" && o.reset && fun === "1") return { reboot: true };
       const n = Number(fun);
       if (fun === "" || !o.funs.includes(n) || (rst !== undefined && rst !== "0")) return ERROR;
+      const was = ctx.world.settings.cfun;
       ctx.world.settings.cfun = n;
-      radioSwitched(ctx, n);
+      radioSwitched(ctx, n, was);
       o.after?.(ctx, n);
       return OK;
     },

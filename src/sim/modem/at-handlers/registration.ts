@@ -1,4 +1,4 @@
-import { isRegistered, type Network, type SimRat } from "../state.js";
+import { isRegistered, selectionBars, type Network, type SimRat } from "../state.js";
 import { ERROR, hex, ok, OK, type CommandDef, type Ctx, type Result } from "./types.js";
 
 export type Domain = "cs" | "ps" | "eps";
@@ -31,6 +31,8 @@ export function statOf(ctx: Ctx, d: Domain, fmt?: RegistrationFormat): number {
   const w = ctx.world;
   if (w.settings.cfun !== 1 || !w.sim.present || !w.sim.unlocked) return 0;
   if (fmt?.rats !== undefined && !fmt.rats.includes(w.net.rat)) return 0;
+  // Rejected by the network chosen by hand, or not trying the forbidden one: denied (EMM #11, PLMN not allowed).
+  if (selectionBars(w) && w.net[d] !== 0) return 3;
   return w.net[d];
 }
 
@@ -46,7 +48,7 @@ export function registrationLine(ctx: Ctx, d: Domain, form: "read" | "urc", fmt:
   const fields: string[] = form === "read" ? [String(n), String(stat)] : [String(stat)];
   const registered = isRegistered(stat);
   const location = registered ? locationFields(net, d, fmt) : ["", "", ""];
-  const cause = n === 3 || n === 5 ? causeFields(net, stat) : ["", ""];
+  const cause = n === 3 || n === 5 ? causeFields(net, stat, selectionBars(ctx.world)) : ["", ""];
   const psm = n >= 4 && registered && net.psm !== null ? [`"${net.psm.activeTime}"`, `"${net.psm.periodicTau}"`] : [];
   if (n >= 2) fields.push(...location, ...cause, ...psm);
   // Trailing empty fields are left out, as modules print them.
@@ -66,8 +68,9 @@ function locationFields(net: Network, d: Domain, fmt: RegistrationFormat): strin
   return fmt.act ? [area, ci, String(fmt.actOf(net.rat))] : [area, ci];
 }
 
-function causeFields(net: Network, stat: number): string[] {
-  return stat === 3 && net.rejectCause !== null ? ["0", String(net.rejectCause)] : ["", ""];
+function causeFields(net: Network, stat: number, barred: boolean): string[] {
+  const cause = barred ? 11 : net.rejectCause;
+  return stat === 3 && cause !== null ? ["0", String(cause)] : ["", ""];
 }
 
 /** AT+CxREG? / =<n> / =? for one domain. */

@@ -117,15 +117,56 @@ export function iccidCommand(format: (iccid: string) => string): CommandDef {
   return { exec: (_a, ctx) => (ctx.world.sim.present ? ok(format(ctx.world.sim.iccid)) : { cme: 10 }), test: () => OK };
 }
 
-/** +CRSM (27.007 §8.18), the READ BINARY of EF_ICCID (file 12258) only: what SIM tools read. */
+/**
+ * +CRSM (27.007 §8.18): READ BINARY of EF_ICCID (file 12258, what SIM tools read), and READ and
+ * UPDATE BINARY of EF_FPLMN (file 28539, 12 bytes). The reply to an update carries an empty
+ * response (`+CRSM: 144,0,""`, as a RUT900's module and the nRF91 print it).
+ */
 export function crsm(): CommandDef {
   return {
     write: (a, ctx) => {
       if (!ctx.world.sim.present) return { cme: 10 };
-      const [command, file] = args(a);
+      const [command, file, p1, p2, p3, data] = args(a);
       if (command === "176" && file === "12258") return ok(`+CRSM: 144,0,"${efIccid(ctx.world.sim.iccid).swapped}"`);
-      return ok("+CRSM: 106,130"); // file not found (TS 102 221 §10.2.1.5)
+      if (file !== "28539") return ok("+CRSM: 106,130"); // file not found (TS 102 221 §10.2.1.5)
+      const length = Number(p3);
+      if (p1 !== "0" || p2 !== "0" || !(length >= 1 && length <= FPLMN_BYTES)) return ok(`+CRSM: 108,${FPLMN_BYTES}`); // wrong length
+      if (command === "176") return ok(`+CRSM: 144,0,"${efFplmn(ctx.world.sim.fplmn).slice(0, length * 2)}"`);
+      if (command !== "214") return ok("+CRSM: 109,0"); // instruction not supported
+      if (data === undefined || !new RegExp(`^[0-9A-Fa-f]{${length * 2}}$`).test(data)) return ok("+CRSM: 103,0");
+      const kept = efFplmn(ctx.world.sim.fplmn).slice(length * 2);
+      ctx.world.sim.fplmn = plmnsOf(data.toUpperCase() + kept);
+      return ok('+CRSM: 144,0,""');
     },
     test: () => OK,
   };
+}
+
+const FPLMN_BYTES = 12;
+
+/**
+ * EF_FPLMN's bytes: three per network as TS 24.008 §10.5.1.13 codes a PLMN identity (MCC digit
+ * 2|1, MNC digit 3|MCC digit 3, MNC digit 2|1; an F for a two-digit MNC's third), FF when unused.
+ */
+export function efFplmn(plmns: readonly string[]): string {
+  const triple = (p: string) => {
+    const [m1, m2, m3, n1, n2, n3 = "F"] = p.split("");
+    return `${m2}${m1}${n3}${m3}${n2}${n1}`;
+  };
+  return plmns
+    .slice(0, FPLMN_BYTES / 3)
+    .map(triple)
+    .join("")
+    .padEnd(FPLMN_BYTES * 2, "F");
+}
+
+function plmnsOf(hexText: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 6 <= hexText.length; i += 6) {
+    const t = hexText.slice(i, i + 6);
+    if (t === "FFFFFF") continue;
+    const [m2, m1, n3, m3, n2, n1] = t.split("");
+    out.push(`${m1}${m2}${m3}${n1}${n2}${n3 === "F" ? "" : n3}`);
+  }
+  return out;
 }

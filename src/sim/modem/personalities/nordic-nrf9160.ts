@@ -132,8 +132,9 @@ function setFun(ctx: Ctx, fun: number, uiccInitMs: number): Result {
   const wasServed = served(ctx);
   const wasAttached = attached(epsView(ctx));
   const lte: Record<number, number> = { 0: 0, 1: 1, 4: 4, 20: 4, 21: 1, 40: s.cfun === 1 ? 4 : s.cfun, 44: 4 };
+  const was = s.cfun;
   s.cfun = lte[fun] ?? s.cfun; // 30/31/41 leave LTE as it is
-  radioSwitched(ctx, s.cfun);
+  radioSwitched(ctx, s.cfun, was);
   if (s.cfun === 0) delete s.vendor[MDMEV];
   if (fun === 0 || fun === 4 || fun === 40) delete s.vendor[UICC_READY_AT];
   else if ([1, 21, 41, 44].includes(fun) && uiccState(ctx) === "off") s.vendor[UICC_READY_AT] = ctx.now() + uiccInitMs;
@@ -165,10 +166,14 @@ function copsCommand(): CommandDef {
     write: (a, ctx) => {
       const [mode, format, oper] = args(a);
       const s = ctx.world.settings;
-      if (mode === "0" && format === undefined) s.copsMode = 0;
-      else if (mode === "1" && format === "2" && /^\d{5,6}$/.test(oper ?? "")) s.copsMode = 1;
+      const net = ctx.world.net;
+      const regBefore = registrationLine(ctx, "eps", "urc", CEREG);
+      if (mode === "0" && format === undefined) [s.copsMode, net.selected] = [0, null];
+      else if (mode === "1" && format === "2" && /^\d{5,6}$/.test(oper ?? "")) [s.copsMode, net.selected] = [1, oper!];
       else if (mode === "3" && ["0", "1", "2"].includes(format ?? "")) s.copsFormat = Number(format) as 0 | 1 | 2;
       else return ERROR;
+      const regNow = registrationLine(ctx, "eps", "urc", CEREG);
+      if (regNow !== undefined && regNow !== regBefore) ctx.urc(regNow);
       return OK;
     },
     // §8.1.3: names are empty strings. Radio off: 27.007 "no network service" (30) [sheet silent].

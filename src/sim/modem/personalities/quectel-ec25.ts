@@ -320,7 +320,8 @@ function ec25Network(): CommandTable {
     "+CREG": registrationCommand("cs", EC25_REG.cs!), // §6.2
     "+CGREG": registrationCommand("ps", EC25_REG.ps!), // §10.11
     "+CEREG": registrationCommand("eps", EC25_REG.eps!), // §10.14
-    "+COPS": cops({ actOf: ec25Act }), // §6.1: +COPS: 0,0,"<long>",7; +COPS: 0 without an operator
+    // §6.1: +COPS: 0,0,"<long>",7; +COPS: 0 without an operator. A change of selection shows as registration URCs.
+    "+COPS": cops({ actOf: ec25Act, around: (ctx, write) => withRegistrationUrcs(ctx, EC25_REG, write) }),
     "+CGATT": cgatt(), // §10.1
     // §10.2: <cid>,<type>,<APN>,<addr>,<d_comp>,<h_comp>,<IPv4_alloc>,<request_type> [choice: cids 1–16,
     // address "0.0.0.0" and zeros — no concrete values in the sheet, so no test form either].
