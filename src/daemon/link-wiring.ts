@@ -65,9 +65,10 @@ export async function openLinkWatchdog(w: LinkWiring): Promise<LinkWatchdog> {
     intervalMs: cfg.link.intervalS * 1000,
     bridge: () => w.link.state.bridge,
     facts: () => linkFacts(w.snapshot(), w.lookup),
+    selection: () => stack.modem.selection.read(),
     steps: {
       reattach: safe(() => bearer.reattach(bc)),
-      cfun: safe(() => bearer.airplaneCycle(bc)),
+      cfun: (_reason, fix) => safe(() => (fix === "selection" ? reselect(stack, bc) : bearer.airplaneCycle(bc)))(),
       "modem-reset": safe(() => stack.supervisor.resetModem("data path down")),
       reboot: safe(async () => {
         await w.reboot();
@@ -98,6 +99,14 @@ export async function openLinkWatchdog(w: LinkWiring): Promise<LinkWatchdog> {
   stack.supervisor.events.on("recovery", (r) => void ("phase" in r && r.phase === "ok" && r.step !== "resync" && setup()));
   if (stack.supervisor.state.kind === "ready") setup();
   return watchdog;
+}
+
+/** The cure of a module kept off the network by its own selection: automatic selection, an empty EF_FPLMN, a radio cycle. */
+async function reselect(stack: ModemStack, bc: BearerConfig): Promise<StepOutcome> {
+  const sel = stack.modem.selection;
+  const undone = await sel.reset(await sel.read());
+  const cycle = await stack.modem.bearer.airplaneCycle(bc);
+  return { ok: undone.ok && cycle.ok, detail: [...undone.done, cycle.detail].join("; ") };
 }
 
 /** What the modem and the carrier say, for the diagnosis: the data domain's registration (never the CS one), the account. */

@@ -1,4 +1,4 @@
-import type { Hold, LinkStep } from "./ladder.js";
+import type { Hold, LinkStep, StepFix } from "./ladder.js";
 
 /**
  * What the carrier and the modem say about a data path that fails, and what follows for the
@@ -15,10 +15,19 @@ export interface LinkFacts {
   fota: { since: number } | null;
   /** The network or the module throttles attach attempts until then (%MDMEV: RESET LOOP, EMM cause 22). */
   throttledUntil: number | null;
+  /** How the module selects its network, read while it is not registered; null when not read or not known. */
+  selection: { manual: boolean; forbidden: readonly string[] | null } | null;
+  /** Steps taken since the data path went down. */
+  tried: readonly LinkStep[];
 }
 
 export type Diagnosis =
-  { kind: "none" } | { kind: "hold"; hold: Hold; cause: HoldCause } | { kind: "direct"; step: LinkStep; reason: string };
+  | { kind: "none" }
+  | { kind: "hold"; hold: Hold; cause: HoldCause }
+  | { kind: "direct"; step: LinkStep; reason: string; fix?: StepFix };
+
+/** Registration states in which the module is off the network (the data domain's). */
+export const UNREGISTERED: ReadonlySet<string> = new Set(["denied", "searching", "idle"]);
 
 export type HoldCause = "fota" | "throttled" | "sim-status" | "data-disabled" | "data-cap" | "denied";
 
@@ -71,6 +80,14 @@ export function diagnose(f: LinkFacts): Diagnosis {
       `the plan's data limit is reached (${c.usagePercent}%): data resumes next month or with a higher limit`,
     );
   const r = f.registration;
+  const bars = selectionBars(f);
+  if (bars !== null && r !== null && UNREGISTERED.has(r.state) && !f.tried.includes("cfun"))
+    return {
+      kind: "direct",
+      step: "cfun",
+      fix: "selection",
+      reason: `not registered (${r.state}) and ${bars}: automatic selection and an empty list, then a radio cycle`,
+    };
   if (r?.state !== "denied") return { kind: "none" };
   const cause = r.rejectCause ?? null;
   if (cause !== null && NETWORK_SAYS_NO[cause] !== undefined)
@@ -84,6 +101,17 @@ export function diagnose(f: LinkFacts): Diagnosis {
   const named = cause !== null && SIM_INVALID_CAUSES[cause] !== undefined ? `, ${SIM_INVALID_CAUSES[cause]}` : "";
   const why = cause !== null ? `EMM cause #${cause}${named}` : "no cause given";
   return { kind: "direct", step: "cfun", reason: `registration denied (${why}): the SIM stays invalid until a CFUN cycle` };
+}
+
+/** What in the module's own selection keeps it off a network (field failure 12), in words; null when nothing. */
+function selectionBars(f: LinkFacts): string | null {
+  const s = f.selection;
+  if (s === null) return null;
+  const bars = [
+    ...(s.manual ? ["the module is locked to one network by hand (+COPS: 1)"] : []),
+    ...(s.forbidden && s.forbidden.length > 0 ? [`the SIM's forbidden-network list holds ${s.forbidden.join(", ")}`] : []),
+  ];
+  return bars.length > 0 ? bars.join(" and ") : null;
 }
 
 function hold(cause: HoldCause, kind: "blocked" | "wait", reason: string, until: number | null = null): Diagnosis {

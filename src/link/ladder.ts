@@ -9,6 +9,9 @@
  */
 export type LinkStep = "reattach" | "cfun" | "modem-reset" | "reboot";
 
+/** What a step does first when a cause needs it: `selection` puts automatic network selection back and empties EF_FPLMN. */
+export type StepFix = "selection";
+
 export interface LadderPolicy {
   failures: number;
   recover: readonly LinkStep[];
@@ -67,12 +70,19 @@ export const INITIAL_LINK: LadderState = {
 
 export type LadderEvent =
   /** A probe's result; `hold` is what the carrier or the modem says explains a failure; `direct` a step that cause needs. */
-  | { type: "probe"; ok: boolean; detail: string; now: number; hold?: Hold | null; direct?: { step: LinkStep; reason: string } }
+  | { type: "probe"; ok: boolean; detail: string; now: number; hold?: Hold | null; direct?: Direct }
   | { type: "step-done"; step: LinkStep; ok: boolean; now: number };
+
+/** The one step a cause needs, and what it does first. */
+export interface Direct {
+  step: LinkStep;
+  reason: string;
+  fix?: StepFix;
+}
 
 export type LadderAction =
   | { type: "down"; detail: string }
-  | { type: "run"; step: LinkStep; reason: string }
+  | { type: "run"; step: LinkStep; reason: string; fix?: StepFix }
   | { type: "restored"; downMs: number; after: LinkStep[] }
   | { type: "held"; hold: Hold }
   | { type: "waiting"; until: number; step: LinkStep | null };
@@ -183,7 +193,7 @@ function climb(
   p: LadderPolicy,
   now: number,
   before: LadderAction[],
-  direct?: { step: LinkStep; reason: string },
+  direct?: Direct,
 ): { state: LadderState; actions: LadderAction[] } {
   const since = "since" in s.mode && s.mode.kind !== "up" ? s.mode.since : now;
   const pick =
@@ -210,7 +220,8 @@ function climb(
     tried: [...s.tried, step],
     counters: { ...s.counters, [step]: { taken: (c?.taken ?? 0) + 1, fixed: c?.fixed ?? 0 } },
   };
-  return { state, actions: [...before, { type: "run", step, reason }] };
+  const fix = direct?.step === step ? direct.fix : undefined;
+  return { state, actions: [...before, { type: "run", step, reason, ...(fix ? { fix } : {}) }] };
 }
 
 /** A state read back from disk: a step that was running when the process died counts as taken, not as running. */

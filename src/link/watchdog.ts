@@ -1,8 +1,8 @@
 import { describeError, Timers, type Clock, type Logger } from "../core/index.js";
 import type { DataEvent } from "../modem/index.js";
-import { diagnose, type LinkFacts } from "./diagnosis.js";
+import { diagnose, UNREGISTERED, type LinkFacts } from "./diagnosis.js";
 import { allowedAt, linkNext, pickStep, type Hold, type LadderAction, type LadderEvent, type LadderPolicy } from "./ladder.js";
-import type { LadderState, LinkStep } from "./ladder.js";
+import type { LadderState, LinkStep, StepFix } from "./ladder.js";
 import { bridgeProbe, describeProbe, dnsProbe, tcpProbe, type BridgeState, type ProbeResult, type ProbeSpec } from "./probe.js";
 import type { LadderStore } from "./store.js";
 
@@ -22,7 +22,9 @@ export interface LinkWatchdogOptions {
   bridge: () => BridgeState;
   /** What the modem and the carrier say now (registration, the account's SIM, plan and usage). */
   facts: () => Pick<LinkFacts, "registration" | "carrier">;
-  steps: Readonly<Record<LinkStep, (reason: string) => Promise<StepOutcome>>>;
+  /** How the module selects its network (+COPS mode, EF_FPLMN): read only while it is off the network. */
+  selection?: () => Promise<LinkFacts["selection"]>;
+  steps: Readonly<Record<LinkStep, (reason: string, fix?: StepFix) => Promise<StepOutcome>>>;
   /** Re-activates the context at once (a network-initiated teardown), outside the ladder. */
   redial: () => Promise<StepOutcome>;
   /** Holds the AT channel's own recovery (no reset while the module updates its firmware). */
@@ -103,14 +105,17 @@ export class LinkWatchdog {
       if (r.ok === null) return;
       const now = this.#o.clock.now();
       this.#fotaOver(r.ok, now);
-      const d = diagnose({ ...this.#o.facts(), now, fota: this.#fota, throttledUntil: this.#throttledUntil });
+      const facts = this.#o.facts();
+      const selection = r.ok ? null : await this.#selection(facts.registration);
+      const tried = this.#state.tried;
+      const d = diagnose({ ...facts, now, fota: this.#fota, throttledUntil: this.#throttledUntil, selection, tried });
       await this.#feed({
         type: "probe",
         ok: r.ok,
         detail: r.detail,
         now,
         hold: d.kind === "hold" ? d.hold : null,
-        ...(d.kind === "direct" ? { direct: { step: d.step, reason: d.reason } } : {}),
+        ...(d.kind === "direct" ? { direct: { step: d.step, reason: d.reason, ...(d.fix ? { fix: d.fix } : {}) } } : {}),
       });
       if (d.kind === "hold" && d.cause === "data-cap" && !r.ok) this.#smsOnce("data-cap", `link blocked: ${d.hold.reason}`);
     } finally {
@@ -173,6 +178,15 @@ export class LinkWatchdog {
     return pick.step === null || !Number.isFinite(pick.until) ? null : { step: pick.step, inMs: pick.until - now };
   }
 
+  /** The module's network selection while it is off the network (two AT reads on the local port, no radio bytes). */
+  async #selection(reg: LinkFacts["registration"]): Promise<LinkFacts["selection"]> {
+    if (this.#o.selection === undefined || reg === null || !UNREGISTERED.has(reg.state)) return null;
+    return this.#o.selection().catch((err: unknown) => {
+      this.#o.log.warn({ err: describeError(err) }, "network selection not read");
+      return null;
+    });
+  }
+
   async #probe(): Promise<ProbeResult> {
     const p = this.#o.probe;
     const { clock } = this.#o;
@@ -207,7 +221,7 @@ export class LinkWatchdog {
     } else {
       log.warn({ step: a.step, reason: a.reason }, "data path down: recovery step");
       event("link-step", `${a.step} start: ${a.reason}`, { step: a.step, phase: "start", reason: a.reason });
-      const r = await this.#o.steps[a.step](a.reason).catch((err: unknown) => ({ ok: false, detail: describeError(err) }));
+      const r = await this.#o.steps[a.step](a.reason, a.fix).catch((err: unknown) => ({ ok: false, detail: describeError(err) }));
       event("link-step", `${a.step} ${r.ok ? "done" : "failed"}: ${r.detail}`, { step: a.step, phase: r.ok ? "done" : "failed" });
       await this.#feed({ type: "step-done", step: a.step, ok: r.ok, now: this.#o.clock.now() });
     }

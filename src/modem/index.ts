@@ -4,6 +4,7 @@ export { chooseProfile, PROFILES, type VendorProfile } from "./vendors/index.js"
 export type { ReportPort } from "./vendors/profile.js";
 export { Modem, type ModemOptions, type ModemEvents } from "./modem.js";
 export { DataBearer, type BearerConfig, type BearerMode, type BearerOutcome } from "./data-bearer.js";
+export { NetworkSelection, type Selection } from "./network-selection.js";
 export { mainRegistration, networkView, type NetworkView } from "./network-view.js";
 export { Capabilities, type Capability } from "./capabilities.js";
 export { currentRat, ratFromAct, ratFromText } from "./rat.js";

@@ -29,6 +29,7 @@ import { initModem } from "./modem-init.js";
 import { currentRat } from "./rat.js";
 import { ModemSms } from "./modem-sms.js";
 import { DataBearer } from "./data-bearer.js";
+import { NetworkSelection } from "./network-selection.js";
 import { withRetry } from "./retry.js";
 import { mainRegistration } from "./network-view.js";
 import type {
@@ -97,6 +98,7 @@ export class Modem {
   #lastBoot: number | undefined;
   #sms: ModemSms | undefined;
   #bearer: DataBearer | undefined;
+  #selection: NetworkSelection | undefined;
   readonly #caps: Capabilities;
 
   constructor(o: ModemOptions) {
@@ -123,6 +125,12 @@ export class Modem {
   get bearer(): DataBearer {
     this.#bearer ??= new DataBearer(this.#port, () => this.#profile, this.#log);
     return this.#bearer;
+  }
+
+  /** Network selection: manual or automatic, and the SIM's forbidden-network list. */
+  get selection(): NetworkSelection {
+    this.#selection ??= new NetworkSelection(this.#port);
+    return this.#selection;
   }
 
   get profile(): VendorProfile {

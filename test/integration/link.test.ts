@@ -169,6 +169,21 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     expect(r.steps).toEqual(["cfun"]);
   }, 120_000);
 
+  it("the serving network on the SIM's forbidden list (EF_FPLMN): the list emptied in one CFUN cycle, nothing heavier", async () => {
+    const r = await fixed(() => faults.forbidServingNetwork(), "a forbidden serving network");
+    expect(r.steps).toEqual(["cfun"]);
+    const empty = 'AT+CRSM=214,28539,0,0,12,"FFFFFFFFFFFFFFFFFFFFFFFF"';
+    const order = ["AT+CRSM=176,28539,0,0,12", empty, "AT+CFUN=4", "AT+CFUN=1"].map((c) => r.sent.indexOf(c));
+    expect(
+      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)),
+      r.sent.join(" "),
+    ).toBe(true);
+    expect(r.sent).not.toContain("AT+COPS=0"); // automatic selection all along
+    const done = t.since(r.m, "link-step").find((e) => e.json.phase === "done")!;
+    expect(String(done.json.detail)).toMatch(/forbidden-network list cleared \(it held 310260\)/);
+    expect(w.modem.sim.world.sim.fplmn).toEqual([]);
+  }, 120_000);
+
   it("+CREG: 0,3 on a data-only SIM is not a failure", async () => {
     const m = t.mark();
     const probes = plane.accepted;
@@ -343,6 +358,18 @@ describe("holds a modem action cannot lift, on an nRF91 (it names the reject cau
     w.modem.sim.setNetwork({ eps, ps, rejectCause: null });
     await t.until(m, "link-restored", "data back once the network allows it", 30_000);
     expect(t.steps(m)).toEqual([]);
+  }, 90_000);
+
+  it("locked by hand to a network that rejects the SIM (+COPS: 1): automatic selection in one CFUN cycle", async () => {
+    const m = t.mark();
+    faults.lockOperator("310410");
+    const step = await t.until(m, "link-step", "the step", 30_000);
+    expect(String(step.json.reason)).toMatch(/locked to one network by hand/);
+    await t.until(m, "link-restored", "data back on automatic selection", 60_000);
+    expect(t.steps(m)).toEqual(["cfun"]);
+    expect(t.sent(m).indexOf("AT+COPS=0")).toBeLessThan(t.sent(m).indexOf("AT+CFUN=4"));
+    expect(t.sent(m)).not.toContain('AT+CRSM=214,28539,0,0,12,"FFFFFFFFFFFFFFFFFFFFFFFF"'); // the list was empty
+    expect(w.modem.sim.world.net.selected).toBeNull();
   }, 90_000);
 
   it("attach throttled (%MDMEV: RESET LOOP): the ladder backs off instead of climbing", async () => {

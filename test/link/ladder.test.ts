@@ -123,6 +123,11 @@ describe("the data-path ladder", () => {
     expect(play([fail(0, { direct: { step: "cfun", reason: "EMM #7" } })]).out).toEqual(["down", "run cfun"]);
   });
 
+  it("what a cause needs done first travels with its step", () => {
+    const r = linkNext(INITIAL_LINK, fail(0, { direct: { step: "cfun", reason: "FPLMN", fix: "selection" } }), POLICY);
+    expect(r.actions.find((a) => a.type === "run")).toEqual({ type: "run", step: "cfun", reason: "FPLMN", fix: "selection" });
+  });
+
   it("a step interrupted by a kill counts as taken after the restart, not as running", () => {
     const r = linkNext(play([fail(0), fail(1)]).s, fail(2), POLICY);
     expect(r.state.mode.kind).toBe("recovering");
@@ -138,6 +143,8 @@ const facts = (over: Partial<LinkFacts>): LinkFacts => ({
   carrier: { simStatus: "active", dataEnabled: true, usagePercent: 10 },
   fota: null,
   throttledUntil: null,
+  selection: null,
+  tried: [],
   ...over,
 });
 
@@ -175,9 +182,53 @@ describe("what explains a failure", () => {
       "hold blocked sim-status",
     ],
     ["no carrier view: the modem's facts decide", { carrier: null }, "none"],
+    [
+      "denied, EMM #11, the network on the SIM's forbidden list: the list cleared in a CFUN cycle",
+      { registration: { state: "denied", rejectCause: 11 }, selection: { manual: false, forbidden: ["310260"] } },
+      "direct cfun selection",
+    ],
+    [
+      "searching, locked to one network by hand: automatic selection in a CFUN cycle",
+      { registration: { state: "searching" }, selection: { manual: true, forbidden: [] } },
+      "direct cfun selection",
+    ],
+    [
+      "denied, EMM #11, the list cleared and the radio cycled already: blocked",
+      {
+        registration: { state: "denied", rejectCause: 11 },
+        selection: { manual: false, forbidden: ["310260"] },
+        tried: ["cfun"],
+      },
+      "hold blocked denied",
+    ],
+    [
+      "denied, EMM #11, automatic selection and an empty list: nothing on the gateway to fix",
+      { registration: { state: "denied", rejectCause: 11 }, selection: { manual: false, forbidden: [] } },
+      "hold blocked denied",
+    ],
+    [
+      "registered, with networks on the forbidden list: those are the network's business",
+      { selection: { manual: false, forbidden: ["26201"] } },
+      "none",
+    ],
+    [
+      "searching, the SIM file unreadable: climb as usual",
+      { registration: { state: "searching" }, selection: { manual: false, forbidden: null } },
+      "none",
+    ],
+    [
+      "a suspended SIM outranks the forbidden list",
+      {
+        registration: { state: "denied", rejectCause: 11 },
+        selection: { manual: false, forbidden: ["310260"] },
+        carrier: { simStatus: "suspended", dataEnabled: true, usagePercent: 1 },
+      },
+      "hold blocked sim-status",
+    ],
   ])("%s", (_name, over, expected) => {
     const d = diagnose(facts(over));
-    const got = d.kind === "hold" ? `hold ${d.hold.kind} ${d.cause}` : d.kind === "direct" ? `direct ${d.step}` : d.kind;
+    const direct = d.kind === "direct" ? `direct ${d.step}${d.fix ? ` ${d.fix}` : ""}` : "";
+    const got = d.kind === "hold" ? `hold ${d.hold.kind} ${d.cause}` : d.kind === "direct" ? direct : d.kind;
     expect(got).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@ export { parseCsqExec, csqRssiDbm } from "./csq.js";
 export { parseCesqExec, cesqToSignal, type CesqResult } from "./cesq.js";
 export { parseCregRead, parseCgregRead, parseCeregRead, parseC5gregRead, parseRegistrationLine } from "./creg.js";
 export { parseCopsRead, parseCopsTest } from "./cops.js";
+export { parseCrsm, simOk, decodePlmnList, type SimResponse } from "./crsm.js";
 export { parseCpinRead, simStateFromCme } from "./cpin.js";
 export { parseIccid, parseIccidReply } from "./iccid.js";
 export { parseIdentityText, parseCgsnExec, parseCimiExec, type Imei } from "./identity.js";
