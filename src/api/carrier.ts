@@ -1,5 +1,6 @@
 import { CellgateError, describeError, silentLogger, type Logger } from "../core/index.js";
 import { collect } from "./paging.js";
+import type { Alert, MonitorResources } from "./resources/monitor.js";
 import type { SuperSimResources } from "./resources/supersim.js";
 import type { DataSession, Sim, UsageRecord } from "./resources/types.js";
 import type { WirelessResources } from "./resources/wireless.js";
@@ -44,9 +45,18 @@ export interface CarrierView {
     lastUpdated: string | null;
     open: boolean;
   } | null;
+  /**
+   * The latest attach the carrier refused for rate limiting (Twilio 83703, Super SIM) in the last
+   * hour, from the Monitor API's alerts; null when none; absent where the view does not read alerts.
+   */
+  attachThrottled?: { at: string; text: string | null } | null;
   /** Parts that could not be read, with why. */
-  errors: Partial<Record<"plan" | "usage" | "lastDataSession", string>>;
+  errors: Partial<Record<"plan" | "usage" | "lastDataSession" | "alerts", string>>;
 }
+
+/** Twilio's Super SIM error: "Attachment Rejected Due To Rate Limiting". */
+export const ATTACH_RATE_LIMITED = "83703";
+const ALERTS_LOOKBACK_MS = 3_600_000;
 
 /**
  * An ICCID as modems give it, made comparable: quotes and spaces gone, upper case, a trailing F
@@ -143,13 +153,17 @@ export class WirelessCarrier implements CarrierApi {
   }
 }
 
-/** Super SIM: Sim, its Fleet (data limit, SMS Commands), this month's UsageRecords; no data sessions in v1. */
+/**
+ * Super SIM: Sim, its Fleet (data limit, SMS Commands), this month's UsageRecords, and (with the
+ * Monitor API) the attaches refused for rate limiting; no data sessions in v1.
+ */
 export class SuperSimCarrier implements CarrierApi {
   readonly product = "super-sim";
 
   constructor(
     readonly api: SuperSimResources,
     readonly log: Logger = silentLogger,
+    readonly monitor?: MonitorResources,
   ) {}
 
   async view(iccid: string, now = new Date()): Promise<CarrierView> {
@@ -184,8 +198,29 @@ export class SuperSimCarrier implements CarrierApi {
         v.plan?.dataLimitMb ?? null,
       );
     });
+    const monitor = this.monitor;
+    if (monitor !== undefined)
+      await part(v, "alerts", this.log, async () => {
+        const alerts = monitor.listAlerts(
+          { start: new Date(now.getTime() - ALERTS_LOOKBACK_MS), logLevel: "error" },
+          { limit: 500 },
+        );
+        v.attachThrottled = latestThrottle(await collect(alerts), sim.sid);
+      });
     return v;
   }
+}
+
+/**
+ * The newest 83703 alert for this SIM: logged against its SID (resource_sid), or naming it in its
+ * text where an alert carries no resource.
+ */
+function latestThrottle(alerts: Alert[], simSid: string): CarrierView["attachThrottled"] {
+  const mine = alerts.filter(
+    (a) => a.errorCode === ATTACH_RATE_LIMITED && a.at !== null && (a.resourceSid === simSid || a.alertText?.includes(simSid)),
+  );
+  const last = mine.sort((a, b) => Date.parse(b.at!) - Date.parse(a.at!))[0];
+  return last ? { at: last.at!, text: last.alertText } : null;
 }
 
 function simPart(s: Sim): CarrierView["sim"] {

@@ -6,6 +6,7 @@ import { basicAuth, oauthClientCredentials, type Auth } from "./auth.js";
 import { SuperSimCarrier, WirelessCarrier, type ApiProduct, type CarrierApi } from "./carrier.js";
 import { ApiHttp } from "./http.js";
 import type { ConcurrencyLimiter } from "./limiter.js";
+import { MonitorResources } from "./resources/monitor.js";
 import { SuperSimResources } from "./resources/supersim.js";
 import { WirelessResources } from "./resources/wireless.js";
 
@@ -48,6 +49,7 @@ const BASE_URLS: Record<ApiProvider, Record<ApiProduct, string>> = {
     "super-sim": "https://supersim.api.korewireless.com",
   },
 };
+const MONITOR_URL = "https://monitor.twilio.com";
 const KORE_TOKEN_URL = "https://api.korewireless.com/api-services/v1/auth/token";
 
 export interface ApiClient {
@@ -92,7 +94,9 @@ export function createApiClient(o: ApiClientOptions): ApiClient {
   });
   if (o.product === "super-sim") {
     const supersim = new SuperSimResources(http);
-    return { http, supersim, carrier: new SuperSimCarrier(supersim, o.log), close: () => http.close() };
+    // Twilio's alerts live on another host; a base URL given (a simulator, a proxy) serves them too. KORE has none.
+    const monitor = o.provider === "twilio" ? new MonitorResources(http, o.baseUrl ?? MONITOR_URL) : undefined;
+    return { http, supersim, carrier: new SuperSimCarrier(supersim, o.log, monitor), close: () => http.close() };
   }
   const wireless = new WirelessResources(http);
   return { http, wireless, carrier: new WirelessCarrier(wireless, o.log), close: () => http.close() };

@@ -81,7 +81,10 @@ export class ApiHttp {
     path: string,
     p: { query?: Params; form?: Params; signal?: AbortSignal; idempotent?: boolean } = {},
   ): Promise<ApiResponse> {
-    const url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}${p.query ? `?${encodeParams(p.query)}` : ""}`;
+    // An absolute URL: a next page (its query inside it), or another of the provider's hosts (Monitor).
+    const query = p.query ? encodeParams(p.query) : "";
+    let url = /^https?:\/\//.test(path) ? path : `${this.baseUrl}${path}`;
+    if (query !== "") url += `${url.includes("?") ? "&" : "?"}${query}`;
     const retries = this.#o.retries ?? 3;
     const replayable = method !== "POST" || p.idempotent === true;
     let reauthenticated = false;

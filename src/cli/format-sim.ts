@@ -52,5 +52,8 @@ export function formatSim(v: CarrierView, ageNote = ""): string {
       `  last data  ${v.errors.lastDataSession ? `not read: ${v.errors.lastDataSession}` : "no data session on record"}`,
     );
   }
+  if (v.attachThrottled)
+    lines.push(`  attach     refused for rate limiting (Twilio 83703) at ${v.attachThrottled.at}: attempts must back off`);
+  else if (v.errors.alerts) lines.push(`  alerts     not read: ${v.errors.alerts}`);
   return `${lines.join("\n")}\n`;
 }

@@ -48,7 +48,33 @@ describe("carrier view", () => {
     expect(v.sim).toMatchObject({ sid: sim.gatewaySim.sid, status: "active" });
     expect(v.plan).toMatchObject({ name: "gateways", dataEnabled: true, dataLimitMb: 1000, messagingEnabled: true });
     expect(v.usage).toMatchObject({ dataBytes: 10_000_000, limitBytes: 1_000_000_000, percentOfLimit: 1 });
+    expect(v.attachThrottled).toBeNull();
     expect(v.errors).toEqual({});
+  });
+
+  it("Super SIM: an attach refused for rate limiting (83703) is read from the Monitor API's alerts, this SIM's only", async () => {
+    const sim = await startApiSimulator({ product: "super-sim", fleet: 2 });
+    const c = h.client(sim, { product: "super-sim" });
+    const other = sim.fleet[0]!;
+    sim.refuseAttach(other.sid); // another SIM's alert is not this gateway's
+    expect((await c.carrier.view("8988307000012345678")).attachThrottled).toBeNull();
+    const mine = sim.refuseAttach();
+    const seen: string[] = [];
+    sim.onResponse((r) => void (r.operationId === "ListAlert" && seen.push(r.path)));
+    const v = await c.carrier.view("8988307000012345678");
+    expect(v.attachThrottled).toEqual({ at: new Date(mine.at).toISOString().slice(0, 19) + "Z", text: mine.text });
+    expect(seen).toEqual(["/v1/Alerts"]);
+    expect(v.errors).toEqual({});
+  });
+
+  it("Super SIM: alerts that cannot be read leave the rest of the view, with why", async () => {
+    const sim = await startApiSimulator({ product: "super-sim" });
+    const c = h.client(sim, { product: "super-sim", retries: 0 });
+    sim.inject({ status: 503 }, { path: /^\/v1\/Alerts/ });
+    const v = await c.carrier.view("8988307000012345678");
+    expect(v.plan).toMatchObject({ name: "gateways" });
+    expect(v.attachThrottled).toBeUndefined();
+    expect(v.errors.alerts).toMatch(/503/);
   });
 
   it("SimLookup caches the view with its age and refreshes on demand", async () => {

@@ -2,8 +2,9 @@ import { afterEach } from "vitest";
 import { ApiSimulator, type ApiSimulatorOptions, type RecordedResponse } from "../../src/sim/api/index.js";
 import { loadConformance, type Conformance } from "./openapi.js";
 
-const specs: Record<"wireless" | "supersim", Conformance | undefined> = { wireless: undefined, supersim: undefined };
-function spec(which: "wireless" | "supersim"): Conformance {
+type Spec = "wireless" | "supersim" | "monitor";
+const specs: Record<Spec, Conformance | undefined> = { wireless: undefined, supersim: undefined, monitor: undefined };
+function spec(which: Spec): Conformance {
   return (specs[which] ??= loadConformance(which, { exact: true }));
 }
 
@@ -20,12 +21,14 @@ export const answeredOperations = new Set<string>();
 export async function startApiSimulator(o: ApiSimulatorOptions = {}): Promise<ApiSimulator> {
   const sim = await ApiSimulator.start({ asyncMs: 20, ...o });
   const entry = { sim, bad: [] as string[], seen: [] as RecordedResponse[] };
-  const conf = spec(o.product === "super-sim" ? "supersim" : "wireless");
+  const product = spec(o.product === "super-sim" ? "supersim" : "wireless");
+  const conf = (operationId: string) => (operationId === "ListAlert" ? spec("monitor") : product); // Monitor API, another spec
   sim.onResponse((r) => {
     entry.seen.push(r);
     if (r.status < 200 || r.status > 299 || r.operationId === "token" || r.status === 204) return;
     answeredOperations.add(r.operationId);
-    for (const e of conf.check(r.operationId, r.body)) entry.bad.push(`${r.method} ${r.path} (${r.operationId}): ${e}`);
+    for (const e of conf(r.operationId).check(r.operationId, r.body))
+      entry.bad.push(`${r.method} ${r.path} (${r.operationId}): ${e}`);
   });
   running.push(entry);
   return sim;

@@ -20,6 +20,8 @@ type Json = Record<string, unknown>;
 const SPECS = {
   wireless: new URL("../fixtures/api/twilio_wireless_v1.json", import.meta.url),
   supersim: new URL("../fixtures/api/twilio_supersim_v1.json", import.meta.url),
+  /** The Alerts list of twilio_monitor_v1.json (an excerpt: test/fixtures/api/README.md). */
+  monitor: new URL("../fixtures/api/twilio_monitor_v1.alerts.json", import.meta.url),
 };
 
 export function loadConformance(spec: keyof typeof SPECS, o: { exact?: boolean } = {}): Conformance {
@@ -70,7 +72,8 @@ export function loadConformance(spec: keyof typeof SPECS, o: { exact?: boolean }
  * loses the keyword Ajv refuses there; "uri-map", Twilio's annotation on the `links` object,
  * is dropped (JSON Schema formats apply to strings); a field that is a `$ref` to an enum
  * also admits null: OpenAPI 3.0 cannot mark a `$ref` nullable, and the specs' prose says these
- * fields are null when unset (reset_status: "Can be: null or `resetting`").
+ * fields are null when unset (reset_status: "Can be: null or `resetting`"); so does an inline enum
+ * marked nullable.
  */
 function rebase(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rebase);
@@ -82,6 +85,8 @@ function rebase(node: unknown): unknown {
     out[k] = k === "$ref" && typeof v === "string" ? v.replace(/^#\/components\/schemas\//, "spec:") : rebase(v);
   }
   if (typeof out.$ref === "string" && out.$ref.includes("_enum_")) return { anyOf: [out, { type: "null" }] };
+  // The same for an inline enum marked nullable (monitor.v1.alert's request_method: no request made an attach alert).
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
   return out;
 }
 

@@ -4,13 +4,14 @@ import type { AddressInfo } from "node:net";
 import { BodyTooLarge, describeError, readRequestBody, silentLogger, systemClock, type Logger } from "../../core/index.js";
 import type { MtOutcome, Route, RouteContext } from "./context.js";
 import { ApiError } from "./errors.js";
+import { alertRoutes } from "./routes/alerts.js";
 import { commandRoutes } from "./routes/commands.js";
 import { simRoutes } from "./routes/sims.js";
 import { superSimRoutes } from "./routes/supersim.js";
 import { usageRoutes } from "./routes/usage.js";
 import { sendCallback } from "./callbacks.js";
 import { seedGateways, seedStore, seedSuperSim } from "./seed.js";
-import { ApiStore, newSid, type CommandRecord, type SimRecord } from "./store.js";
+import { ApiStore, newSid, type AlertRecord, type CommandRecord, type SimRecord } from "./store.js";
 
 import type { ApiSimulatorOptions, Fault, RecordedResponse, SimulatorCredentials } from "./options.js";
 
@@ -72,7 +73,7 @@ export class ApiSimulator {
         like: { fleetSid: this.gatewaySim.fleetSid! },
         now,
       });
-      this.#routes = superSimRoutes;
+      this.#routes = [...superSimRoutes, ...alertRoutes]; // the Monitor API's alerts: Super SIM's attach errors
     } else {
       this.gatewaySim = seedStore(this.store, {
         iccid: o.iccid ?? "8988307000012345678",
@@ -141,6 +142,21 @@ export class ApiSimulator {
   /** Calls a callback URL the way the API does (form parameters). */
   callback(url: string, method: "GET" | "POST", params: Record<string, string>): void {
     this.#callback(url, method, params);
+  }
+
+  /** The carrier refuses the SIM's attach for rate limiting (Twilio 83703, Super SIM) and logs the alert now. */
+  refuseAttach(simSid: string = this.gatewaySim.sid): AlertRecord {
+    const text = "Attachment Rejected Due To Rate Limiting: the device attempted to attach too frequently";
+    const a: AlertRecord = {
+      sid: newSid("NO"),
+      errorCode: "83703",
+      logLevel: "error",
+      text,
+      resourceSid: simSid,
+      at: this.#ctx.clock.now(),
+    };
+    this.store.alerts.push(a);
+    return a;
   }
 
   async close(): Promise<void> {

@@ -96,6 +96,16 @@ export interface FleetRecord {
   dateUpdated: Date;
 }
 
+/** An alert of the Monitor API: an error logged against a resource (a Super SIM's refused attach: 83703). */
+export interface AlertRecord {
+  sid: string;
+  errorCode: string;
+  logLevel: "error" | "warning" | "notice" | "debug";
+  text: string;
+  resourceSid: string | null;
+  at: number;
+}
+
 /** The simulated account: what the routes read and change. */
 export class ApiStore {
   constructor(readonly accountSid: string = newSid("AC")) {}
@@ -106,6 +116,7 @@ export class ApiStore {
   readonly dataSessions: DataSessionRecord[] = [];
   readonly traffic: TrafficEvent[] = [];
   readonly fleets: FleetRecord[] = [];
+  readonly alerts: AlertRecord[] = [];
 
   /** Found SIMs by SID and unique name (a fleet of 10,000 is looked up on every request); checked on every hit. */
   readonly #simIndex = new Map<string, SimRecord>();
