@@ -116,7 +116,12 @@ function linkFacts(s: ModemSnapshot | undefined, lookup: SimLookup | undefined):
   return {
     registration: reg ? { state: reg.state, rejectCause: reg.rejectCause?.type === "emm" ? reg.rejectCause.cause : null } : null,
     carrier: c
-      ? { simStatus: c.sim.status, dataEnabled: c.plan?.dataEnabled ?? null, usagePercent: c.usage?.percentOfLimit ?? null }
+      ? {
+          simStatus: c.sim.status,
+          dataEnabled: c.plan?.dataEnabled ?? null,
+          usagePercent: c.usage?.percentOfLimit ?? null,
+          attachRefusedAt: c.attachThrottled?.at ?? null,
+        }
       : null,
   };
 }

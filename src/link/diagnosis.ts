@@ -10,7 +10,13 @@ export interface LinkFacts {
   /** The data domain's registration (EPS, else PS): the CS domain says nothing about data (+CREG: 0,3 on a data-only SIM). */
   registration: { state: string; rejectCause?: number | null } | null;
   /** The carrier's view, when there is one. */
-  carrier: { simStatus: string | null; dataEnabled: boolean | null; usagePercent: number | null } | null;
+  carrier: {
+    simStatus: string | null;
+    dataEnabled: boolean | null;
+    usagePercent: number | null;
+    /** When the carrier last refused an attach for rate limiting (Twilio 83703), if it did lately. */
+    attachRefusedAt?: string | null;
+  } | null;
   /** A firmware update the module announced and has not finished. */
   fota: { since: number } | null;
   /** The network or the module throttles attach attempts until then (%MDMEV: RESET LOOP, EMM cause 22). */
@@ -30,6 +36,9 @@ export type Diagnosis =
 export const UNREGISTERED: ReadonlySet<string> = new Set(["denied", "searching", "idle"]);
 
 export type HoldCause = "fota" | "throttled" | "sim-status" | "data-disabled" | "data-cap" | "denied";
+
+/** No step for this long after the carrier refused an attach for rate limiting: every step attaches again. */
+const CARRIER_BACKOFF_MS = 30 * 60_000;
 
 const STOPPED = new Set(["suspended", "deactivated", "canceled", "inactive", "new"]);
 
@@ -70,6 +79,14 @@ export function diagnose(f: LinkFacts): Diagnosis {
       f.throttledUntil,
     );
   const c = f.carrier;
+  const refused = c?.attachRefusedAt ? Date.parse(c.attachRefusedAt) + CARRIER_BACKOFF_MS : Number.NaN;
+  if (refused > f.now)
+    return hold(
+      "throttled",
+      "wait",
+      `the carrier refused attaches for rate limiting (Twilio 83703 at ${c!.attachRefusedAt}): backing off until ${iso(refused)}`,
+      refused,
+    );
   if (c?.simStatus && STOPPED.has(c.simStatus))
     return hold("sim-status", "blocked", `the SIM is ${c.simStatus} in the account: no modem action can fix it; reactivate it`);
   if (c?.dataEnabled === false) return hold("data-disabled", "blocked", "data is disabled on the SIM's rate plan: enable it");

@@ -105,6 +105,7 @@ export class LinkWatchdog {
       if (r.ok === null) return;
       const now = this.#o.clock.now();
       this.#fotaOver(r.ok, now);
+      if (!r.ok) this.#o.log.debug({ detail: r.detail }, "data path probe failed");
       const facts = this.#o.facts();
       const selection = r.ok ? null : await this.#selection(facts.registration);
       const tried = this.#state.tried;

@@ -36,6 +36,8 @@ export interface E2eOptions {
   modem?: ModemSimulatorOptions;
   /** The local application keeps its session across broker restarts (it misses nothing an outage queued). */
   persistentApp?: boolean;
+  /** The SIM's product (default Programmable Wireless): the API simulator, the client and `sim.product` follow it. */
+  product?: "programmable-wireless" | "super-sim";
   /** Modules the daemon's node imports first (test seams), and more of its environment. */
   preload?: string[];
   env?: NodeJS.ProcessEnv;
@@ -44,17 +46,19 @@ export interface E2eOptions {
 export async function e2eWorld(o: E2eOptions) {
   const prefix = `cellgate/${o.id}`;
   const broker: TestBroker = o.broker ?? (await startBroker());
-  const api = await ApiSimulator.start({ asyncMs: 50 });
+  const product = o.product ?? "programmable-wireless";
+  const api = await ApiSimulator.start({ asyncMs: 50, product });
   const modem = await startPtyModem(PTY_BACKENDS[0]!, o.modem ?? (o.personality ? { personality: o.personality } : {}));
   const bridge = new ModemBridge(api, modem.sim, { trafficEveryMs: 1000 });
   const client: ApiClient = createApiClient({
     provider: "twilio",
-    product: "programmable-wireless",
+    product,
     baseUrl: api.baseUrl,
     credentials: { username: api.credentials.accountSid, password: api.credentials.authToken },
   });
   const hook = await callbackServer();
-  await client.wireless!.updateSim("gateway-0001", { commandsCallbackUrl: hook.url, commandsCallbackMethod: "POST" });
+  // Commands from the SIM reach the hook (Programmable Wireless: the SIM's callback; Super SIM has none here).
+  await client.wireless?.updateSim("gateway-0001", { commandsCallbackUrl: hook.url, commandsCallbackMethod: "POST" });
   const dir = mkdtempSync(join(tmpdir(), `cellgate-${o.id}-`));
   const config = join(dir, "cellgate.yaml");
   writeFileSync(
@@ -64,6 +68,7 @@ export async function e2eWorld(o: E2eOptions) {
       block("modem", [`port: ${modem.link}`, ...(o.modemYaml ?? ["pollS: 2"])]),
       block("mqtt", [`url: ${broker.url}`, "keepaliveS: 5", ...(o.mqtt ?? [])]),
       block("api", [`baseUrl: ${api.baseUrl}`, "refreshS: 60", ...(o.apiYaml ?? [])]),
+      ...(product === "super-sim" ? ["sim:\n  product: super-sim"] : []),
       `state:\n  dir: ${join(dir, "state")}`,
       `control:\n  socket: ${join(dir, "control.sock")}`,
       ...(o.yaml?.(dir) ?? []),

@@ -1,90 +1,15 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DataFaults, DataPlane } from "../../src/sim/modem/index.js";
+import { DataPlane, type DataFaults } from "../../src/sim/modem/index.js";
 import { quietPort } from "../helpers/broker.js";
 import { cleanEnv, exited, runCli } from "../helpers/daemon-proc.js";
 import { e2eWorld, type E2eWorld } from "../helpers/e2e.js";
+import { DETECT_MS, FAILURES, INTERVAL_S, KEY, fastLadder, timeline } from "../helpers/link-world.js";
 import { waitFor } from "../helpers/pty-modem.js";
 
-// The data-path watchdog end to end: `cellgate run` as a child process, the simulated EC25 on a
-// pty, the Wireless API simulator, a real broker, and the far end of the data path as a loopback
-// TCP port that is open only while the simulated module carries data (DataPlane). Intervals are
-// short through the configuration; every wait is for an event, a file or a state.
-const INTERVAL_S = 1;
-const FAILURES = 2;
-const KEY = "link test command key: 0123456789abcdef";
-
-interface Seen {
-  at: number;
-  json: Record<string, unknown>;
-}
-
-/** The `events` topic with the arrival time of each message, and the module's command lines with theirs. */
-function timeline(w: E2eWorld) {
-  const events: Seen[] = [];
-  const commands: Array<{ at: number; line: string }> = [];
-  w.app.client.on("message", (topic, payload) => {
-    if (topic === `${w.prefix}/events`)
-      events.push({ at: Date.now(), json: JSON.parse(payload.toString()) as Record<string, unknown> });
-  });
-  w.modem.sim.events.on("command", (line) => commands.push({ at: Date.now(), line: line.toUpperCase() }));
-  const mark = () => ({ events: events.length, commands: commands.length, at: Date.now() });
-  type Mark = ReturnType<typeof mark>;
-  const since = (m: Mark, type?: string) => events.slice(m.events).filter((e) => type === undefined || e.json.type === type);
-  const steps = (m: Mark) =>
-    since(m, "link-step")
-      .filter((e) => e.json.phase === "start")
-      .map((e) => e.json.step as string);
-  const sent = (m: Mark) => commands.slice(m.commands).map((c) => c.line);
-  // On a timeout the error lists what did come, to see where the ladder went instead.
-  const until = (m: Mark, type: string, what: string, ms = 60_000) =>
-    waitFor(() => since(m, type).length > 0, ms, `${what} (${type})`).then(
-      () => since(m, type)[0]!,
-      (err: Error) => {
-        throw new Error(
-          `${err.message}; events since: ${since(m)
-            .map((e) => `${String(e.json.type)}: ${String(e.json.detail)}`)
-            .join(" | ")}`,
-        );
-      },
-    );
-  return { events, mark, since, steps, sent, until };
-}
-
-/**
- * A gateway whose probe is a TCP connect to the simulated data plane on `port`, every step allowed
- * again after 1 s (the reboot left out), started with the data flowing. `before` runs before the daemon.
- */
-async function fastLadder(o: { id: string; personality?: string; before?: (w: E2eWorld) => void }) {
-  // Closed for much of the test: outside the ephemeral range, so no other listener can take it meanwhile.
-  const port = await quietPort();
-  const w = await e2eWorld({
-    id: o.id,
-    key: KEY,
-    ...(o.personality ? { personality: o.personality } : {}),
-    yaml: () => [
-      "link:",
-      "  bearer: module",
-      `  probe: tcp://127.0.0.1:${port}`,
-      `  intervalS: ${INTERVAL_S}`,
-      `  failures: ${FAILURES}`,
-      "  recover: [reattach, cfun, modem-reset]",
-      "  minIntervalS: { reattach: 1, cfun: 1, modem-reset: 1, reboot: 3600 }",
-    ],
-  });
-  const plane = await DataPlane.start(w.modem.sim, { port });
-  const t = timeline(w);
-  o.before?.(w);
-  const m = t.mark();
-  w.start();
-  await t.until(m, "started", "the daemon to start", 30_000);
-  return { w, plane, faults: new DataFaults(w.modem.sim), t, m };
-}
-
-/** Detected within failures × interval, plus the interval a fault may fall into just after a probe, plus a loaded machine's slack. */
-const DETECT_MS = (FAILURES + 1) * INTERVAL_S * 1000 + 3000;
-
+// The data-path watchdog end to end (test/helpers/link-world.ts): each fault fixed by its step, and
+// the ladder's limits against a closed port. The holds no step can lift are in link-holds.test.ts.
 describe("the data-path ladder on the real daemon: each fault fixed by its step", () => {
   let w: E2eWorld;
   let plane: DataPlane;
@@ -318,74 +243,4 @@ describe("the data-path ladder against a closed loopback port: rate limits, a SI
     expect(restored.json.after).toEqual(["reattach", "cfun", "modem-reset", "reboot"]); // the climb survived the kill
     expect(t.steps(open)).toEqual([]);
   }, 180_000);
-});
-
-describe("holds a modem action cannot lift, on an nRF91 (it names the reject cause: +CEREG=5)", () => {
-  let w: E2eWorld;
-  let t: ReturnType<typeof timeline>;
-  let plane: DataPlane;
-  let faults: DataFaults;
-  const socket = () => join(w.dir, "control.sock");
-
-  beforeAll(async () => {
-    ({ w, plane, faults, t } = await fastLadder({ id: "link-nrf", personality: "nordic-nrf9160" }));
-    await waitFor(
-      () => plane.listening && w.modem.sim.world.settings.vendor.mdmev === 1,
-      30_000,
-      "data flowing, events subscribed",
-    );
-  }, 90_000);
-
-  afterAll(async () => {
-    await plane?.close();
-    await w?.close();
-  });
-
-  it("a forbidden network (EMM #11): no step, health says why; allowed again, data is back without a step", async () => {
-    const m = t.mark();
-    const { eps, ps } = w.modem.sim.world.net;
-    w.modem.sim.setNetwork({ eps: 3, ps: 3, rejectCause: 11 });
-    const held = await t.until(m, "link-held", "the hold", 30_000);
-    expect(held.json.cause).toBe("denied");
-    expect(String(held.json.detail)).toMatch(/EMM cause #11, PLMN not allowed\): no reset changes it/);
-    const out = await runCli(["status", "--socket", socket(), "--json"], cleanEnv({}));
-    const check = (JSON.parse(out.stdout) as { checks: Array<{ id: string; hint?: string }> }).checks.find(
-      (c) => c.id === "data-path",
-    );
-    expect(check?.hint).toMatch(/no step taken: the network denies registration.*Commands by SMS still reach/);
-    const text = await runCli(["status", "--socket", socket()], cleanEnv({})); // the data path in one field, for a person
-    expect(text.stdout).toMatch(/^data path: blocked$/m);
-    w.modem.sim.setNetwork({ eps, ps, rejectCause: null });
-    await t.until(m, "link-restored", "data back once the network allows it", 30_000);
-    expect(t.steps(m)).toEqual([]);
-  }, 90_000);
-
-  it("locked by hand to a network that rejects the SIM (+COPS: 1): automatic selection in one CFUN cycle", async () => {
-    const m = t.mark();
-    faults.lockOperator("310410");
-    const step = await t.until(m, "link-step", "the step", 30_000);
-    expect(String(step.json.reason)).toMatch(/locked to one network by hand/);
-    await t.until(m, "link-restored", "data back on automatic selection", 60_000);
-    expect(t.steps(m)).toEqual(["cfun"]);
-    expect(t.sent(m).indexOf("AT+COPS=0")).toBeLessThan(t.sent(m).indexOf("AT+CFUN=4"));
-    expect(t.sent(m)).not.toContain('AT+CRSM=214,28539,0,0,12,"FFFFFFFFFFFFFFFFFFFFFFFF"'); // the list was empty
-    expect(w.modem.sim.world.net.selected).toBeNull();
-  }, 90_000);
-
-  it("attach throttled (%MDMEV: RESET LOOP): the ladder backs off instead of climbing", async () => {
-    const m = t.mark();
-    expect(faults.resetLoop()).toBe(true);
-    expect((await t.until(m, "link-held", "the back-off", 10_000)).json.cause).toBe("throttled");
-    await plane.forceDown(true); // the data path fails while attach is blocked
-    // After `failures` failed probes the ladder holds instead of climbing, for the throttle's 30 minutes.
-    const wait = (e: { json: Record<string, unknown> }) => (e.json.hold as { kind?: string } | undefined)?.kind === "wait";
-    await waitFor(() => t.since(m, "link-held").some(wait), 30_000, "the hold on a failed probe");
-    expect(t.since(m, "link-held").find(wait)!.json.cause).toBe("throttled");
-    expect(t.steps(m)).toEqual([]);
-    const out = await runCli(["status", "--socket", socket(), "--json"], cleanEnv({}));
-    expect(out.stdout).toMatch(/no step taken: attach attempts are throttled: backing off until/);
-    expect((JSON.parse(out.stdout) as { dataPath: string }).dataPath).toBe("waiting");
-    expect(t.steps(m)).toEqual([]);
-    await plane.forceDown(false);
-  }, 90_000);
 });

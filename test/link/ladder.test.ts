@@ -137,10 +137,11 @@ describe("the data-path ladder", () => {
   });
 });
 
+const CARRIER = { simStatus: "active", dataEnabled: true, usagePercent: 10 };
 const facts = (over: Partial<LinkFacts>): LinkFacts => ({
   now: 0,
   registration: { state: "roaming" },
-  carrier: { simStatus: "active", dataEnabled: true, usagePercent: 10 },
+  carrier: CARRIER,
   fota: null,
   throttledUntil: null,
   selection: null,
@@ -169,6 +170,16 @@ describe("what explains a failure", () => {
     ["a firmware update: wait", { fota: { since: 0 } }, "hold wait fota"],
     ["attach throttled: wait", { throttledUntil: 60_000 }, "hold wait throttled"],
     ["throttling over: climb", { throttledUntil: -1 }, "none"],
+    [
+      "the carrier refused an attach for rate limiting (Twilio 83703) 10 min ago: wait",
+      { now: Date.parse("2026-11-30T12:10:00Z"), carrier: { ...CARRIER, attachRefusedAt: "2026-11-30T12:00:00Z" } },
+      "hold wait throttled",
+    ],
+    [
+      "the carrier's refusal 31 min ago: climb",
+      { now: Date.parse("2026-11-30T12:31:00Z"), carrier: { ...CARRIER, attachRefusedAt: "2026-11-30T12:00:00Z" } },
+      "none",
+    ],
     ["denied, EMM #7 (re-activated SIM): a CFUN cycle", { registration: { state: "denied", rejectCause: 7 } }, "direct cfun"],
     [
       "denied, EMM #11 (forbidden network): blocked",
