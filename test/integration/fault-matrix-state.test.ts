@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlRequest } from "../../src/runtime/index.js";
 import { exited } from "../helpers/daemon-proc.js";
@@ -76,7 +76,7 @@ afterAll(async () => {
   }
   for (; mounts > 0; mounts--) spawnSync("umount", [state]);
   await w?.close();
-  rmSync(clockFile, { force: true });
+  rmSync(dirname(clockFile), { recursive: true, force: true });
 });
 
 const stateEvents = (detail: RegExp) => w.events("state").filter((e) => detail.test(String(e.json.detail)));
