@@ -68,6 +68,7 @@ export class DataPlane {
 async function listen(port: number, accepted: () => void = () => {}): Promise<Server> {
   const s = createServer((socket) => {
     accepted();
+    socket.on("error", () => {}); // a probe hangs up with a reset (tcpProbe): ECONNRESET here is its goodbye
     socket.end();
   });
   await new Promise<void>((resolve, reject) => {
