@@ -70,6 +70,13 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
   }, 120_000);
 
+  it("stuck searching (+CEREG: 2 with a network in range): reattach tried first, then the airplane cycle fixes it", async () => {
+    const r = await fixed(() => faults.stuckSearching(), "a module stuck searching");
+    expect(r.detectMs).toBeLessThanOrEqual(DETECT_MS);
+    expect(r.steps).toEqual(["reattach", "cfun"]);
+    expect(t.since(r.m, "link-held")).toEqual([]); // nothing in its selection to undo, no hold
+  }, 120_000);
+
   it("a blackholed path (+CGATT: 1, an address, nothing passes): reattach, cfun, then the reset fixes it", async () => {
     const r = await fixed(() => faults.blackhole(), "a blackholed path");
     expect(r.detectMs).toBeLessThanOrEqual(DETECT_MS);

@@ -6,10 +6,11 @@ import { onTheWire, reply, urcs } from "../helpers/wire.js";
 // (the steps as cellgate's ladder sends them: reattach = +CGACT or +CGATT 0/1, the airplane
 // cycle = +CFUN=4/1, the reset = the module's reset line).
 type Step = "cgact" | "cgatt" | "cfun" | "reset";
-const FAULTS: Array<["dropContext" | "staleAddress" | "blackhole", Step[], Step[]]> = [
+const FAULTS: Array<["dropContext" | "staleAddress" | "blackhole" | "stuckSearching", Step[], Step[]]> = [
   ["dropContext", ["cgatt", "cfun", "reset"], []],
   ["staleAddress", ["cfun", "reset"], ["cgact", "cgatt"]],
   ["blackhole", ["reset"], ["cgact", "cgatt", "cfun"]],
+  ["stuckSearching", ["cfun", "reset"], ["cgact", "cgatt"]],
 ];
 
 function world(id: string) {

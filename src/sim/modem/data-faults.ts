@@ -67,6 +67,16 @@ export class DataFaults {
   }
 
   /**
+   * Stuck searching (field failure 13: an nRF9160 that never finishes its search, a SIM7600 that
+   * stays off LTE): +CEREG: 2 and no data while a network that would take the SIM is in range,
+   * until the radio is cycled (or the module reset).
+   */
+  stuckSearching(): void {
+    this.sim.world.net.searchingUntilCfun = true;
+    this.sim.setNetwork({ eps: 2, ps: 2 });
+  }
+
+  /**
    * The network rejected the SIM once with EMM #11 and the module wrote it to EF_FPLMN (TS 24.301
    * §5.5.1.2.5): it never tries that network again, even once it would accept the SIM, until the
    * list is cleared on the SIM and the radio comes back on (field failure 12: multi-IMSI SIMs).

@@ -53,6 +53,8 @@ export interface Network {
   dataFault: DataFault;
   /** The USIM is invalid after an EMM reject (#3/#6/#7/#8, TS 24.301 §5.5.1.2.5) until the radio is cycled. */
   simInvalidUntilCfun: boolean;
+  /** The module keeps searching (+CEREG: 2) on a network that would take it, until the radio is cycled. */
+  searchingUntilCfun: boolean;
   /** Contexts other than the default bearer that the host activated (+CGACT=1,<cid>): each has an address while attached. */
   otherActive: number[];
   /**
@@ -128,6 +130,7 @@ export function defaultNetwork(): Network {
     rejectCause: null,
     dataFault: "none",
     simInvalidUntilCfun: false,
+    searchingUntilCfun: false,
     otherActive: [],
     forbidden: [],
     selected: null,
@@ -174,6 +177,7 @@ export function restarted(w: ModemWorld, settings: Settings): void {
   w.net.dataFault = "none";
   w.net.otherActive = [];
   w.net.forbidden = [...w.sim.fplmn];
+  if (w.net.searchingUntilCfun) [w.net.searchingUntilCfun, w.net.eps, w.net.ps] = [false, 5, 5]; // a new search
   w.settings = settings;
   if (w.net.selected !== null) w.settings.copsMode = 1;
 }
