@@ -132,7 +132,8 @@ export function dataFlows(ctx: Ctx): boolean {
  * The radio switched (+CFUN): flight mode (4) drops the bearer and the network's view of it, so a
  * dropped context and a stale address are gone when it comes back; minimum functionality (0)
  * also powers the baseband's data path down (a blackholed path too: the nRF91's reset is this);
- * an invalid USIM is tried again after either, and a search that was stuck starts anew. Back on from either, the module reads EF_FPLMN anew.
+ * an invalid USIM is tried again after either, and a search that was stuck starts anew. Back on
+ * from either, the module reads EF_FPLMN anew.
  */
 export function radioSwitched(ctx: Ctx, fun: number, was: number): void {
   const net = ctx.world.net;
