@@ -4,6 +4,7 @@ import { validTwilioSignature } from "../../src/remote/index.js";
 import type { ApiSimulator } from "../../src/sim/api/index.js";
 import { startApiSimulator } from "../helpers/api-sim.js";
 import { callbackServer } from "../helpers/capture.js";
+import { waitFor } from "../helpers/pty-modem.js";
 
 // What the simulator enforces for a fleet, as any HTTP client sees it (raw fetch on loopback).
 let sim: ApiSimulator;
@@ -24,8 +25,13 @@ async function raw(path: string, form?: Record<string, string>) {
 
 describe("the simulated account's limits", () => {
   it("refuses requests beyond the account's concurrency with 429 / 20429 and Retry-After, and says how many run", async () => {
-    sim = await startApiSimulator({ fleet: 3, concurrency: 2, latencyMs: 150 });
-    const answers = await Promise.all(Array.from({ length: 6 }, () => raw("/v1/Sims/gw-00001")));
+    sim = await startApiSimulator({ fleet: 3, concurrency: 2 });
+    // Two answers held in flight until all six requests have arrived: the overlap does not depend on the machine's speed.
+    const release = sim.holdAnswers();
+    const pending = Promise.all(Array.from({ length: 6 }, () => raw("/v1/Sims/gw-00001")));
+    await waitFor(() => sim.load.refused === 4 && sim.load.inFlight === 2, 30_000, "four refused, two held");
+    release();
+    const answers = await pending;
     const refused = answers.filter((a) => a.status === 429);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
     expect(refused).toHaveLength(4);

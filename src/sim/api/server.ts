@@ -38,6 +38,7 @@ export class ApiSimulator {
    * the account's concurrency a client kept in use, whatever the machine's speed.
    */
   readonly load = { refused: 0, peak: 0, inFlight: 0, busyMs: 0 };
+  #held: Promise<void> | undefined;
   #loadAt = performance.now();
   readonly #server: Server;
   readonly #routes: Route[];
@@ -144,6 +145,16 @@ export class ApiSimulator {
     this.#callback(url, method, params);
   }
 
+  /** Answers (past the concurrency check) wait until the returned function is called: requests in flight, held there. */
+  holdAnswers(): () => void {
+    let release!: () => void;
+    this.#held = new Promise<void>((r) => (release = r));
+    return () => {
+      this.#held = undefined;
+      release();
+    };
+  }
+
   /** The carrier refuses the SIM's attach for rate limiting (Twilio 83703, Super SIM) and logs the alert now. */
   refuseAttach(simSid: string = this.gatewaySim.sid): AlertRecord {
     const text = "Attachment Rejected Due To Rate Limiting: the device attempted to attach too frequently";
@@ -227,6 +238,7 @@ export class ApiSimulator {
         return this.#send(res, 429, e.body(), "error", req.method ?? "GET", url.pathname);
       }
       if (await this.#fault(url.pathname, req, res)) return;
+      await this.#held;
       const body = await readRequestBody(req, 64 * 1024).catch((err: unknown) => {
         throw err instanceof BodyTooLarge ? new ApiError(413, 20001, "Request body too large") : err;
       });
