@@ -134,6 +134,7 @@ async function serveLocal(rt: Runtime, p: Parts) {
     gatewayId: loaded.gatewayId,
     version,
     dataPath: () => dataPathWord(p.watchdog.status()),
+    config: () => rt.current,
     clock,
     log,
     sms,

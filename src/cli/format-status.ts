@@ -1,11 +1,21 @@
 import type { HealthReport, ModemView } from "../health/index.js";
 
-/** The human form of `cellgate status`: a header, the verdict (and the data path through the daemon), one line per check, hints. */
-export function formatStatus(path: string, report: HealthReport, view: ModemView, dataPath?: string | null): string {
+/**
+ * The human form of `cellgate status`: a header, the verdict (and, through the daemon, the data path
+ * and how old its read of the modem is when it did not poll for this answer), one line per check, hints.
+ */
+export function formatStatus(
+  path: string,
+  report: HealthReport,
+  view: ModemView,
+  daemon: { dataPath: string | null; readAgoS: number | null } = { dataPath: null, readAgoS: null },
+): string {
   const id = "snapshot" in view ? view.snapshot.identity : undefined;
   const head = id ? `${id.manufacturer} ${id.model} on ${path}` : path;
   const lines = [`cellgate status: ${head}`, `verdict: ${report.verdict.toUpperCase()}`];
-  if (dataPath != null) lines.push(`data path: ${dataPath}`);
+  if (daemon.dataPath !== null) lines.push(`data path: ${daemon.dataPath}`);
+  if (daemon.readAgoS !== null)
+    lines.push(`modem read ${daemon.readAgoS} s ago, registration and signal kept current by its reports (--fresh: read it now)`);
   lines.push("");
   const width = Math.max(...report.checks.map((c) => c.id.length));
   for (const c of report.checks) {

@@ -12,6 +12,7 @@ interface StatusOptions {
   socket?: string;
   baud: string;
   json?: boolean;
+  fresh?: boolean;
   vendor?: string;
   trace?: boolean;
 }
@@ -19,7 +20,8 @@ interface StatusOptions {
 const VENDORS = ["auto", "quectel", "simcom", "ublox", "telit", "nordic", "generic"];
 
 /**
- * `cellgate status [--port PATH] [--json]`: the health report through the running daemon, or
+ * `cellgate status [--port PATH] [--json] [--fresh]`: the health report through the running daemon (from
+ * the picture it keeps, unless --fresh or that picture is older than a poll interval), or
  * the modem part of it (identity, SIM, signal, registration, operator, attach) from the port.
  * Exit 0 ok, 1 degraded, 2 down, 3 unknown; 69 when neither a daemon nor a port is there.
  */
@@ -35,12 +37,13 @@ export function registerStatus(program: Command): void {
     .option("-b, --baud <rate>", "baud rate", "115200")
     .option("--vendor <name>", `force a vendor profile (${VENDORS.join(", ")})`, "auto")
     .option("--json", "print the report as JSON")
+    .option("--fresh", "through the daemon: poll the modem now instead of answering from the picture it keeps")
     .option("--trace", "print every byte sent and received on stderr (on a port this command opens, not through the daemon)")
     .action(action(async (o: StatusOptions) => VERDICT_EXIT[(await runStatus(o)).verdict]));
 }
 
 async function runStatus(o: StatusOptions): Promise<HealthReport> {
-  const via = await viaDaemon(o, "status", {});
+  const via = await viaDaemon(o, "status", o.fresh === true ? { fresh: true } : {});
   if ("daemon" in via) {
     const d = via.daemon;
     const path = "path" in d.port ? d.port.path : `(modem port ${d.port.kind})`;
@@ -54,13 +57,19 @@ async function runStatus(o: StatusOptions): Promise<HealthReport> {
         version: d.version,
         port: path,
         dataPath: d.dataPath,
+        modemReadAgoS: d.modemReadAgoS,
+        polled: d.polled,
         ...d.report,
         modem: d.snapshot,
         mqtt: d.mqtt,
         outbox: d.outbox,
         carrier: d.carrier,
       },
-      () => formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view, d.dataPath),
+      () =>
+        formatStatus(`${path} (via the daemon, gateway ${d.gateway})`, d.report, view, {
+          dataPath: d.dataPath,
+          readAgoS: d.polled ? null : d.modemReadAgoS,
+        }),
     );
     return d.report;
   }

@@ -1,4 +1,5 @@
 import type { SimLookup } from "../api/index.js";
+import type { Config } from "../config/index.js";
 import { CellgateError, type Clock, type Logger } from "../core/index.js";
 import type { MqttLink, Outbox } from "../mqtt/index.js";
 import type { ControlHandlers, StatusResult } from "../runtime/index.js";
@@ -29,24 +30,25 @@ export interface ControlDeps {
   sms: SmsAdmin;
   /** Counts MO sends (metrics); the same sender every MO SMS goes through. */
   sendMo: MoSend;
+  config: () => Config;
 }
 
 /** What the CLI can ask a running daemon (the port is the daemon's, so `at`, `send` and `status` go through it); params ' +
   'arrive validated. */
 export function controlApi(d: ControlDeps): ControlHandlers {
   return {
-    status: async () => ({
-      report: await d.poller.poll(),
-      snapshot: d.poller.snapshot ?? null,
-      port: d.stack.supervisor.state,
-      mqtt: d.link.state,
-      outbox: d.outbox.stats(),
-      carrier: d.lookup?.peek() ?? null,
-      gateway: d.gatewayId,
-      version: d.version,
-      dataPath: d.dataPath(),
-      process: footprint(),
-    }),
+    status: async ({ fresh }) => {
+      // Not fresher than the daemon keeps it unless asked: a poll costs a dozen AT round trips.
+      const { report, polled } = await d.poller.current(fresh === true ? 0 : d.config().modem.pollS * 1000);
+      const snapshot = d.poller.snapshot ?? null;
+      return {
+        report,
+        snapshot,
+        modemReadAgoS: snapshot && Math.max(0, Math.round((d.clock.now() - Date.parse(snapshot.at)) / 1000)),
+        polled,
+        ...rest(d),
+      };
+    },
     at: async ({ command, timeoutMs }) => {
       const r = await d.stack.modem.port.command(command, timeoutMs !== undefined ? { timeoutMs } : {});
       return { lines: [...r.lines], final: r.final };
@@ -71,6 +73,20 @@ export function controlApi(d: ControlDeps): ControlHandlers {
     "sms/list": (p) => d.sms.list(p),
     "sms/read": (p) => d.sms.read(p),
     "sms/delete": (p) => d.sms.delete(p),
+  };
+}
+
+/** The status answer's live part: read now, no AT traffic. */
+function rest(d: ControlDeps): Omit<StatusResult, "report" | "snapshot" | "modemReadAgoS" | "polled"> {
+  return {
+    port: d.stack.supervisor.state,
+    mqtt: d.link.state,
+    outbox: d.outbox.stats(),
+    carrier: d.lookup?.peek() ?? null,
+    gateway: d.gatewayId,
+    version: d.version,
+    dataPath: d.dataPath(),
+    process: footprint(),
   };
 }
 

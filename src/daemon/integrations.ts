@@ -85,9 +85,9 @@ export async function startIntegrations(d: IntegrationDeps): Promise<() => Promi
 /** The MQTT requests: the control socket's methods where there is one, the ladder's reset, a SIM refresh. */
 function requestHandlers(d: IntegrationDeps): RequestHandlers {
   const { control, sms } = d;
-  const noParams = CONTROL_PROTOCOL.status.params;
+  const noParams = CONTROL_PROTOCOL.sim.params;
   return {
-    status: { params: noParams, run: () => control.status({}) },
+    status: { params: CONTROL_PROTOCOL.status.params, run: control.status },
     health: { params: noParams, run: () => d.poller.poll() },
     at: d.cfg.mqtt.requests.at ? { params: CONTROL_PROTOCOL.at.params, run: control.at } : { off: "mqtt.requests.at: false" },
     "sms/list": { params: CONTROL_PROTOCOL["sms/list"].params, run: sms.list },

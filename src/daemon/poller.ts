@@ -75,6 +75,19 @@ export class Poller {
   }
 
   /**
+   * The health report without asking the modem when its last read is at most `maxAgeMs` old:
+   * the kept snapshot (URCs keep registration and signal current between polls) assessed again
+   * with the carrier's, the MQTT link's and the data path's state as they are now. Else a poll.
+   */
+  async current(maxAgeMs: number): Promise<{ report: HealthReport; polled: boolean }> {
+    const s = this.d.state.snapshot;
+    const ready = this.d.stack.supervisor.state.kind === "ready";
+    if (this.#running === undefined && ready && s !== undefined && this.d.clock.now() - Date.parse(s.at) <= maxAgeMs)
+      return { report: this.#publish({ snapshot: s }), polled: false };
+    return { report: await this.poll(), polled: true };
+  }
+
+  /**
    * A registration URC: the picture changes now, not at the next poll. The operator is read
    * again (a new registration may be on another network); nothing else is asked.
    */

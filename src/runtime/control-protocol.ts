@@ -15,6 +15,10 @@ import type { MoResult } from "../sms/index.js";
 export interface StatusResult {
   report: HealthReport;
   snapshot: ModemSnapshot | null;
+  /** Seconds since the modem was last polled (URCs keep registration and signal current in between). */
+  modemReadAgoS: number | null;
+  /** Whether this answer polled the modem (asked `fresh`, or the kept read was older than a poll interval). */
+  polled: boolean;
   port: PortState;
   mqtt: MqttLinkState;
   outbox: OutboxStats;
@@ -77,7 +81,8 @@ const spec =
   <P extends z.ZodType>(params: P): Spec<P, R> => ({ params });
 
 export const CONTROL_PROTOCOL = {
-  status: spec<StatusResult>()(noParams),
+  /** fresh: poll the modem now rather than answer from the picture the daemon keeps. */
+  status: spec<StatusResult>()(z.strictObject({ fresh: z.boolean().optional() })),
   at: spec<AtResult>()(
     z.strictObject({
       command: z.string().min(1).max(4096),

@@ -129,7 +129,7 @@ export function moduleMatrix(group: keyof typeof MATRIX_GROUPS): void {
         .filter((m) => m.dateCreated !== null && Date.parse(m.dateCreated) >= since.getTime())
         .map((m) => m.command ?? "");
     const status = async () => {
-      const r = await run(process.execPath, [...CLI, "status", "--json", "--socket", join(dir, "control.sock")], {
+      const r = await run(process.execPath, [...CLI, "status", "--json", "--fresh", "--socket", join(dir, "control.sock")], {
         env: cleanEnv(),
       }).catch((e: { stdout: string }) => e);
       return JSON.parse(r.stdout) as { verdict: string; modem: Record<string, never> };

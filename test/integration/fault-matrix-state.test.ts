@@ -154,7 +154,7 @@ describe.runIf(ROOT)("the state directory", () => {
 
 /** The daemon's own idea of now, from its health report. */
 async function daemonNow(): Promise<number> {
-  return Date.parse((await controlRequest(join(w.dir, "control.sock"), "status", {}, 20_000)).report.at);
+  return Date.parse((await controlRequest(join(w.dir, "control.sock"), "status", { fresh: true }, 20_000)).report.at);
 }
 
 async function setDaemonClock(offsetMs: number): Promise<void> {
@@ -208,7 +208,7 @@ describe("the clocks", () => {
     net.offsetMs = 3 * HOUR;
     w.modem.sim.setNetwork({ nitzTzMinutes: 0 });
     const netTime = async () =>
-      (await controlRequest(join(w.dir, "control.sock"), "status", {}, 20_000)).snapshot?.networkTime?.iso;
+      (await controlRequest(join(w.dir, "control.sock"), "status", { fresh: true }, 20_000)).snapshot?.networkTime?.iso;
     let iso: string | undefined;
     await waitFor(
       () => iso !== undefined && Date.parse(iso) > Date.now() + 2 * HOUR,

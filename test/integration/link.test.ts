@@ -120,7 +120,7 @@ describe("the data-path ladder on the real daemon: each fault fixed by its step"
     const m = t.mark();
     const probes = plane.accepted;
     w.modem.sim.setNetwork({ cs: 3 });
-    const out = await runCli(["status", "--socket", socket(), "--json"], env());
+    const out = await runCli(["status", "--socket", socket(), "--json", "--fresh"], env());
     const status = JSON.parse(out.stdout) as {
       checks: Array<{ id: string; status: string }>;
       modem: { registration: { cs?: { state: string } } };

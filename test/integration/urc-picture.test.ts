@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker, subscriber, type TestBroker } from "../helpers/broker.js";
-import { cleanEnv, exited, runDaemon } from "../helpers/daemon-proc.js";
+import { cleanEnv, exited, runCli, runDaemon } from "../helpers/daemon-proc.js";
 import { PTY_BACKENDS, startPtyModem, waitFor } from "../helpers/pty-modem.js";
 
 // The modem's URCs change what cellgate publishes when they arrive. The poll is set to five
@@ -67,6 +67,33 @@ describe("the picture follows the modem's URCs", () => {
       "the new operator",
     );
     expect(copsBefore.length).toBeGreaterThan(0);
+  });
+
+  it("`cellgate status` answers from that picture without AT traffic; --fresh polls the modem", async () => {
+    const seen: string[] = [];
+    modem.sim.events.on("command", (c: string) => seen.push(c));
+    modem.sim.setNetwork({ cs: 5, ps: 5, eps: 5 });
+    await waitFor(
+      () => network().some((n) => (n.registration as { state?: string } | null)?.state === "roaming"),
+      15_000,
+      "the roaming registration on network",
+    );
+    const socket = join(dir, "control.sock");
+    type Status = { polled: boolean; modemReadAgoS: number; modem: { registration: { eps?: { state: string } } } };
+    const before = seen.length;
+    const kept = JSON.parse((await runCli(["status", "--json", "--socket", socket], cleanEnv())).stdout) as Status;
+    // Only the operator reads that follow each domain's URC (+CREG, +CGREG, +CEREG) may still be running.
+    expect(seen.slice(before).filter((c) => !c.startsWith("AT+COPS"))).toEqual([]);
+    expect(kept.polled).toBe(false);
+    expect(kept.modem.registration.eps?.state).toBe("roaming"); // from the URC, not a poll
+    expect(kept.modemReadAgoS).toBeGreaterThanOrEqual(0);
+    const text = (await runCli(["status", "--socket", socket], cleanEnv())).stdout;
+    expect(text).toMatch(/^modem read \d+ s ago, registration and signal kept current by its reports \(--fresh: read it now\)$/m);
+    const polledAt = seen.length;
+    const fresh = JSON.parse((await runCli(["status", "--json", "--fresh", "--socket", socket], cleanEnv())).stdout) as Status;
+    expect(fresh).toMatchObject({ polled: true, modemReadAgoS: 0 });
+    expect(seen.slice(polledAt)).toEqual(expect.arrayContaining(["AT+CSQ", "AT+CEREG?"]));
+    expect((await runCli(["status", "--socket", socket, "--fresh"], cleanEnv())).stdout).not.toMatch(/^modem read/m);
   });
 
   it("a signal change is published when its URC arrives", async () => {
