@@ -74,6 +74,7 @@ export async function cliStart(rounds = Number(process.env.BENCH_CLI_ROUNDS ?? 1
       "pdu decode": [main, "pdu", "decode", PDU],
       sign: [main, "sign", "status"],
       status: [main, "status"],
+      "status --fresh": [main, "status", "--fresh"],
       at: [main, "at", "AT+CSQ"],
       "at --socket": [main, "at", "--socket", "SOCKET", "AT+CSQ"],
       "tsc --version": [tscMain, "--version"],
@@ -81,12 +82,15 @@ export async function cliStart(rounds = Number(process.env.BENCH_CLI_ROUNDS ?? 1
     };
     calls["at --socket"]![3] = socket;
     const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(calls).map((k) => [k, []]));
-    const answers: Record<"status" | "at", number[]> = { status: [], at: [] };
+    const answers: Record<"status" | "fresh" | "at", number[]> = { status: [], fresh: [], at: [] };
     for (let r = 0; r < rounds; r++) {
       // The daemon's own share of `status` and `at`: the same requests from this process, no CLI start.
       let t0 = performance.now();
       await controlRequest(socket, "status", {});
       answers.status.push(performance.now() - t0);
+      t0 = performance.now();
+      await controlRequest(socket, "status", { fresh: true });
+      answers.fresh.push(performance.now() - t0);
       t0 = performance.now();
       await controlRequest(socket, "at", { command: "AT+CSQ" });
       answers.at.push(performance.now() - t0);
@@ -105,6 +109,7 @@ export async function cliStart(rounds = Number(process.env.BENCH_CLI_ROUNDS ?? 1
       ["CLI start: `cellgate pdu decode HEX` (ms)", base, ms("pdu decode"), ms("node -e 0"), { ratioAtMost: 1.5 }],
       ["CLI start: `cellgate sign status` (ms)", base, ms("sign"), ms("node -e 0"), { ratioAtMost: 1.5 }],
       ["CLI start: `cellgate status` through the daemon's socket (ms)", base, ms("status"), ms("node -e 0"), { ratioAtMost: 2 }],
+      ["… `status --fresh`: the daemon polls the modem for this answer (ms)", base, ms("status --fresh"), ms("node -e 0")],
       ["CLI start: `cellgate at AT+CSQ` through the daemon's socket (ms)", base, ms("at"), ms("node -e 0"), { ratioAtMost: 2 }],
       [
         "… `at AT+CSQ --socket PATH`: no configuration file read to find the socket (ms)",
@@ -113,9 +118,15 @@ export async function cliStart(rounds = Number(process.env.BENCH_CLI_ROUNDS ?? 1
         ms("node -e 0"),
       ],
       [
-        "… of which the daemon's answer to `status` (a fresh poll), asked without a CLI (ms)",
+        "… of which the daemon's answer to `status` (the kept picture), asked without a CLI (ms)",
         base,
         median(answers.status),
+        ms("node -e 0"),
+      ],
+      [
+        "… of which its answer to `status --fresh` (a poll), asked without a CLI (ms)",
+        base,
+        median(answers.fresh),
         ms("node -e 0"),
       ],
       ["… of which the daemon's answer to `at AT+CSQ`, asked without a CLI (ms)", base, median(answers.at), ms("node -e 0")],
