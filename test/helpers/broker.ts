@@ -56,9 +56,10 @@ export async function quietPort(): Promise<number> {
   }
 }
 
-async function waitListening(port: number, ms = 5000): Promise<void> {
+async function waitListening(port: number, exited: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
+    if (exited()) throw new Error(`the broker exited before it listened on ${port} (port taken?)`);
     const ok = await new Promise<boolean>((resolve) => {
       const c = tcpConnect(port, "127.0.0.1");
       c.once("connect", () => (c.destroy(), resolve(true)));
@@ -78,7 +79,10 @@ async function waitListening(port: number, ms = 5000): Promise<void> {
 export async function startBroker(
   o: { shipped?: { users: Record<string, string> }; extra?: (dir: string) => string[]; port?: number } = {},
 ): Promise<TestBroker> {
-  const port = o.port ?? (await freePort());
+  // Below the ephemeral range: while a test has the broker stopped, a port-0 listener elsewhere (or
+  // the run beside this one) could be handed a released ephemeral port, and the restart would find
+  // it taken, or the daemon would reconnect to that other listener.
+  const port = o.port ?? (await quietPort());
   const dir = mkdtempSync(join(tmpdir(), "cellgate-broker-"));
   if ((o.shipped || o.extra) && BROKER_KIND !== "mosquitto") throw new Error("the shipped broker configuration needs mosquitto");
   if (BROKER_KIND === "mosquitto") {
@@ -104,8 +108,11 @@ export async function startBroker(
     let proc: ChildProcess | undefined;
     const start = async () => {
       if (proc && proc.exitCode === null && proc.signalCode === null) return; // running
-      proc = spawn("mosquitto", ["-c", conf], { stdio: "ignore" });
-      await waitListening(port);
+      const p = spawn("mosquitto", ["-c", conf], { stdio: "ignore" });
+      proc = p;
+      await waitListening(port, () => p.exitCode !== null || p.signalCode !== null);
+      if (p.exitCode !== null || p.signalCode !== null)
+        throw new Error(`mosquitto exited (${p.exitCode ?? p.signalCode}): port ${port} taken?`);
     };
     const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;

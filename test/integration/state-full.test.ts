@@ -67,7 +67,10 @@ describe.runIf(HAS_PRLIMIT)("a full state directory loses nothing and runs nothi
     for (const sid of sids) expect(w.received(sid), sid).toHaveLength(1);
   }, 120_000);
 
-  it("with the broker down as well: once both are back, each Command is published once and run once", async () => {
+  it("with the broker down as well: once both are back, each Command is published once and run once", async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => console.log(w.out.logs.slice(-8000)));
     await w.broker.stop();
     await waitFor(() => w.out.logs.includes('"msg":"MQTT disconnected"'), 15_000, "the daemon to notice the broker");
     fsizeLimit("0");
