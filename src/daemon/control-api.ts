@@ -46,7 +46,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
         snapshot,
         modemReadAgoS: snapshot && Math.max(0, Math.round((d.clock.now() - Date.parse(snapshot.at)) / 1000)),
         polled,
-        ...rest(d),
+        ...liveParts(d),
       };
     },
     at: async ({ command, timeoutMs }) => {
@@ -77,7 +77,7 @@ export function controlApi(d: ControlDeps): ControlHandlers {
 }
 
 /** The status answer's live part: read now, no AT traffic. */
-function rest(d: ControlDeps): Omit<StatusResult, "report" | "snapshot" | "modemReadAgoS" | "polled"> {
+function liveParts(d: ControlDeps): Omit<StatusResult, "report" | "snapshot" | "modemReadAgoS" | "polled"> {
   return {
     port: d.stack.supervisor.state,
     mqtt: d.link.state,
